@@ -1,0 +1,105 @@
+// brm check: every finding in the repository, in one run, like a compiler.
+#include <algorithm>
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "brm/error.hpp"
+#include "brm/git.hpp"
+#include "brm/repository.hpp"
+#include "cli.hpp"
+#include "progress.hpp"
+
+namespace brm::cli {
+namespace {
+
+struct CheckOptions {
+  std::string format = "text";
+  bool strict = false;
+  std::string at;
+  std::vector<std::string> paths;
+};
+
+// PATH arguments name files or folders, relative to where brm was started; findings
+// outside them are not shown (the whole repository is still loaded for references).
+std::vector<std::string> repository_relative(Context& ctx, const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    std::filesystem::path abs = std::filesystem::absolute(ctx.start_dir() / p).lexically_normal();
+    std::filesystem::path rel = abs.lexically_relative(ctx.root());
+    std::string r = rel.generic_string();
+    if (rel.empty() || r.rfind("..", 0) == 0)
+      throw Error(ExitCode::Usage, fmt::format("'{}' is outside the repository", p));
+    if (r == ".") r.clear();
+    while (!r.empty() && r.back() == '/') r.pop_back();
+    out.push_back(r);
+  }
+  return out;
+}
+
+bool selected(const std::vector<std::string>& filters, const std::string& file) {
+  if (filters.empty()) return true;
+  return std::any_of(filters.begin(), filters.end(), [&](const std::string& f) {
+    return f.empty() || file == f || (file.size() > f.size() && file.rfind(f + "/", 0) == 0);
+  });
+}
+
+void run_check(Context& ctx, const CheckOptions& o) {
+  const auto& root = ctx.root();
+  Snapshot snap = o.at.empty() ? read_worktree(root) : read_git_tree(root, o.at);
+  Diagnostics findings;
+  LoadOptions load;
+  Progress progress(ctx, "checking");
+  load.progress = progress.callback();
+  Repository repo = load_repository(std::move(snap), &findings, load);
+  progress.finish();
+
+  std::vector<std::string> filters = repository_relative(ctx, o.paths);
+  std::erase_if(findings, [&](const Diagnostic& d) { return !selected(filters, d.file); });
+
+  std::size_t errors = count_severity(findings, Severity::Error);
+  std::size_t warnings = count_severity(findings, Severity::Warning);
+  if (o.format == "json") {
+    std::fputs(format_json(findings, repo.files).c_str(), stdout);
+  } else if (o.format == "github") {
+    for (const Diagnostic& d : findings) std::puts(format_github(d).c_str());
+  } else {
+    bool color = ctx.color(stdout);
+    for (const Diagnostic& d : findings) {
+      std::string line = format_text(d);
+      if (color) {
+        std::string_view sev = severity_name(d.severity);
+        std::string plain = fmt::format(": {}: ", sev);
+        std::string sgr = d.severity == Severity::Error     ? "1;31"
+                          : d.severity == Severity::Warning ? "1;33"
+                                                            : "1;36";
+        if (auto at = line.find(plain); at != std::string::npos)
+          line.replace(at, plain.size(), fmt::format(": {}: ", paint(true, sgr, sev)));
+      }
+      std::puts(line.c_str());
+    }
+    std::string summary = fmt::format("checked {} file{}: {} error{}, {} warning{}", repo.files,
+                                      repo.files == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+                                      warnings, warnings == 1 ? "" : "s");
+    std::puts(summary.c_str());
+  }
+  if (errors > 0 || (o.strict && warnings > 0)) ctx.exit_code = static_cast<int>(ExitCode::DataErrors);
+}
+
+}  // namespace
+
+void setup_check(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<CheckOptions>();
+  auto* cmd = app.add_subcommand("check", "Validate every record: schema, references and rules");
+  cmd->add_option("--format", o->format, "Output: text, json or github")
+      ->check(CLI::IsMember({"text", "json", "github"}));
+  cmd->add_flag("--strict", o->strict, "Fail on warnings too");
+  cmd->add_option("--at", o->at, "Check a git revision (commit, tag, branch) without a checkout")
+      ->option_text("REV");
+  cmd->add_option("PATH", o->paths, "Only report findings in these files or folders");
+  cmd->footer(
+      "Findings print as FILE:LINE:COL: SEVERITY: MESSAGE [RULE], sorted by file and line.\n"
+      "Exit status: 0 clean (warnings allowed unless --strict), 1 errors found.");
+  cmd->callback([&ctx, o] { run_check(ctx, *o); });
+}
+
+}  // namespace brm::cli

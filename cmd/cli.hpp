@@ -1,0 +1,49 @@
+// What every command shares: the global flags, the repository they act on, and the
+// terminal (colours, widths). Commands parse flags and call brm_core; nothing more.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace brm::cli {
+
+struct Globals {
+  std::string directory;       // -C DIR
+  std::string color = "auto";  // --color auto|always|never
+};
+
+class Context {
+ public:
+  Globals globals;
+  int exit_code = 0;
+
+  // Where the command runs: -C DIR or the current folder.
+  std::filesystem::path start_dir() const;
+  // The repository root above start_dir(); throws Error(NotARepository).
+  const std::filesystem::path& root();
+  // Whether to colour output written to `stream` (--color, NO_COLOR, isatty).
+  bool color(std::FILE* stream) const;
+  bool is_terminal(std::FILE* stream) const;
+  int terminal_width() const;  // columns of stdout, 80 when not a terminal
+
+ private:
+  std::optional<std::filesystem::path> root_;
+};
+
+// ANSI styling that is a no-op when colour is off.
+std::string paint(bool on, std::string_view sgr, std::string_view text);
+
+// One entry of the command list (commands.cpp).
+struct Command {
+  const char* name;
+  void (*setup)(CLI::App& app, Context& ctx);
+};
+
+void setup_init(CLI::App& app, Context& ctx);
+void setup_check(CLI::App& app, Context& ctx);
+
+}  // namespace brm::cli

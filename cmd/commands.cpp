@@ -1,0 +1,21 @@
+// The one list of brm's commands.
+//
+// Adding a command:
+//   1. cmd/<name>.cpp with setup_<name>(): an options struct, flags, a callback into brm_core
+//   2. a row in `commands` below and a declaration in cli.hpp
+//   3. golden tests in tests/cli/<name>-<case>/
+//   4. man/brm-<name>.1, and a line in man/brm.1 and README.md
+//   5. an example in the tutorial if users will type it
+#include "commands.hpp"
+
+namespace brm::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list = {
+      {"init", setup_init},
+      {"check", setup_check},
+  };
+  return list;
+}
+
+}  // namespace brm::cli

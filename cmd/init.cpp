@@ -1,0 +1,96 @@
+// brm init: a new repository with brm.yaml, the kinds' folders and a first commit.
+#include <fmt/format.h>
+#include <iostream>
+
+#include "brm/embedded.hpp"
+#include "brm/error.hpp"
+#include "brm/files.hpp"
+#include "brm/git.hpp"
+#include "brm/kinds.hpp"
+#include "cli.hpp"
+
+namespace brm::cli {
+namespace {
+
+struct InitOptions {
+  std::string dir = ".";
+  std::string organisation;
+  bool no_git = false;
+  bool example = false;
+};
+
+// Quotes a value for brm.yaml when YAML would read it as something else.
+std::string yaml_text(const std::string& s) {
+  bool plain = !s.empty() && s.find_first_of(":#'\"{}[],&*!|>%@`\\\n") == std::string::npos &&
+               s.front() != ' ' && s.back() != ' ' && s.front() != '-' && s.front() != '?';
+  if (plain) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+void run_init(Context& ctx, const InitOptions& o) {
+  namespace fs = std::filesystem;
+  fs::path dir = (ctx.start_dir() / o.dir).lexically_normal();
+  std::error_code ec;
+  if (fs::exists(dir / "brm.yaml", ec))
+    throw Error(ExitCode::Usage, fmt::format("'{}' is already a brm repository", dir.string()));
+  make_folders(dir);
+
+  std::vector<std::string> written;
+  if (o.example) {
+    const std::string prefix = "examples/example-group/";
+    for (const EmbeddedFile& f : embedded_files()) {
+      if (f.path.rfind(prefix, 0) != 0) continue;
+      std::string rel(f.path.substr(prefix.size()));
+      std::string content(f.content);
+      if (rel == "brm.yaml" && !o.organisation.empty()) {
+        auto at = content.find("organisation:");
+        auto end = content.find('\n', at);
+        if (at != std::string::npos)
+          content.replace(at, end - at, "organisation: " + yaml_text(o.organisation));
+      }
+      make_folders((dir / rel).parent_path());
+      write_file_atomic(dir / rel, content);
+      written.push_back(rel);
+    }
+  } else {
+    std::string settings = "brm: 1\n";
+    settings += "organisation: " + yaml_text(o.organisation.empty() ? dir.filename().string()
+                                                                    : o.organisation) + "\n";
+    settings += "currency: EUR\n";
+    write_file_atomic(dir / "brm.yaml", settings);
+    written.push_back("brm.yaml");
+  }
+  for (const Kind& k : kinds()) make_folders(dir / k.folder);
+
+  bool git = !o.no_git;
+  if (git) {
+    if (!in_git_repository(dir)) git_init(dir);
+    git_commit_paths(dir, written, o.example ? "brm: init with the example data" : "brm: init");
+  }
+  std::cout << fmt::format("created a brm repository in {}{}\n", dir.string(),
+                           git ? " (git, first commit made)" : "");
+}
+
+}  // namespace
+
+void setup_init(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<InitOptions>();
+  auto* cmd = app.add_subcommand("init", "Create a brm repository (brm.yaml, folders, git)");
+  cmd->add_option("DIR", o->dir, "Where to create it (default: here)");
+  cmd->add_option("--organisation", o->organisation, "The organisation's name, shown in reports")
+      ->option_text("NAME");
+  cmd->add_flag("--no-git", o->no_git, "Do not create a git repository or commit");
+  cmd->add_flag("--example", o->example, "Fill it with the example data");
+  cmd->callback([&ctx, o] { run_init(ctx, *o); });
+}
+
+}  // namespace brm::cli

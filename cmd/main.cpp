@@ -1,0 +1,124 @@
+// brm's entry point: global flags, the command list, and the one place where
+// failures become exit codes and messages.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <iostream>
+
+#include "brm/error.hpp"
+#include "brm/repository.hpp"
+#include "commands.hpp"
+
+namespace brm::cli {
+
+std::filesystem::path Context::start_dir() const {
+  return globals.directory.empty() ? std::filesystem::current_path()
+                                   : std::filesystem::path(globals.directory);
+}
+
+const std::filesystem::path& Context::root() {
+  if (!root_) root_ = find_repository_root(start_dir());
+  return *root_;
+}
+
+bool Context::is_terminal(std::FILE* stream) const { return ::isatty(::fileno(stream)) == 1; }
+
+bool Context::color(std::FILE* stream) const {
+  if (globals.color == "always") return true;
+  if (globals.color == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string_view(term) == "dumb") return false;
+  return is_terminal(stream);
+}
+
+int Context::terminal_width() const {
+  if (const char* cols = std::getenv("COLUMNS")) {
+    int n = std::atoi(cols);
+    if (n > 20) return n;
+  }
+  return 80;
+}
+
+std::string paint(bool on, std::string_view sgr, std::string_view text) {
+  if (!on) return std::string(text);
+  return fmt::format("\033[{}m{}\033[0m", sgr, text);
+}
+
+namespace {
+
+int run(int argc, char** argv) {
+  CLI::App app{"brm: Business Relationship Management as code", "brm"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", std::string("brm ") + BRM_VERSION);
+  Context ctx;
+  app.add_option("-C", ctx.globals.directory, "Run as if brm was started in DIR")
+      ->option_text("DIR");
+  app.add_option("--color", ctx.globals.color, "When to use colours: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->option_text("WHEN");
+  app.footer(
+      "Exit codes: 0 success, 1 the data has errors or the record was not found, 2 usage error,\n"
+      "3 not in a brm repository, 4 a git operation failed, 5 an I/O error.\n"
+      "See 'brm help COMMAND' or man brm.");
+
+  for (const Command& c : commands()) c.setup(app, ctx);
+
+  auto* help = app.add_subcommand("help", "Show help for brm or one of its commands");
+  std::vector<std::string> topic;
+  help->add_option("COMMAND", topic, "A command, e.g. 'check' or 'customer add'");
+  help->callback([&] {
+    CLI::App* target = &app;
+    for (const std::string& word : topic) {
+      CLI::App* sub = nullptr;
+      try {
+        sub = target->get_subcommand(word);
+      } catch (const CLI::OptionNotFound&) {
+      }
+      if (!sub) throw Error(ExitCode::Usage, fmt::format("no such command: '{}'", word));
+      target = sub;
+    }
+    std::cout << target->help();
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "brm: error: " << e.what() << "\n";
+    std::cerr << "hint: see 'brm help' for usage\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace
+}  // namespace brm::cli
+
+int main(int argc, char** argv) {
+  using brm::ExitCode;
+  try {
+    return brm::cli::run(argc, argv);
+  } catch (const brm::Error& e) {
+    std::cout.flush();
+    std::cerr << "brm: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "brm: error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::Io);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "brm: error: out of memory\n";
+    return static_cast<int>(ExitCode::Io);
+  } catch (const std::exception& e) {
+    std::cerr << "brm: error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::Io);
+  }
+}

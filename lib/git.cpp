@@ -1,0 +1,258 @@
+// libgit2 behind brm's small git API. Handles are owned by RAII wrappers so that an
+// error thrown halfway never leaks or leaves a lock behind.
+#include "brm/git.hpp"
+
+#include <git2.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <memory>
+#include <mutex>
+
+#include "brm/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace brm {
+namespace {
+
+void init_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+[[noreturn]] void git_fail(std::string_view what) {
+  const git_error* e = git_error_last();
+  throw Error(ExitCode::Git,
+              fmt::format("{}: {}", what, e && e->message ? e->message : "unknown git error"));
+}
+
+void check(int rc, std::string_view what) {
+  if (rc < 0) git_fail(what);
+}
+
+template <class T, void (*Free)(T*)>
+struct Handle {
+  T* p = nullptr;
+  Handle() = default;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() {
+    if (p) Free(p);
+  }
+  T** out() { return &p; }
+  T* get() const { return p; }
+};
+
+using Repo = Handle<git_repository, git_repository_free>;
+using Index = Handle<git_index, git_index_free>;
+using Tree = Handle<git_tree, git_tree_free>;
+using Commit = Handle<git_commit, git_commit_free>;
+using Object = Handle<git_object, git_object_free>;
+using Signature = Handle<git_signature, git_signature_free>;
+using TreeEntry = Handle<git_tree_entry, git_tree_entry_free>;
+using Blob = Handle<git_blob, git_blob_free>;
+
+void open_repo(Repo& repo, const fs::path& path) {
+  init_libgit2();
+  if (git_repository_open_ext(repo.out(), path.c_str(), 0, nullptr) < 0)
+    git_fail(fmt::format("'{}' is not in a git repository", path.string()));
+}
+
+// The brm root relative to the git work tree, '' or 'sub/dir/'.
+std::string prefix_of(git_repository* repo, const fs::path& brm_root) {
+  const char* workdir = git_repository_workdir(repo);
+  if (!workdir) throw Error(ExitCode::Git, "the git repository has no work tree");
+  std::error_code ec;
+  fs::path wd = fs::weakly_canonical(workdir, ec);
+  fs::path root = fs::weakly_canonical(brm_root, ec);
+  fs::path rel = root.lexically_relative(wd);
+  if (rel.empty() || rel == ".") return "";
+  return rel.generic_string() + "/";
+}
+
+std::string oid_string(const git_oid* oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, oid);
+  return buf;
+}
+
+void default_signature(Signature& sig, git_repository* repo) {
+  if (git_signature_default(sig.out(), repo) == 0) return;
+  const char* name = std::getenv("GIT_AUTHOR_NAME");
+  const char* email = std::getenv("GIT_AUTHOR_EMAIL");
+  if (name && email && git_signature_now(sig.out(), name, email) == 0) return;
+  throw Error(ExitCode::Git,
+              "git does not know who you are: set user.name and user.email\n"
+              "hint: git config --global user.name \"Your Name\"; "
+              "git config --global user.email you@example.com\n"
+              "hint: or pass --no-commit");
+}
+
+void peel_commit(Commit& commit, git_repository* repo, std::string_view rev) {
+  Object obj;
+  std::string r(rev);
+  if (git_revparse_single(obj.out(), repo, r.c_str()) < 0)
+    git_fail(fmt::format("unknown revision '{}'", rev));
+  Object peeled;
+  check(git_object_peel(peeled.out(), obj.get(), GIT_OBJECT_COMMIT),
+        fmt::format("'{}' does not name a commit", rev));
+  commit.p = reinterpret_cast<git_commit*>(peeled.p);
+  peeled.p = nullptr;
+}
+
+}  // namespace
+
+bool in_git_repository(const fs::path& path) {
+  init_libgit2();
+  Repo repo;
+  return git_repository_open_ext(repo.out(), path.c_str(), 0, nullptr) == 0;
+}
+
+void git_init(const fs::path& dir) {
+  init_libgit2();
+  git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+  opts.flags = GIT_REPOSITORY_INIT_MKPATH;
+  opts.initial_head = "main";
+  Repo repo;
+  check(git_repository_init_ext(repo.out(), dir.c_str(), &opts), "git init failed");
+}
+
+void git_commit_paths(const fs::path& brm_root, const std::vector<std::string>& paths,
+                      const std::string& message) {
+  Repo repo;
+  open_repo(repo, brm_root);
+  std::string prefix = prefix_of(repo.get(), brm_root);
+  const char* workdir = git_repository_workdir(repo.get());
+
+  // The new tree is HEAD's tree plus exactly our files, built in an index of our own:
+  // the user's staged changes in the real index stay out of the commit.
+  Commit head;
+  git_oid head_id;
+  bool has_head = git_reference_name_to_id(&head_id, repo.get(), "HEAD") == 0;
+  if (has_head) check(git_commit_lookup(head.out(), repo.get(), &head_id), "cannot read HEAD");
+  Index scratch;
+  check(git_index_new(scratch.out()), "cannot create an index");
+  if (has_head) {
+    Tree tree;
+    check(git_commit_tree(tree.out(), head.get()), "cannot read HEAD's tree");
+    check(git_index_read_tree(scratch.get(), tree.get()), "cannot read HEAD's tree");
+  }
+  Index real;
+  check(git_repository_index(real.out(), repo.get()), "cannot open the git index");
+
+  for (const std::string& p : paths) {
+    std::string in_repo = prefix + p;
+    fs::path on_disk = fs::path(workdir) / in_repo;
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(on_disk, ec))) {
+      git_oid blob;
+      check(git_blob_create_from_disk(&blob, repo.get(), on_disk.c_str()),
+            fmt::format("cannot store '{}'", p));
+      git_index_entry entry{};
+      entry.mode = GIT_FILEMODE_BLOB;
+      entry.id = blob;
+      entry.path = in_repo.c_str();
+      check(git_index_add(scratch.get(), &entry), fmt::format("cannot stage '{}'", p));
+      // Keep the real index in step for this path only, so `git status` stays clean.
+      check(git_index_add_bypath(real.get(), in_repo.c_str()), fmt::format("cannot stage '{}'", p));
+    } else {
+      git_index_remove_bypath(scratch.get(), in_repo.c_str());
+      git_index_remove_bypath(real.get(), in_repo.c_str());
+    }
+  }
+  git_oid tree_id;
+  check(git_index_write_tree_to(&tree_id, scratch.get(), repo.get()), "cannot write the tree");
+  Tree tree;
+  check(git_tree_lookup(tree.out(), repo.get(), &tree_id), "cannot read the new tree");
+  Signature sig;
+  default_signature(sig, repo.get());
+  const git_commit* parents[] = {head.get()};
+  git_oid commit_id;
+  check(git_commit_create(&commit_id, repo.get(), "HEAD", sig.get(), sig.get(), nullptr,
+                          message.c_str(), tree.get(), has_head ? 1 : 0, parents),
+        "cannot create the commit");
+  check(git_index_write(real.get()), "cannot write the git index");
+}
+
+CommitInfo git_resolve(const fs::path& brm_root, std::string_view rev) {
+  Repo repo;
+  open_repo(repo, brm_root);
+  Commit commit;
+  peel_commit(commit, repo.get(), rev);
+  CommitInfo info;
+  info.id = oid_string(git_commit_id(commit.get()));
+  info.time = static_cast<std::int64_t>(git_commit_time(commit.get()));
+  if (const char* s = git_commit_summary(commit.get())) info.summary = s;
+  if (const git_signature* a = git_commit_author(commit.get()); a && a->name) info.author = a->name;
+  return info;
+}
+
+Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev) {
+  Repo repo;
+  open_repo(repo, brm_root);
+  std::string prefix = prefix_of(repo.get(), brm_root);
+  Commit commit;
+  peel_commit(commit, repo.get(), rev);
+  Tree tree;
+  check(git_commit_tree(tree.out(), commit.get()), "cannot read the commit's tree");
+
+  Snapshot snap;
+  auto read_blob = [&](const git_tree_entry* e, std::string rel) {
+    Blob blob;
+    check(git_blob_lookup(blob.out(), repo.get(), git_tree_entry_id(e)),
+          fmt::format("cannot read '{}'", rel));
+    SourceFile f;
+    f.path = std::move(rel);
+    auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
+    f.content.assign(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
+    f.blob_id = oid_string(git_tree_entry_id(e));
+    snap.files.push_back(std::move(f));
+  };
+
+  TreeEntry settings;
+  std::string settings_path = prefix + "brm.yaml";
+  if (git_tree_entry_bypath(settings.out(), tree.get(), settings_path.c_str()) == 0)
+    read_blob(settings.get(), "brm.yaml");
+  else
+    throw Error(ExitCode::NotARepository,
+                fmt::format("revision '{}' has no brm.yaml in '{}'", rev, prefix.empty() ? "." : prefix));
+
+  std::vector<std::string> folders;
+  for (const Kind& k : kinds()) folders.emplace_back(k.folder);
+  folders.emplace_back("schema");
+  for (const std::string& folder : folders) {
+    TreeEntry entry;
+    std::string path = prefix + folder;
+    if (git_tree_entry_bypath(entry.out(), tree.get(), path.c_str()) < 0) continue;
+    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) continue;
+    Tree sub;
+    check(git_tree_lookup(sub.out(), repo.get(), git_tree_entry_id(entry.get())),
+          fmt::format("cannot read '{}'", folder));
+    bool is_schema = folder == "schema";
+    for (std::size_t i = 0, n = git_tree_entrycount(sub.get()); i < n; ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(sub.get(), i);
+      std::string name = git_tree_entry_name(e);
+      std::string rel = folder + "/" + name;
+      if (name.empty() || name[0] == '.') continue;
+      git_filemode_t mode = git_tree_entry_filemode(e);
+      bool yaml = name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0;
+      if (mode == GIT_FILEMODE_LINK) {
+        snap.findings.push_back({rel, 0, 0, Severity::Error, "symlink",
+                                 "the file is a symbolic link; brm does not follow links"});
+      } else if (mode == GIT_FILEMODE_TREE || !yaml) {
+        if (!is_schema)
+          snap.findings.push_back({rel, 0, 0, Severity::Warning, "stray-file",
+                                   mode == GIT_FILEMODE_TREE
+                                       ? "folders inside a kind's folder are ignored"
+                                       : "ignored: not a .yaml file"});
+      } else if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+        read_blob(e, rel);
+      }
+    }
+  }
+  return snap;
+}
+
+}  // namespace brm

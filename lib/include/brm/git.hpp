@@ -1,0 +1,40 @@
+// Every git operation brm makes, through libgit2 (brm never runs the git program).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "brm/repository.hpp"
+
+namespace brm {
+
+// The git repository that holds `path`, if any (searching upwards like git).
+bool in_git_repository(const std::filesystem::path& path);
+
+// `git init` at `dir`.
+void git_init(const std::filesystem::path& dir);
+
+// Commits exactly `paths` (relative to the brm root, '/' separated; deleted files are
+// removed from the index) with `message`, on top of HEAD. Whatever else the user has
+// staged stays staged and out of the commit. Author and committer come from the git
+// configuration (user.name, user.email). Throws Error(Git) on failure.
+void git_commit_paths(const std::filesystem::path& brm_root, const std::vector<std::string>& paths,
+                      const std::string& message);
+
+// The commit a revision names: its id and committer time (seconds since the epoch, UTC).
+struct CommitInfo {
+  std::string id;
+  std::int64_t time = 0;
+  std::string summary;
+  std::string author;
+};
+CommitInfo git_resolve(const std::filesystem::path& brm_root, std::string_view rev);
+
+// The repository's files as they are in revision `rev`, read from git objects (no
+// checkout). Blob ids are filled in so that callers can cache by content.
+Snapshot read_git_tree(const std::filesystem::path& brm_root, std::string_view rev);
+
+}  // namespace brm

@@ -1,0 +1,107 @@
+// The repository model: every record of every kind and the settings, loaded from
+// the work tree or from a git tree, parsed, validated and indexed by id.
+// Data flows one way: files -> documents -> validated records -> this model.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "brm/date.hpp"
+#include "brm/diagnostic.hpp"
+#include "brm/kinds.hpp"
+#include "brm/value.hpp"
+
+namespace brm {
+
+struct Settings {
+  std::string organisation;
+  std::string currency = "EUR";
+  int survey_scale = 5;
+  int survey_satisfied = 4;
+  int review_warning_days = 60;
+  int meeting_interval_days = 90;
+  std::optional<bool> commit;  // absent: commit when inside a git repository
+};
+
+struct Record {
+  KindId kind = KindId::Customer;
+  std::string id;
+  std::string path;    // "customers/anna-berg.yaml"
+  Value doc;           // the top-level mapping
+  bool valid = false;  // parsed and passed its schemas
+
+  const Value* field(std::string_view key) const { return doc.find(key); }
+  // The field's text; empty when absent or not a string.
+  std::string_view text(std::string_view key) const;
+  std::optional<Date> date(std::string_view key) const;
+  std::string_view label() const;  // the name, title or summary; the id when none
+};
+
+// One file as found in the work tree or in a git tree.
+struct SourceFile {
+  std::string path;     // relative to the root, '/' separated
+  std::string content;
+  std::string blob_id;  // the git object id when read from git; empty from the work tree
+};
+
+// What a listing found: brm.yaml, the record files, the repository's own schemas, and
+// findings about files that were passed over (links, stray files, unreadable files).
+struct Snapshot {
+  std::vector<SourceFile> files;
+  Diagnostics findings;
+};
+
+// The nearest folder at or above `start` that holds brm.yaml; throws
+// Error(NotARepository) when there is none.
+std::filesystem::path find_repository_root(const std::filesystem::path& start);
+
+// Lists and reads the repository's files. Symbolic links are never followed.
+Snapshot read_worktree(const std::filesystem::path& root);
+
+// A cache of parsed and validated records keyed by content, so that a file that did
+// not change is parsed once (history walks, repeated checks).
+class ParseCache;
+
+struct LoadOptions {
+  unsigned threads = 0;          // 0: all cores
+  ParseCache* cache = nullptr;
+  // Called with (done, total) while files are parsed; for progress bars.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+class Repository {
+ public:
+  std::filesystem::path root;  // empty when loaded from a git tree
+  Settings settings;
+  std::array<std::vector<Record>, kind_count> records;  // each sorted by id
+  std::size_t files = 0;        // files read, brm.yaml included
+  std::size_t invalid = 0;      // records left out of the model's figures for errors
+
+  const std::vector<Record>& of(KindId k) const { return records[static_cast<std::size_t>(k)]; }
+  std::vector<Record>& of(KindId k) { return records[static_cast<std::size_t>(k)]; }
+  const Record* find(KindId k, std::string_view id) const;
+  // A customer id itself, or for a purchaser its customer. Empty when unknown.
+  std::string_view account_of(std::string_view customer_or_purchaser) const;
+  // Records of any kind that refer to `target` (through the kinds' reference fields).
+  std::vector<const Record*> referrers(KindId kind, std::string_view id) const;
+};
+
+// Parses and validates every file of the snapshot (schemas, then the rules beyond one
+// file). Every finding goes to *findings, sorted. Records that fail to parse are left
+// out; records with schema errors are kept with valid = false.
+Repository load_repository(Snapshot snapshot, Diagnostics* findings, const LoadOptions& options = {});
+
+// The rules beyond one file of FORMAT.md (references, roles, date order, ...), run by
+// load_repository; exposed for the write commands that validate one changed record.
+void check_rules(const Repository& repo, Diagnostics* findings, Date today);
+
+// Values of the nested list fields as "list[].field" paths describe them.
+void for_each_path_value(const Value& doc, std::string_view path,
+                         const std::function<void(const Value&)>& fn);
+
+}  // namespace brm

@@ -1,0 +1,348 @@
+// Loading a repository: list the files, parse and validate each (on every core; files
+// are independent until the rules beyond one file), then index and run the rules.
+#include "brm/repository.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "brm/error.hpp"
+#include "brm/schemas.hpp"
+#include "brm/yaml.hpp"
+
+namespace fs = std::filesystem;
+
+namespace brm {
+
+std::string_view Record::text(std::string_view key) const {
+  const Value* v = doc.find(key);
+  return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+}
+
+std::optional<Date> Record::date(std::string_view key) const { return Date::parse(text(key)); }
+
+std::string_view Record::label() const {
+  std::string_view field = kind_of(kind).label_field;
+  std::string_view l = field.empty() ? std::string_view() : text(field);
+  return l.empty() ? std::string_view(id) : l;
+}
+
+fs::path find_repository_root(const fs::path& start) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start, ec);
+  if (ec) throw Error(ExitCode::NotARepository, fmt::format("cannot resolve '{}'", start.string()));
+  dir = dir.lexically_normal();
+  if (!fs::is_directory(dir, ec))
+    throw Error(ExitCode::NotARepository, fmt::format("'{}' is not a folder", start.string()));
+  for (fs::path d = dir;; d = d.parent_path()) {
+    if (fs::is_regular_file(d / "brm.yaml", ec)) return d;
+    if (d == d.parent_path()) break;
+  }
+  throw Error(ExitCode::NotARepository,
+              fmt::format("not a brm repository (or any of the parent folders): {}\n"
+                          "hint: run 'brm init' to create one here",
+                          dir.string()));
+}
+
+namespace {
+
+bool read_file(const fs::path& p, std::string* out) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return false;
+  in.seekg(0, std::ios::end);
+  auto size = in.tellg();
+  if (size < 0) return false;
+  in.seekg(0);
+  // Files beyond the limit are read only so far: the parser reports their size.
+  constexpr std::streamoff cap = (std::streamoff{1} << 20) + 1;
+  out->resize(static_cast<std::size_t>(std::min<std::streamoff>(size, cap)));
+  in.read(out->data(), static_cast<std::streamsize>(out->size()));
+  if (size > cap) out->resize(static_cast<std::size_t>(size));  // size is what counts
+  return static_cast<bool>(in) || in.eof();
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+Snapshot read_worktree(const fs::path& root) {
+  Snapshot snap;
+  auto add_file = [&](const fs::path& p, std::string rel) {
+    SourceFile f;
+    f.path = std::move(rel);
+    if (!read_file(p, &f.content)) {
+      snap.findings.push_back({f.path, 0, 0, Severity::Error, "unreadable", "cannot read the file"});
+      return;
+    }
+    snap.files.push_back(std::move(f));
+  };
+  add_file(root / "brm.yaml", "brm.yaml");
+
+  std::vector<std::string> folders;
+  for (const Kind& k : kinds()) folders.emplace_back(k.folder);
+  folders.emplace_back("schema");
+  for (const std::string& folder : folders) {
+    fs::path dir = root / folder;
+    std::error_code ec;
+    auto st = fs::symlink_status(dir, ec);
+    if (ec || !fs::exists(st)) continue;
+    if (fs::is_symlink(st)) {
+      snap.findings.push_back({folder, 0, 0, Severity::Error, "symlink",
+                               "the folder is a symbolic link; brm does not follow links"});
+      continue;
+    }
+    if (!fs::is_directory(st)) continue;
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      entries.push_back(*it);
+    if (ec) {
+      snap.findings.push_back({folder, 0, 0, Severity::Error, "unreadable",
+                               fmt::format("cannot list the folder: {}", ec.message())});
+      continue;
+    }
+    std::sort(entries.begin(), entries.end());
+    bool is_schema = folder == "schema";
+    for (const auto& e : entries) {
+      std::string name = e.path().filename().string();
+      std::string rel = folder + "/" + name;
+      if (name.empty() || name[0] == '.') continue;  // .gitkeep and editors' files
+      auto est = e.symlink_status(ec);
+      if (fs::is_symlink(est)) {
+        snap.findings.push_back({rel, 0, 0, Severity::Error, "symlink",
+                                 "the file is a symbolic link; brm does not follow links"});
+        continue;
+      }
+      if (fs::is_directory(est)) {
+        if (!is_schema)
+          snap.findings.push_back({rel, 0, 0, Severity::Warning, "stray-file",
+                                   "folders inside a kind's folder are ignored"});
+        continue;
+      }
+      if (!ends_with(name, ".yaml")) {
+        if (!is_schema)
+          snap.findings.push_back(
+              {rel, 0, 0, Severity::Warning, "stray-file",
+               ends_with(name, ".yml") ? "ignored: records end in '.yaml', not '.yml'"
+                                       : "ignored: not a .yaml file"});
+        continue;
+      }
+      if (!fs::is_regular_file(est)) {
+        snap.findings.push_back({rel, 0, 0, Severity::Error, "stray-file", "not a regular file"});
+        continue;
+      }
+      add_file(e.path(), rel);
+    }
+  }
+  return snap;
+}
+
+const Record* Repository::find(KindId k, std::string_view id) const {
+  const auto& rs = of(k);
+  auto it = std::lower_bound(rs.begin(), rs.end(), id,
+                             [](const Record& r, std::string_view v) { return r.id < v; });
+  return it != rs.end() && it->id == id ? &*it : nullptr;
+}
+
+std::string_view Repository::account_of(std::string_view id) const {
+  const Record* r = find(KindId::Customer, id);
+  if (!r) return {};
+  if (r->text("role") == "purchaser") return r->text("customer");
+  return r->id;
+}
+
+void for_each_path_value(const Value& doc, std::string_view path,
+                         const std::function<void(const Value&)>& fn) {
+  std::size_t br = path.find("[].");
+  if (br == std::string_view::npos) {
+    if (const Value* v = doc.find(path)) fn(*v);
+    return;
+  }
+  const Value* list = doc.find(path.substr(0, br));
+  if (!list || !list->is_sequence()) return;
+  for (const Value& item : list->items())
+    if (item.is_mapping()) for_each_path_value(item, path.substr(br + 3), fn);
+}
+
+std::vector<const Record*> Repository::referrers(KindId kind, std::string_view id) const {
+  std::vector<const Record*> out;
+  for (const Kind& k : kinds()) {
+    for (const Record& r : of(k.id)) {
+      bool refers = false;
+      for (const Reference& ref : k.references) {
+        if (ref.target != kind) continue;
+        for_each_path_value(r.doc, ref.path, [&](const Value& v) {
+          if (v.is_string() && v.as_string() == id) refers = true;
+        });
+      }
+      if (refers && !(r.kind == kind && r.id == id)) out.push_back(&r);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+Settings read_settings(const Value& doc) {
+  Settings s;
+  auto text = [&](std::string_view k, std::string* out) {
+    if (const Value* v = doc.find(k); v && v->is_string()) *out = v->as_string();
+  };
+  auto number = [&](const Value* v, int* out) {
+    if (v && v->type() == Value::Type::Int) *out = static_cast<int>(v->as_int());
+  };
+  text("organisation", &s.organisation);
+  text("currency", &s.currency);
+  if (const Value* survey = doc.find("survey"); survey && survey->is_mapping()) {
+    number(survey->find("scale"), &s.survey_scale);
+    number(survey->find("satisfied"), &s.survey_satisfied);
+  }
+  number(doc.find("review_warning_days"), &s.review_warning_days);
+  number(doc.find("meeting_interval_days"), &s.meeting_interval_days);
+  if (const Value* c = doc.find("commit"); c && c->is_bool()) s.commit = c->as_bool();
+  return s;
+}
+
+// What one file became: kept apart per file so that threads never share a vector.
+struct Parsed {
+  std::optional<Record> record;
+  Diagnostics findings;
+};
+
+const Kind* kind_of_path(std::string_view path, std::string_view* id) {
+  std::size_t slash = path.find('/');
+  if (slash == std::string_view::npos) return nullptr;
+  const Kind* k = find_kind(path.substr(0, slash));
+  if (!k || k->folder != path.substr(0, slash)) return nullptr;
+  std::string_view name = path.substr(slash + 1);
+  *id = name.substr(0, name.size() - 5);  // ".yaml"
+  return k;
+}
+
+Parsed parse_record(const SourceFile& f, const Kind& kind, std::string_view id,
+                    const RecordSchemas& schemas) {
+  Parsed p;
+  if (!is_valid_id(id))
+    p.findings.push_back({f.path, 0, 0, Severity::Error, "bad-id",
+                          fmt::format("'{}' is not a valid id: use lowercase letters, digits and "
+                                      "'-' (at most 64, starting with a letter or digit)",
+                                      id)});
+  Value doc;
+  if (!parse_yaml(f.content, f.path, &doc, &p.findings)) return p;
+  if (!doc.is_mapping()) {
+    p.findings.push_back({f.path, doc.mark().line, doc.mark().column, Severity::Error,
+                          "not-a-mapping",
+                          fmt::format("a record is a mapping of fields, not {}",
+                                      doc.is_sequence() ? "a list" : "a single value")});
+    return p;
+  }
+  Diagnostics schema_findings;
+  bool valid = schemas.validate(kind.id, doc, f.path, &schema_findings);
+  if (!valid) {
+    // A record in the wrong folder shows up as a heap of unknown fields; say what it is.
+    bool unknown = std::any_of(schema_findings.begin(), schema_findings.end(),
+                               [](const Diagnostic& d) { return d.rule == "unknown-field"; });
+    if (unknown) {
+      for (const Kind& other : kinds()) {
+        if (other.id == kind.id || !builtin_schema(other.id).is_valid(doc)) continue;
+        schema_findings = {{f.path, doc.mark().line, doc.mark().column, Severity::Error,
+                            "wrong-folder",
+                            fmt::format("this is a {} record; it belongs in {}/", other.name,
+                                        other.folder)}};
+        break;
+      }
+    }
+  }
+  for (auto& d : schema_findings) p.findings.push_back(std::move(d));
+  if (!is_valid_id(id)) return p;
+  Record r;
+  r.kind = kind.id;
+  r.id = std::string(id);
+  r.path = f.path;
+  r.doc = std::move(doc);
+  r.valid = valid;
+  p.record = std::move(r);
+  return p;
+}
+
+template <class Fn>
+void parallel_for(std::size_t n, unsigned threads, Fn fn) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 64)));
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace
+
+Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptions& options) {
+  Repository repo;
+  for (auto& d : snap.findings) findings->push_back(std::move(d));
+  repo.files = snap.files.size();
+
+  // brm.yaml first: its settings shape the rules.
+  auto settings_file = std::find_if(snap.files.begin(), snap.files.end(),
+                                    [](const SourceFile& f) { return f.path == "brm.yaml"; });
+  RecordSchemas schemas(snap.files, findings);
+  if (settings_file != snap.files.end()) {
+    Value doc;
+    if (parse_yaml(settings_file->content, "brm.yaml", &doc, findings)) {
+      if (!doc.is_mapping()) {
+        findings->push_back({"brm.yaml", doc.mark().line, doc.mark().column, Severity::Error,
+                             "not-a-mapping", "brm.yaml is a mapping of settings"});
+      } else {
+        schemas.validate_settings(doc, "brm.yaml", findings);
+        repo.settings = read_settings(doc);
+      }
+    }
+  } else {
+    findings->push_back({"brm.yaml", 0, 0, Severity::Error, "missing-settings",
+                         "brm.yaml is missing"});
+  }
+
+  std::vector<std::pair<const SourceFile*, const Kind*>> work;
+  std::vector<std::string_view> ids;
+  for (const SourceFile& f : snap.files) {
+    std::string_view id;
+    if (const Kind* k = kind_of_path(f.path, &id)) {
+      work.emplace_back(&f, k);
+      ids.push_back(id);
+    }
+  }
+  std::vector<Parsed> parsed(work.size());
+  std::atomic<std::size_t> done{0};
+  parallel_for(work.size(), options.threads, [&](std::size_t i) {
+    parsed[i] = parse_record(*work[i].first, *work[i].second, ids[i], schemas);
+    std::size_t d = done.fetch_add(1) + 1;
+    if (options.progress && (d % 256 == 0 || d == work.size())) options.progress(d, work.size());
+  });
+  for (Parsed& p : parsed) {
+    for (auto& d : p.findings) findings->push_back(std::move(d));
+    if (p.record) {
+      if (!p.record->valid) ++repo.invalid;
+      repo.of(p.record->kind).push_back(std::move(*p.record));
+    }
+  }
+  for (auto& rs : repo.records)
+    std::sort(rs.begin(), rs.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
+
+  check_rules(repo, findings, today());
+  sort_diagnostics(*findings);
+  return repo;
+}
+
+}  // namespace brm

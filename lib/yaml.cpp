@@ -1,0 +1,434 @@
+// YAML -> Value through yaml-cpp's event API. Building our own tree instead of
+// YAML::Node keeps every position, lets us see duplicate keys (YAML::Node keeps one
+// silently) and bound alias expansion, and costs about half as much.
+#include "brm/yaml.hpp"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <istream>
+#include <limits>
+#include <streambuf>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace brm {
+namespace {
+
+// An istream over memory that does not copy the text.
+class MemoryBuffer : public std::streambuf {
+ public:
+  explicit MemoryBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+struct Abort {};  // stops the parse once a limit is hit; the finding is already recorded
+
+Mark to_mark(const YAML::Mark& m) {
+  if (m.is_null() || m.line < 0) return {};
+  return {static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
+}
+
+bool is_digits(std::string_view s, bool (*digit)(char)) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!digit(c)) return false;
+  return true;
+}
+bool is_dec(char c) { return c >= '0' && c <= '9'; }
+bool is_oct(char c) { return c >= '0' && c <= '7'; }
+bool is_hex(char c) { return is_dec(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+bool is_core_float(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  std::size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && is_dec(s[i])) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && is_dec(s[i])) ++i, ++frac_digits;
+    if (int_digits == 0 && frac_digits == 0) return false;
+  } else if (int_digits == 0) {
+    return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < s.size() && is_dec(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == s.size();
+}
+
+Value integer_or_big(std::string_view digits, int base, bool negative, Mark mark) {
+  std::uint64_t u = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u, base);
+  if (ec == std::errc() && p == digits.data() + digits.size()) {
+    constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    if (!negative && u <= max) return Value::integer(static_cast<std::int64_t>(u), mark);
+    if (negative && u <= max + 1)
+      return Value::integer(u == max + 1 ? std::numeric_limits<std::int64_t>::min()
+                                         : -static_cast<std::int64_t>(u),
+                            mark);
+  }
+  // Too big for int64: keep it as a double rather than wrap around.
+  double d = 0;
+  for (char c : digits) {
+    int v = is_dec(c) ? c - '0' : (c | 0x20) - 'a' + 10;
+    d = d * base + v;
+  }
+  return Value::floating(negative ? -d : d, mark);
+}
+
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  TreeBuilder(std::string_view file, Diagnostics* findings, const YamlLimits& limits)
+      : file_(file), findings_(findings), limits_(limits) {}
+
+  Value take() { return std::move(root_); }
+  bool failed() const { return failed_; }
+  int documents() const { return documents_; }
+  Mark second_document() const { return second_document_; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    ++documents_;
+    if (documents_ == 2) second_document_ = to_mark(mark);
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    add(Value::null(to_mark(mark)), anchor);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) {
+      error(to_mark(mark), "yaml-syntax", "alias to an unknown anchor");
+      return;
+    }
+    count(it->second.count, to_mark(mark));
+    Value copy = it->second.value;
+    copy.set_mark(to_mark(mark));
+    add(std::move(copy), 0);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Mark m = to_mark(mark);
+    if (tag == "?") {
+      add(resolve_plain_scalar(value, m), anchor);
+    } else if (tag == "!" || tag == "tag:yaml.org,2002:str") {
+      add(Value::string(value, m), anchor);
+    } else if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
+               tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
+      Value v = resolve_plain_scalar(value, m);
+      std::string_view want = tag.substr(tag.rfind(':') + 1);
+      bool fits = (want == "int" && v.type() == Value::Type::Int) ||
+                  (want == "float" && v.is_number()) ||
+                  (want == "bool" && v.is_bool()) || (want == "null" && v.is_null());
+      if (!fits) error(m, "yaml-syntax", fmt::format("'{}' is not a valid !!{}", value, want));
+      add(std::move(v), anchor);
+    } else {
+      error(m, "unsupported-tag", fmt::format("unsupported tag '{}'", tag));
+      add(Value::string(value, m), anchor);
+    }
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    check_collection_tag(tag, "seq", mark);
+    open(Value::sequence(to_mark(mark)), anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    check_collection_tag(tag, "map", mark);
+    open(Value::mapping(to_mark(mark)), anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Frame {
+    Value value;
+    YAML::anchor_t anchor = 0;
+    std::size_t first_count = 0;  // values counted when this one opened
+    bool have_key = false;        // mappings: a key is waiting for its value
+    bool key_ok = false;
+    std::string key;
+    Mark key_mark;
+  };
+  struct Anchored {
+    Value value;
+    std::size_t count = 0;  // values inside it, charged again at every alias
+  };
+
+  void error(Mark m, std::string_view rule, std::string message) {
+    failed_ = true;
+    findings_->push_back(
+        {std::string(file_), m.line, m.column, Severity::Error, std::string(rule), std::move(message)});
+  }
+
+  void check_collection_tag(const std::string& tag, std::string_view kind, const YAML::Mark& mark) {
+    if (tag.empty() || tag == "?" || tag == "!" || tag == "tag:yaml.org,2002:" + std::string(kind))
+      return;
+    error(to_mark(mark), "unsupported-tag", fmt::format("unsupported tag '{}'", tag));
+  }
+
+  void count(std::size_t n, Mark m) {
+    values_ += n;
+    if (values_ > limits_.max_values) {
+      error(m, "too-large",
+            fmt::format("the document expands to more than {} values (alias bomb?)",
+                        limits_.max_values));
+      throw Abort{};
+    }
+  }
+
+  void open(Value v, YAML::anchor_t anchor) {
+    Mark m = v.mark();
+    if (stack_.size() >= limits_.max_depth) {
+      error(m, "too-deep", fmt::format("nesting deeper than {} levels", limits_.max_depth));
+      throw Abort{};
+    }
+    count(1, m);
+    Frame f;
+    f.value = std::move(v);
+    f.anchor = anchor;
+    f.first_count = values_ - 1;
+    stack_.push_back(std::move(f));
+  }
+
+  void close() {
+    Frame f = std::move(stack_.back());
+    stack_.pop_back();
+    if (f.anchor != 0) anchors_[f.anchor] = {f.value, values_ - f.first_count};
+    place(std::move(f.value));
+  }
+
+  void add(Value v, YAML::anchor_t anchor) {
+    if (anchor != 0) anchors_[anchor] = {v, 1};
+    count(1, v.mark());
+    place(std::move(v));
+  }
+
+  // Puts a finished value into its parent: a sequence item, a mapping key or a
+  // mapping value, or the document root.
+  void place(Value v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return;
+    }
+    Frame& top = stack_.back();
+    if (top.value.is_sequence()) {
+      top.value.push_back(std::move(v));
+      return;
+    }
+    if (!top.have_key) {
+      top.have_key = true;
+      top.key_mark = v.mark();
+      top.key_ok = true;
+      if (v.is_string()) {
+        top.key = std::move(v.as_string());
+      } else if (v.is_sequence() || v.is_mapping()) {
+        error(v.mark(), "complex-key", "a key must be a plain name, not a list or a mapping");
+        top.key_ok = false;
+      } else if (v.is_null()) {
+        error(v.mark(), "empty-key", "a key must not be empty or null");
+        top.key_ok = false;
+      } else {
+        top.key = v.to_display();
+      }
+      return;
+    }
+    top.have_key = false;
+    if (!top.key_ok) return;
+    if (const Value* prior = top.value.find(top.key)) {
+      (void)prior;
+      Mark first{};
+      for (const auto& e : top.value.entries())
+        if (e.key == top.key) first = e.key_mark;
+      error(top.key_mark, "duplicate-key",
+            fmt::format("duplicate key '{}' (first at line {})", top.key, first.line));
+      return;
+    }
+    top.value.entries().push_back({std::move(top.key), top.key_mark, std::move(v)});
+  }
+
+  std::string_view file_;
+  Diagnostics* findings_;
+  const YamlLimits& limits_;
+  std::vector<Frame> stack_;
+  std::unordered_map<YAML::anchor_t, Anchored> anchors_;
+  Value root_;
+  std::size_t values_ = 0;
+  bool failed_ = false;
+  int documents_ = 0;
+  Mark second_document_{};
+};
+
+// Returns the position of the first byte that is not valid UTF-8, or npos.
+std::size_t find_invalid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1Fu;
+    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0Fu;
+    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07u;
+    else return i;
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3Fu);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+Mark mark_at(std::string_view s, std::size_t offset) {
+  Mark m{1, 1};
+  for (std::size_t i = 0; i < offset && i < s.size(); ++i) {
+    if (s[i] == '\n') {
+      ++m.line;
+      m.column = 1;
+    } else if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      ++m.column;
+    }
+  }
+  return m;
+}
+
+// YAML forbids tabs in indentation, but yaml-cpp accepts some of them. A line whose
+// leading white space holds a tab is an error unless it lies inside a block scalar
+// (`|` or `>`), where everything after the block's indentation is content.
+void find_tab_indentation(std::string_view text, std::string_view file, Diagnostics* findings) {
+  std::size_t pos = 0;
+  std::uint32_t line = 0;
+  long block_parent = -1;  // indentation of the line that opened a block scalar
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(pos, end - pos);
+    ++line;
+    std::size_t spaces = 0;
+    while (spaces < l.size() && l[spaces] == ' ') ++spaces;
+    std::size_t ws = l.find_first_not_of(" \t\r");
+    bool blank = ws == std::string_view::npos;
+    if (!blank) {
+      bool in_block = block_parent >= 0 && static_cast<long>(spaces) > block_parent;
+      if (!in_block) {
+        block_parent = -1;
+        std::size_t tab = l.substr(0, ws).find('\t');
+        if (tab != std::string_view::npos) {
+          findings->push_back({std::string(file), line, static_cast<std::uint32_t>(tab + 1),
+                               Severity::Error, "tab-indent", "tabs are not allowed for indentation"});
+          return;  // one is enough; the rest of the file is likely the same
+        }
+        std::string_view t = l.substr(0, l.find_last_not_of(" \r") + 1);
+        std::size_t hash = t.find(" #");
+        if (hash != std::string_view::npos) t = t.substr(0, t.find_last_not_of(' ', hash) + 1);
+        while (!t.empty() && (t.back() == '-' || t.back() == '+' || (t.back() >= '0' && t.back() <= '9')))
+          t.remove_suffix(1);
+        if (!t.empty() && (t.back() == '|' || t.back() == '>') &&
+            (t.size() == 1 || t[t.size() - 2] == ' '))
+          block_parent = static_cast<long>(spaces);
+      }
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+}
+
+}  // namespace
+
+Value resolve_plain_scalar(std::string_view s, Mark mark) {
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value::null(mark);
+  char c = s[0];
+  // Most plain scalars are words: skip the number checks for them.
+  if (!(is_dec(c) || c == '-' || c == '+' || c == '.' || c == 't' || c == 'T' || c == 'f' ||
+        c == 'F'))
+    return Value::string(std::string(s), mark);
+  if (s == "true" || s == "True" || s == "TRUE") return Value::boolean(true, mark);
+  if (s == "false" || s == "False" || s == "FALSE") return Value::boolean(false, mark);
+  bool neg = c == '-';
+  std::string_view unsigned_part = (c == '-' || c == '+') ? s.substr(1) : s;
+  if (is_digits(unsigned_part, is_dec)) return integer_or_big(unsigned_part, 10, neg, mark);
+  if (s.size() > 2 && s[0] == '0' && s[1] == 'o' && is_digits(s.substr(2), is_oct))
+    return integer_or_big(s.substr(2), 8, false, mark);
+  if (s.size() > 2 && s[0] == '0' && s[1] == 'x' && is_digits(s.substr(2), is_hex))
+    return integer_or_big(s.substr(2), 16, false, mark);
+  if (is_core_float(s)) return Value::floating(std::strtod(std::string(s).c_str(), nullptr), mark);
+  if (unsigned_part == ".inf" || unsigned_part == ".Inf" || unsigned_part == ".INF")
+    return Value::floating(neg ? -HUGE_VAL : HUGE_VAL, mark);
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") return Value::floating(std::nan(""), mark);
+  return Value::string(std::string(s), mark);
+}
+
+bool parse_yaml(std::string_view text, std::string_view file, Value* out, Diagnostics* findings,
+                const YamlLimits& limits) {
+  auto file_error = [&](Mark m, std::string_view rule, std::string message) {
+    findings->push_back(
+        {std::string(file), m.line, m.column, Severity::Error, std::string(rule), std::move(message)});
+    return false;
+  };
+  if (text.size() > limits.max_bytes)
+    return file_error({}, "too-large",
+                      fmt::format("file is {} bytes; the limit is {} bytes", text.size(),
+                                  limits.max_bytes));
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos)
+    return file_error(mark_at(text, bad), "invalid-utf8", "file is not valid UTF-8");
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+    return file_error(mark_at(text, nul), "not-text", "file contains a NUL byte; it is not text");
+  std::size_t before = findings->size();
+  find_tab_indentation(text, file, findings);
+  if (findings->size() != before) return false;
+
+  TreeBuilder builder(file, findings, limits);
+  MemoryBuffer buffer(text);
+  std::istream in(&buffer);
+  try {
+    YAML::Parser parser(in);
+    if (parser.HandleNextDocument(builder)) parser.HandleNextDocument(builder);
+  } catch (const Abort&) {
+    return false;
+  } catch (const YAML::DeepRecursion& e) {
+    return file_error(to_mark(e.mark), "too-deep",
+                      fmt::format("nesting deeper than {} levels", limits.max_depth));
+  } catch (const YAML::Exception& e) {
+    Mark m = to_mark(e.mark);
+    return file_error(m, "yaml-syntax", fmt::format("invalid YAML: {}", e.msg));
+  }
+  if (builder.failed()) return false;
+  if (builder.documents() == 0) return file_error({}, "empty-file", "file is empty");
+  if (builder.documents() > 1)
+    return file_error(builder.second_document(), "multiple-documents",
+                      "a file holds one document; this is the start of a second one");
+  *out = builder.take();
+  return true;
+}
+
+}  // namespace brm
