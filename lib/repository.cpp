@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "brm/error.hpp"
+#include "brm/parse_cache.hpp"
 #include "brm/schemas.hpp"
 #include "brm/yaml.hpp"
 
@@ -208,10 +209,7 @@ Settings read_settings(const Value& doc) {
 }
 
 // What one file became: kept apart per file so that threads never share a vector.
-struct Parsed {
-  std::optional<Record> record;
-  Diagnostics findings;
-};
+using Parsed = ParsedFile;
 
 const Kind* kind_of_path(std::string_view path, std::string_view* id) {
   std::size_t slash = path.find('/');
@@ -325,8 +323,17 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
   }
   std::vector<Parsed> parsed(work.size());
   std::atomic<std::size_t> done{0};
+  // A file read from git that was parsed before (same blob, same schemas) is copied
+  // from the cache, not parsed again: history walks see mostly unchanged files.
+  std::string schemas_key = options.cache ? ParseCache::schemas_key(snap.files) : std::string();
   parallel_for(work.size(), options.threads, [&](std::size_t i) {
-    parsed[i] = parse_record(*work[i].first, *work[i].second, ids[i], schemas);
+    const SourceFile& f = *work[i].first;
+    if (const ParsedFile* hit = options.cache ? options.cache->find(schemas_key, f) : nullptr) {
+      parsed[i] = *hit;
+    } else {
+      parsed[i] = parse_record(f, *work[i].second, ids[i], schemas);
+      if (options.cache) options.cache->insert(schemas_key, f, parsed[i]);
+    }
     std::size_t d = done.fetch_add(1) + 1;
     if (options.progress && (d % 256 == 0 || d == work.size())) options.progress(d, work.size());
   });

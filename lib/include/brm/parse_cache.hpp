@@ -1,0 +1,55 @@
+// Parsed and validated records kept by content, so that a walk through git history
+// parses each distinct file once: between two commits most blobs do not change.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "brm/diagnostic.hpp"
+#include "brm/repository.hpp"
+
+namespace brm {
+
+// What one record file became: the record (absent when it could not be parsed) and the
+// findings of parsing and validating it.
+struct ParsedFile {
+  std::optional<Record> record;
+  Diagnostics findings;
+};
+
+class ParseCache {
+ public:
+  // Whether a record validates depends on the repository's own schemas as well as on
+  // its text, so entries are kept per set of schemas: this names that set for a
+  // snapshot (the paths and blob ids of its schema/ files).
+  static std::string schemas_key(const std::vector<SourceFile>& files);
+
+  // The entry for a file read from git under the schemas `schemas_key`; nullptr when
+  // there is none or the file has no blob id (read from the work tree). Entries are never
+  // removed, so the pointer stays valid for the cache's lifetime. Safe to call from
+  // several threads, also while another inserts.
+  const ParsedFile* find(std::string_view schemas_key, const SourceFile& file) const;
+  // Ignored for files without a blob id.
+  void insert(std::string_view schemas_key, const SourceFile& file, ParsedFile parsed);
+
+  std::size_t size() const;
+  // How often find() answered and did not: what the benchmark reports.
+  std::size_t hits() const { return hits_.load(); }
+  std::size_t misses() const { return misses_.load(); }
+
+ private:
+  static std::string key(std::string_view schemas_key, const SourceFile& file);
+
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, ParsedFile> entries_;
+  mutable std::atomic<std::size_t> hits_{0};
+  mutable std::atomic<std::size_t> misses_{0};
+};
+
+}  // namespace brm
