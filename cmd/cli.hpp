@@ -45,5 +45,6 @@ struct Command {
 
 void setup_init(CLI::App& app, Context& ctx);
 void setup_check(CLI::App& app, Context& ctx);
+void setup_measure(CLI::App& app, Context& ctx);
 
 }  // namespace brm::cli

@@ -1,0 +1,88 @@
+// libgit2 handles owned by RAII for the history walks (history.cpp, log.cpp), so that an
+// error thrown halfway never leaks. Private to lib/; git.cpp keeps its own copy.
+#pragma once
+
+#include <git2.h>
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "brm/error.hpp"
+
+namespace brm::gitx {
+
+template <class T, void (*Free)(T*)>
+struct Handle {
+  T* p = nullptr;
+  Handle() = default;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& o) noexcept : p(o.p) { o.p = nullptr; }
+  ~Handle() {
+    if (p) Free(p);
+  }
+  T** out() { return &p; }
+  T* get() const { return p; }
+};
+
+using Repo = Handle<git_repository, git_repository_free>;
+using Commit = Handle<git_commit, git_commit_free>;
+using Tree = Handle<git_tree, git_tree_free>;
+using Object = Handle<git_object, git_object_free>;
+using Revwalk = Handle<git_revwalk, git_revwalk_free>;
+using Diff = Handle<git_diff, git_diff_free>;
+using Blob = Handle<git_blob, git_blob_free>;
+using TreeEntry = Handle<git_tree_entry, git_tree_entry_free>;
+
+[[noreturn]] inline void fail(std::string_view what) {
+  const git_error* e = git_error_last();
+  throw Error(ExitCode::Git,
+              fmt::format("{}: {}", what, e && e->message ? e->message : "unknown git error"));
+}
+
+inline void check(int rc, std::string_view what) {
+  if (rc < 0) fail(what);
+}
+
+inline void open(Repo& repo, const std::filesystem::path& path) {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+  if (git_repository_open_ext(repo.out(), path.c_str(), 0, nullptr) < 0)
+    fail(fmt::format("'{}' is not in a git repository", path.string()));
+}
+
+// The brm root relative to the git work tree: '' or 'sub/dir/'.
+inline std::string prefix_of(git_repository* repo, const std::filesystem::path& brm_root) {
+  const char* workdir = git_repository_workdir(repo);
+  if (!workdir) throw Error(ExitCode::Git, "the git repository has no work tree");
+  std::error_code ec;
+  std::filesystem::path wd = std::filesystem::weakly_canonical(workdir, ec);
+  std::filesystem::path root = std::filesystem::weakly_canonical(brm_root, ec);
+  std::filesystem::path rel = root.lexically_relative(wd);
+  if (rel.empty() || rel == ".") return "";
+  return rel.generic_string() + "/";
+}
+
+inline std::string oid_string(const git_oid* oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, oid);
+  return buf;
+}
+
+// The commit `rev` names (a commit id, tag, branch, HEAD~3).
+inline void peel_commit(Commit& commit, git_repository* repo, std::string_view rev) {
+  Object obj;
+  std::string r(rev);
+  if (git_revparse_single(obj.out(), repo, r.c_str()) < 0)
+    fail(fmt::format("unknown revision '{}'", rev));
+  Object peeled;
+  check(git_object_peel(peeled.out(), obj.get(), GIT_OBJECT_COMMIT),
+        fmt::format("'{}' does not name a commit", rev));
+  commit.p = reinterpret_cast<git_commit*>(peeled.p);
+  peeled.p = nullptr;
+}
+
+}  // namespace brm::gitx

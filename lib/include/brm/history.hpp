@@ -1,0 +1,79 @@
+// The repository through its git history, read with libgit2: the first-parent commits
+// of a revision, the figures as they were at any commit, and trends over months or
+// quarters (MEASURES.md, "History").
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "brm/date.hpp"
+#include "brm/git.hpp"
+#include "brm/measure.hpp"
+#include "brm/repository.hpp"
+
+namespace brm {
+
+// The first-parent history of `rev`, newest first, with committer times.
+std::vector<CommitInfo> first_parent_history(const std::filesystem::path& brm_root,
+                                             std::string_view rev = "HEAD");
+
+// The commit whose files describe the end of `day`: walking back from the newest commit
+// of `history` (newest first), the first whose committer time is at or before the end of
+// the day in UTC. nullptr when every commit is later: the day is before the history.
+const CommitInfo* commit_on(const std::vector<CommitInfo>& history, Date day);
+
+// A repository as it was at one commit, read from git objects (the work tree untouched).
+struct Revision {
+  CommitInfo commit;
+  Repository repo;
+  std::size_t left_out = 0;  // record files not counted for errors (unparsable or invalid)
+};
+Revision load_revision(const std::filesystem::path& brm_root, std::string_view rev,
+                       ParseCache* cache = nullptr);
+
+// How many of a snapshot's record files the repository loaded from it does not count:
+// unparsable ones are missing from it, invalid ones are kept but marked.
+std::size_t count_record_files(const Snapshot& snap);
+std::size_t records_left_out(std::size_t record_files, const Repository& repo);
+
+enum class TrendStep { Monthly, Quarterly };
+
+// The month or quarter ends E with from <= E <= to, in order.
+std::vector<Date> period_ends(TrendStep step, Date from, Date to);
+
+struct TrendRow {
+  Date period_end;
+  CommitInfo commit;  // the commit the figures come from
+  Measures measures;  // as_of = period_end
+};
+
+struct TrendOptions {
+  TrendStep step = TrendStep::Monthly;
+  std::optional<Date> from;  // default: the first day of the first commit's month
+  Date to;                   // the caller's --to, --as-of or today
+  std::string rev = "HEAD";
+};
+
+struct Trend {
+  std::vector<TrendRow> rows;  // periods before the first commit are left out
+  std::size_t commits_loaded = 0;
+  std::size_t files_parsed = 0;  // the rest came from the parse cache
+  std::size_t files_reused = 0;
+};
+
+// The figures at each period end, each from the commit commit_on() picks. Each distinct
+// commit is loaded once, and each distinct file once over the whole walk.
+Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& options);
+
+// One row per period. JSON is an array of the objects of MEASURES.md without by_account;
+// CSV and the tables flatten them, with the commit each row comes from.
+std::string trend_to_text(const Trend& trend, std::size_t width = 0);
+std::string trend_to_markdown(const Trend& trend);
+std::string trend_to_json(const Trend& trend);
+std::string trend_to_csv(const Trend& trend);
+
+}  // namespace brm

@@ -1,0 +1,454 @@
+// The four measures of the process, to the letter of MEASURES.md, so that any second
+// implementation agrees to the unit; and the text, JSON, Markdown and CSV views of them.
+#include "brm/measure.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "brm/csv.hpp"
+#include "brm/json.hpp"
+#include "brm/table.hpp"
+
+namespace brm {
+
+Date default_since(Date as_of) { return as_of.minus_one_year().add_days(1); }
+
+std::optional<double> median(std::vector<std::int64_t> values) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  std::size_t n = values.size();
+  if (n % 2 == 1) return static_cast<double>(values[n / 2]);
+  // The sum of two day counts is exact in a double; halving it is too.
+  return static_cast<double>(values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+namespace {
+
+bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
+}
+
+// `status` active or absent, and `since` absent or not after the day.
+bool is_current(const Record& r, Date as_of) {
+  std::string_view status = r.text("status");
+  if (!status.empty() && status != "active") return false;
+  auto since = r.date("since");
+  return !since || *since <= as_of;
+}
+
+bool has_contact(const Record& r) {
+  const Value* v = r.field("it_contact");
+  return v && v->is_string() && !is_blank(v->as_string());
+}
+
+// Active, signed, started, and not ended on the day: a written agreement in force.
+bool is_written_at(const Record& agreement, Date as_of) {
+  if (agreement.text("status") != "active") return false;
+  auto signed_on = agreement.date("signed");
+  auto start = agreement.date("start");
+  auto end = agreement.date("end");
+  return signed_on && *signed_on <= as_of && start && *start <= as_of && (!end || *end >= as_of);
+}
+
+std::optional<std::int64_t> integer_field(const Value& doc, std::string_view key) {
+  const Value* v = doc.find(key);
+  if (!v || !v->is_number() || !v->is_integral()) return std::nullopt;
+  return v->type() == Value::Type::Int ? v->as_int() : static_cast<std::int64_t>(v->as_double());
+}
+
+// A survey on its own scale moves the threshold with it, rounding up so that "satisfied"
+// never asks for less than brm.yaml does: satisfied 4 of 5 is 8 of 10, 3 of 4 (3.2 -> 4).
+std::int64_t satisfied_threshold(const Record& survey, const Settings& s) {
+  auto scale = integer_field(survey.doc, "scale");
+  if (!scale || s.survey_scale <= 0) return s.survey_satisfied;
+  std::int64_t num = std::int64_t{s.survey_satisfied} * *scale;
+  std::int64_t den = s.survey_scale;
+  return num >= 0 ? (num + den - 1) / den : num / den;
+}
+
+GapEntry gap(const Record& r) {
+  return {r.id, std::string(r.label()), std::string(r.text("customer"))};
+}
+
+}  // namespace
+
+Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date> since) {
+  Measures m;
+  m.as_of = as_of;
+  m.since = since.value_or(default_since(as_of));
+  auto in_period = [&](const std::optional<Date>& d) {
+    return d && *d >= m.since && *d <= as_of;
+  };
+  for (const auto& records : repo.records)
+    for (const Record& r : records)
+      if (!r.valid) ++m.left_out;
+
+  // The account of a customer or purchaser id, through valid records only.
+  auto account_of = [&](std::string_view id) -> std::string_view {
+    const Record* r = repo.find(KindId::Customer, id);
+    if (!r || !r->valid) return {};
+    return r->text("role") == "purchaser" ? r->text("customer") : std::string_view(r->id);
+  };
+
+  // 1. Contacts, and the accounts: every current customer, in id order.
+  std::unordered_map<std::string_view, std::size_t> account_index;
+  const auto& people = repo.of(KindId::Customer);
+  for (const Record& r : people) {
+    if (!r.valid || !is_current(r, as_of) || r.text("role") != "customer") continue;
+    account_index.emplace(r.id, m.by_account.size());
+    AccountFigures a;
+    a.id = r.id;
+    a.name = std::string(r.label());
+    a.has_contact = has_contact(r);
+    m.by_account.push_back(std::move(a));
+  }
+  auto account_figures = [&](std::string_view id) -> AccountFigures* {
+    auto it = account_index.find(account_of(id));
+    return it == account_index.end() ? nullptr : &m.by_account[it->second];
+  };
+  for (const Record& r : people) {
+    if (!r.valid || !is_current(r, as_of)) continue;
+    bool contact = has_contact(r);
+    std::string_view role = r.text("role");
+    if (role == "customer") {
+      ++m.customers.total;
+      if (contact) ++m.customers.with_contact;
+      else m.customers_without_contact.push_back(gap(r));
+    } else if (role == "purchaser") {
+      ++m.purchasers.total;
+      if (contact) ++m.purchasers.with_contact;
+      else m.purchasers_without_contact.push_back(gap(r));
+      if (AccountFigures* a = account_figures(r.id)) {
+        ++a->purchasers;
+        if (contact) ++a->purchasers_with_contact;
+      }
+    }
+  }
+
+  // 2. Written agreements: the agreement names the customer itself (FORMAT.md requires
+  // role customer there), so no roll-up is needed.
+  std::unordered_set<std::string_view> with_agreement;
+  for (const Record& r : repo.of(KindId::Agreement))
+    if (r.valid && is_written_at(r, as_of)) with_agreement.insert(r.text("customer"));
+  for (AccountFigures& a : m.by_account) {
+    ++m.agreements_total;
+    a.written_agreement = with_agreement.count(a.id) > 0;
+    if (a.written_agreement) {
+      ++m.with_written_agreement;
+    } else {
+      const Record* r = repo.find(KindId::Customer, a.id);
+      m.customers_without_agreement.push_back(gap(*r));
+    }
+  }
+
+  // 3. Satisfaction. Scores are integers, so sums are exact and a mean is one rounding.
+  std::int64_t score_sum = 0;
+  std::vector<std::int64_t> account_sums(m.by_account.size(), 0);
+  for (const Record& r : repo.of(KindId::Survey)) {
+    if (!r.valid || !in_period(r.date("date"))) continue;
+    std::int64_t threshold = satisfied_threshold(r, repo.settings);
+    const Value* responses = r.field("responses");
+    if (!responses || !responses->is_sequence()) continue;
+    for (const Value& response : responses->items()) {
+      auto score = integer_field(response, "score");
+      if (!score) continue;
+      ++m.responses;
+      score_sum += *score;
+      if (*score >= threshold) ++m.satisfied;
+      const Value* who = response.find("customer");
+      if (AccountFigures* a = who && who->is_string() ? account_figures(who->as_string()) : nullptr) {
+        ++a->responses;
+        account_sums[static_cast<std::size_t>(a - m.by_account.data())] += *score;
+      }
+    }
+  }
+  if (m.responses > 0) {
+    m.mean = static_cast<double>(score_sum) / static_cast<double>(m.responses);
+    m.csat = static_cast<double>(m.satisfied) / static_cast<double>(m.responses);
+  }
+  for (std::size_t i = 0; i < m.by_account.size(); ++i) {
+    AccountFigures& a = m.by_account[i];
+    if (a.responses > 0)
+      a.mean = static_cast<double>(account_sums[i]) / static_cast<double>(a.responses);
+  }
+
+  // 4. Complaints. One closed after the day is still open on the day.
+  std::vector<std::int64_t> days_to_close;
+  for (const Record& r : repo.of(KindId::Complaint)) {
+    if (!r.valid) continue;
+    auto received = r.date("received");
+    auto closed = r.date("closed");
+    std::string_view status = r.text("status");
+    AccountFigures* a = account_figures(r.text("customer"));
+    if (in_period(received)) {
+      ++m.complaints_received;
+      if (a) ++a->complaints_received;
+    }
+    bool open = received && *received <= as_of &&
+                (status == "open" || status == "in-progress" || (closed && *closed > as_of));
+    if (open) {
+      ++m.complaints_open;
+      if (a) ++a->complaints_open;
+    }
+    if (in_period(closed)) {
+      ++m.complaints_closed;
+      if (received) days_to_close.push_back(closed->days() - received->days());
+    }
+  }
+  m.median_days_to_close = median(std::move(days_to_close));
+  return m;
+}
+
+// ---- JSON ----
+
+namespace {
+
+Value count(std::int64_t n) { return Value::integer(n); }
+
+Value number_or_null(const std::optional<double>& d) {
+  if (!d) return Value::null();
+  // Whole numbers (a median of 6 days) read best without a fraction.
+  if (*d == static_cast<double>(static_cast<std::int64_t>(*d)))
+    return Value::integer(static_cast<std::int64_t>(*d));
+  return Value::floating(*d);
+}
+
+Value mean_value(const std::optional<double>& d) {
+  return d ? Value::floating(*d) : Value::null();
+}
+
+}  // namespace
+
+Value measures_to_value(const Measures& m, bool with_accounts) {
+  Value out = Value::mapping();
+  out.set("as_of", Value::string(m.as_of.str()));
+  out.set("since", Value::string(m.since.str()));
+
+  Value contacts = Value::mapping();
+  auto role = [](const Measures::RoleContacts& c) {
+    Value v = Value::mapping();
+    v.set("total", count(c.total));
+    v.set("with_contact", count(c.with_contact));
+    return v;
+  };
+  contacts.set("customers", role(m.customers));
+  contacts.set("purchasers", role(m.purchasers));
+  out.set("contacts", std::move(contacts));
+
+  Value agreements = Value::mapping();
+  agreements.set("total", count(m.agreements_total));
+  agreements.set("with_written_agreement", count(m.with_written_agreement));
+  out.set("agreements", std::move(agreements));
+
+  Value satisfaction = Value::mapping();
+  satisfaction.set("responses", count(m.responses));
+  satisfaction.set("mean", mean_value(m.mean));
+  satisfaction.set("satisfied", count(m.satisfied));
+  satisfaction.set("csat", mean_value(m.csat));
+  out.set("satisfaction", std::move(satisfaction));
+
+  Value complaints = Value::mapping();
+  complaints.set("received", count(m.complaints_received));
+  complaints.set("open", count(m.complaints_open));
+  complaints.set("closed", count(m.complaints_closed));
+  complaints.set("median_days_to_close", number_or_null(m.median_days_to_close));
+  out.set("complaints", std::move(complaints));
+
+  if (with_accounts) {
+    Value accounts = Value::mapping();
+    for (const AccountFigures& a : m.by_account) {
+      Value v = Value::mapping();
+      v.set("purchasers", count(a.purchasers));
+      v.set("purchasers_with_contact", count(a.purchasers_with_contact));
+      v.set("has_contact", Value::boolean(a.has_contact));
+      v.set("written_agreement", Value::boolean(a.written_agreement));
+      v.set("responses", count(a.responses));
+      v.set("mean", mean_value(a.mean));
+      v.set("complaints_received", count(a.complaints_received));
+      v.set("complaints_open", count(a.complaints_open));
+      accounts.set(a.id, std::move(v));
+    }
+    out.set("by_account", std::move(accounts));
+  }
+  return out;
+}
+
+std::string measures_to_json(const Measures& m) { return to_json(measures_to_value(m), 2) + "\n"; }
+
+// ---- Text and Markdown ----
+
+std::string format_percent(std::int64_t part, std::int64_t whole) {
+  if (whole <= 0) return "-";
+  return fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+std::string format_mean(const std::optional<double>& mean) {
+  return mean ? fmt::format("{:.2f}", *mean) : "-";
+}
+
+namespace {
+
+std::string done_of(std::int64_t done, std::int64_t total) {
+  return fmt::format("{} of {} ({})", done, total, format_percent(done, total));
+}
+
+std::string days(double d) {
+  std::string n = d == static_cast<double>(static_cast<std::int64_t>(d)) ? fmt::format("{}", d)
+                                                                         : fmt::format("{:.1f}", d);
+  return n + (d == 1.0 ? " day" : " days");
+}
+
+std::string pad(std::string_view s, std::size_t width) {
+  std::size_t w = display_width(s);
+  return std::string(s) + std::string(width > w ? width - w : 0, ' ');
+}
+
+// Rows of cells aligned in columns, indented, without a header: the lists of gaps.
+std::string aligned(const std::vector<std::vector<std::string>>& rows, std::string_view indent) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (widths.size() <= i) widths.push_back(0);
+      widths[i] = std::max(widths[i], display_width(row[i]));
+    }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line(indent);
+    for (std::size_t i = 0; i < row.size(); ++i)
+      line += i + 1 < row.size() ? pad(row[i], widths[i] + 2) : row[i];
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string complaints_line(const Measures& m) {
+  std::string closed = fmt::format("{} closed", m.complaints_closed);
+  if (m.median_days_to_close)
+    closed += fmt::format(" (median {} to close)", days(*m.median_days_to_close));
+  return fmt::format("{} received in the period, {}, {} open on {}", m.complaints_received, closed,
+                     m.complaints_open, m.as_of.str());
+}
+
+std::string satisfaction_line(const Measures& m) {
+  if (m.responses == 0) return "no responses to surveys closed in the period";
+  return fmt::format("{} satisfied, mean score {}", done_of(m.satisfied, m.responses),
+                     format_mean(m.mean));
+}
+
+std::string title(const Measures& m, const std::string& organisation) {
+  return organisation.empty() ? fmt::format("Measures on {}", m.as_of.str())
+                              : fmt::format("Measures for {} on {}", organisation, m.as_of.str());
+}
+
+}  // namespace
+
+std::string measures_to_text(const Measures& m, const std::string& organisation) {
+  std::string out = title(m, organisation) + "\n";
+  out += fmt::format("period {} to {}\n\n", m.since.str(), m.as_of.str());
+
+  out += "Contacts: customers and purchasers with a designated contact in IT\n";
+  out += aligned({{"customers", done_of(m.customers.with_contact, m.customers.total)},
+                  {"purchasers", done_of(m.purchasers.with_contact, m.purchasers.total)}},
+                 "  ");
+  if (!m.customers_without_contact.empty() || !m.purchasers_without_contact.empty()) {
+    out += "  without a contact:\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const GapEntry& g : m.customers_without_contact) rows.push_back({"customer", g.id, g.name});
+    for (const GapEntry& g : m.purchasers_without_contact)
+      rows.push_back({"purchaser", g.id, g.account.empty() ? g.name : g.name + ", for " + g.account});
+    out += aligned(rows, "    ");
+  }
+
+  out += "\nAgreements: customers with a written agreement in force (active, signed, started, "
+         "not ended)\n";
+  out += "  " + done_of(m.with_written_agreement, m.agreements_total) + "\n";
+  if (!m.customers_without_agreement.empty()) {
+    out += "  without a written agreement:\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const GapEntry& g : m.customers_without_agreement) rows.push_back({g.id, g.name});
+    out += aligned(rows, "    ");
+  }
+
+  out += "\nSatisfaction: responses to customer surveys closed in the period\n";
+  out += "  " + satisfaction_line(m) + "\n";
+
+  out += "\nComplaints from the customers\n";
+  out += "  " + complaints_line(m) + "\n";
+  return out;
+}
+
+namespace {
+
+// Markdown table cells: a pipe would end the cell, a newline the row.
+std::string md_cell(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string measures_to_markdown(const Measures& m, const std::string& organisation) {
+  std::string out = "# " + md_cell(title(m, organisation)) + "\n\n";
+  out += fmt::format("Period {} to {}.\n\n", m.since.str(), m.as_of.str());
+  out += "| Measure | Figure |\n|---|---|\n";
+  out += fmt::format("| Customers with a contact in IT | {} |\n",
+                     done_of(m.customers.with_contact, m.customers.total));
+  out += fmt::format("| Purchasers with a contact in IT | {} |\n",
+                     done_of(m.purchasers.with_contact, m.purchasers.total));
+  out += fmt::format("| Customers with a written agreement | {} |\n",
+                     done_of(m.with_written_agreement, m.agreements_total));
+  out += fmt::format("| Satisfied survey responses | {} |\n",
+                     m.responses == 0 ? std::string("no responses") : done_of(m.satisfied, m.responses));
+  out += fmt::format("| Mean survey score | {} |\n", format_mean(m.mean));
+  out += fmt::format("| Complaints received | {} |\n", m.complaints_received);
+  out += fmt::format("| Complaints closed | {} |\n", m.complaints_closed);
+  out += fmt::format("| Median days to close | {} |\n",
+                     m.median_days_to_close ? fmt::format("{}", *m.median_days_to_close) : "-");
+  out += fmt::format("| Complaints open on {} | {} |\n", m.as_of.str(), m.complaints_open);
+
+  auto list = [&](std::string_view heading, const std::vector<GapEntry>& gaps) {
+    if (gaps.empty()) return;
+    out += fmt::format("\n## {}\n\n", heading);
+    for (const GapEntry& g : gaps)
+      out += fmt::format("- {} (`{}`)\n", md_cell(g.name), g.id);
+  };
+  list("Customers without a contact in IT", m.customers_without_contact);
+  list("Purchasers without a contact in IT", m.purchasers_without_contact);
+  list("Customers without a written agreement", m.customers_without_agreement);
+
+  if (!m.by_account.empty()) {
+    out += "\n## By account\n\n";
+    out += "| Account | Purchasers | With contact | Contact | Written agreement | Responses | "
+           "Mean | Complaints received | Open |\n";
+    out += "|---|--:|--:|---|---|--:|--:|--:|--:|\n";
+    for (const AccountFigures& a : m.by_account)
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(a.name),
+                         a.purchasers, a.purchasers_with_contact, a.has_contact ? "yes" : "no",
+                         a.written_agreement ? "yes" : "no", a.responses, format_mean(a.mean),
+                         a.complaints_received, a.complaints_open);
+  }
+  return out;
+}
+
+std::string measures_to_csv(const Measures& m) {
+  std::string out = csv_line({"account", "purchasers", "purchasers_with_contact", "has_contact",
+                              "written_agreement", "responses", "mean", "complaints_received",
+                              "complaints_open"});
+  for (const AccountFigures& a : m.by_account)
+    out += csv_line({a.id, fmt::format("{}", a.purchasers),
+                     fmt::format("{}", a.purchasers_with_contact), a.has_contact ? "true" : "false",
+                     a.written_agreement ? "true" : "false", fmt::format("{}", a.responses),
+                     a.mean ? fmt::format("{}", *a.mean) : "", fmt::format("{}", a.complaints_received),
+                     fmt::format("{}", a.complaints_open)});
+  return out;
+}
+
+}  // namespace brm
