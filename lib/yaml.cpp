@@ -94,8 +94,9 @@ Value integer_or_big(std::string_view digits, int base, bool negative, Mark mark
 
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(std::string_view file, Diagnostics* findings, const YamlLimits& limits)
-      : file_(file), findings_(findings), limits_(limits) {}
+  TreeBuilder(std::string_view text, std::string_view file, Diagnostics* findings,
+              const YamlLimits& limits)
+      : text_(text), file_(file), findings_(findings), limits_(limits) {}
 
   Value take() { return std::move(root_); }
   bool failed() const { return failed_; }
@@ -130,6 +131,7 @@ class TreeBuilder : public YAML::EventHandler {
     if (tag == "?") {
       add(resolve_plain_scalar(value, m), anchor);
     } else if (tag == "!" || tag == "tag:yaml.org,2002:str") {
+      if (tag == "!" && !closes(mark.pos)) error(m, "yaml-syntax", "invalid YAML: unclosed quote");
       add(Value::string(value, m), anchor);
     } else if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
                tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
@@ -174,6 +176,26 @@ class TreeBuilder : public YAML::EventHandler {
     Value value;
     std::size_t count = 0;  // values inside it, charged again at every alias
   };
+
+  // yaml-cpp accepts a quoted scalar that is still open at the end of the file
+  // (jbeder/yaml-cpp#819), swallowing the lines after it. A quote at `pos` must close.
+  bool closes(int pos) const {
+    if (pos < 0 || static_cast<std::size_t>(pos) >= text_.size()) return true;
+    char q = text_[static_cast<std::size_t>(pos)];
+    if (q != '"' && q != '\'') return true;
+    for (std::size_t i = static_cast<std::size_t>(pos) + 1; i < text_.size(); ++i) {
+      if (q == '"' && text_[i] == '\\') {
+        ++i;
+      } else if (text_[i] == q) {
+        if (q == '\'' && i + 1 < text_.size() && text_[i + 1] == '\'') {
+          ++i;  // '' is an escaped quote inside single quotes
+          continue;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
 
   void error(Mark m, std::string_view rule, std::string message) {
     failed_ = true;
@@ -267,6 +289,7 @@ class TreeBuilder : public YAML::EventHandler {
     top.value.entries().push_back({std::move(top.key), top.key_mark, std::move(v)});
   }
 
+  std::string_view text_;
   std::string_view file_;
   Diagnostics* findings_;
   const YamlLimits& limits_;
@@ -407,7 +430,7 @@ bool parse_yaml(std::string_view text, std::string_view file, Value* out, Diagno
   find_tab_indentation(text, file, findings);
   if (findings->size() != before) return false;
 
-  TreeBuilder builder(file, findings, limits);
+  TreeBuilder builder(text, file, findings, limits);
   MemoryBuffer buffer(text);
   std::istream in(&buffer);
   try {

@@ -157,3 +157,14 @@ TEST_CASE("yaml: a file over the size limit is not parsed") {
   auto p = parse("name: a long enough value\n", small);
   CHECK(first_rule(p) == "too-large");
 }
+
+TEST_CASE("yaml: a quote left open at the end of the file is an error") {
+  auto p = parse("name: Anna\nnotes: \"never closed\n");
+  CHECK_FALSE(p.ok);
+  CHECK(first_rule(p) == "yaml-syntax");
+  CHECK(p.findings[0].line == 2);
+  CHECK_FALSE(parse("name: 'open\n").ok);
+  auto ok = parse("a: 'it''s'\nb: \"q\\\"x\"\nc: \"åäö\"\nd: 'å'\n");
+  CHECK(ok.ok);
+  CHECK(ok.doc.find("a")->as_string() == "it's");
+}
