@@ -21,4 +21,9 @@ std::string to_yaml(const Value& doc);
 // core schema (no quotes needed).
 bool is_plain_safe(std::string_view text);
 
+// Whether YAML text holds `#` comments (outside quoted strings and block scalars). The
+// canonical writer cannot keep them (yaml-cpp's events drop them), so commands that
+// rewrite a file warn first.
+bool has_comments(std::string_view yaml_text);
+
 }  // namespace brm
