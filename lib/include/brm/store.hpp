@@ -54,6 +54,13 @@ class Transaction {
   void put(KindId kind, const std::string& id, Value doc);
   void remove(KindId kind, const std::string& id);
 
+  // rm --force: references left dangling by a removal are not blamed on the change.
+  void allow_dangling(bool allow = true);
+
+  // A file's text as it was loaded (path relative to the root), nullptr when there was
+  // none: for comparing with the canonical form and for warning about comments.
+  const std::string* original_text(std::string_view path) const;
+
   // Validates the repository as it would be after the change. Returns the findings
   // (errors) in the changed files and the errors the change newly causes elsewhere
   // (a dangling reference after rm --force is allowed: see allow_dangling).

@@ -1,0 +1,525 @@
+// Write transactions: the repository lock, validation of the repository as it would be
+// after a change, all-or-nothing writes, and the commit.
+#include "brm/store.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <git2.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <set>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+
+#include "brm/canonical.hpp"
+#include "brm/error.hpp"
+#include "brm/files.hpp"
+#include "brm/git.hpp"
+#include "brm/schemas.hpp"
+
+namespace fs = std::filesystem;
+
+namespace brm {
+namespace {
+
+// ---- the lock ---------------------------------------------------------------------
+
+// The lock lives in the git dir when there is one, so that it never shows in
+// `git status`; otherwise beside brm.yaml. This is the one place outside git.cpp that
+// asks libgit2 something: git.hpp has no call for the git dir.
+fs::path lock_path_for(const fs::path& root) {
+  if (in_git_repository(root)) {  // also initialises libgit2
+    git_repository* repo = nullptr;
+    if (git_repository_open_ext(&repo, root.c_str(), 0, nullptr) == 0) {
+      fs::path dir = git_repository_path(repo);
+      git_repository_free(repo);
+      return dir / "brm.lock";
+    }
+  }
+  return root / ".brm.lock";
+}
+
+struct LockHolder {
+  bool exists = false;
+  long pid = 0;  // 0 when the file holds no pid (yet)
+  ino_t inode = 0;
+  std::time_t since = 0;
+};
+
+LockHolder read_holder(const fs::path& path) {
+  LockHolder h;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return h;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) {
+    h.exists = true;
+    h.inode = st.st_ino;
+    h.since = st.st_mtime;
+  }
+  char buf[32] = {};
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n > 0) h.pid = std::strtol(buf, nullptr, 10);
+  return h;
+}
+
+std::string local_time(std::time_t t) {
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+// Takes the lock file (O_EXCL, holding our pid), waiting with backoff while another
+// live process holds it. A lock whose process is gone is taken over.
+void acquire_lock(const fs::path& path, int timeout_ms) {
+  using clock = std::chrono::steady_clock;
+  auto deadline = clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0));
+  auto delay = std::chrono::milliseconds(5);
+  for (;;) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd >= 0) {
+      std::string pid = fmt::format("{}\n", ::getpid());
+      bool ok = ::write(fd, pid.data(), pid.size()) == static_cast<ssize_t>(pid.size());
+      int err = errno;
+      ::close(fd);
+      if (!ok) {
+        ::unlink(path.c_str());
+        throw Error(ExitCode::Io, fmt::format("cannot write the lock file '{}': {}", path.string(),
+                                              std::strerror(err)));
+      }
+      return;
+    }
+    if (errno != EEXIST)
+      throw Error(ExitCode::Io, fmt::format("cannot create the lock file '{}': {}", path.string(),
+                                            std::strerror(errno)));
+    LockHolder holder = read_holder(path);
+    if (!holder.exists) continue;  // released between our two looks
+    if (holder.pid > 0 && ::kill(static_cast<pid_t>(holder.pid), 0) != 0 && errno == ESRCH) {
+      // Take it over only if it is still the file we read, so that two processes
+      // finding the same stale lock do not remove each other's fresh one.
+      struct stat st {};
+      if (::lstat(path.c_str(), &st) == 0 && st.st_ino == holder.inode) {
+        ::unlink(path.c_str());
+        std::fprintf(stderr,
+                     "brm: note: took over the lock of pid %ld, which is no longer running\n",
+                     holder.pid);
+      }
+      continue;
+    }
+    auto now = clock::now();
+    if (now >= deadline) {
+      std::string who = holder.pid > 0 ? fmt::format("pid {}", holder.pid) : "an unknown process";
+      throw Error(
+          ExitCode::Io,
+          fmt::format("another brm is writing to this repository (lock held by {} since {}); "
+                      "if no brm is running, remove {}",
+                      who, local_time(holder.since), path.string()));
+    }
+    std::this_thread::sleep_for(std::min<clock::duration>(delay, deadline - now));
+    delay = std::min(delay * 2, std::chrono::milliseconds(200));
+  }
+}
+
+void release_lock(const fs::path& path) {
+  // Only our own: someone may have removed a lock they thought stale and taken it.
+  if (read_holder(path).pid == static_cast<long>(::getpid())) ::unlink(path.c_str());
+}
+
+// Writers killed halfway leave `.<name>.<hex>.brm-tmp` files (files.cpp); with the
+// lock held no writer is running, so any that exist are leftovers.
+void remove_leftover_temps(const fs::path& root) {
+  std::vector<fs::path> dirs{root, root / "schema"};
+  for (const Kind& k : kinds()) dirs.push_back(root / k.folder);
+  for (const fs::path& dir : dirs) {
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(dir, ec))) continue;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      constexpr std::string_view suffix = ".brm-tmp";
+      if (name.size() > suffix.size() + 1 && name[0] == '.' &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+          fs::is_regular_file(it->symlink_status(ec)))
+        ::unlink(it->path().c_str());
+    }
+  }
+}
+
+// ---- files ------------------------------------------------------------------------
+
+// The current content of a file we may replace; nullopt when there is none.
+std::optional<std::string> read_existing(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    if (errno == ELOOP)
+      throw Error(
+          ExitCode::Io,
+          fmt::format("'{}' is a symbolic link; brm does not write through links", path.string()));
+    throw Error(ExitCode::Io,
+                fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
+  }
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      throw Error(ExitCode::Io,
+                  fmt::format("cannot read '{}': {}", path.string(), std::strerror(err)));
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+// One file of the commit: what to put there (nullopt: remove it) and what was there.
+struct Step {
+  std::string path;
+  std::optional<std::string> content;
+  std::optional<std::string> old;
+  bool made_folder = false;
+};
+
+// Puts back what was there before the steps that were done, newest first. A restore
+// that fails is said on stderr: the command's own error follows and explains why.
+void roll_back(const fs::path& root, const std::vector<Step>& done) {
+  for (auto it = done.rbegin(); it != done.rend(); ++it) {
+    fs::path p = root / it->path;
+    try {
+      if (it->old)
+        write_file_atomic(p, *it->old);
+      else
+        ::unlink(p.c_str());
+      if (it->made_folder) {
+        std::error_code ec;
+        fs::remove(p.parent_path(), ec);  // only when empty
+      }
+    } catch (const Error& e) {
+      std::fprintf(stderr, "brm: error: could not restore '%s': %s\n", it->path.c_str(), e.what());
+    }
+  }
+}
+
+using FindingKey = std::tuple<std::string, std::uint32_t, std::uint32_t, std::string>;
+
+FindingKey key_of(const Diagnostic& d) { return {d.file, d.line, d.column, d.rule}; }
+
+std::string record_path(KindId kind, std::string_view id) {
+  return fmt::format("{}/{}.yaml", kind_of(kind).folder, id);
+}
+
+}  // namespace
+
+struct Transaction::Impl {
+  struct Change {
+    KindId kind;
+    std::string id;
+    std::optional<Value> doc;  // nullopt: remove
+  };
+
+  fs::path root;
+  WriteOptions options;
+  fs::path lock;
+  bool locked = false;
+  Repository repo;
+  Diagnostics existing;
+  std::set<FindingKey> existing_errors;
+  std::unique_ptr<RecordSchemas> schemas;
+  std::unordered_map<std::string, std::string> texts;  // path -> text as loaded
+  std::map<std::string, Change> staged;                // by path: writes go in path order
+  bool allow_dangling = false;
+  std::vector<std::string> written;
+
+  bool id_taken(KindId kind, const std::string& id) const {
+    std::string path = record_path(kind, id);
+    std::error_code ec;
+    return repo.find(kind, id) || staged.count(path) || texts.count(path) ||
+           fs::exists(fs::symlink_status(root / path, ec));
+  }
+
+  bool commits() const {
+    return options.commit && repo.settings.commit.value_or(true) && in_git_repository(root);
+  }
+};
+
+Transaction::Transaction(const fs::path& root, WriteOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& t = *impl_;
+  t.root = fs::absolute(root).lexically_normal();
+  t.options = options;
+  t.lock = lock_path_for(t.root);
+  acquire_lock(t.lock, options.lock_timeout_ms);
+  t.locked = true;
+  try {
+    remove_leftover_temps(t.root);
+    Snapshot snap = read_worktree(t.root);
+    for (const SourceFile& f : snap.files) t.texts.emplace(f.path, f.content);
+    Diagnostics ignored;  // the same findings come again from load_repository
+    t.schemas = std::make_unique<RecordSchemas>(snap.files, &ignored);
+    t.repo = load_repository(std::move(snap), &t.existing);
+    t.repo.root = t.root;
+    for (const Diagnostic& d : t.existing)
+      if (d.severity == Severity::Error) t.existing_errors.insert(key_of(d));
+  } catch (...) {
+    release_lock(t.lock);
+    throw;
+  }
+}
+
+Transaction::~Transaction() {
+  if (impl_ && impl_->locked) release_lock(impl_->lock);
+}
+
+const Repository& Transaction::repository() const { return impl_->repo; }
+
+const Diagnostics& Transaction::existing_findings() const { return impl_->existing; }
+
+const std::string* Transaction::original_text(std::string_view path) const {
+  auto it = impl_->texts.find(std::string(path));
+  return it == impl_->texts.end() ? nullptr : &it->second;
+}
+
+std::string Transaction::new_id(KindId kind, std::string_view label,
+                                std::optional<Date> date) const {
+  std::string base = slugify(label);
+  if (!kind_of(kind).date_field.empty() && date) base = date->str() + "-" + base;
+  for (int n = 1;; ++n) {
+    std::string id = n == 1 ? base : fmt::format("{}-{}", base, n);
+    if (!impl_->id_taken(kind, id)) return id;
+  }
+}
+
+void Transaction::put(KindId kind, const std::string& id, Value doc) {
+  if (!is_valid_id(id))
+    throw Error(ExitCode::Usage,
+                fmt::format("'{}' is not a valid id: use lowercase letters, digits and '-' "
+                            "(at most 64, starting with a letter or digit)",
+                            id));
+  impl_->staged[record_path(kind, id)] = {kind, id, std::move(doc)};
+}
+
+void Transaction::remove(KindId kind, const std::string& id) {
+  std::string path = record_path(kind, id);
+  if (!is_valid_id(id) || (!impl_->repo.find(kind, id) && !impl_->texts.count(path)))
+    throw Error(ExitCode::DataErrors, fmt::format("no {} '{}'", kind_of(kind).name, id));
+  impl_->staged[path] = {kind, id, std::nullopt};
+}
+
+void Transaction::allow_dangling(bool allow) { impl_->allow_dangling = allow; }
+
+Diagnostics Transaction::validate() const {
+  const Impl& t = *impl_;
+  Repository after = t.repo;
+  Diagnostics found;
+  for (const auto& [path, change] : t.staged) {
+    auto& records = after.of(change.kind);
+    std::erase_if(records, [&](const Record& r) { return r.id == change.id; });
+    if (!change.doc) continue;
+    Record r;
+    r.kind = change.kind;
+    r.id = change.id;
+    r.path = path;
+    r.doc = *change.doc;
+    if (r.doc.is_mapping())
+      r.valid = t.schemas->validate(change.kind, r.doc, path, &found);
+    else
+      found.push_back(
+          {path, 0, 0, Severity::Error, "not-a-mapping", "a record is a mapping of fields"});
+    auto at = std::lower_bound(records.begin(), records.end(), r.id,
+                               [](const Record& x, const std::string& id) { return x.id < id; });
+    records.insert(at, std::move(r));
+  }
+  Diagnostics rules;
+  check_rules(after, &rules, today());
+  for (Diagnostic& d : rules) {
+    if (t.staged.count(d.file)) {
+      found.push_back(std::move(d));
+    } else if (d.severity == Severity::Error && !t.existing_errors.count(key_of(d)) &&
+               !(t.allow_dangling && d.rule == "unknown-reference")) {
+      found.push_back(std::move(d));
+    }
+  }
+  std::erase_if(found, [](const Diagnostic& d) { return d.severity != Severity::Error; });
+  sort_diagnostics(found);
+  return found;
+}
+
+void Transaction::commit(const std::string& message) {
+  Impl& t = *impl_;
+  Diagnostics errors = validate();
+  if (!errors.empty()) throw InvalidChange(std::move(errors));
+
+  // Everything is read and checked before the first write, so that a refusal leaves
+  // no trace. Files whose content would not change are left alone.
+  std::vector<Step> steps;
+  for (const auto& [path, change] : t.staged) {
+    std::error_code ec;
+    fs::path folder = t.root / kind_of(change.kind).folder;
+    if (fs::is_symlink(fs::symlink_status(folder, ec)))
+      throw Error(ExitCode::Io,
+                  fmt::format("'{}' is a symbolic link; brm does not write through links",
+                              kind_of(change.kind).folder));
+    Step s;
+    s.path = path;
+    s.old = read_existing(t.root / path);
+    if (change.doc) s.content = to_canonical_yaml(change.kind, *change.doc);
+    if (s.content == s.old) continue;
+    steps.push_back(std::move(s));
+  }
+
+  std::vector<Step> done;
+  try {
+    for (Step& s : steps) {
+      fs::path p = t.root / s.path;
+      if (s.content) {
+        std::error_code ec;
+        if (!fs::exists(fs::symlink_status(p.parent_path(), ec))) {
+          make_folders(p.parent_path());
+          s.made_folder = true;
+        }
+        done.push_back(s);
+        write_file_atomic(p, *s.content);
+      } else {
+        done.push_back(s);
+        if (::unlink(p.c_str()) != 0 && errno != ENOENT)
+          throw Error(ExitCode::Io,
+                      fmt::format("cannot remove '{}': {}", s.path, std::strerror(errno)));
+      }
+    }
+  } catch (...) {
+    roll_back(t.root, done);
+    throw;
+  }
+
+  std::vector<std::string> paths;
+  for (const Step& s : done) paths.push_back(s.path);
+  if (!paths.empty() && t.commits()) {
+    try {
+      git_commit_paths(t.root, paths, message);
+    } catch (...) {
+      // A change that is not committed would be committed by nobody: a re-run with
+      // --no-commit (as the git error suggests) must not find it half done.
+      roll_back(t.root, done);
+      throw;
+    }
+  }
+  t.written = std::move(paths);
+  t.staged.clear();
+}
+
+const std::vector<std::string>& Transaction::written() const { return impl_->written; }
+
+namespace {
+
+// clang-format off
+// ASCII spellings of the Latin-1 letters U+00C0..U+00FF; "" where a letter has none
+// (× and ÷ become separators).
+constexpr std::string_view latin1[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+
+// Latin Extended-A, U+0100..U+017F (Polish, Czech, Baltic, Turkish, ... letters).
+constexpr std::string_view latin_a[128] = {
+    "a",  "a",  "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",  // 0100
+    "d",  "d",  "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",  // 0110
+    "g",  "g",  "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",  // 0120
+    "i",  "i",  "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",  // 0130
+    "l",  "l",  "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",  // 0140
+    "o",  "o",  "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",  // 0150
+    "s",  "s",  "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",  // 0160
+    "u",  "u",  "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s"}; // 0170
+// clang-format on
+
+// The ASCII spelling of a code point: letters and digits lowercased, accents dropped;
+// "" for an apostrophe (so "Anna's" is "annas"); "-" for anything else.
+std::string_view ascii_of(std::uint32_t cp, char* one) {
+  if (cp < 0x80) {
+    auto c = static_cast<char>(cp);
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      *one = c;
+      return {one, 1};
+    }
+    return c == '\'' ? "" : "-";
+  }
+  if (cp >= 0xC0 && cp <= 0xFF) {
+    std::string_view s = latin1[cp - 0xC0];
+    return s.empty() ? "-" : s;
+  }
+  if (cp >= 0x100 && cp <= 0x17F) return latin_a[cp - 0x100];
+  switch (cp) {
+    case 0x218:
+    case 0x219:
+      return "s";  // Romanian ș
+    case 0x21A:
+    case 0x21B:
+      return "t";  // Romanian ț
+    case 0x2019:
+      return "";  // typographic apostrophe
+    default:
+      return "-";
+  }
+}
+
+}  // namespace
+
+std::string slugify(std::string_view label) {
+  std::string out;
+  bool dash = false;  // a separator is pending; written only before the next letter
+  for (std::size_t i = 0; i < label.size();) {
+    auto c = static_cast<unsigned char>(label[i]);
+    std::uint32_t cp = c;
+    std::size_t len = 1;
+    if (c >= 0xC0 && c < 0xE0)
+      len = 2, cp = c & 0x1Fu;
+    else if (c >= 0xE0 && c < 0xF0)
+      len = 3, cp = c & 0x0Fu;
+    else if (c >= 0xF0 && c < 0xF8)
+      len = 4, cp = c & 0x07u;
+    else if (c >= 0x80)
+      cp = 0xFFFD;  // a stray continuation byte
+    if (len > 1) {
+      if (i + len > label.size()) {
+        cp = 0xFFFD, len = label.size() - i;
+      } else {
+        for (std::size_t k = 1; k < len; ++k)
+          cp = (cp << 6) | (static_cast<unsigned char>(label[i + k]) & 0x3Fu);
+      }
+    }
+    i += len;
+    char one = 0;
+    std::string_view ascii = ascii_of(cp, &one);
+    if (ascii == "-") {
+      dash = !out.empty();
+    } else if (!ascii.empty()) {
+      if (dash) out += '-';
+      dash = false;
+      out += ascii;
+    }
+  }
+  if (out.size() > 48) {
+    out.resize(48);
+    while (!out.empty() && out.back() == '-') out.pop_back();
+  }
+  return out.empty() ? "record" : out;
+}
+
+}  // namespace brm
