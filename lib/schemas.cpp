@@ -23,9 +23,19 @@ Value parse_embedded(std::string_view path) {
   return doc;
 }
 
+// The schema documents alone are cheap to have (command setup reads them for flags);
+// compiling waits until something is validated.
+const std::array<Value, kind_count>& builtin_documents() {
+  static const std::array<Value, kind_count> documents = [] {
+    std::array<Value, kind_count> d;
+    for (const Kind& k : brm::kinds()) d[static_cast<std::size_t>(k.id)] = parse_embedded(k.schema_path());
+    return d;
+  }();
+  return documents;
+}
+
 struct Builtin {
   SchemaRegistry registry;
-  std::array<Value, kind_count> documents;
   std::array<std::unique_ptr<CompiledSchema>, kind_count> kinds;
   std::unique_ptr<CompiledSchema> settings;
 
@@ -34,9 +44,8 @@ struct Builtin {
       registry.add("urn:brm:schema:common", parse_embedded("schema/common.schema.yaml"));
     for (const Kind& k : brm::kinds()) {
       auto i = static_cast<std::size_t>(k.id);
-      documents[i] = parse_embedded(k.schema_path());
       kinds[i] = std::make_unique<CompiledSchema>(
-          registry.compile(documents[i], fmt::format("urn:brm:schema:{}", k.name)));
+          registry.compile(builtin_documents()[i], fmt::format("urn:brm:schema:{}", k.name)));
     }
     settings = std::make_unique<CompiledSchema>(
         registry.compile(parse_embedded("schema/settings.schema.yaml"), "urn:brm:schema:settings"));
@@ -76,7 +85,7 @@ const CompiledSchema& builtin_schema(KindId kind) {
 const CompiledSchema& settings_schema() { return *builtin().settings; }
 
 const Value& RecordSchemas::builtin_document(KindId kind) {
-  return builtin().documents[static_cast<std::size_t>(kind)];
+  return builtin_documents()[static_cast<std::size_t>(kind)];
 }
 
 RecordSchemas::RecordSchemas(const std::vector<SourceFile>& files, Diagnostics* findings) {
