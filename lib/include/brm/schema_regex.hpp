@@ -1,0 +1,37 @@
+// Regular expressions for `pattern` and `patternProperties`: ECMA-262 (Unicode mode)
+// translated to std::regex, over UTF-32 so that `.` and classes match code points.
+#pragma once
+
+#include <regex>
+#include <string>
+#include <string_view>
+
+namespace brm {
+
+class EcmaRegex {
+ public:
+  // Throws brm::Error (DataErrors) when `pattern` is not ECMA-262 or needs a feature that
+  // std::regex lacks (lookbehind, named groups, most \p{...} properties).
+  explicit EcmaRegex(std::string_view pattern);
+
+  // Anywhere in `text`, as JSON Schema's `pattern` asks (not a full match). std::regex's
+  // backtracking recurses per character (up to ~1 KiB of stack each), so text longer than
+  // kMaxBacktrackingLength code points goes to a linear-stack matcher instead; a pattern
+  // with back-references has none, and then such text does not match.
+  bool search(std::string_view text) const;
+  const std::string& source() const noexcept { return source_; }
+
+  static constexpr std::size_t kMaxBacktrackingLength = 256;
+
+ private:
+  std::string source_;
+  std::regex ascii_;    // short ASCII text, the common case: no conversion, cached classes
+  std::wregex wide_;    // short text with other characters
+  std::wregex linear_;  // long text
+  bool has_linear_ = false;
+};
+
+// For the `regex` format: whether `pattern` compiles; *why says what is wrong.
+bool is_ecma_regex(std::string_view pattern, std::string* why);
+
+}  // namespace brm

@@ -1,0 +1,481 @@
+// ECMA-262 patterns on top of std::regex. std::regex's ECMAScript grammar is the 1999
+// dialect without Unicode mode, and its classes (\d, \w, \s, .) follow the C++ locale;
+// rewriting the pattern first gives JSON Schema's semantics (ASCII \d and \w, Unicode
+// \s, `.` excluding line terminators, \u{...}, \p{L}) whatever the locale.
+//
+// Each pattern is rewritten twice: for UTF-32 text (std::wregex, where a class matches
+// one code point) and for ASCII-only text (std::regex on bytes). Most data is ASCII, and
+// libstdc++ caches classes for `char` but not for `wchar_t`, which makes the byte form
+// several times faster.
+#include "brm/schema_regex.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "brm/error.hpp"
+#include "brm/schema_unicode.hpp"
+
+namespace brm {
+namespace {
+
+using unicode::CodeRange;
+using Ranges = std::vector<CodeRange>;
+
+constexpr char32_t kMaxCodePoint = 0x10FFFF;
+
+const Ranges kDigits = {{'0', '9'}};
+const Ranges kWordChars = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+const Ranges kSpaces = {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680},
+                        {0x2000, 0x200A}, {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F},
+                        {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
+const Ranges kLineTerminators = {{0x0A, 0x0A}, {0x0D, 0x0D}, {0x2028, 0x2029}};
+
+struct Unsupported {
+  std::string why;
+};
+
+bool is_hex(char32_t c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+unsigned hex_value(char32_t c) {
+  if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+  if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
+  return static_cast<unsigned>(c - 'A' + 10);
+}
+
+Ranges normalized(Ranges r) {
+  std::sort(r.begin(), r.end(), [](const CodeRange& a, const CodeRange& b) { return a.lo < b.lo; });
+  Ranges out;
+  for (const CodeRange& x : r) {
+    if (!out.empty() && x.lo <= out.back().hi + 1) {
+      out.back().hi = std::max(out.back().hi, x.hi);
+    } else {
+      out.push_back(x);
+    }
+  }
+  return out;
+}
+
+Ranges complement(const Ranges& r) {
+  Ranges out;
+  char32_t next = 0;
+  for (const CodeRange& x : normalized(r)) {
+    if (x.lo > next) out.push_back({next, x.lo - 1});
+    next = x.hi + 1;
+  }
+  if (next <= kMaxCodePoint) out.push_back({next, kMaxCodePoint});
+  return out;
+}
+
+// A literal character in the rewritten pattern: ASCII punctuation escaped, controls as
+// \x, everything else as itself.
+template <typename Char>
+std::basic_string<Char> literal(char32_t c) {
+  using S = std::basic_string<Char>;
+  if (c < 0x20 || c == 0x7F) {
+    constexpr std::string_view kHex = "0123456789ABCDEF";
+    return S{Char('\\'), Char('x'), Char(kHex[c >> 4]), Char(kHex[c & 0xF])};
+  }
+  if (c < 0x80 &&
+      std::string_view("^$\\.*+?()[]{}|-/").find(static_cast<char>(c)) != std::string_view::npos) {
+    return S{Char('\\'), static_cast<Char>(c)};
+  }
+  return S(1, static_cast<Char>(c));
+}
+
+class Translator {
+ public:
+  // `syntax_only` accepts what ECMA-262 allows but std::regex cannot run (lookbehind,
+  // named groups), rewritten to something of the same shape: for the `regex` format.
+  Translator(std::u32string_view p, bool syntax_only) : p_(p), syntax_only_(syntax_only) {}
+
+  void run() {
+    while (i_ < p_.size()) {
+      char32_t c = p_[i_++];
+      if (c == '\\') {
+        escape();
+      } else if (c == '[') {
+        char_class();
+      } else if (c == '.') {
+        emit_class(kLineTerminators, true);
+      } else if (c == '(') {
+        group();
+      } else if (c < 0x80) {
+        wide_ += static_cast<wchar_t>(c);  // syntax: quantifiers, anchors, '|', ')'
+        ascii_ += static_cast<char>(c);
+      } else {
+        emit_literal(c);
+      }
+    }
+  }
+
+  const std::wstring& wide() const noexcept { return wide_; }
+  const std::string& ascii() const noexcept { return ascii_; }
+  bool has_backreference() const noexcept { return has_backreference_; }
+
+ private:
+  void emit(std::string_view s) {
+    for (char c : s) wide_ += static_cast<wchar_t>(c);
+    ascii_ += s;
+  }
+
+  void emit_literal(char32_t c) {
+    wide_ += literal<wchar_t>(c);
+    // No ASCII text contains a non-ASCII character.
+    ascii_ += c < 0x80 ? literal<char>(c) : std::string("[^\\x00-\\x7F]");
+  }
+
+  void emit_class(const Ranges& members, bool negated) {
+    Ranges set = normalized(members);
+    if (set.empty()) {
+      // ECMAScript's [] never matches and [^] matches anything; std::regex rejects both.
+      wide_ += negated ? L"[\\x00-\U0010FFFF]" : L"[^\\x00-\U0010FFFF]";
+    } else {
+      wide_ += negated ? L"[^" : L"[";
+      for (const CodeRange& r : set) {
+        wide_ += literal<wchar_t>(r.lo);
+        if (r.hi != r.lo) wide_ += L'-' + literal<wchar_t>(r.hi);
+      }
+      wide_ += L']';
+    }
+    Ranges ascii;
+    for (const CodeRange& r : set) {
+      if (r.lo < 0x80) ascii.push_back({r.lo, std::min<char32_t>(r.hi, 0x7F)});
+    }
+    if (ascii.empty()) {
+      ascii_ += negated ? "[\\x00-\\x7F]" : "[^\\x00-\\x7F]";
+      return;
+    }
+    ascii_ += negated ? "[^" : "[";
+    for (const CodeRange& r : ascii) {
+      ascii_ += literal<char>(r.lo);
+      if (r.hi != r.lo) ascii_ += '-' + literal<char>(r.hi);
+    }
+    ascii_ += ']';
+  }
+
+  void group() {
+    std::u32string_view rest = p_.substr(i_);
+    if (rest.substr(0, 3) == U"?<=" || rest.substr(0, 3) == U"?<!") {
+      if (!syntax_only_) throw Unsupported{"lookbehind (?<= ) is not supported"};
+      emit(rest[2] == '=' ? "(?=" : "(?!");
+      i_ += 3;
+      return;
+    }
+    if (rest.substr(0, 2) == U"?<") {
+      if (!syntax_only_) throw Unsupported{"named groups (?<name> ) are not supported"};
+      skip_group_name(2);
+      emit("(");
+      return;
+    }
+    emit("(");
+  }
+
+  // Skips "<name>" starting `offset` code points ahead.
+  void skip_group_name(std::size_t offset) {
+    std::size_t close = p_.find('>', i_ + offset);
+    if (close == std::u32string_view::npos || close == i_ + offset)
+      throw Unsupported{"bad group name"};
+    for (std::size_t k = i_ + offset; k < close; ++k) {
+      char32_t c = p_[k];
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+                c >= 0x80 || (k > i_ + offset && c >= '0' && c <= '9');
+      if (!ok) throw Unsupported{"bad group name"};
+    }
+    i_ = close + 1;
+  }
+
+  // \d \D \w \W \s \S \p{..} \P{..}: the set they stand for, or false for other escapes.
+  bool class_escape(char32_t e, Ranges* set) {
+    switch (e) {
+      case 'd':
+        *set = kDigits;
+        return true;
+      case 'D':
+        *set = complement(kDigits);
+        return true;
+      case 'w':
+        *set = kWordChars;
+        return true;
+      case 'W':
+        *set = complement(kWordChars);
+        return true;
+      case 's':
+        *set = kSpaces;
+        return true;
+      case 'S':
+        *set = complement(kSpaces);
+        return true;
+      case 'p':
+      case 'P': {
+        Ranges r = property();
+        *set = e == 'p' ? r : complement(r);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  Ranges property() {
+    if (i_ >= p_.size() || p_[i_] != '{') throw Unsupported{"\\p needs a {Property}"};
+    std::size_t end = p_.find('}', i_);
+    if (end == std::u32string_view::npos) throw Unsupported{"\\p{ is not closed"};
+    std::string name;
+    for (char32_t c : p_.substr(i_ + 1, end - i_ - 1))
+      name += static_cast<char>(c < 0x80 ? c : '?');
+    i_ = end + 1;
+    if (name.starts_with("General_Category=")) name = name.substr(17);
+    if (name.starts_with("gc=")) name = name.substr(3);
+    std::span<const CodeRange> table;
+    if (name == "L" || name == "Letter") {
+      table = unicode::letters();
+    } else if (name == "N" || name == "Number") {
+      table = unicode::numbers();
+    } else if (name == "Nd" || name == "Decimal_Number" || name == "digit") {
+      table = unicode::decimal_digits();
+    } else if (name == "M" || name == "Mark" || name == "Combining_Mark") {
+      table = unicode::marks();
+    } else {
+      throw Unsupported{fmt::format("the Unicode property \\p{{{}}} is not supported", name)};
+    }
+    return Ranges(table.begin(), table.end());
+  }
+
+  char32_t unicode_escape() {
+    // \u{X...} (Unicode mode) or \uXXXX, with a surrogate pair joined into one code point.
+    if (i_ < p_.size() && p_[i_] == '{') {
+      std::size_t end = p_.find('}', i_);
+      if (end == std::u32string_view::npos || end == i_ + 1)
+        throw Unsupported{"bad \\u{...} escape"};
+      char32_t v = 0;
+      for (std::size_t k = i_ + 1; k < end; ++k) {
+        if (!is_hex(p_[k]) || v > kMaxCodePoint) throw Unsupported{"bad \\u{...} escape"};
+        v = v * 16 + hex_value(p_[k]);
+      }
+      if (v > kMaxCodePoint) throw Unsupported{"bad \\u{...} escape"};
+      i_ = end + 1;
+      return v;
+    }
+    auto hex4 = [&](std::size_t at, char32_t* v) {
+      if (at + 4 > p_.size()) return false;
+      *v = 0;
+      for (std::size_t k = at; k < at + 4; ++k) {
+        if (!is_hex(p_[k])) return false;
+        *v = *v * 16 + hex_value(p_[k]);
+      }
+      return true;
+    };
+    char32_t v = 0;
+    if (!hex4(i_, &v)) throw Unsupported{"bad \\u escape"};
+    i_ += 4;
+    char32_t low = 0;
+    if (v >= 0xD800 && v <= 0xDBFF && p_.substr(i_, 2) == U"\\u" && hex4(i_ + 2, &low) &&
+        low >= 0xDC00 && low <= 0xDFFF) {
+      i_ += 6;
+      v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00);
+    }
+    return v;
+  }
+
+  // A character escape (after the backslash): the code point it stands for.
+  char32_t char_escape(char32_t e, bool in_class) {
+    switch (e) {
+      case 't':
+        return 0x09;
+      case 'n':
+        return 0x0A;
+      case 'v':
+        return 0x0B;
+      case 'f':
+        return 0x0C;
+      case 'r':
+        return 0x0D;
+      case 'u':
+        return unicode_escape();
+      case 'x': {
+        if (i_ + 2 > p_.size() || !is_hex(p_[i_]) || !is_hex(p_[i_ + 1]))
+          throw Unsupported{"bad \\x escape"};
+        char32_t v = hex_value(p_[i_]) * 16 + hex_value(p_[i_ + 1]);
+        i_ += 2;
+        return v;
+      }
+      case 'c': {
+        if (i_ >= p_.size()) throw Unsupported{"\\c needs a letter"};
+        char32_t l = p_[i_];
+        if (!((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z')))
+          throw Unsupported{"\\c needs a letter"};
+        ++i_;
+        return l % 32;
+      }
+      case '0':
+        if (i_ < p_.size() && p_[i_] >= '0' && p_[i_] <= '9')
+          throw Unsupported{"octal escapes are not allowed"};
+        return 0;
+      default:
+        break;
+    }
+    if (in_class && e == '-') return e;
+    if (in_class && e == 'b') return 0x08;
+    // Unicode mode allows identity escapes only of syntax characters.
+    if (e < 0x80 && std::u32string_view(U"^$\\.*+?()[]{}|/").find(e) != std::u32string_view::npos)
+      return e;
+    throw Unsupported{
+        fmt::format("'\\{}' is not a valid escape", static_cast<char>(e < 0x80 ? e : '?'))};
+  }
+
+  void escape() {
+    if (i_ >= p_.size()) throw Unsupported{"the pattern ends with a lone backslash"};
+    char32_t e = p_[i_++];
+    Ranges set;
+    if (class_escape(e, &set)) {
+      emit_class(set, false);
+      return;
+    }
+    if (e == 'b' || e == 'B') {
+      emit(e == 'b' ? "\\b" : "\\B");
+      return;
+    }
+    if (e >= '1' && e <= '9') {
+      has_backreference_ = true;
+      std::string ref = "\\";
+      ref += static_cast<char>(e);
+      while (i_ < p_.size() && p_[i_] >= '0' && p_[i_] <= '9') ref += static_cast<char>(p_[i_++]);
+      emit(ref);
+      return;
+    }
+    if (e == 'k') {
+      if (!syntax_only_) throw Unsupported{"named back-references \\k<name> are not supported"};
+      if (i_ >= p_.size() || p_[i_] != '<') throw Unsupported{"\\k needs a <name>"};
+      skip_group_name(1);
+      emit("(?:)");
+      return;
+    }
+    emit_literal(char_escape(e, false));
+  }
+
+  // One class member: a character (returned) or a set (put in *set; returns kSet).
+  static constexpr char32_t kSet = 0xFFFFFFFF;
+  char32_t class_atom(Ranges* set) {
+    if (i_ >= p_.size()) throw Unsupported{"[ is not closed"};
+    char32_t c = p_[i_++];
+    if (c != '\\') return c;
+    if (i_ >= p_.size()) throw Unsupported{"[ is not closed"};
+    char32_t e = p_[i_++];
+    if (class_escape(e, set)) return kSet;
+    if (e >= '1' && e <= '9') throw Unsupported{"a back-reference inside [...]"};
+    return char_escape(e, true);
+  }
+
+  void char_class() {
+    bool negated = false;
+    if (i_ < p_.size() && p_[i_] == '^') {
+      negated = true;
+      ++i_;
+    }
+    Ranges members;
+    while (true) {
+      if (i_ >= p_.size()) throw Unsupported{"[ is not closed"};
+      if (p_[i_] == ']') {
+        ++i_;
+        break;
+      }
+      Ranges set;
+      char32_t lo = class_atom(&set);
+      if (lo == kSet) {
+        members.insert(members.end(), set.begin(), set.end());
+        continue;
+      }
+      if (i_ + 1 < p_.size() && p_[i_] == '-' && p_[i_ + 1] != ']') {
+        ++i_;
+        char32_t hi = class_atom(&set);
+        if (hi == kSet) throw Unsupported{"a class escape cannot end a range"};
+        if (hi < lo) throw Unsupported{"a range out of order in [...]"};
+        members.push_back({lo, hi});
+      } else {
+        members.push_back({lo, lo});
+      }
+    }
+    emit_class(members, negated);
+  }
+
+  std::u32string_view p_;
+  bool syntax_only_;
+  std::size_t i_ = 0;
+  bool has_backreference_ = false;
+  std::wstring wide_;
+  std::string ascii_;
+};
+
+struct Compiled {
+  std::regex ascii;
+  std::wregex wide;
+  std::wregex linear;
+  bool has_linear = false;
+};
+
+Compiled compile_ecma(std::string_view pattern, bool syntax_only) {
+  std::u32string code_points = unicode::decode_utf8(pattern);
+  Translator translator(code_points, syntax_only);
+  try {
+    translator.run();
+  } catch (const Unsupported& u) {
+    fail(ExitCode::DataErrors, fmt::format("invalid regular expression '{}': {}", pattern, u.why));
+  }
+  try {
+    Compiled c;
+    c.wide = std::wregex(translator.wide(), std::regex::ECMAScript);
+    if (syntax_only) return c;
+    c.ascii = std::regex(translator.ascii(), std::regex::ECMAScript);
+#ifdef __GLIBCXX__
+    // libstdc++'s Thompson-NFA executor: slower on short text, but its stack does not
+    // grow with the text. It cannot do back-references.
+    if (!translator.has_backreference()) {
+      c.linear = std::wregex(translator.wide(),
+                             std::regex::ECMAScript | std::regex_constants::__polynomial);
+      c.has_linear = true;
+    }
+#endif
+    return c;
+  } catch (const std::regex_error& e) {
+    fail(ExitCode::DataErrors,
+         fmt::format("invalid regular expression '{}': {}", pattern, e.what()));
+  }
+}
+
+}  // namespace
+
+EcmaRegex::EcmaRegex(std::string_view pattern) : source_(pattern) {
+  Compiled c = compile_ecma(pattern, false);
+  ascii_ = std::move(c.ascii);
+  wide_ = std::move(c.wide);
+  linear_ = std::move(c.linear);
+  has_linear_ = c.has_linear;
+}
+
+bool EcmaRegex::search(std::string_view text) const {
+  bool ascii = std::all_of(text.begin(), text.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii && text.size() <= kMaxBacktrackingLength) {
+    return std::regex_search(text.data(), text.data() + text.size(), ascii_);
+  }
+  std::wstring wide = unicode::decode_utf8_wide(text);
+  if (wide.size() <= kMaxBacktrackingLength) return std::regex_search(wide, wide_);
+  if (has_linear_) return std::regex_search(wide, linear_);
+  return false;
+}
+
+bool is_ecma_regex(std::string_view pattern, std::string* why) {
+  try {
+    compile_ecma(pattern, true);
+    return true;
+  } catch (const Error& e) {
+    if (why != nullptr) *why = e.what();
+    return false;
+  }
+}
+
+}  // namespace brm
