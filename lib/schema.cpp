@@ -1,0 +1,1864 @@
+// JSON Schema draft 2020-12: a registry of schema documents by URI, a compiler from
+// schema documents to a flat table of nodes, and a validator over that table.
+//
+// Compiling resolves every $ref to a node index once, so validation never looks a
+// keyword up by name and never touches a URI. $dynamicRef keeps its candidates (the
+// $dynamicAnchor of each resource) and picks one from the dynamic scope at run time.
+// Validation is const: all state lives in a Validator on the caller's stack.
+//
+// Rule ids of the findings (stable: users filter on them), with the keywords that
+// produce them and a typical message:
+//
+//   wrong-type       type
+//                    expected a string, got an integer
+//   missing-field    required, dependentRequired (at the mapping's position)
+//                    missing required field 'name'
+//   unknown-field    additionalProperties: false, unevaluatedProperties: false (at the key)
+//                    unknown field 'emial' (did you mean 'email'?)
+//   forbidden-field  a member of properties/patternProperties whose schema is false
+//                    field 'closed' is not allowed here
+//   bad-value        enum, const, minLength, maxLength, pattern, multipleOf
+//                    expected one of customer, purchaser, got 'custommer'
+//   bad-date         format: date
+//                    expected a date YYYY-MM-DD, got '03/04/2026'
+//                    2026-02-30 is not a date that exists
+//   bad-email        format: email
+//                    expected an email address, got 'anna'
+//   bad-format       every other format
+//                    expected a UUID, got 'x'
+//   out-of-range     minimum, maximum, exclusiveMinimum, exclusiveMaximum
+//                    must be >= 0, got -5
+//   bad-count        minItems, maxItems, minProperties, maxProperties, contains,
+//                    minContains, maxContains, items: false
+//                    needs at least 1 item, got 0
+//   schema           everything else: not, oneOf matching twice, uniqueItems, false
+//                    schemas, unevaluatedItems, reference loops, nesting too deep
+//
+// `x-brm-message` (a string) on a schema replaces the messages of that schema's own
+// failures with one finding saying it; failures deeper in the instance keep theirs.
+// For anyOf/oneOf with no matching branch the findings of the branch that came closest
+// are reported, since "matches none of the alternatives" tells a person nothing.
+#include "brm/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "brm/diagnostic.hpp"
+#include "brm/embedded.hpp"
+#include "brm/error.hpp"
+#include "brm/json.hpp"
+#include "brm/schema_format.hpp"
+#include "brm/schema_regex.hpp"
+#include "brm/schema_unicode.hpp"
+
+namespace brm {
+namespace {
+
+// Deeper than this, validation stops with a finding instead of risking the stack.
+constexpr int kMaxDepth = 512;
+
+constexpr std::string_view kMetaSchemaUri = "https://json-schema.org/draft/2020-12/schema";
+
+// ---------------------------------------------------------------------------------------
+// URIs (RFC 3986)
+
+struct UriParts {
+  std::string scheme, authority, path, query, fragment;
+  bool has_scheme = false, has_authority = false, has_query = false, has_fragment = false;
+};
+
+UriParts parse_uri(std::string_view s) {
+  UriParts u;
+  std::size_t colon = s.find(':');
+  if (colon != std::string_view::npos && colon > 0 && s.find_first_of("/?#") > colon) {
+    bool ok = std::isalpha(static_cast<unsigned char>(s[0])) != 0;
+    for (char c : s.substr(0, colon)) {
+      ok = ok &&
+           (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.');
+    }
+    if (ok) {
+      u.has_scheme = true;
+      u.scheme = s.substr(0, colon);
+      s.remove_prefix(colon + 1);
+    }
+  }
+  if (std::size_t hash = s.find('#'); hash != std::string_view::npos) {
+    u.has_fragment = true;
+    u.fragment = s.substr(hash + 1);
+    s = s.substr(0, hash);
+  }
+  if (std::size_t q = s.find('?'); q != std::string_view::npos) {
+    u.has_query = true;
+    u.query = s.substr(q + 1);
+    s = s.substr(0, q);
+  }
+  if (s.substr(0, 2) == "//") {
+    u.has_authority = true;
+    std::size_t slash = s.find('/', 2);
+    u.authority = s.substr(2, slash == std::string_view::npos ? slash : slash - 2);
+    s = slash == std::string_view::npos ? std::string_view() : s.substr(slash);
+  }
+  u.path = s;
+  return u;
+}
+
+std::string remove_dot_segments(std::string_view in) {
+  std::string out;
+  while (!in.empty()) {
+    if (in.substr(0, 3) == "../") {
+      in.remove_prefix(3);
+    } else if (in.substr(0, 2) == "./") {
+      in.remove_prefix(2);
+    } else if (in.substr(0, 3) == "/./") {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.substr(0, 4) == "/../" || in == "/..") {
+      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
+      std::size_t last = out.rfind('/');
+      out.erase(last == std::string::npos ? 0 : last);
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      std::size_t next = in.find('/', in[0] == '/' ? 1 : 0);
+      std::string_view seg = in.substr(0, next);
+      out += seg;
+      in.remove_prefix(seg.size());
+    }
+  }
+  return out;
+}
+
+std::string recompose(const UriParts& u) {
+  std::string out;
+  if (u.has_scheme) out += u.scheme + ":";
+  if (u.has_authority) out += "//" + u.authority;
+  out += u.path;
+  if (u.has_query) out += "?" + u.query;
+  if (u.has_fragment) out += "#" + u.fragment;
+  return out;
+}
+
+// RFC 3986 section 5.2.2.
+std::string resolve_uri(std::string_view base, std::string_view ref) {
+  UriParts r = parse_uri(ref);
+  if (r.has_scheme) {
+    r.path = remove_dot_segments(r.path);
+    return recompose(r);
+  }
+  UriParts b = parse_uri(base);
+  UriParts t;
+  t.has_scheme = b.has_scheme;
+  t.scheme = b.scheme;
+  if (r.has_authority) {
+    t.has_authority = true;
+    t.authority = r.authority;
+    t.path = remove_dot_segments(r.path);
+    t.has_query = r.has_query;
+    t.query = r.query;
+  } else {
+    t.has_authority = b.has_authority;
+    t.authority = b.authority;
+    if (r.path.empty()) {
+      t.path = b.path;
+      t.has_query = r.has_query || b.has_query;
+      t.query = r.has_query ? r.query : b.query;
+    } else {
+      if (r.path[0] == '/') {
+        t.path = remove_dot_segments(r.path);
+      } else {
+        std::string merged;
+        if (b.has_authority && b.path.empty()) {
+          merged = "/" + r.path;
+        } else {
+          std::size_t slash = b.path.rfind('/');
+          merged =
+              (slash == std::string::npos ? std::string() : b.path.substr(0, slash + 1)) + r.path;
+        }
+        t.path = remove_dot_segments(merged);
+      }
+      t.has_query = r.has_query;
+      t.query = r.query;
+    }
+  }
+  t.has_fragment = r.has_fragment;
+  t.fragment = r.fragment;
+  return recompose(t);
+}
+
+// The URI without its fragment, and the fragment.
+std::pair<std::string, std::string> split_fragment(std::string_view uri) {
+  std::size_t hash = uri.find('#');
+  if (hash == std::string_view::npos) return {std::string(uri), {}};
+  return {std::string(uri.substr(0, hash)), std::string(uri.substr(hash + 1))};
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// RFC 6901 evaluation of a (percent-decoded) pointer; nullptr when it leads nowhere.
+const Value* follow_pointer(const Value* v, std::string_view pointer) {
+  if (pointer.empty()) return v;
+  if (pointer[0] != '/') return nullptr;
+  std::size_t pos = 1;
+  while (v != nullptr) {
+    std::size_t end = pointer.find('/', pos);
+    std::string_view raw = pointer.substr(pos, end == std::string_view::npos ? end : end - pos);
+    std::string token;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
+        token += raw[i + 1] == '0' ? '~' : '/';
+        ++i;
+      } else {
+        token += raw[i];
+      }
+    }
+    if (v->is_mapping()) {
+      v = v->find(token);
+    } else if (v->is_sequence()) {
+      std::size_t index = 0;
+      bool digits =
+          !token.empty() && token.size() < 19 &&
+          std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+          (token == "0" || token[0] != '0');
+      if (!digits) return nullptr;
+      index = std::stoull(token);
+      v = index < v->items().size() ? &v->items()[index] : nullptr;
+    } else {
+      return nullptr;
+    }
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return v;
+}
+
+void append_pointer_token(std::string& out, std::string_view token) {
+  out += '/';
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Vocabularies: which keywords a schema's dialect gives meaning to.
+
+enum Vocab : std::uint8_t {
+  kCore = 1,
+  kApplicator = 2,
+  kUnevaluated = 4,
+  kValidation = 8,
+  kFormatAssertion = 16,
+  // Not a vocabulary: the schema is written for draft 2019-09 or older, where `items`
+  // may be a list (today's prefixItems) and `additionalItems` follows it.
+  kLegacyItems = 32,
+};
+constexpr std::uint8_t kDefaultVocabs = kCore | kApplicator | kUnevaluated | kValidation;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// The registry
+
+namespace {
+
+// A schema resource: a document root or a subschema with its own $id.
+struct Resource {
+  std::string uri;  // absolute, without fragment
+  const Value* root = nullptr;
+  std::string meta_schema;  // the $schema in force, resolved
+  std::unordered_map<std::string, const Value*> anchors;
+  std::unordered_map<std::string, const Value*> dynamic_anchors;
+};
+
+// Keywords whose value is a schema, a map of schemas, or an array of schemas: the only
+// places an $id or $anchor counts (one inside `enum` or an unknown keyword does not).
+enum class Holds { Schema, SchemaMap, SchemaArray, SchemaOrArray };
+
+const std::unordered_map<std::string_view, Holds>& subschema_keywords() {
+  static const std::unordered_map<std::string_view, Holds> kKeywords = {
+      {"$defs", Holds::SchemaMap},
+      {"definitions", Holds::SchemaMap},
+      {"properties", Holds::SchemaMap},
+      {"patternProperties", Holds::SchemaMap},
+      {"dependentSchemas", Holds::SchemaMap},
+      {"additionalProperties", Holds::Schema},
+      {"propertyNames", Holds::Schema},
+      {"unevaluatedProperties", Holds::Schema},
+      {"unevaluatedItems", Holds::Schema},
+      {"items", Holds::SchemaOrArray},
+      {"additionalItems", Holds::Schema},
+      {"dependencies", Holds::SchemaMap},
+      {"prefixItems", Holds::SchemaArray},
+      {"contains", Holds::Schema},
+      {"allOf", Holds::SchemaArray},
+      {"anyOf", Holds::SchemaArray},
+      {"oneOf", Holds::SchemaArray},
+      {"not", Holds::Schema},
+      {"if", Holds::Schema},
+      {"then", Holds::Schema},
+      {"else", Holds::Schema},
+  };
+  return kKeywords;
+}
+
+}  // namespace
+
+struct SchemaRegistry::Impl {
+  std::deque<std::unique_ptr<Value>> documents;  // owned; addresses never move
+  std::deque<Resource> resources;
+  std::unordered_map<std::string, Resource*> by_uri;
+  std::unordered_map<const Value*, Resource*> resource_of;
+  int anonymous = 0;
+
+  Resource* new_resource(std::string uri, const Value* root, std::string meta) {
+    resources.push_back(Resource{uri, root, std::move(meta), {}, {}});
+    Resource* r = &resources.back();
+    by_uri[std::move(uri)] = r;
+    return r;
+  }
+
+  // Records every subschema of `schema` under its resource, with $id, $anchor and
+  // $dynamicAnchor; `res` is the resource that contains `schema`.
+  void index(const Value& schema, Resource* res, int depth) {
+    if (depth > kMaxDepth) fail(ExitCode::DataErrors, "the schema is nested too deeply");
+    if (!schema.is_mapping()) {
+      resource_of[&schema] = res;
+      return;
+    }
+    if (const Value* id = schema.find("$id");
+        id != nullptr && id->is_string() && res->root != &schema) {
+      std::string uri = split_fragment(resolve_uri(res->uri, id->as_string())).first;
+      std::string meta = res->meta_schema;
+      if (const Value* s = schema.find("$schema"); s != nullptr && s->is_string()) {
+        meta = split_fragment(resolve_uri(uri, s->as_string())).first;
+      }
+      // An $id of only a fragment (older drafts' anchors) names no new resource.
+      if (uri != res->uri) res = new_resource(uri, &schema, meta);
+    }
+    resource_of[&schema] = res;
+    if (const Value* a = schema.find("$anchor"); a != nullptr && a->is_string()) {
+      res->anchors[a->as_string()] = &schema;
+    }
+    if (const Value* a = schema.find("$dynamicAnchor"); a != nullptr && a->is_string()) {
+      res->anchors[a->as_string()] = &schema;
+      res->dynamic_anchors[a->as_string()] = &schema;
+    }
+    const auto& keywords = subschema_keywords();
+    for (const Value::Entry& e : schema.entries()) {
+      auto it = keywords.find(e.key);
+      if (it == keywords.end()) continue;
+      const Value& v = e.value;
+      bool as_map = it->second == Holds::SchemaMap && v.is_mapping();
+      bool as_array = (it->second == Holds::SchemaArray || it->second == Holds::SchemaOrArray) &&
+                      v.is_sequence();
+      if (as_map) {
+        for (const Value::Entry& sub : v.entries()) index(sub.value, res, depth + 1);
+      } else if (as_array) {
+        for (const Value& sub : v.items()) index(sub, res, depth + 1);
+      } else if (it->second == Holds::Schema || it->second == Holds::SchemaOrArray) {
+        index(v, res, depth + 1);
+      }
+    }
+  }
+
+  const Value* store(std::string uri, Value document) {
+    documents.push_back(std::make_unique<Value>(std::move(document)));
+    const Value* doc = documents.back().get();
+    uri = split_fragment(uri).first;
+    std::string base = uri;
+    if (doc->is_mapping()) {
+      if (const Value* id = doc->find("$id"); id != nullptr && id->is_string()) {
+        base = split_fragment(resolve_uri(uri, id->as_string())).first;
+      }
+    }
+    std::string meta(kMetaSchemaUri);
+    if (doc->is_mapping()) {
+      if (const Value* s = doc->find("$schema"); s != nullptr && s->is_string()) {
+        meta = split_fragment(resolve_uri(base, s->as_string())).first;
+      }
+    }
+    Resource* res = new_resource(base, doc, meta);
+    if (!uri.empty() && uri != base) by_uri[uri] = res;  // retrievable under both
+    index(*doc, res, 0);
+    return doc;
+  }
+};
+
+SchemaRegistry::SchemaRegistry() : impl_(std::make_unique<Impl>()) {
+  for (const EmbeddedFile& f : embedded_files()) {
+    if (!f.path.starts_with("schema/meta/") || !f.path.ends_with(".json")) continue;
+    Value doc;
+    JsonError error;
+    if (!parse_json(f.content, &doc, &error)) {
+      fail(ExitCode::DataErrors, fmt::format("built-in meta-schema {}:{}:{}: {}", f.path,
+                                             error.mark.line, error.mark.column, error.message));
+    }
+    const Value* id = doc.find("$id");
+    std::string uri = id != nullptr && id->is_string() ? id->as_string() : std::string(f.path);
+    impl_->store(std::move(uri), std::move(doc));
+  }
+}
+
+SchemaRegistry::~SchemaRegistry() = default;
+
+void SchemaRegistry::add(std::string uri, Value document) {
+  impl_->store(std::move(uri), std::move(document));
+}
+
+// ---------------------------------------------------------------------------------------
+// Compiled nodes
+
+namespace {
+
+// A number as the schema wrote it: int64 when it was one, so that comparisons with
+// integer instances stay exact beyond 2^53.
+struct Number {
+  bool is_int = false;
+  std::int64_t i = 0;
+  double d = 0.0;
+
+  static Number of(const Value& v) {
+    Number n;
+    n.is_int = v.type() == Value::Type::Int;
+    n.i = v.as_int();
+    n.d = v.as_double();
+    return n;
+  }
+  long double exact() const {
+    return is_int ? static_cast<long double>(i) : static_cast<long double>(d);
+  }
+  std::string display() const { return is_int ? fmt::format("{}", i) : fmt::format("{}", d); }
+};
+
+// -1, 0, 1. long double holds every int64 and every double exactly, so an int64
+// instance against a double bound compares without rounding.
+int compare(const Value& v, const Number& n) {
+  long double a = v.type() == Value::Type::Int ? static_cast<long double>(v.as_int())
+                                               : static_cast<long double>(v.as_double());
+  long double b = n.exact();
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+bool is_multiple_of(const Value& v, const Number& m) {
+  if (v.type() == Value::Type::Int && m.is_int) {
+    if (m.i == 0) return false;
+    if (m.i == -1) return true;
+    return v.as_int() % m.i == 0;
+  }
+  double x = v.as_double(), d = m.d;
+  if (d == 0.0 || !std::isfinite(x)) return false;
+  double q = x / d;
+  // A quotient too big for a double: fmod is exact, so a zero remainder is trustworthy.
+  if (!std::isfinite(q)) return std::fmod(x, d) == 0.0;
+  // Beyond 2^53 every double is an integer: any finite quotient there is whole.
+  if (std::fabs(q) >= 9007199254740992.0) return true;
+  // 0.0075 / 0.0001 is 74.99999999999999 in binary floating point; a few ulps of slack
+  // accept what the decimal numbers mean, and 0.00751 / 0.0001 = 75.1 stays out.
+  double r = std::nearbyint(q);
+  return std::fabs(q - r) <=
+         8 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::fabs(q));
+}
+
+enum TypeBit : std::uint8_t {
+  kNull = 1,
+  kBoolean = 2,
+  kInteger = 4,
+  kNumber = 8,
+  kString = 16,
+  kArray = 32,
+  kObject = 64,
+};
+
+std::uint8_t type_bit(std::string_view name) {
+  if (name == "null") return kNull;
+  if (name == "boolean") return kBoolean;
+  if (name == "integer") return kInteger;
+  if (name == "number") return kNumber;
+  if (name == "string") return kString;
+  if (name == "array") return kArray;
+  if (name == "object") return kObject;
+  return 0;
+}
+
+bool type_matches(std::uint8_t mask, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::Null:
+      return (mask & kNull) != 0;
+    case Value::Type::Bool:
+      return (mask & kBoolean) != 0;
+    case Value::Type::Int:
+      return (mask & (kInteger | kNumber)) != 0;
+    case Value::Type::Float:
+      return (mask & kNumber) != 0 || ((mask & kInteger) != 0 && v.is_integral());
+    case Value::Type::String:
+      return (mask & kString) != 0;
+    case Value::Type::Sequence:
+      return (mask & kArray) != 0;
+    case Value::Type::Mapping:
+      return (mask & kObject) != 0;
+  }
+  return false;
+}
+
+// Type names as a YAML user knows them: a sequence is a list, a mapping a mapping.
+std::string_view type_phrase(std::uint8_t bit) {
+  switch (bit) {
+    case kNull:
+      return "null";
+    case kBoolean:
+      return "a boolean";
+    case kInteger:
+      return "an integer";
+    case kNumber:
+      return "a number";
+    case kString:
+      return "a string";
+    case kArray:
+      return "a list";
+    default:
+      return "a mapping";
+  }
+}
+
+std::string_view type_phrase_of(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::Null:
+      return "null";
+    case Value::Type::Bool:
+      return "a boolean";
+    case Value::Type::Int:
+      return "an integer";
+    case Value::Type::Float:
+      return v.is_integral() ? "an integer" : "a number";
+    case Value::Type::String:
+      return "a string";
+    case Value::Type::Sequence:
+      return "a list";
+    case Value::Type::Mapping:
+      return "a mapping";
+  }
+  return "a value";
+}
+
+std::string join_alternatives(const std::vector<std::string>& parts) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += i + 1 == parts.size() ? " or " : ", ";
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string quoted(std::string_view s) {
+  constexpr std::size_t kLimit = 80;
+  if (unicode::length(s) <= kLimit) return fmt::format("'{}'", s);
+  std::u32string cps = unicode::decode_utf8(s);
+  std::string cut;
+  for (std::size_t i = 0; i < kLimit; ++i) unicode::append_utf8(cut, cps[i]);
+  return fmt::format("'{}...'", cut);
+}
+
+// The instance as a message shows it after "got".
+std::string got(const Value& v) {
+  if (v.is_string()) return quoted(v.as_string());
+  if (v.is_sequence() || v.is_mapping()) return std::string(type_phrase_of(v));
+  return v.to_display();
+}
+
+// A schema value as a message lists it: strings bare in lists, quoted alone.
+std::string listed(const Value& v) { return v.is_string() ? v.as_string() : v.to_display(); }
+
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+struct DynamicRef {
+  int target = -1;     // the statically resolved node
+  std::string anchor;  // non-empty when the target bookends a $dynamicAnchor of this name
+};
+
+struct Node {
+  bool always_false = false;
+  bool trivially_true = false;  // no keywords that assert or apply anything
+  bool needs_annotations = false;
+  std::uint8_t types = 0;  // TypeBit mask; 0 when there is no `type`
+  int resource = 0;
+
+  std::unique_ptr<Value> const_value;
+  std::vector<Value> enum_values;
+  bool has_enum = false;
+
+  std::uint8_t bounds = 0;  // which of the four below are present
+  Number minimum, maximum, exclusive_minimum, exclusive_maximum;
+  bool has_multiple_of = false;
+  Number multiple_of;
+
+  std::int64_t min_length = -1, max_length = -1;
+  std::unique_ptr<EcmaRegex> pattern;
+  Format format = Format::Unknown;
+
+  std::int64_t min_items = -1, max_items = -1;
+  bool unique_items = false;
+  int contains = -1;
+  std::int64_t min_contains = 1, max_contains = -1;
+  std::vector<int> prefix_items;
+  int items = -1;
+  int unevaluated_items = -1;
+
+  std::int64_t min_properties = -1, max_properties = -1;
+  std::vector<std::string> required;
+  std::vector<std::pair<std::string, std::vector<std::string>>> dependent_required;
+  std::vector<std::pair<std::string, int>> properties;  // sorted by name
+  std::vector<std::pair<std::unique_ptr<EcmaRegex>, int>> pattern_properties;
+  int additional_properties = -1;
+  int property_names = -1;
+  std::vector<std::pair<std::string, int>> dependent_schemas;
+  int unevaluated_properties = -1;
+  std::vector<std::string_view> known_names;  // for "did you mean" under unevaluatedProperties
+
+  int ref = -1;
+  DynamicRef dynamic_ref;
+  std::vector<int> all_of, any_of, one_of;
+  int not_ = -1, if_ = -1, then_ = -1, else_ = -1;
+
+  std::string message;  // x-brm-message
+};
+
+enum Bound : std::uint8_t {
+  kMinimum = 1,
+  kMaximum = 2,
+  kExclusiveMinimum = 4,
+  kExclusiveMaximum = 8
+};
+
+struct CompiledResource {
+  std::vector<std::pair<std::string, int>> dynamic_anchors;
+};
+
+}  // namespace
+
+struct CompiledSchema::Impl {
+  std::vector<Node> nodes;
+  std::vector<CompiledResource> resources;
+  int root = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// The compiler
+
+namespace {
+
+class Compiler {
+ public:
+  Compiler(SchemaRegistry::Impl& registry, CompiledSchema::Impl& out, SchemaOptions options)
+      : registry_(registry), out_(out), options_(options) {}
+
+  void run(const Value* root, const std::string& where) {
+    out_.root = node_for(root, where);
+    while (!pending_.empty()) {
+      Pending p = std::move(pending_.back());
+      pending_.pop_back();
+      Node node = compile(*p.schema, p.where);
+      out_.nodes[static_cast<std::size_t>(p.index)] = std::move(node);
+    }
+    for (Node& n : out_.nodes) {
+      if (n.unevaluated_properties >= 0) {
+        std::unordered_set<int> seen;
+        collect_names(n, &n.known_names, &seen);
+      }
+    }
+  }
+
+ private:
+  struct Pending {
+    int index;
+    const Value* schema;
+    std::string where;
+  };
+
+  [[noreturn]] void broken(const std::string& where, const std::string& what) {
+    fail(ExitCode::DataErrors, fmt::format("schema {}: {}", where, what));
+  }
+
+  Resource* resource_of(const Value* schema) {
+    auto it = registry_.resource_of.find(schema);
+    return it == registry_.resource_of.end() ? nullptr : it->second;
+  }
+
+  int node_for(const Value* schema, std::string where) {
+    auto it = node_of_.find(schema);
+    if (it != node_of_.end()) return it->second;
+    int index = static_cast<int>(out_.nodes.size());
+    out_.nodes.emplace_back();
+    node_of_[schema] = index;
+    pending_.push_back(Pending{index, schema, std::move(where)});
+    return index;
+  }
+
+  int resource_index(Resource* r) {
+    auto it = resource_index_.find(r);
+    if (it != resource_index_.end()) return it->second;
+    int index = static_cast<int>(out_.resources.size());
+    out_.resources.emplace_back();
+    resource_index_[r] = index;
+    // A $dynamicRef may land on any $dynamicAnchor of a resource in the dynamic scope,
+    // so all of them are compiled up front.
+    std::vector<std::pair<std::string, int>> anchors;
+    for (const auto& [name, schema] : r->dynamic_anchors) {
+      anchors.emplace_back(name, node_for(schema, r->uri + "#" + name));
+    }
+    std::sort(anchors.begin(), anchors.end());
+    out_.resources[static_cast<std::size_t>(index)].dynamic_anchors = std::move(anchors);
+    return index;
+  }
+
+  std::uint8_t vocabularies(const std::string& meta_uri, const std::string& where) {
+    auto cached = vocab_cache_.find(meta_uri);
+    if (cached != vocab_cache_.end()) return cached->second;
+    std::uint8_t mask = kDefaultVocabs;
+    if (meta_uri == "https://json-schema.org/draft/2019-09/schema" ||
+        meta_uri.starts_with("http://json-schema.org/draft-0")) {
+      mask |= kLegacyItems;
+    }
+    auto it = registry_.by_uri.find(meta_uri);
+    const Value* vocab =
+        it == registry_.by_uri.end() ? nullptr : it->second->root->find("$vocabulary");
+    if (vocab != nullptr && vocab->is_mapping()) {
+      mask = 0;
+      static const std::pair<std::string_view, std::uint8_t> kKnown[] = {
+          {"https://json-schema.org/draft/2020-12/vocab/core", kCore},
+          {"https://json-schema.org/draft/2020-12/vocab/applicator", kApplicator},
+          {"https://json-schema.org/draft/2020-12/vocab/unevaluated", kUnevaluated},
+          {"https://json-schema.org/draft/2020-12/vocab/validation", kValidation},
+          {"https://json-schema.org/draft/2020-12/vocab/format-assertion", kFormatAssertion},
+          {"https://json-schema.org/draft/2020-12/vocab/format-annotation", 0},
+          {"https://json-schema.org/draft/2020-12/vocab/meta-data", 0},
+          {"https://json-schema.org/draft/2020-12/vocab/content", 0},
+      };
+      for (const Value::Entry& e : vocab->entries()) {
+        auto known = std::find_if(std::begin(kKnown), std::end(kKnown),
+                                  [&](const auto& k) { return k.first == e.key; });
+        if (known != std::end(kKnown)) {
+          mask |= known->second;
+        } else if (e.value.is_bool() && e.value.as_bool()) {
+          broken(
+              where,
+              fmt::format("the meta-schema {} requires the vocabulary {}, which brm does not know",
+                          meta_uri, e.key));
+        }
+      }
+      mask |= kCore;
+    }
+    vocab_cache_[meta_uri] = mask;
+    return mask;
+  }
+
+  // Resolves a $ref or $dynamicRef value against the base URI of the schema holding it.
+  const Value* resolve(Resource* base, const std::string& ref, const std::string& where) {
+    std::string absolute = resolve_uri(base->uri, ref);
+    auto [uri, fragment] = split_fragment(absolute);
+    auto it = registry_.by_uri.find(uri);
+    if (it == registry_.by_uri.end()) {
+      broken(where, fmt::format("cannot resolve $ref '{}': no schema is known as {}", ref, uri));
+    }
+    Resource* res = it->second;
+    std::string decoded = percent_decode(fragment);
+    const Value* target = nullptr;
+    if (decoded.empty() || decoded[0] == '/') {
+      target = follow_pointer(res->root, decoded);
+    } else {
+      auto anchor = res->anchors.find(decoded);
+      if (anchor != res->anchors.end()) target = anchor->second;
+    }
+    if (target == nullptr)
+      broken(where, fmt::format("cannot resolve $ref '{}': {} has no #{}", ref, uri, fragment));
+    // A pointer into a place the index did not walk (an unknown keyword) still works;
+    // such a subschema belongs to the resource the pointer started from.
+    if (resource_of(target) == nullptr) registry_.index(*target, res, 0);
+    return target;
+  }
+
+  std::int64_t count(const Value& v, std::string_view keyword, const std::string& where) {
+    if (!v.is_number() || !v.is_integral() || v.as_double() < 0) {
+      broken(where, fmt::format("'{}' must be a non-negative integer", keyword));
+    }
+    if (v.type() == Value::Type::Float) {
+      return v.as_double() >= 9.2e18 ? std::numeric_limits<std::int64_t>::max()
+                                     : static_cast<std::int64_t>(v.as_double());
+    }
+    return v.as_int();
+  }
+
+  Number number(const Value& v, std::string_view keyword, const std::string& where) {
+    if (!v.is_number()) broken(where, fmt::format("'{}' must be a number", keyword));
+    return Number::of(v);
+  }
+
+  std::vector<std::string> strings(const Value& v, std::string_view keyword,
+                                   const std::string& where) {
+    if (!v.is_sequence()) broken(where, fmt::format("'{}' must be a list of strings", keyword));
+    std::vector<std::string> out;
+    for (const Value& s : v.items()) {
+      if (!s.is_string()) broken(where, fmt::format("'{}' must be a list of strings", keyword));
+      out.push_back(s.as_string());
+    }
+    return out;
+  }
+
+  std::vector<int> schema_list(const Value& v, std::string_view keyword, const std::string& where) {
+    if (!v.is_sequence() || v.items().empty()) {
+      broken(where, fmt::format("'{}' must be a non-empty list of schemas", keyword));
+    }
+    std::vector<int> out;
+    for (std::size_t i = 0; i < v.items().size(); ++i) {
+      out.push_back(subschema(v.items()[i], fmt::format("{}/{}/{}", where, keyword, i)));
+    }
+    return out;
+  }
+
+  int subschema(const Value& v, std::string where) {
+    if (!v.is_mapping() && !v.is_bool()) broken(where, "a schema must be a mapping or a boolean");
+    return node_for(&v, std::move(where));
+  }
+
+  Node compile(const Value& schema, const std::string& where) {
+    Node n;
+    Resource* res = resource_of(&schema);
+    if (res == nullptr) broken(where, "internal error: a schema outside the registry");
+    n.resource = resource_index(res);
+    if (schema.is_bool()) {
+      n.always_false = !schema.as_bool();
+      n.trivially_true = schema.as_bool();
+      return n;
+    }
+    if (!schema.is_mapping()) broken(where, "a schema must be a mapping or a boolean");
+    std::uint8_t vocab = vocabularies(res->meta_schema, where);
+    bool validation = (vocab & kValidation) != 0;
+    bool applicator = (vocab & kApplicator) != 0;
+    bool unevaluated = (vocab & kUnevaluated) != 0;
+    bool legacy = (vocab & kLegacyItems) != 0;
+    const Value* additional_items = nullptr;
+    bool any_keyword = false;
+
+    for (const Value::Entry& e : schema.entries()) {
+      const std::string& k = e.key;
+      const Value& v = e.value;
+      std::string at = where + "/" + k;
+      bool used = true;
+      if (k == "$ref") {
+        if (!v.is_string()) broken(at, "'$ref' must be a string");
+        n.ref = node_for(resolve(res, v.as_string(), at), at);
+      } else if (k == "$dynamicRef") {
+        if (!v.is_string()) broken(at, "'$dynamicRef' must be a string");
+        const Value* target = resolve(res, v.as_string(), at);
+        n.dynamic_ref.target = node_for(target, at);
+        // Dynamic only when the fragment names an anchor and the static target carries
+        // the same $dynamicAnchor (the "bookend"); otherwise it is a plain $ref.
+        std::string fragment = split_fragment(v.as_string()).second;
+        const Value* anchor = target->is_mapping() ? target->find("$dynamicAnchor") : nullptr;
+        if (!fragment.empty() && fragment[0] != '/' && anchor != nullptr && anchor->is_string() &&
+            anchor->as_string() == fragment) {
+          n.dynamic_ref.anchor = fragment;
+        }
+      } else if (k == "x-brm-message") {
+        if (!v.is_string()) broken(at, "'x-brm-message' must be a string");
+        n.message = v.as_string();
+        used = false;
+      } else if (validation && k == "type") {
+        auto add = [&](const Value& t) {
+          std::uint8_t bit = t.is_string() ? type_bit(t.as_string()) : 0;
+          if (bit == 0) broken(at, fmt::format("unknown type {}", t.to_display()));
+          n.types |= bit;
+        };
+        if (v.is_sequence()) {
+          for (const Value& t : v.items()) add(t);
+          if (v.items().empty()) n.always_false = true;
+        } else {
+          add(v);
+        }
+      } else if (validation && k == "const") {
+        n.const_value = std::make_unique<Value>(v);
+      } else if (validation && k == "enum") {
+        if (!v.is_sequence()) broken(at, "'enum' must be a list");
+        n.has_enum = true;
+        n.enum_values = v.items();
+      } else if (validation && k == "minimum") {
+        n.minimum = number(v, k, at);
+        n.bounds |= kMinimum;
+      } else if (validation && k == "maximum") {
+        n.maximum = number(v, k, at);
+        n.bounds |= kMaximum;
+      } else if (validation && k == "exclusiveMinimum") {
+        n.exclusive_minimum = number(v, k, at);
+        n.bounds |= kExclusiveMinimum;
+      } else if (validation && k == "exclusiveMaximum") {
+        n.exclusive_maximum = number(v, k, at);
+        n.bounds |= kExclusiveMaximum;
+      } else if (validation && k == "multipleOf") {
+        n.multiple_of = number(v, k, at);
+        if (n.multiple_of.exact() <= 0) broken(at, "'multipleOf' must be greater than 0");
+        n.has_multiple_of = true;
+      } else if (validation && k == "minLength") {
+        n.min_length = count(v, k, at);
+      } else if (validation && k == "maxLength") {
+        n.max_length = count(v, k, at);
+      } else if (validation && k == "pattern") {
+        if (!v.is_string()) broken(at, "'pattern' must be a string");
+        n.pattern = regex(v.as_string(), at);
+      } else if (k == "format") {
+        if (!v.is_string()) broken(at, "'format' must be a string");
+        used = options_.format_assertion || (vocab & kFormatAssertion) != 0;
+        if (used) n.format = format_from_name(v.as_string());
+        used = used && n.format != Format::Unknown;
+      } else if (validation && k == "minItems") {
+        n.min_items = count(v, k, at);
+      } else if (validation && k == "maxItems") {
+        n.max_items = count(v, k, at);
+      } else if (validation && k == "uniqueItems") {
+        if (!v.is_bool()) broken(at, "'uniqueItems' must be true or false");
+        n.unique_items = v.as_bool();
+      } else if (validation && k == "minContains") {
+        n.min_contains = count(v, k, at);
+      } else if (validation && k == "maxContains") {
+        n.max_contains = count(v, k, at);
+      } else if (validation && k == "minProperties") {
+        n.min_properties = count(v, k, at);
+      } else if (validation && k == "maxProperties") {
+        n.max_properties = count(v, k, at);
+      } else if (validation && k == "required") {
+        n.required = strings(v, k, at);
+      } else if (validation && k == "dependentRequired") {
+        if (!v.is_mapping()) broken(at, "'dependentRequired' must be a mapping");
+        for (const Value::Entry& d : v.entries()) {
+          n.dependent_required.emplace_back(d.key, strings(d.value, k, at + "/" + d.key));
+        }
+      } else if (applicator && k == "properties") {
+        if (!v.is_mapping()) broken(at, "'properties' must be a mapping");
+        for (const Value::Entry& p : v.entries()) {
+          std::string sub = at;
+          append_pointer_token(sub, p.key);
+          n.properties.emplace_back(p.key, subschema(p.value, sub));
+        }
+        std::sort(n.properties.begin(), n.properties.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+      } else if (applicator && k == "patternProperties") {
+        if (!v.is_mapping()) broken(at, "'patternProperties' must be a mapping");
+        for (const Value::Entry& p : v.entries()) {
+          std::string sub = at;
+          append_pointer_token(sub, p.key);
+          n.pattern_properties.emplace_back(regex(p.key, sub), subschema(p.value, sub));
+        }
+      } else if (applicator && k == "additionalProperties") {
+        n.additional_properties = subschema(v, at);
+      } else if (applicator && k == "propertyNames") {
+        n.property_names = subschema(v, at);
+      } else if (applicator && k == "dependentSchemas") {
+        if (!v.is_mapping()) broken(at, "'dependentSchemas' must be a mapping");
+        for (const Value::Entry& d : v.entries()) {
+          std::string sub = at;
+          append_pointer_token(sub, d.key);
+          n.dependent_schemas.emplace_back(d.key, subschema(d.value, sub));
+        }
+      } else if (applicator && !legacy && k == "prefixItems") {
+        n.prefix_items = schema_list(v, k, where);
+      } else if (applicator && k == "items") {
+        if (legacy && v.is_sequence()) {
+          n.prefix_items = schema_list(v, k, where);
+        } else {
+          n.items = subschema(v, at);
+        }
+      } else if (applicator && legacy && k == "additionalItems") {
+        additional_items = &v;
+      } else if (applicator && k == "dependencies") {
+        // Draft 7's keyword, split in 2020-12 into dependentRequired and dependentSchemas;
+        // still accepted since older schemas use it.
+        if (!v.is_mapping()) broken(at, "'dependencies' must be a mapping");
+        for (const Value::Entry& d : v.entries()) {
+          if (d.value.is_sequence()) {
+            n.dependent_required.emplace_back(d.key, strings(d.value, k, at + "/" + d.key));
+          } else {
+            std::string sub = at;
+            append_pointer_token(sub, d.key);
+            n.dependent_schemas.emplace_back(d.key, subschema(d.value, sub));
+          }
+        }
+      } else if (applicator && k == "contains") {
+        n.contains = subschema(v, at);
+      } else if (applicator && k == "allOf") {
+        n.all_of = schema_list(v, k, where);
+      } else if (applicator && k == "anyOf") {
+        n.any_of = schema_list(v, k, where);
+      } else if (applicator && k == "oneOf") {
+        n.one_of = schema_list(v, k, where);
+      } else if (applicator && k == "not") {
+        n.not_ = subschema(v, at);
+      } else if (applicator && k == "if") {
+        n.if_ = subschema(v, at);
+      } else if (applicator && k == "then") {
+        n.then_ = subschema(v, at);
+      } else if (applicator && k == "else") {
+        n.else_ = subschema(v, at);
+      } else if (unevaluated && k == "unevaluatedItems") {
+        n.unevaluated_items = subschema(v, at);
+        n.needs_annotations = true;
+      } else if (unevaluated && k == "unevaluatedProperties") {
+        n.unevaluated_properties = subschema(v, at);
+        n.needs_annotations = true;
+      } else {
+        used = false;  // annotations ($comment, title, default, ...) and unknown keywords
+      }
+      any_keyword = any_keyword || used;
+    }
+    if (additional_items != nullptr && !n.prefix_items.empty()) {
+      n.items = subschema(*additional_items, where + "/additionalItems");
+      any_keyword = true;
+    }
+    // then/else without if, and contains bounds without contains, do nothing.
+    if (n.if_ < 0) n.then_ = n.else_ = -1;
+    if (n.contains < 0) n.max_contains = -1;
+    n.trivially_true = !any_keyword && !n.always_false;
+    return n;
+  }
+
+  std::unique_ptr<EcmaRegex> regex(const std::string& pattern, const std::string& where) {
+    try {
+      return std::make_unique<EcmaRegex>(pattern);
+    } catch (const Error& e) {
+      broken(where, e.what());
+    }
+  }
+
+  // Property names that in-place subschemas know, for suggestions under
+  // unevaluatedProperties.
+  void collect_names(const Node& n, std::vector<std::string_view>* names,
+                     std::unordered_set<int>* seen) {
+    for (const auto& [name, index] : n.properties) {
+      if (std::find(names->begin(), names->end(), name) == names->end()) names->push_back(name);
+    }
+    auto visit = [&](int i) {
+      if (i >= 0 && seen->insert(i).second)
+        collect_names(out_.nodes[static_cast<std::size_t>(i)], names, seen);
+    };
+    visit(n.ref);
+    visit(n.dynamic_ref.target);
+    visit(n.if_);
+    visit(n.then_);
+    visit(n.else_);
+    for (int i : n.all_of) visit(i);
+    for (int i : n.any_of) visit(i);
+    for (int i : n.one_of) visit(i);
+    for (const auto& d : n.dependent_schemas) visit(d.second);
+  }
+
+  SchemaRegistry::Impl& registry_;
+  CompiledSchema::Impl& out_;
+  SchemaOptions options_;
+  std::unordered_map<const Value*, int> node_of_;
+  std::unordered_map<const Resource*, int> resource_index_;
+  std::unordered_map<std::string, std::uint8_t> vocab_cache_;
+  std::vector<Pending> pending_;
+};
+
+}  // namespace
+
+CompiledSchema SchemaRegistry::compile(const Value& schema, std::string uri,
+                                       SchemaOptions options) {
+  if (uri.empty()) uri = fmt::format("urn:brm:compiled:{}", ++impl_->anonymous);
+  const Value* root = impl_->store(uri, schema);
+  auto compiled = std::make_unique<CompiledSchema::Impl>();
+  Compiler(*impl_, *compiled, options).run(root, split_fragment(uri).first + "#");
+  return CompiledSchema(std::move(compiled));
+}
+
+// ---------------------------------------------------------------------------------------
+// The validator
+
+namespace {
+
+// Which items and members of one instance location some keyword has evaluated: what
+// unevaluatedItems and unevaluatedProperties look at.
+struct Annotations {
+  std::vector<char> items;
+  std::vector<char> properties;
+  bool all_items = false;
+
+  void mark_item(std::size_t i, std::size_t size) {
+    if (items.size() < size) items.resize(size, 0);
+    items[i] = 1;
+  }
+  void mark_property(std::size_t i, std::size_t size) {
+    if (properties.size() < size) properties.resize(size, 0);
+    properties[i] = 1;
+  }
+  bool item(std::size_t i) const { return all_items || (i < items.size() && items[i] != 0); }
+  bool property(std::size_t i) const { return i < properties.size() && properties[i] != 0; }
+  void merge(const Annotations& o) {
+    all_items = all_items || o.all_items;
+    if (items.size() < o.items.size()) items.resize(o.items.size(), 0);
+    for (std::size_t i = 0; i < o.items.size(); ++i)
+      items[i] = static_cast<char>(items[i] | o.items[i]);
+    if (properties.size() < o.properties.size()) properties.resize(o.properties.size(), 0);
+    for (std::size_t i = 0; i < o.properties.size(); ++i) {
+      properties[i] = static_cast<char>(properties[i] | o.properties[i]);
+    }
+  }
+};
+
+struct PathStep {
+  const std::string* key;  // nullptr for an item
+  std::size_t index;
+};
+
+class Validator {
+ public:
+  Validator(const CompiledSchema::Impl& schema, std::vector<SchemaFinding>* findings)
+      : s_(schema), findings_(findings) {}
+
+  bool run(const Value& instance) { return eval(s_.root, instance, nullptr); }
+
+ private:
+  const Node& node(int i) const { return s_.nodes[static_cast<std::size_t>(i)]; }
+
+  std::string pointer() const {
+    std::string out;
+    for (const PathStep& step : path_) {
+      if (step.key != nullptr) {
+        append_pointer_token(out, *step.key);
+      } else {
+        out += '/';
+        out += std::to_string(step.index);
+      }
+    }
+    return out;
+  }
+
+  void report(std::string_view keyword, std::string_view rule, std::string message, Mark mark) {
+    if (findings_ == nullptr) return;
+    findings_->push_back(SchemaFinding{pointer(), mark, std::string(keyword), std::string(rule),
+                                       std::move(message)});
+  }
+
+  struct Step {
+    Step(Validator& v, PathStep s) : v_(v) { v_.path_.push_back(s); }
+    ~Step() { v_.path_.pop_back(); }
+    Validator& v_;
+  };
+
+  bool eval(int index, const Value& inst, Annotations* ann) {
+    const Node& n = node(index);
+    if (n.trivially_true) return true;
+    if (n.always_false) {
+      report("false", "schema", "no value is allowed here", inst.mark());
+      return false;
+    }
+    if (depth_ >= kMaxDepth) {
+      report("$ref", "schema",
+             fmt::format("the schema nests more than {} levels deep here", kMaxDepth), inst.mark());
+      return false;
+    }
+    ++depth_;
+    bool entered = scope_.empty() || scope_.back() != n.resource;
+    if (entered) scope_.push_back(n.resource);
+    std::size_t first_finding = findings_ != nullptr ? findings_->size() : 0;
+
+    Annotations local;
+    Annotations* a = n.needs_annotations ? &local : ann;
+    bool ok = eval_keywords(n, inst, a);
+    if (ok && ann != nullptr && a == &local) ann->merge(local);
+    if (!ok && !n.message.empty()) apply_message(n.message, first_finding);
+
+    if (entered) scope_.pop_back();
+    --depth_;
+    return ok;
+  }
+
+  // x-brm-message: this node's findings at this instance location become one.
+  void apply_message(const std::string& message, std::size_t first) {
+    if (findings_ == nullptr || first >= findings_->size()) return;
+    std::string here = pointer();
+    auto& f = *findings_;
+    std::size_t keep = f.size();
+    for (std::size_t i = first; i < f.size(); ++i) {
+      if (f[i].instance_path == here &&
+          !(f[i].rule == "unknown-field" || f[i].rule == "forbidden-field" ||
+            f[i].rule == "missing-field")) {
+        keep = i;
+        break;
+      }
+    }
+    if (keep == f.size()) return;
+    f[keep].message = message;
+    std::size_t out = first;
+    for (std::size_t i = first; i < f.size(); ++i) {
+      bool same_place = f[i].instance_path == here && i != keep &&
+                        !(f[i].rule == "unknown-field" || f[i].rule == "forbidden-field" ||
+                          f[i].rule == "missing-field");
+      if (same_place) continue;
+      if (out != i) f[out] = std::move(f[i]);
+      ++out;
+    }
+    f.resize(out);
+  }
+
+  bool eval_keywords(const Node& n, const Value& inst, Annotations* a) {
+    const bool fast = findings_ == nullptr;
+    bool ok = true;
+    auto failed = [&]() {
+      ok = false;
+      return fast;
+    };
+
+    if (n.types != 0 && !type_matches(n.types, inst)) {
+      if (fast) return false;
+      std::vector<std::string> names;
+      for (std::uint8_t bit = 1; bit != 0 && bit <= kObject;
+           bit = static_cast<std::uint8_t>(bit << 1)) {
+        // "a number" already covers integers.
+        if ((n.types & bit) != 0 && !(bit == kInteger && (n.types & kNumber) != 0)) {
+          names.emplace_back(type_phrase(bit));
+        }
+      }
+      std::string got_phrase(type_phrase_of(inst));
+      if (inst.is_number() && (n.types & kInteger) != 0) got_phrase = inst.to_display();
+      report("type", "wrong-type",
+             fmt::format("expected {}, got {}", join_alternatives(names), got_phrase), inst.mark());
+      ok = false;
+    }
+    if (n.const_value && !(inst == *n.const_value)) {
+      if (failed()) return false;
+      report("const", "bad-value",
+             fmt::format("expected {}, got {}",
+                         n.const_value->is_string() ? quoted(n.const_value->as_string())
+                                                    : n.const_value->to_display(),
+                         got(inst)),
+             inst.mark());
+    }
+    if (n.has_enum && std::none_of(n.enum_values.begin(), n.enum_values.end(),
+                                   [&](const Value& e) { return inst == e; })) {
+      if (failed()) return false;
+      std::string list;
+      for (const Value& e : n.enum_values) list += (list.empty() ? "" : ", ") + listed(e);
+      report("enum", "bad-value",
+             n.enum_values.size() == 1
+                 ? fmt::format("expected {}, got {}", listed(n.enum_values[0]), got(inst))
+                 : fmt::format("expected one of {}, got {}", list, got(inst)),
+             inst.mark());
+    }
+    switch (inst.type()) {
+      case Value::Type::Int:
+      case Value::Type::Float:
+        if (!check_number(n, inst) && failed()) return false;
+        break;
+      case Value::Type::String:
+        if (!check_string(n, inst) && failed()) return false;
+        break;
+      case Value::Type::Sequence:
+        if (!check_array(n, inst, a) && failed()) return false;
+        break;
+      case Value::Type::Mapping:
+        if (!check_object(n, inst, a) && failed()) return false;
+        break;
+      default:
+        break;
+    }
+    if (n.ref >= 0 && !follow(n.ref, inst, a) && failed()) return false;
+    if (n.dynamic_ref.target >= 0 && !follow(dynamic_target(n.dynamic_ref), inst, a) && failed())
+      return false;
+    for (int sub : n.all_of) {
+      if (!eval(sub, inst, a) && failed()) return false;
+    }
+    if (!n.any_of.empty() && !any_of(n, inst, a) && failed()) return false;
+    if (!n.one_of.empty() && !one_of(n, inst, a) && failed()) return false;
+    if (n.not_ >= 0) {
+      std::vector<SchemaFinding>* saved = findings_;
+      findings_ = nullptr;
+      bool matched = eval(n.not_, inst, nullptr);
+      findings_ = saved;
+      if (matched) {
+        if (failed()) return false;
+        report("not", "schema", "must not match the schema under 'not'", inst.mark());
+      }
+    }
+    if (n.if_ >= 0) {
+      std::vector<SchemaFinding>* saved = findings_;
+      findings_ = nullptr;
+      Annotations branch;
+      bool matched = eval(n.if_, inst, a != nullptr ? &branch : nullptr);
+      findings_ = saved;
+      if (matched && a != nullptr) a->merge(branch);
+      int next = matched ? n.then_ : n.else_;
+      if (next >= 0 && !eval(next, inst, a) && failed()) return false;
+    }
+    if (inst.is_mapping()) {
+      for (const auto& [name, sub] : n.dependent_schemas) {
+        if (inst.find(name) != nullptr && !eval(sub, inst, a) && failed()) return false;
+      }
+    }
+    // unevaluated* look at what everything above evaluated, so they come last.
+    if (n.unevaluated_items >= 0 && inst.is_sequence()) {
+      const auto& items = inst.items();
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (a->item(i)) continue;
+        if (node(n.unevaluated_items).always_false) {
+          if (failed()) return false;
+          Step step(*this, PathStep{nullptr, i});
+          report("unevaluatedItems", "schema", fmt::format("item {} is not allowed here", i),
+                 items[i].mark());
+          continue;
+        }
+        Step step(*this, PathStep{nullptr, i});
+        if (!eval(n.unevaluated_items, items[i], nullptr) && failed()) return false;
+      }
+      a->all_items = true;
+    }
+    if (n.unevaluated_properties >= 0 && inst.is_mapping()) {
+      const auto& entries = inst.entries();
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (a->property(i)) continue;
+        const Value::Entry& e = entries[i];
+        if (node(n.unevaluated_properties).always_false) {
+          if (failed()) return false;
+          report_unknown_field("unevaluatedProperties", e, n.known_names);
+          continue;
+        }
+        Step step(*this, PathStep{&e.key, 0});
+        if (!eval(n.unevaluated_properties, e.value, nullptr) && failed()) return false;
+      }
+      for (std::size_t i = 0; i < entries.size(); ++i) a->mark_property(i, entries.size());
+    }
+    return ok;
+  }
+
+  int dynamic_target(const DynamicRef& d) const {
+    if (d.anchor.empty()) return d.target;
+    // The outermost resource in the dynamic scope with a matching $dynamicAnchor wins.
+    for (int r : scope_) {
+      const auto& anchors = s_.resources[static_cast<std::size_t>(r)].dynamic_anchors;
+      auto it =
+          std::lower_bound(anchors.begin(), anchors.end(), d.anchor,
+                           [](const auto& p, const std::string& name) { return p.first < name; });
+      if (it != anchors.end() && it->first == d.anchor) return it->second;
+    }
+    return d.target;
+  }
+
+  bool follow(int target, const Value& inst, Annotations* a) {
+    // The same schema on the same instance location while still inside it: a reference
+    // cycle that would never end.
+    for (const auto& [t, v] : refs_) {
+      if (t == target && v == &inst) {
+        report("$ref", "schema", "the schema refers to itself without going deeper into the data",
+               inst.mark());
+        return false;
+      }
+    }
+    refs_.emplace_back(target, &inst);
+    bool ok = eval(target, inst, a);
+    refs_.pop_back();
+    return ok;
+  }
+
+  // The findings of the failed branch that came closest: fewest mismatches of shape
+  // (type, const, enum), then fewest findings. When every branch only failed on its
+  // type at this very place, one finding lists the types they accept.
+  void report_branches(std::vector<std::vector<SchemaFinding>>& branches, const Value& inst) {
+    if (findings_ == nullptr || branches.empty()) return;
+    std::string here = pointer();
+    bool all_types = std::all_of(branches.begin(), branches.end(), [&](const auto& b) {
+      return b.size() == 1 && b[0].keyword == "type" && b[0].instance_path == here &&
+             b[0].message.starts_with("expected ") &&
+             b[0].message.find(", got ") != std::string::npos;
+    });
+    if (all_types && branches.size() > 1) {
+      std::vector<std::string> expected;
+      for (const auto& b : branches) {
+        const std::string& m = b[0].message;
+        std::string what = m.substr(9, m.rfind(", got ") - 9);
+        if (std::find(expected.begin(), expected.end(), what) == expected.end())
+          expected.push_back(what);
+      }
+      report("type", "wrong-type",
+             fmt::format("expected {}, got {}", join_alternatives(expected), type_phrase_of(inst)),
+             inst.mark());
+      return;
+    }
+    auto shape_misses = [](const std::vector<SchemaFinding>& b) {
+      return std::count_if(b.begin(), b.end(), [](const SchemaFinding& f) {
+        return f.keyword == "type" || f.keyword == "const" || f.keyword == "enum";
+      });
+    };
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < branches.size(); ++i) {
+      auto a = std::make_pair(shape_misses(branches[i]), branches[i].size());
+      auto b = std::make_pair(shape_misses(branches[best]), branches[best].size());
+      if (a < b) best = i;
+    }
+    for (SchemaFinding& f : branches[best]) findings_->push_back(std::move(f));
+  }
+
+  bool any_of(const Node& n, const Value& inst, Annotations* a) {
+    std::vector<SchemaFinding>* saved = findings_;
+    std::vector<std::vector<SchemaFinding>> failures;
+    bool matched = false;
+    for (int sub : n.any_of) {
+      Annotations branch;
+      std::vector<SchemaFinding> mine;
+      findings_ = saved != nullptr && !matched ? &mine : nullptr;
+      bool ok = eval(sub, inst, a != nullptr ? &branch : nullptr);
+      if (ok) {
+        matched = true;
+        if (a != nullptr) a->merge(branch);
+        // Later branches only matter for the annotations they add.
+        if (a == nullptr) break;
+      } else if (findings_ != nullptr) {
+        failures.push_back(std::move(mine));
+      }
+    }
+    findings_ = saved;
+    if (!matched) report_branches(failures, inst);
+    return matched;
+  }
+
+  bool one_of(const Node& n, const Value& inst, Annotations* a) {
+    std::vector<SchemaFinding>* saved = findings_;
+    std::vector<std::vector<SchemaFinding>> failures;
+    std::vector<std::size_t> matches;
+    Annotations chosen;
+    for (std::size_t i = 0; i < n.one_of.size(); ++i) {
+      Annotations branch;
+      std::vector<SchemaFinding> mine;
+      findings_ = saved != nullptr && matches.empty() ? &mine : nullptr;
+      bool ok = eval(n.one_of[i], inst, a != nullptr ? &branch : nullptr);
+      if (ok) {
+        matches.push_back(i);
+        if (matches.size() == 1 && a != nullptr) chosen = std::move(branch);
+        if (matches.size() > 1 && saved == nullptr) break;
+      } else if (findings_ != nullptr) {
+        failures.push_back(std::move(mine));
+      }
+    }
+    findings_ = saved;
+    if (matches.size() == 1) {
+      if (a != nullptr) a->merge(chosen);
+      return true;
+    }
+    if (matches.empty()) {
+      report_branches(failures, inst);
+    } else {
+      report("oneOf", "schema",
+             fmt::format("matches more than one of the alternatives under 'oneOf' (#{} and #{})",
+                         matches[0] + 1, matches[1] + 1),
+             inst.mark());
+    }
+    return false;
+  }
+
+  bool check_number(const Node& n, const Value& inst) {
+    bool ok = true;
+    const bool fast = findings_ == nullptr;
+    if (n.bounds != 0) {
+      auto bound = [&](Bound which, const Number& limit, bool pass, std::string_view op,
+                       std::string_view keyword) {
+        if ((n.bounds & which) == 0 || pass) return true;
+        ok = false;
+        report(keyword, "out-of-range",
+               fmt::format("must be {} {}, got {}", op, limit.display(), inst.to_display()),
+               inst.mark());
+        return !fast;
+      };
+      if (!bound(kMinimum, n.minimum, compare(inst, n.minimum) >= 0, ">=", "minimum")) return false;
+      if (!bound(kMaximum, n.maximum, compare(inst, n.maximum) <= 0, "<=", "maximum")) return false;
+      if (!bound(kExclusiveMinimum, n.exclusive_minimum, compare(inst, n.exclusive_minimum) > 0,
+                 ">", "exclusiveMinimum")) {
+        return false;
+      }
+      if (!bound(kExclusiveMaximum, n.exclusive_maximum, compare(inst, n.exclusive_maximum) < 0,
+                 "<", "exclusiveMaximum")) {
+        return false;
+      }
+    }
+    if (n.has_multiple_of && !is_multiple_of(inst, n.multiple_of)) {
+      ok = false;
+      report("multipleOf", "bad-value",
+             fmt::format("must be a multiple of {}, got {}", n.multiple_of.display(),
+                         inst.to_display()),
+             inst.mark());
+    }
+    return ok;
+  }
+
+  bool check_string(const Node& n, const Value& inst) {
+    bool ok = true;
+    const bool fast = findings_ == nullptr;
+    const std::string& s = inst.as_string();
+    if (n.min_length >= 0 || n.max_length >= 0) {
+      auto length = static_cast<std::int64_t>(unicode::length(s));
+      if (n.min_length >= 0 && length < n.min_length) {
+        if (fast) return false;
+        ok = false;
+        report("minLength", "bad-value",
+               n.min_length == 1 ? std::string("must not be empty")
+                                 : fmt::format("must be at least {} long, got {}",
+                                               plural(static_cast<std::uint64_t>(n.min_length),
+                                                      "character", "characters"),
+                                               length),
+               inst.mark());
+      }
+      if (n.max_length >= 0 && length > n.max_length) {
+        if (fast) return false;
+        ok = false;
+        report(
+            "maxLength", "bad-value",
+            fmt::format("must be at most {} long, got {}",
+                        plural(static_cast<std::uint64_t>(n.max_length), "character", "characters"),
+                        length),
+            inst.mark());
+      }
+    }
+    if (n.pattern && !n.pattern->search(s)) {
+      if (fast) return false;
+      ok = false;
+      report("pattern", "bad-value",
+             fmt::format("expected text matching '{}', got {}", n.pattern->source(), quoted(s)),
+             inst.mark());
+    }
+    if (n.format != Format::Unknown && !check_format(n.format, s)) {
+      if (fast) return false;
+      ok = false;
+      if (n.format == Format::Date && check_date(s) == DateCheck::NoSuchDay) {
+        report("format", "bad-date", fmt::format("{} is not a date that exists", s), inst.mark());
+      } else {
+        std::string_view rule = n.format == Format::Date    ? "bad-date"
+                                : n.format == Format::Email ? "bad-email"
+                                                            : "bad-format";
+        report("format", rule,
+               fmt::format("expected {}, got {}", format_description(n.format), quoted(s)),
+               inst.mark());
+      }
+    }
+    return ok;
+  }
+
+  bool check_array(const Node& n, const Value& inst, Annotations* a) {
+    bool ok = true;
+    const bool fast = findings_ == nullptr;
+    const auto& items = inst.items();
+    const std::size_t size = items.size();
+    if (n.min_items >= 0 && static_cast<std::int64_t>(size) < n.min_items) {
+      if (fast) return false;
+      ok = false;
+      report("minItems", "bad-count",
+             fmt::format("needs at least {}, got {}",
+                         plural(static_cast<std::uint64_t>(n.min_items), "item", "items"), size),
+             inst.mark());
+    }
+    if (n.max_items >= 0 && static_cast<std::int64_t>(size) > n.max_items) {
+      if (fast) return false;
+      ok = false;
+      report("maxItems", "bad-count",
+             fmt::format("allows at most {}, got {}",
+                         plural(static_cast<std::uint64_t>(n.max_items), "item", "items"), size),
+             inst.mark());
+    }
+    if (n.unique_items && size > 1) {
+      std::pair<std::size_t, std::size_t> dup;
+      if (find_duplicate(items, &dup)) {
+        if (fast) return false;
+        ok = false;
+        report("uniqueItems", "schema",
+               fmt::format("items {} and {} are the same ({}); each must be different", dup.first,
+                           dup.second, got(items[dup.second])),
+               items[dup.second].mark());
+      }
+    }
+    std::size_t prefix = std::min(n.prefix_items.size(), size);
+    for (std::size_t i = 0; i < prefix; ++i) {
+      Step step(*this, PathStep{nullptr, i});
+      if (!eval(n.prefix_items[i], items[i], nullptr)) {
+        if (fast) return false;
+        ok = false;
+      }
+      if (a != nullptr) a->mark_item(i, size);
+    }
+    if (n.items >= 0 && size > n.prefix_items.size()) {
+      if (node(n.items).always_false) {
+        if (fast) return false;
+        ok = false;
+        report("items", "bad-count",
+               fmt::format("allows at most {}, got {}",
+                           plural(n.prefix_items.size(), "item", "items"), size),
+               items[n.prefix_items.size()].mark());
+      } else {
+        for (std::size_t i = n.prefix_items.size(); i < size; ++i) {
+          Step step(*this, PathStep{nullptr, i});
+          if (!eval(n.items, items[i], nullptr)) {
+            if (fast) return false;
+            ok = false;
+          }
+        }
+      }
+      if (a != nullptr) a->all_items = true;
+    }
+    if (n.contains >= 0) {
+      std::int64_t matches = 0;
+      std::vector<SchemaFinding>* saved = findings_;
+      findings_ = nullptr;
+      for (std::size_t i = 0; i < size; ++i) {
+        Step step(*this, PathStep{nullptr, i});
+        if (eval(n.contains, items[i], nullptr)) {
+          ++matches;
+          if (a != nullptr) a->mark_item(i, size);
+        }
+      }
+      findings_ = saved;
+      if (matches < n.min_contains) {
+        if (fast) return false;
+        ok = false;
+        report("contains", "bad-count",
+               fmt::format("needs at least {} matching the schema under 'contains', got {}",
+                           plural(static_cast<std::uint64_t>(n.min_contains), "item", "items"),
+                           matches),
+               inst.mark());
+      }
+      if (n.max_contains >= 0 && matches > n.max_contains) {
+        if (fast) return false;
+        ok = false;
+        report("maxContains", "bad-count",
+               fmt::format("allows at most {} matching the schema under 'contains', got {}",
+                           plural(static_cast<std::uint64_t>(n.max_contains), "item", "items"),
+                           matches),
+               inst.mark());
+      }
+    }
+    return ok;
+  }
+
+  // uniqueItems by hashing: equal values (1 and 1.0, mappings in any order) hash alike,
+  // so only items with the same hash are compared, which keeps long lists fast.
+  static std::size_t hash_of(const Value& v) {
+    switch (v.type()) {
+      case Value::Type::Null:
+        return 0x9e3779b9u;
+      case Value::Type::Bool:
+        return v.as_bool() ? 1u : 2u;
+      case Value::Type::Int:
+      case Value::Type::Float:
+        return std::hash<double>()(v.as_double());
+      case Value::Type::String:
+        return std::hash<std::string>()(v.as_string());
+      case Value::Type::Sequence: {
+        std::size_t h = 3;
+        for (const Value& i : v.items()) h = h * 31 + hash_of(i);
+        return h;
+      }
+      case Value::Type::Mapping: {
+        std::size_t h = 5;
+        for (const Value::Entry& e : v.entries())
+          h += std::hash<std::string>()(e.key) ^ (hash_of(e.value) * 7);
+        return h;
+      }
+    }
+    return 0;
+  }
+
+  static bool find_duplicate(const std::vector<Value>& items,
+                             std::pair<std::size_t, std::size_t>* dup) {
+    std::vector<std::pair<std::size_t, std::size_t>> hashed;  // (hash, index)
+    hashed.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) hashed.emplace_back(hash_of(items[i]), i);
+    std::sort(hashed.begin(), hashed.end());
+    bool found = false;
+    for (std::size_t i = 0; i < hashed.size(); ++i) {
+      for (std::size_t j = i + 1; j < hashed.size() && hashed[j].first == hashed[i].first; ++j) {
+        if (items[hashed[i].second] == items[hashed[j].second]) {
+          auto candidate = std::minmax(hashed[i].second, hashed[j].second);
+          if (!found || candidate.second < dup->second) *dup = candidate;
+          found = true;
+        }
+      }
+    }
+    return found;
+  }
+
+  void report_unknown_field(std::string_view keyword, const Value::Entry& e,
+                            const std::vector<std::string_view>& known) {
+    if (findings_ == nullptr) return;
+    Step step(*this, PathStep{&e.key, 0});
+    std::string_view suggestion = closest_match(e.key, known);
+    report(keyword, "unknown-field",
+           suggestion.empty()
+               ? fmt::format("unknown field '{}'", e.key)
+               : fmt::format("unknown field '{}' (did you mean '{}'?)", e.key, suggestion),
+           e.key_mark);
+  }
+
+  bool check_object(const Node& n, const Value& inst, Annotations* a) {
+    bool ok = true;
+    const bool fast = findings_ == nullptr;
+    const auto& entries = inst.entries();
+    const std::size_t size = entries.size();
+    for (const std::string& name : n.required) {
+      if (inst.find(name) == nullptr) {
+        if (fast) return false;
+        ok = false;
+        report("required", "missing-field", fmt::format("missing required field '{}'", name),
+               inst.mark());
+      }
+    }
+    for (const auto& [name, needed] : n.dependent_required) {
+      if (inst.find(name) == nullptr) continue;
+      for (const std::string& other : needed) {
+        if (inst.find(other) == nullptr) {
+          if (fast) return false;
+          ok = false;
+          report("dependentRequired", "missing-field",
+                 fmt::format("missing field '{}', required when '{}' is present", other, name),
+                 inst.mark());
+        }
+      }
+    }
+    if (n.min_properties >= 0 && static_cast<std::int64_t>(size) < n.min_properties) {
+      if (fast) return false;
+      ok = false;
+      report("minProperties", "bad-count",
+             fmt::format("needs at least {}, got {}",
+                         plural(static_cast<std::uint64_t>(n.min_properties), "field", "fields"),
+                         size),
+             inst.mark());
+    }
+    if (n.max_properties >= 0 && static_cast<std::int64_t>(size) > n.max_properties) {
+      if (fast) return false;
+      ok = false;
+      report("maxProperties", "bad-count",
+             fmt::format("allows at most {}, got {}",
+                         plural(static_cast<std::uint64_t>(n.max_properties), "field", "fields"),
+                         size),
+             inst.mark());
+    }
+    const bool members =
+        !n.properties.empty() || !n.pattern_properties.empty() || n.additional_properties >= 0;
+    for (std::size_t i = 0; members && i < size; ++i) {
+      const Value::Entry& e = entries[i];
+      bool matched = false;
+      if (!n.properties.empty()) {
+        auto it =
+            std::lower_bound(n.properties.begin(), n.properties.end(), e.key,
+                             [](const auto& p, const std::string& key) { return p.first < key; });
+        if (it != n.properties.end() && it->first == e.key) {
+          matched = true;
+          if (!member(it->second, e, "properties")) {
+            if (fast) return false;
+            ok = false;
+          }
+        }
+      }
+      for (const auto& [re, sub] : n.pattern_properties) {
+        if (!re->search(e.key)) continue;
+        matched = true;
+        if (!member(sub, e, "patternProperties")) {
+          if (fast) return false;
+          ok = false;
+        }
+      }
+      if (!matched && n.additional_properties >= 0) {
+        if (node(n.additional_properties).always_false) {
+          if (fast) return false;
+          ok = false;
+          std::vector<std::string_view> known;
+          for (const auto& p : n.properties) known.push_back(p.first);
+          report_unknown_field("additionalProperties", e, known);
+        } else {
+          Step step(*this, PathStep{&e.key, 0});
+          if (!eval(n.additional_properties, e.value, nullptr)) {
+            if (fast) return false;
+            ok = false;
+          }
+        }
+        matched = true;
+      }
+      if (matched && a != nullptr) a->mark_property(i, size);
+    }
+    if (n.property_names >= 0) {
+      for (const Value::Entry& e : entries) {
+        Value name = Value::string(e.key, e.key_mark);
+        Step step(*this, PathStep{&e.key, 0});
+        std::size_t first = findings_ != nullptr ? findings_->size() : 0;
+        if (!eval(n.property_names, name, nullptr)) {
+          if (fast) return false;
+          ok = false;
+          for (std::size_t k = first; k < findings_->size(); ++k) {
+            (*findings_)[k].message =
+                "field name " + quoted(e.key) + ": " + (*findings_)[k].message;
+          }
+        }
+      }
+    }
+    return ok;
+  }
+
+  // One member under properties or patternProperties; a `false` schema there means the
+  // field is forbidden, which deserves its own message.
+  bool member(int sub, const Value::Entry& e, std::string_view keyword) {
+    Step step(*this, PathStep{&e.key, 0});
+    if (node(sub).always_false) {
+      report(keyword, "forbidden-field", fmt::format("field '{}' is not allowed here", e.key),
+             e.key_mark);
+      return false;
+    }
+    return eval(sub, e.value, nullptr);
+  }
+
+  const CompiledSchema::Impl& s_;
+  std::vector<SchemaFinding>* findings_;
+  std::vector<PathStep> path_;
+  std::vector<int> scope_;                          // dynamic scope: resources entered
+  std::vector<std::pair<int, const Value*>> refs_;  // references being followed
+  int depth_ = 0;
+};
+
+}  // namespace
+
+CompiledSchema::CompiledSchema(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CompiledSchema::~CompiledSchema() = default;
+CompiledSchema::CompiledSchema(CompiledSchema&&) noexcept = default;
+CompiledSchema& CompiledSchema::operator=(CompiledSchema&&) noexcept = default;
+
+bool CompiledSchema::is_valid(const Value& instance) const {
+  Validator v(*impl_, nullptr);
+  return v.run(instance);
+}
+
+bool CompiledSchema::validate(const Value& instance, std::vector<SchemaFinding>* findings) const {
+  // Most documents are valid: check fast, and only build messages when something is wrong.
+  if (is_valid(instance)) return true;
+  std::vector<SchemaFinding> local;
+  Validator v(*impl_, findings != nullptr ? findings : &local);
+  v.run(instance);
+  return false;
+}
+
+}  // namespace brm
