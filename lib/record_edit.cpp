@@ -117,9 +117,18 @@ Field build_field(std::string name, const Value& raw, const Value& root) {
     f.is_date = fmt->as_string() == "date";
   if (const Value* e = node.find("enum"); e && e->is_sequence())
     for (const Value& v : e->items()) f.choices.push_back(v.to_display());
-  const Value* text = node.find("description");
-  if (!text || !text->is_string()) text = node.find("title");
-  if (text && text->is_string()) f.description = text->as_string();
+  // The field's own words first: a shared definition's description ("Any text; use a
+  // literal block") says less about `notes` than the field's own title.
+  for (const Value* n : {&raw, static_cast<const Value*>(&node)}) {
+    const Value* text = n->find("description");
+    if (!text || !text->is_string()) text = n->find("title");
+    if (text && text->is_string()) {
+      f.description = text->as_string();
+      break;
+    }
+  }
+  if (const Value* d = node.find("default"); d && !d->is_mapping() && !d->is_sequence())
+    f.default_text = d->to_display();
   if (const Value* m = node.find("minItems"); m && m->is_integral())
     f.min_items = static_cast<std::size_t>(m->as_double());
 

@@ -54,6 +54,7 @@ TEST_CASE("record_edit: a kind's fields come from its schema, $refs resolved") {
   CHECK(budget->type == FieldType::Object);
   CHECK(budget->property("amount")->type == FieldType::Number);
   CHECK(budget->property("year")->type == FieldType::Integer);
+  CHECK(root.property("status")->default_text == "active");
   CHECK(root.property("extra")->free_form);
   CHECK_FALSE(root.free_form);  // additionalProperties: false
 }

@@ -25,6 +25,7 @@ struct Field {
   bool required = false;                    // always required in its parent (not by a condition)
   std::vector<std::string> choices;         // enum values
   std::string description;                  // the schema's description, else its title
+  std::string default_text;                 // the schema's default, meant when absent
   std::size_t min_items = 0;                // arrays
   std::vector<Field> properties;            // objects: their fields in schema order
   std::shared_ptr<const Field> items;       // arrays: what each item is
