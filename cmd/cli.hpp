@@ -45,6 +45,7 @@ struct Command {
 
 void setup_init(CLI::App& app, Context& ctx);
 void setup_check(CLI::App& app, Context& ctx);
+void setup_fmt(CLI::App& app, Context& ctx);
 void setup_measure(CLI::App& app, Context& ctx);
 
 }  // namespace brm::cli

@@ -14,6 +14,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"init", setup_init},
       {"check", setup_check},
+      {"fmt", setup_fmt},
       {"measure", setup_measure},
   };
   return list;

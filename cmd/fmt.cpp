@@ -1,0 +1,179 @@
+// brm fmt: rewrites valid record files into the canonical form of FORMAT.md, or with
+// --check only lists the ones that differ (for CI). Files with errors are left alone.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <unordered_map>
+
+#include "brm/canonical.hpp"
+#include "brm/error.hpp"
+#include "brm/repository.hpp"
+#include "brm/store.hpp"
+#include "cli.hpp"
+#include "record.hpp"
+
+namespace fs = std::filesystem;
+
+namespace brm::cli {
+namespace {
+
+struct FmtOptions {
+  bool check = false;
+  WriteFlags write;
+  std::vector<std::string> paths;
+};
+
+// PATH arguments, relative to where brm was started, as repository paths ("" is all).
+std::vector<std::string> selection(Context& ctx, const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    fs::path abs = fs::absolute(ctx.start_dir() / p).lexically_normal();
+    std::string rel = abs.lexically_relative(ctx.root()).generic_string();
+    if (rel.empty() || rel.rfind("..", 0) == 0)
+      throw Error(ExitCode::Usage, fmt::format("'{}' is outside the repository", p));
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(abs, ec)))
+      throw Error(ExitCode::Usage, fmt::format("no such file or folder: '{}'", p));
+    if (rel == ".") rel.clear();
+    while (!rel.empty() && rel.back() == '/') rel.pop_back();
+    out.push_back(rel);
+  }
+  return out;
+}
+
+bool selected(const std::vector<std::string>& filters, std::string_view file) {
+  if (filters.empty()) return true;
+  for (const std::string& f : filters)
+    if (f.empty() || file == f || (file.size() > f.size() && file.rfind(f + "/", 0) == 0))
+      return true;
+  return false;
+}
+
+bool is_record_path(std::string_view path) {
+  std::size_t slash = path.find('/');
+  if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos)
+    return false;
+  const Kind* k = find_kind(path.substr(0, slash));
+  return k && k->folder == path.substr(0, slash) && path.size() > 5 &&
+         path.substr(path.size() - 5) == ".yaml";
+}
+
+// What fmt makes of the repository: the files that differ from their canonical form,
+// and the findings of the files it must leave alone.
+struct Plan {
+  struct Rewrite {
+    const Record* record;
+    std::string canonical;
+    bool had_comments;
+  };
+  std::vector<Rewrite> rewrites;  // in path order
+  Diagnostics refusals;           // errors in selected record files, or in brm.yaml
+  std::size_t refused_files = 0;
+  bool settings_broken = false;
+};
+
+template <class TextOf>
+Plan plan(const Repository& repo, const Diagnostics& findings,
+          const std::vector<std::string>& filters, TextOf text_of) {
+  Plan p;
+  std::set<std::string> broken;
+  for (const Diagnostic& d : findings) {
+    if (d.severity != Severity::Error) continue;
+    // With brm.yaml broken (say, another format version) no file is safe to rewrite.
+    bool settings = d.file == "brm.yaml";
+    if (!settings && !(is_record_path(d.file) && selected(filters, d.file))) continue;
+    p.refusals.push_back(d);
+    broken.insert(d.file);
+  }
+  p.refused_files = broken.size();
+  p.settings_broken = broken.count("brm.yaml") > 0;
+  if (p.settings_broken) return p;
+  std::vector<const Record*> records;
+  for (const auto& of_kind : repo.records)
+    for (const Record& r : of_kind)
+      if (selected(filters, r.path) && !broken.count(r.path)) records.push_back(&r);
+  std::sort(records.begin(), records.end(),
+            [](const Record* a, const Record* b) { return a->path < b->path; });
+  for (const Record* r : records) {
+    const std::string* text = text_of(r->path);
+    std::string canonical = to_canonical_yaml(r->kind, r->doc);
+    if (text && *text == canonical) continue;
+    p.rewrites.push_back({r, std::move(canonical), text && has_comments(*text)});
+  }
+  return p;
+}
+
+std::string files(std::size_t n) { return fmt::format("{} file{}", n, n == 1 ? "" : "s"); }
+
+void refuse(Context& ctx, const Plan& p) {
+  print_findings(ctx, p.refusals);
+  if (p.settings_broken)
+    throw Error(ExitCode::DataErrors, "brm.yaml has errors; no file was rewritten");
+  throw Error(ExitCode::DataErrors,
+              fmt::format("{} with errors left as {} (see 'brm check')", files(p.refused_files),
+                          p.refused_files == 1 ? "it is" : "they are"));
+}
+
+void run_check(Context& ctx, const std::vector<std::string>& filters) {
+  // Read-only: no lock, so that CI can run it on a read-only checkout.
+  Snapshot snap = read_worktree(ctx.root());
+  std::unordered_map<std::string, std::string> texts;
+  for (const SourceFile& f : snap.files) texts.emplace(f.path, f.content);
+  Diagnostics findings;
+  Repository repo = load_repository(std::move(snap), &findings);
+  Plan p = plan(repo, findings, filters, [&](const std::string& path) -> const std::string* {
+    auto it = texts.find(path);
+    return it == texts.end() ? nullptr : &it->second;
+  });
+  for (const Plan::Rewrite& r : p.rewrites) std::printf("%s\n", r.record->path.c_str());
+  std::fflush(stdout);
+  if (!p.refusals.empty()) refuse(ctx, p);
+  if (!p.rewrites.empty()) ctx.exit_code = static_cast<int>(ExitCode::DataErrors);
+}
+
+void run_rewrite(Context& ctx, const std::vector<std::string>& filters, const WriteFlags& flags) {
+  Transaction tx(ctx.root(), write_options(flags));
+  Plan p = plan(tx.repository(), tx.existing_findings(), filters,
+                [&](const std::string& path) { return tx.original_text(path); });
+  if (!p.rewrites.empty()) {
+    for (const Plan::Rewrite& r : p.rewrites) tx.put(r.record->kind, r.record->id, r.record->doc);
+    commit_or_refuse(ctx, tx, fmt::format("fmt: rewrite {}", files(p.rewrites.size())));
+  }
+  for (const Plan::Rewrite& r : p.rewrites) std::printf("%s\n", r.record->path.c_str());
+  std::printf("rewrote %s\n", files(p.rewrites.size()).c_str());
+  std::fflush(stdout);
+  for (const Plan::Rewrite& r : p.rewrites)
+    if (r.had_comments)
+      std::fprintf(stderr,
+                   "warning: the comments in %s were dropped; 'brm %s edit %s' keeps comments\n",
+                   r.record->path.c_str(), std::string(kind_of(r.record->kind).name).c_str(),
+                   r.record->id.c_str());
+  if (!p.refusals.empty()) refuse(ctx, p);
+}
+
+}  // namespace
+
+void setup_fmt(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<FmtOptions>();
+  auto* cmd = app.add_subcommand("fmt", "Rewrite record files into the canonical form");
+  cmd->add_flag("--check", o->check, "Only list the files that differ; exit 1 if any do");
+  add_write_flags(cmd, &o->write);
+  cmd->add_option("PATH", o->paths, "Only these files or folders (default: the whole repository)");
+  cmd->footer(
+      "Canonical: keys in the order of the format, two-space indent, block style, quotes only\n"
+      "where YAML needs them, a final newline. Comments are dropped ('brm KIND edit' keeps them).\n"
+      "Files with errors are left as they are and reported.\n"
+      "Exit status: 0 done (or, with --check, every file is canonical), 1 files differ or have\n"
+      "errors.");
+  cmd->callback([&ctx, o] {
+    std::vector<std::string> filters = selection(ctx, o->paths);
+    if (o->check)
+      run_check(ctx, filters);
+    else
+      run_rewrite(ctx, filters, o->write);
+  });
+}
+
+}  // namespace brm::cli
