@@ -88,8 +88,10 @@ std::string read_csv_file(const fs::path& path, const std::string& name) {
   if (fs::is_directory(path, ec))
     throw Error(ExitCode::Io, fmt::format("cannot read '{}': it is a folder", name));
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw Error(ExitCode::Io, fmt::format("cannot read '{}': {}", name, std::strerror(errno)));
+  if (!in) {
+    int err = errno;
+    throw Error(ExitCode::Io, fmt::format("cannot read '{}': {}", name, std::strerror(err)));
+  }
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

@@ -101,9 +101,9 @@ void acquire_lock(const fs::path& path, int timeout_ms) {
       }
       return;
     }
-    if (errno != EEXIST)
+    if (int err = errno; err != EEXIST)
       throw Error(ExitCode::Io, fmt::format("cannot create the lock file '{}': {}", path.string(),
-                                            std::strerror(errno)));
+                                            std::strerror(err)));
     LockHolder holder = read_holder(path);
     if (!holder.exists) continue;  // released between our two looks
     if (holder.pid > 0 && ::kill(static_cast<pid_t>(holder.pid), 0) != 0 && errno == ESRCH) {
@@ -159,16 +159,15 @@ void remove_leftover_temps(const fs::path& root) {
 // ---- files ------------------------------------------------------------------------
 
 // The current content of a file we may replace; nullopt when there is none.
-std::optional<std::string> read_existing(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+std::optional<std::string> read_existing(const fs::path& root, const std::string& rel) {
+  int fd = ::open((root / rel).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
-    if (errno == ELOOP)
-      throw Error(
-          ExitCode::Io,
-          fmt::format("'{}' is a symbolic link; brm does not write through links", path.string()));
-    throw Error(ExitCode::Io,
-                fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
+    int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return std::nullopt;
+    if (err == ELOOP)
+      throw Error(ExitCode::Io,
+                  fmt::format("'{}' is a symbolic link; brm does not write through links", rel));
+    throw Error(ExitCode::Io, fmt::format("cannot read '{}': {}", rel, std::strerror(err)));
   }
   std::string out;
   char buf[65536];
@@ -179,8 +178,7 @@ std::optional<std::string> read_existing(const fs::path& path) {
       if (errno == EINTR) continue;
       int err = errno;
       ::close(fd);
-      throw Error(ExitCode::Io,
-                  fmt::format("cannot read '{}': {}", path.string(), std::strerror(err)));
+      throw Error(ExitCode::Io, fmt::format("cannot read '{}': {}", rel, std::strerror(err)));
     }
     out.append(buf, static_cast<std::size_t>(n));
   }
@@ -377,7 +375,7 @@ void Transaction::commit(const std::string& message) {
                               kind_of(change.kind).folder));
     Step s;
     s.path = path;
-    s.old = read_existing(t.root / path);
+    s.old = read_existing(t.root, path);
     if (change.doc) s.content = to_canonical_yaml(change.kind, *change.doc);
     if (s.content == s.old) continue;
     steps.push_back(std::move(s));
@@ -397,9 +395,11 @@ void Transaction::commit(const std::string& message) {
         write_file_atomic(p, *s.content);
       } else {
         done.push_back(s);
-        if (::unlink(p.c_str()) != 0 && errno != ENOENT)
+        if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
+          int err = errno;
           throw Error(ExitCode::Io,
-                      fmt::format("cannot remove '{}': {}", s.path, std::strerror(errno)));
+                      fmt::format("cannot remove '{}': {}", s.path, std::strerror(err)));
+        }
       }
     }
   } catch (...) {
