@@ -1,0 +1,246 @@
+// brm KIND ...: one command per record kind, all from the kinds table, the kinds'
+// schemas and the rows below. Adding a kind is a row in kinds.cpp, a schema and a row here.
+#include "record.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "brm/canonical.hpp"
+#include "brm/error.hpp"
+#include "brm/schemas.hpp"
+#include "brm/yaml.hpp"
+
+namespace brm::cli {
+namespace {
+
+std::size_t count_of(const Record& r, std::string_view list) {
+  const Value* v = r.field(list);
+  return v && v->is_sequence() ? v->items().size() : 0;
+}
+
+bool is_open_action(const Value& action) { return action.is_mapping() && !action.find("done"); }
+
+std::size_t open_actions(const Record& r) {
+  const Value* actions = r.field("actions");
+  if (!actions || !actions->is_sequence()) return 0;
+  return static_cast<std::size_t>(
+      std::count_if(actions->items().begin(), actions->items().end(), is_open_action));
+}
+
+std::string open_actions_cell(const Record& r, Date) { return std::to_string(open_actions(r)); }
+std::string attendees_cell(const Record& r, Date) {
+  return std::to_string(count_of(r, "attendees"));
+}
+std::string responses_cell(const Record& r, Date) {
+  return std::to_string(count_of(r, "responses"));
+}
+std::string mean_score_cell(const Record& r, Date) {
+  const Value* responses = r.field("responses");
+  double sum = 0;
+  std::size_t n = 0;
+  if (responses && responses->is_sequence())
+    for (const Value& resp : responses->items())
+      if (const Value* s = resp.find("score"); s && s->is_number()) {
+        sum += s->as_double();
+        ++n;
+      }
+  return n == 0 ? std::string() : fmt::format("{:.1f}", sum / static_cast<double>(n));
+}
+
+bool complaint_open(const Record& r, Date) {
+  std::string_view s = r.text("status");
+  return s != "resolved" && s != "rejected";
+}
+bool meeting_open(const Record& r, Date) { return open_actions(r) > 0; }
+bool meeting_overdue(const Record& r, Date today) {
+  const Value* actions = r.field("actions");
+  if (!actions || !actions->is_sequence()) return false;
+  return std::any_of(actions->items().begin(), actions->items().end(), [&](const Value& a) {
+    const Value* due = a.find("due");
+    auto d = due && due->is_string() ? Date::parse(due->as_string()) : std::nullopt;
+    return is_open_action(a) && d && *d < today;
+  });
+}
+bool requirement_open(const Record& r, Date) {
+  std::string_view s = r.text("status");
+  return s == "proposed" || s == "accepted";
+}
+
+void complaint_commands(CLI::App* cmd, Context& ctx) { setup_complaint_close(cmd, ctx); }
+void meeting_commands(CLI::App* cmd, Context& ctx) { setup_meeting_done(cmd, ctx); }
+void survey_commands(CLI::App*, Context&) {}  // survey import lands with survey_import.cpp
+
+}  // namespace
+
+const KindView& view_of(KindId kind) {
+  using K = KindId;
+  static const std::array<KindView, kind_count> views = {{
+      {.kind = K::Customer,
+       .columns = {{"ID", "id"},
+                   {"NAME", "name"},
+                   {"ROLE", "role"},
+                   {"CUSTOMER", "customer"},
+                   {"IT CONTACT", "it_contact"},
+                   {"STATUS", "status"}},
+       .main_date = "since",
+       .referrer = {.heading = "purchasers"}},
+      {.kind = K::Agreement,
+       .columns = {{"ID", "id"},
+                   {"TITLE", "title"},
+                   {"CUSTOMER", "customer"},
+                   {"STATUS", "status"},
+                   {"START", "start"},
+                   {"END", "end"},
+                   {"REVIEW", "review"}},
+       .main_date = "start",
+       .add_defaults = {{"status", "draft"}},
+       .referrer = {.heading = "agreements"}},
+      {.kind = K::Complaint,
+       .columns = {{"ID", "id"},
+                   {"SUMMARY", "summary"},
+                   {"CUSTOMER", "customer"},
+                   {"SEVERITY", "severity"},
+                   {"STATUS", "status"}},
+       .main_date = "received",
+       .add_defaults = {{"status", "open"}},
+       .is_open = complaint_open,
+       .open_help = "Only complaints not resolved or rejected",
+       .referrer = {.heading = "open complaints", .open_only = true},
+       .more_commands = complaint_commands},
+      {.kind = K::Meeting,
+       .columns = {{"ID", "id"},
+                   {"CUSTOMER", "customer"},
+                   {"TYPE", "type"},
+                   {"ATTENDEES", attendees_cell},
+                   {"OPEN ACTIONS", open_actions_cell}},
+       .main_date = "date",
+       .is_open = meeting_open,
+       .open_help = "Only meetings with open actions",
+       .is_overdue = meeting_overdue,
+       .referrer = {.heading = "last meetings", .newest = 3},
+       .more_commands = meeting_commands},
+      {.kind = K::Survey,
+       .columns = {{"ID", "id"},
+                   {"TITLE", "title"},
+                   {"RESPONSES", responses_cell},
+                   {"MEAN SCORE", mean_score_cell}},
+       .main_date = "date",
+       .referrer = {.heading = "surveys"},
+       .more_commands = survey_commands},
+      {.kind = K::Service,
+       .columns = {{"ID", "id"}, {"NAME", "name"}, {"STATUS", "status"}, {"OWNER", "owner"}},
+       .referrer = {.heading = "services"}},
+      {.kind = K::Requirement,
+       .columns = {{"ID", "id"},
+                   {"TITLE", "title"},
+                   {"CUSTOMER", "customer"},
+                   {"TYPE", "type"},
+                   {"STATUS", "status"}},
+       .main_date = "raised",
+       .add_defaults = {{"status", "proposed"}},
+       .is_open = requirement_open,
+       .open_help = "Only requirements proposed or accepted",
+       .referrer = {.heading = "requirements"}},
+  }};
+  return views[static_cast<std::size_t>(kind)];
+}
+
+void add_write_flags(CLI::App* cmd, WriteFlags* flags) {
+  cmd->add_flag("--no-commit", flags->no_commit, "Write the file but make no git commit");
+}
+
+WriteOptions write_options(const WriteFlags& flags) {
+  WriteOptions o;
+  o.commit = !flags.no_commit;
+  return o;
+}
+
+std::string record_path(KindId kind, std::string_view id) {
+  return fmt::format("{}/{}.yaml", kind_of(kind).folder, id);
+}
+
+const Record& find_record(const Repository& repo, KindId kind, std::string_view id) {
+  if (const Record* r = repo.find(kind, id)) return *r;
+  std::vector<std::string_view> ids;
+  for (const Record& r : repo.of(kind)) ids.push_back(r.id);
+  std::string_view near = closest_match(id, ids);
+  throw Error(
+      ExitCode::DataErrors,
+      fmt::format("no {} '{}'{}", kind_of(kind).name, id,
+                  near.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", near)));
+}
+
+std::string flag_for(std::string_view path) {
+  std::string out = "--";
+  for (char c : path) out += (c == '_' || c == '.') ? '-' : c;
+  return out;
+}
+
+Value with_positions(KindId kind, const Value& doc) {
+  std::string text = to_canonical_yaml(kind, doc);
+  Value read;
+  Diagnostics ignored;
+  if (!parse_yaml(text, record_path(kind, "x"), &read, &ignored)) return doc;
+  return read;
+}
+
+void print_findings(Context& ctx, const Diagnostics& findings) {
+  bool color = ctx.color(stderr);
+  for (const Diagnostic& d : findings) {
+    std::string line = format_text(d);
+    if (color) {
+      std::string_view sev = severity_name(d.severity);
+      std::string plain = fmt::format(": {}: ", sev);
+      std::string sgr = d.severity == Severity::Error     ? "1;31"
+                        : d.severity == Severity::Warning ? "1;33"
+                                                          : "1;36";
+      if (auto at = line.find(plain); at != std::string::npos)
+        line.replace(at, plain.size(), fmt::format(": {}: ", paint(true, sgr, sev)));
+    }
+    std::fputs((line + "\n").c_str(), stderr);
+  }
+}
+
+void commit_or_refuse(Context& ctx, Transaction& tx, const std::string& message) {
+  try {
+    tx.commit(message);
+  } catch (const InvalidChange& e) {
+    print_findings(ctx, e.findings);
+    std::size_t n = count_severity(e.findings, Severity::Error);
+    throw Error(ExitCode::DataErrors, fmt::format("the change has {} error{}; nothing was written",
+                                                  n, n == 1 ? "" : "s"));
+  }
+}
+
+bool can_prompt(Context& ctx) { return ctx.is_terminal(stdin) && ctx.is_terminal(stderr); }
+
+Date date_flag(std::string_view text, std::string_view flag) {
+  if (text.empty()) return today();
+  auto d = Date::parse(text);
+  if (!d)
+    throw Error(ExitCode::Usage,
+                fmt::format("invalid value '{}' for {}: expected a date YYYY-MM-DD", text, flag));
+  return *d;
+}
+
+void setup_records(CLI::App& app, Context& ctx) {
+  for (const Kind& k : kinds()) {
+    const Value* title = RecordSchemas::builtin_document(k.id).find("title");
+    std::string what = title && title->is_string() ? title->as_string() : std::string(k.name);
+    auto* cmd = app.add_subcommand(
+        std::string(k.name),
+        fmt::format("{} records ({}/): add, list, show, set, edit, rm", what, k.folder));
+    cmd->require_subcommand(1);
+    setup_record_add(cmd, ctx, k.id);
+    setup_record_list(cmd, ctx, k.id);
+    setup_record_show(cmd, ctx, k.id);
+    setup_record_set(cmd, ctx, k.id);
+    setup_record_edit(cmd, ctx, k.id);
+    setup_record_rm(cmd, ctx, k.id);
+    if (auto more = view_of(k.id).more_commands) more(cmd, ctx);
+  }
+}
+
+}  // namespace brm::cli

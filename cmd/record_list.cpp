@@ -1,0 +1,391 @@
+// brm KIND list and brm KIND show: reading records, with filters that match the domain
+// and the records that refer to one.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+#include "brm/canonical.hpp"
+#include "brm/csv.hpp"
+#include "brm/error.hpp"
+#include "brm/json.hpp"
+#include "brm/record_edit.hpp"
+#include "brm/table.hpp"
+#include "record.hpp"
+
+namespace brm::cli {
+namespace {
+
+Repository load(Context& ctx) {
+  Diagnostics findings;
+  Repository repo = load_repository(read_worktree(ctx.root()), &findings);
+  if (std::size_t n = count_severity(findings, Severity::Error))
+    std::fprintf(stderr, "warning: the repository has %zu error%s; see 'brm check'\n", n,
+                 n == 1 ? "" : "s");
+  return repo;
+}
+
+const Value* value_at(const Value& doc, std::string_view path) {
+  const Value* at = &doc;
+  while (at) {
+    auto dot = path.find('.');
+    at = at->find(path.substr(0, dot));
+    if (dot == std::string_view::npos) return at;
+    path.remove_prefix(dot + 1);
+  }
+  return nullptr;
+}
+
+std::string scalar_text(const Value& v) {
+  if (v.is_null()) return {};
+  if (v.is_bool()) return v.as_bool() ? "true" : "false";
+  return v.to_display();
+}
+
+// A field in a table cell: lists of scalars joined, lists of objects counted.
+std::string cell_text(const Value* v, const Field& field) {
+  if (!v) return field.default_text;
+  if (v->is_sequence()) {
+    bool scalars = std::all_of(v->items().begin(), v->items().end(),
+                               [](const Value& i) { return !i.is_mapping() && !i.is_sequence(); });
+    if (!scalars) return std::to_string(v->items().size());
+    std::string out;
+    for (const Value& i : v->items()) out += (out.empty() ? "" : ", ") + scalar_text(i);
+    return out;
+  }
+  if (v->is_mapping()) return fmt::format("{} fields", v->entries().size());
+  return scalar_text(*v);
+}
+
+// The record as scripts get it: "id" first, then the fields in schema order.
+Value record_value(const Record& r) {
+  Value out = Value::mapping();
+  out.set("id", Value::string(r.id));
+  Value fields = in_schema_order(r.kind, r.doc);
+  for (Value::Entry& e : fields.entries()) out.set(std::move(e.key), std::move(e.value));
+  return out;
+}
+
+void flatten(const Value& v, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>* out) {
+  if (v.is_mapping()) {
+    for (const Value::Entry& e : v.entries())
+      flatten(e.value, prefix.empty() ? e.key : prefix + "." + e.key, out);
+  } else if (v.is_sequence()) {
+    for (std::size_t i = 0; i < v.items().size(); ++i)
+      flatten(v.items()[i], prefix + "." + std::to_string(i), out);
+  } else {
+    out->emplace_back(prefix, scalar_text(v));
+  }
+}
+
+// Where a dotted header sorts: by the schema's order of fields, list items by number,
+// keys the schema does not know by name after the known ones.
+using Rank = std::vector<std::tuple<std::size_t, std::size_t, std::string>>;
+Rank rank_of(KindId kind, std::string_view path) {
+  Rank rank;
+  const Field* at = &record_field(kind);
+  if (path == "id") return {{0, 0, ""}};
+  for (std::size_t start = 0; start <= path.size();) {
+    auto dot = path.find('.', start);
+    std::string_view seg = path.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    start = dot == std::string_view::npos ? path.size() + 1 : dot + 1;
+    if (at && at->type == FieldType::Array) {
+      rank.emplace_back(1, static_cast<std::size_t>(std::stoul(std::string(seg))), "");
+      at = at->items.get();
+      continue;
+    }
+    std::size_t index = at ? at->properties.size() : 0;
+    const Field* next = nullptr;
+    if (at)
+      for (std::size_t i = 0; i < at->properties.size(); ++i)
+        if (at->properties[i].name == seg) {
+          index = i;
+          next = &at->properties[i];
+        }
+    rank.emplace_back(1, index, next ? "" : std::string(seg));
+    at = next ? next : (at ? at->additional.get() : nullptr);
+  }
+  return rank;
+}
+
+std::string choices_text(const Field& f) {
+  std::string out;
+  for (const std::string& c : f.choices) out += (out.empty() ? "" : "|") + c;
+  return out;
+}
+
+// The first `width` code points of `s`, "…" last when shortened.
+std::string shorten(const std::string& s, std::size_t width) {
+  if (display_width(s) <= width) return s;
+  std::string out;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool continuation = (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+    if (!continuation && ++count == width) break;
+    out += s[i];
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out + "\u2026";
+}
+
+// Ids are what users copy into the next command, so when the table is too wide the
+// other columns give up room first (TextTable would shorten the widest, often the id).
+void keep_ids_whole(const std::vector<std::string>& header,
+                    std::vector<std::vector<std::string>>* lines, std::size_t width) {
+  std::vector<std::size_t> widths(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    widths[c] = display_width(header[c]);
+    for (const auto& line : *lines) widths[c] = std::max(widths[c], display_width(line[c]));
+  }
+  auto total = [&] {
+    std::size_t t = 2 * (widths.size() - 1);
+    for (std::size_t w : widths) t += w;
+    return t;
+  };
+  while (total() > width) {
+    std::size_t widest = 0;
+    for (std::size_t c = 1; c < widths.size(); ++c)
+      if (widest == 0 || widths[c] > widths[widest]) widest = c;
+    if (widest == 0 || widths[widest] <= std::max<std::size_t>(10, display_width(header[widest])))
+      return;
+    --widths[widest];
+  }
+  for (auto& line : *lines)
+    for (std::size_t c = 1; c < line.size(); ++c) line[c] = shorten(line[c], widths[c]);
+}
+
+struct ListOptions {
+  std::string format = "table";
+  std::map<std::string, std::string> equals;  // enum field -> value (--role, --status, ...)
+  std::string customer;
+  bool without_contact = false;
+  bool open = false;
+  bool overdue = false;
+  std::string since;
+};
+
+// A customer's own records and its purchasers' ones: `id` is the value of a reference
+// to a customer, `account` the customer asked for.
+bool belongs_to(const Repository& repo, std::string_view id, std::string_view account) {
+  return id == account || repo.account_of(id) == account;
+}
+
+bool selected(const Repository& repo, const Record& r, const ListOptions& o, Date today) {
+  const KindView& view = view_of(r.kind);
+  for (const auto& [field, want] : o.equals) {
+    if (want.empty()) continue;
+    const Value* v = r.field(field);
+    std::string have = v ? scalar_text(*v) : record_field(r.kind).property(field)->default_text;
+    if (have != want) return false;
+  }
+  if (!o.customer.empty()) {
+    bool found = r.kind == KindId::Customer && belongs_to(repo, r.id, o.customer);
+    for (const Reference& ref : kind_of(r.kind).references) {
+      if (ref.target != KindId::Customer) continue;
+      for_each_path_value(r.doc, ref.path, [&](const Value& v) {
+        if (v.is_string() && belongs_to(repo, v.as_string(), o.customer)) found = true;
+      });
+    }
+    if (!found) return false;
+  }
+  if (o.without_contact && !r.text("it_contact").empty()) return false;
+  if (o.open && view.is_open && !view.is_open(r, today)) return false;
+  if (o.overdue && view.is_overdue && !view.is_overdue(r, today)) return false;
+  if (!o.since.empty()) {
+    auto d = r.date(view.main_date);
+    if (!d || d->str() < o.since) return false;
+  }
+  return true;
+}
+
+void run_list(Context& ctx, KindId kind, ListOptions o) {
+  const Kind& k = kind_of(kind);
+  const KindView& view = view_of(kind);
+  if (!o.since.empty()) o.since = date_flag(o.since, "--since").str();
+  for (auto& [field, want] : o.equals)
+    if (!want.empty()) typed_value(*record_field(kind).property(field), want, flag_for(field));
+  Repository repo = load(ctx);
+  if (!o.customer.empty()) find_record(repo, KindId::Customer, o.customer);
+  Date now = today();
+  std::vector<const Record*> rows;
+  for (const Record& r : repo.of(kind))
+    if (selected(repo, r, o, now)) rows.push_back(&r);
+
+  if (o.format == "json" || o.format == "yaml") {
+    Value list = Value::sequence();
+    for (const Record* r : rows) list.push_back(record_value(*r));
+    std::string text = o.format == "json" ? to_json(list, 2) + "\n" : to_yaml(list);
+    if (o.format == "yaml" && rows.empty()) text = "[]\n";
+    std::fputs(text.c_str(), stdout);
+    return;
+  }
+  if (o.format == "csv") {
+    std::vector<std::vector<std::pair<std::string, std::string>>> cells;
+    std::vector<std::string> headers;
+    for (const Record* r : rows) {
+      cells.emplace_back();
+      flatten(record_value(*r), "", &cells.back());
+      for (const auto& [h, v] : cells.back())
+        if (std::find(headers.begin(), headers.end(), h) == headers.end()) headers.push_back(h);
+    }
+    if (headers.empty()) headers.push_back("id");
+    std::stable_sort(headers.begin(), headers.end(),
+                     [&](const std::string& a, const std::string& b) {
+                       return rank_of(kind, a) < rank_of(kind, b);
+                     });
+    std::string out = csv_line(headers);
+    for (const auto& row : cells) {
+      std::vector<std::string> line;
+      for (const std::string& h : headers) {
+        auto it = std::find_if(row.begin(), row.end(), [&](const auto& c) { return c.first == h; });
+        line.push_back(it == row.end() ? std::string() : it->second);
+      }
+      out += csv_line(line);
+    }
+    std::fputs(out.c_str(), stdout);
+    return;
+  }
+  if (rows.empty()) {
+    std::fprintf(stderr, "no %s\n", std::string(k.folder).c_str());
+    return;
+  }
+  std::vector<std::string> header;
+  for (const Column& c : view.columns) header.emplace_back(c.header);
+  std::vector<std::vector<std::string>> lines;
+  for (const Record* r : rows) {
+    std::vector<std::string> line;
+    for (const Column& c : view.columns) {
+      if (c.compute)
+        line.push_back(c.compute(*r, now));
+      else if (c.path == "id")
+        line.push_back(r->id);
+      else
+        line.push_back(cell_text(value_at(r->doc, c.path), field_at(kind, c.path)));
+    }
+    lines.push_back(std::move(line));
+  }
+  auto width = static_cast<std::size_t>(ctx.terminal_width());
+  keep_ids_whole(header, &lines, width);
+  TextTable table(header);
+  for (auto& line : lines) table.add_row(std::move(line));
+  std::fputs(table.render(width, ctx.color(stdout)).c_str(), stdout);
+}
+
+struct ShowOptions {
+  std::string id;
+  std::string format = "yaml";
+};
+
+void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
+  Repository repo = load(ctx);
+  const Record& r = find_record(repo, kind, o.id);
+  std::vector<const Record*> refs = repo.referrers(kind, r.id);
+
+  if (o.format == "json") {
+    Value out = record_value(r);
+    Value by = Value::sequence();
+    for (const Record* ref : refs) {
+      Value item = Value::mapping();
+      item.set("kind", Value::string(std::string(kind_of(ref->kind).name)));
+      item.set("id", Value::string(ref->id));
+      by.push_back(std::move(item));
+    }
+    out.set("referred_by", std::move(by));
+    std::fputs((to_json(out, 2) + "\n").c_str(), stdout);
+    return;
+  }
+  std::string out = to_canonical_yaml(kind, r.doc);
+  out += "\nReferred to by:";
+  if (refs.empty()) out += " nothing";
+  out += "\n";
+  Date now = today();
+  for (const Kind& k : kinds()) {
+    std::vector<const Record*> group;
+    for (const Record* ref : refs)
+      if (ref->kind == k.id) group.push_back(ref);
+    if (group.empty()) continue;
+    const KindView& view = view_of(k.id);
+    std::size_t total = group.size();
+    if (view.referrer.open_only && view.is_open)
+      std::erase_if(group, [&](const Record* g) { return !view.is_open(*g, now); });
+    if (view.referrer.newest > 0) {
+      std::stable_sort(group.begin(), group.end(), [&](const Record* a, const Record* b) {
+        return std::tuple(a->text(view.main_date), a->id) >
+               std::tuple(b->text(view.main_date), b->id);
+      });
+      if (group.size() > view.referrer.newest) group.resize(view.referrer.newest);
+    }
+    if (group.empty()) {
+      out += fmt::format("  {}: none ({} in all)\n", view.referrer.heading, total);
+      continue;
+    }
+    out += fmt::format("  {}{}:\n", view.referrer.heading,
+                       group.size() < total ? fmt::format(" ({} of {})", group.size(), total) : "");
+    std::size_t width = 0;
+    for (const Record* g : group) width = std::max(width, display_width(g->id));
+    for (const Record* g : group) {
+      std::string_view label = g->label();
+      if (label == g->id)
+        out += fmt::format("    {}\n", g->id);
+      else
+        out += fmt::format("    {}{}  {}\n", g->id, std::string(width - display_width(g->id), ' '),
+                           label);
+    }
+  }
+  std::fputs(out.c_str(), stdout);
+}
+
+}  // namespace
+
+void setup_record_list(CLI::App* kind_cmd, Context& ctx, KindId kind) {
+  const Kind& k = kind_of(kind);
+  const KindView& view = view_of(kind);
+  const Field& root = record_field(kind);
+  auto o = std::make_shared<ListOptions>();
+  auto* cmd = kind_cmd->add_subcommand("list", fmt::format("List the {}, one row each", k.folder));
+  cmd->add_option("--format", o->format, "Output: table, json, csv or yaml")
+      ->check(CLI::IsMember({"table", "json", "csv", "yaml"}));
+  // Every field with a fixed set of values is a filter: --role, --status, --severity, ...
+  for (const Field& f : root.properties) {
+    if (f.choices.empty()) continue;
+    cmd->add_option(flag_for(f.name), o->equals[f.name],
+                    fmt::format("Only the {} whose {} is this", k.folder, f.name))
+        ->option_text(choices_text(f));
+  }
+  bool customer_refs = kind == KindId::Customer;
+  for (const Reference& ref : k.references) customer_refs |= ref.target == KindId::Customer;
+  if (customer_refs)
+    cmd->add_option(
+           "--customer", o->customer,
+           kind == KindId::Customer
+               ? "Only this customer and its purchasers"
+               : fmt::format("Only the {} of this customer or of its purchasers", k.folder))
+        ->option_text("ID");
+  if (root.property("it_contact"))
+    cmd->add_flag("--without-contact", o->without_contact, "Only those without an IT contact");
+  if (view.is_open) cmd->add_flag("--open", o->open, std::string(view.open_help));
+  if (view.is_overdue)
+    cmd->add_flag("--overdue", o->overdue, "Only meetings with actions past due and not done");
+  if (!view.main_date.empty())
+    cmd->add_option("--since", o->since,
+                    fmt::format("Only those with {} on or after this date", view.main_date))
+        ->option_text("DATE");
+  cmd->callback([&ctx, kind, o] { run_list(ctx, kind, *o); });
+}
+
+void setup_record_show(CLI::App* kind_cmd, Context& ctx, KindId kind) {
+  const Kind& k = kind_of(kind);
+  auto o = std::make_shared<ShowOptions>();
+  auto* cmd = kind_cmd->add_subcommand(
+      "show", fmt::format("Show a {} and the records that refer to it", k.name));
+  cmd->add_option("ID", o->id, fmt::format("The {}'s id (its file name without .yaml)", k.name))
+      ->required();
+  cmd->add_option("--format", o->format, "Output: yaml or json")
+      ->check(CLI::IsMember({"yaml", "json"}));
+  cmd->callback([&ctx, kind, o] { run_show(ctx, kind, *o); });
+}
+
+}  // namespace brm::cli

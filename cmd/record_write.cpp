@@ -1,0 +1,208 @@
+// brm KIND set and rm, complaint close, meeting done: changes to one record, each
+// validated with the whole repository and written as one commit.
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "brm/canonical.hpp"
+#include "brm/error.hpp"
+#include "brm/record_edit.hpp"
+#include "record.hpp"
+
+namespace brm::cli {
+namespace {
+
+std::string join(const std::vector<std::string>& words, std::string_view sep) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : std::string(sep)) + w;
+  return out;
+}
+
+struct SetOptions {
+  std::string id;
+  std::vector<std::string> assignments;  // FIELD=VALUE
+  std::vector<std::string> unset;
+  WriteFlags write;
+};
+
+void run_set(Context& ctx, KindId kind, const SetOptions& o) {
+  if (o.assignments.empty() && o.unset.empty())
+    throw Error(ExitCode::Usage, "nothing to change: give FIELD=VALUE or --unset FIELD");
+  std::vector<std::pair<std::string, std::string>> changes;
+  for (const std::string& a : o.assignments) {
+    auto eq = a.find('=');
+    if (eq == 0 || eq == std::string::npos)
+      throw Error(ExitCode::Usage, fmt::format("expected FIELD=VALUE, got '{}'", a));
+    changes.emplace_back(a.substr(0, eq), a.substr(eq + 1));
+  }
+  Transaction tx(ctx.root(), write_options(o.write));
+  const Record& r = find_record(tx.repository(), kind, o.id);
+  std::string id = r.id;
+  std::string path = r.path;
+  Value doc = r.doc;
+  std::vector<std::string> what;
+  for (const auto& [field, value] : changes) {
+    set_path(kind, doc, field, value);
+    what.push_back(field);
+  }
+  // Unknown fields can be unset too: that is how a typo that `brm check` found goes away.
+  for (const std::string& field : o.unset) {
+    unset_path(doc, field);
+    what.push_back("unset " + field);
+  }
+  if (doc == r.doc) {
+    std::fprintf(stderr, "%s: nothing changed\n", path.c_str());
+    return;
+  }
+  bool had_comments = false;
+  if (const std::string* text = tx.original_text(path)) had_comments = has_comments(*text);
+  tx.put(kind, id, with_positions(kind, doc));
+  commit_or_refuse(ctx, tx, fmt::format("{}: set {} {}", kind_of(kind).name, id, join(what, ", ")));
+  if (had_comments)
+    std::fprintf(stderr,
+                 "warning: the comments in %s were dropped; 'brm %s edit %s' keeps comments\n",
+                 path.c_str(), std::string(kind_of(kind).name).c_str(), id.c_str());
+}
+
+struct RmOptions {
+  std::string id;
+  bool force = false;
+  WriteFlags write;
+};
+
+void run_rm(Context& ctx, KindId kind, const RmOptions& o) {
+  Transaction tx(ctx.root(), write_options(o.write));
+  const Record& r = find_record(tx.repository(), kind, o.id);
+  std::string id = r.id;
+  std::vector<std::string> paths;
+  for (const Record* ref : tx.repository().referrers(kind, id)) paths.push_back(ref->path);
+  if (!paths.empty() && !o.force)
+    throw Error(ExitCode::DataErrors,
+                fmt::format("refused: {} is referred to by: {}\n"
+                            "hint: change those first, or use --force to leave them dangling",
+                            id, join(paths, ", ")));
+  if (o.force) tx.allow_dangling();
+  tx.remove(kind, id);
+  commit_or_refuse(ctx, tx, fmt::format("{}: rm {}", kind_of(kind).name, id));
+  if (!paths.empty())
+    std::fprintf(stderr, "warning: %zu record%s still refer%s to %s: %s\n", paths.size(),
+                 paths.size() == 1 ? "" : "s", paths.size() == 1 ? "s" : "", id.c_str(),
+                 join(paths, ", ").c_str());
+}
+
+struct CloseOptions {
+  std::string id;
+  std::string resolution;
+  bool rejected = false;
+  std::string date;
+  WriteFlags write;
+};
+
+void run_close(Context& ctx, const CloseOptions& o) {
+  Date closed = date_flag(o.date, "--date");
+  Transaction tx(ctx.root(), write_options(o.write));
+  const Record& r = find_record(tx.repository(), KindId::Complaint, o.id);
+  std::string id = r.id;
+  Value doc = r.doc;
+  doc.set("status", Value::string(o.rejected ? "rejected" : "resolved"));
+  doc.set("closed", Value::string(closed.str()));
+  doc.set("resolution", Value::string(o.resolution));
+  tx.put(KindId::Complaint, id, with_positions(KindId::Complaint, doc));
+  commit_or_refuse(ctx, tx,
+                   fmt::format("complaint: close {}{}", id, o.rejected ? " (rejected)" : ""));
+}
+
+struct DoneOptions {
+  std::string id;
+  int number = 0;
+  std::string date;
+  WriteFlags write;
+};
+
+void run_done(Context& ctx, const DoneOptions& o) {
+  Date done = date_flag(o.date, "--date");
+  Transaction tx(ctx.root(), write_options(o.write));
+  const Record& r = find_record(tx.repository(), KindId::Meeting, o.id);
+  std::string id = r.id;
+  Value doc = r.doc;
+  Value* actions = doc.find("actions");
+  std::size_t count = actions && actions->is_sequence() ? actions->items().size() : 0;
+  if (o.number < 1 || static_cast<std::size_t>(o.number) > count)
+    throw Error(ExitCode::Usage,
+                fmt::format("there is no action {} in meeting '{}': it has {}", o.number, id,
+                            count == 0   ? std::string("no actions")
+                            : count == 1 ? std::string("1 action")
+                                         : fmt::format("{} actions", count)));
+  Value& action = actions->items()[static_cast<std::size_t>(o.number - 1)];
+  if (!action.is_mapping())
+    throw Error(
+        ExitCode::DataErrors,
+        fmt::format("action {} in meeting '{}' is not a mapping; see 'brm check'", o.number, id));
+  if (const Value* was = action.find("done")) {
+    std::fprintf(stderr, "action %d of %s was already done on %s; nothing changed\n", o.number,
+                 id.c_str(), was->to_display().c_str());
+    return;
+  }
+  action.set("done", Value::string(done.str()));
+  tx.put(KindId::Meeting, id, with_positions(KindId::Meeting, doc));
+  commit_or_refuse(ctx, tx, fmt::format("meeting: done {} action {}", id, o.number));
+}
+
+}  // namespace
+
+void setup_record_set(CLI::App* kind_cmd, Context& ctx, KindId kind) {
+  const Kind& k = kind_of(kind);
+  auto o = std::make_shared<SetOptions>();
+  auto* cmd = kind_cmd->add_subcommand("set", fmt::format("Change fields of a {}", k.name));
+  cmd->add_option("ID", o->id, fmt::format("The {}'s id", k.name))->required();
+  cmd->add_option("FIELD=VALUE", o->assignments,
+                  "A field and its new value; dotted paths for nested fields "
+                  "(budget.amount=5, services.0.levels.1.target=99.9); a list index one past "
+                  "the end appends");
+  cmd->add_option("--unset", o->unset, "Remove a field or list item; repeatable")
+      ->allow_extra_args(false)
+      ->option_text("FIELD");
+  add_write_flags(cmd, &o->write);
+  cmd->footer(
+      "Values are typed by the kind's schema. The file is rewritten in canonical form;\n"
+      "comments in it are dropped (with a warning): 'brm " +
+      std::string(k.name) + " edit' keeps them.");
+  cmd->callback([&ctx, kind, o] { run_set(ctx, kind, *o); });
+}
+
+void setup_record_rm(CLI::App* kind_cmd, Context& ctx, KindId kind) {
+  const Kind& k = kind_of(kind);
+  auto o = std::make_shared<RmOptions>();
+  auto* cmd = kind_cmd->add_subcommand(
+      "rm", fmt::format("Remove a {}; refused while other records refer to it", k.name));
+  cmd->add_option("ID", o->id, fmt::format("The {}'s id", k.name))->required();
+  cmd->add_flag("--force", o->force, "Remove it even though other records refer to it");
+  add_write_flags(cmd, &o->write);
+  cmd->callback([&ctx, kind, o] { run_rm(ctx, kind, *o); });
+}
+
+void setup_complaint_close(CLI::App* complaint_cmd, Context& ctx) {
+  auto o = std::make_shared<CloseOptions>();
+  auto* cmd = complaint_cmd->add_subcommand(
+      "close", "Close a complaint: status resolved (or rejected), the date and the resolution");
+  cmd->add_option("ID", o->id, "The complaint's id")->required();
+  cmd->add_option("--resolution", o->resolution, "What was done, or why it was rejected")
+      ->required()
+      ->option_text("TEXT");
+  cmd->add_flag("--rejected", o->rejected, "Reject it instead of resolving it");
+  cmd->add_option("--date", o->date, "The day it was closed; default today")->option_text("DATE");
+  add_write_flags(cmd, &o->write);
+  cmd->callback([&ctx, o] { run_close(ctx, *o); });
+}
+
+void setup_meeting_done(CLI::App* meeting_cmd, Context& ctx) {
+  auto o = std::make_shared<DoneOptions>();
+  auto* cmd = meeting_cmd->add_subcommand("done", "Mark a meeting's action done");
+  cmd->add_option("MEETING-ID", o->id, "The meeting's id")->required();
+  cmd->add_option("N", o->number, "The action's number, from 1 in file order")->required();
+  cmd->add_option("--date", o->date, "The day it was done; default today")->option_text("DATE");
+  add_write_flags(cmd, &o->write);
+  cmd->callback([&ctx, o] { run_done(ctx, *o); });
+}
+
+}  // namespace brm::cli
