@@ -14,6 +14,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"init", setup_init},
       {"check", setup_check},
+      {"fmt", setup_fmt},
       {"customer, agreement, ... (one per kind)", setup_records},
       {"measure", setup_measure},
   };

@@ -70,7 +70,7 @@ bool requirement_open(const Record& r, Date) {
 
 void complaint_commands(CLI::App* cmd, Context& ctx) { setup_complaint_close(cmd, ctx); }
 void meeting_commands(CLI::App* cmd, Context& ctx) { setup_meeting_done(cmd, ctx); }
-void survey_commands(CLI::App*, Context&) {}  // survey import lands with survey_import.cpp
+void survey_commands(CLI::App* cmd, Context& ctx) { add_survey_import(cmd, ctx); }
 
 }  // namespace
 
