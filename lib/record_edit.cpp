@@ -254,6 +254,19 @@ Value& list_in(Value& doc, std::string_view key) {
 
 void add_level_text(Value& doc, std::string_view text) { add_level(doc, parse_level(text)); }
 
+// --service S adds S without levels, unless a --level already added it.
+void add_service_text(Value& doc, std::string_view text) {
+  std::string_view name = trim(text);
+  if (name.empty())
+    throw Error(ExitCode::Usage, "invalid --service '': expected the service's id or name");
+  Value& services = list_in(doc, "services");
+  for (const Value& s : services.items())
+    if (const Value* v = s.find("service"); v && v->is_string() && v->as_string() == name) return;
+  Value item = Value::mapping();
+  item.set("service", Value::string(std::string(name)));
+  services.push_back(std::move(item));
+}
+
 void add_response_text(Value& doc, std::string_view text) {
   SurveyResponse r = parse_response(text);
   Value item = Value::mapping();
@@ -477,6 +490,10 @@ Value in_schema_order(KindId kind, const Value& doc) { return order_by(record_fi
 
 const std::vector<CompactForm>& compact_forms() {
   static const std::vector<CompactForm> forms = {
+      {KindId::Agreement, "service", "SERVICE", "services",
+       "A service the agreement covers (a services/ id when there is a catalogue), without "
+       "levels unless --level gives them",
+       add_service_text},
       {KindId::Agreement, "level", "SERVICE:METRIC=TARGET[UNIT]", "services",
        "A service level, e.g. email:availability=99.5% (UNIT: % h min d, none for a count); "
        "adds the service when it is not there yet",

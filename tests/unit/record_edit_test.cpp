@@ -217,6 +217,22 @@ TEST_CASE("record_edit: levels gather under their service") {
         R"({"service":"desk","levels":[{"metric":"answered","target":80,"unit":"percent"}]}]})");
 }
 
+TEST_CASE("record_edit: --service adds a service once, whether before or after its levels") {
+  auto add = [](Value& doc, std::string_view flag, std::string_view text) {
+    for (const CompactForm& f : compact_forms())
+      if (f.kind == KindId::Agreement && f.flag == flag) f.add(doc, text);
+  };
+  Value a = Value::mapping();
+  add(a, "service", "desk");
+  add(a, "level", "email:availability=99.5%");
+  add(a, "service", "email");
+  add(a, "level", "desk:answered=80%");
+  CHECK(
+      to_json(a) ==
+      R"({"services":[{"service":"desk","levels":[{"metric":"answered","target":80,"unit":"percent"}]},)"
+      R"({"service":"email","levels":[{"metric":"availability","target":99.5,"unit":"percent"}]}]})");
+}
+
 TEST_CASE("record_edit: --response CUSTOMER=SCORE[;COMMENT] and --question ID=TEXT") {
   SurveyResponse r = parse_response("anna-berg=4;Fast; friendly service desk");
   CHECK(r.customer == "anna-berg");
@@ -245,7 +261,7 @@ TEST_CASE("record_edit: lists of objects without a compact form take fields spli
   CHECK(usage_error([&] {
           parse_generic_item(action, "a;b;c;d;e", "action");
         }).starts_with("invalid --action 'a;b;c;d;e': 5 parts where there are 4 fields"));
-  // An agreement's services: only the scalar `service`, so `--service email`.
+  // The generic form of an agreement's services would be the scalar `service` alone.
   const Field& service = *record_field(KindId::Agreement).property("services")->items;
   CHECK(generic_syntax(service) == "SERVICE");
 }
