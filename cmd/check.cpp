@@ -5,6 +5,7 @@
 
 #include "brm/error.hpp"
 #include "brm/git.hpp"
+#include "brm/record_cache.hpp"
 #include "brm/repository.hpp"
 #include "cli.hpp"
 #include "progress.hpp"
@@ -45,12 +46,13 @@ bool selected(const std::vector<std::string>& filters, const std::string& file) 
 
 void run_check(Context& ctx, const CheckOptions& o) {
   const auto& root = ctx.root();
-  Snapshot snap = o.at.empty() ? read_worktree(root) : read_git_tree(root, o.at);
   Diagnostics findings;
   LoadOptions load;
   Progress progress(ctx, "checking");
   load.progress = progress.callback();
-  Repository repo = load_repository(std::move(snap), &findings, load);
+  std::size_t files = o.at.empty()
+                          ? check_worktree(root, &findings, load)
+                          : load_repository(read_git_tree(root, o.at), &findings, load).files;
   progress.finish();
 
   std::vector<std::string> filters = repository_relative(ctx, o.paths);
@@ -59,7 +61,7 @@ void run_check(Context& ctx, const CheckOptions& o) {
   std::size_t errors = count_severity(findings, Severity::Error);
   std::size_t warnings = count_severity(findings, Severity::Warning);
   if (o.format == "json") {
-    std::fputs(format_json(findings, repo.files).c_str(), stdout);
+    std::fputs(format_json(findings, files).c_str(), stdout);
   } else if (o.format == "github") {
     for (const Diagnostic& d : findings) std::puts(format_github(d).c_str());
   } else {
@@ -77,12 +79,13 @@ void run_check(Context& ctx, const CheckOptions& o) {
       }
       std::puts(line.c_str());
     }
-    std::string summary = fmt::format("checked {} file{}: {} error{}, {} warning{}", repo.files,
-                                      repo.files == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+    std::string summary = fmt::format("checked {} file{}: {} error{}, {} warning{}", files,
+                                      files == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
                                       warnings, warnings == 1 ? "" : "s");
     std::puts(summary.c_str());
   }
   if (errors > 0 || (o.strict && warnings > 0)) ctx.exit_code = static_cast<int>(ExitCode::DataErrors);
+
 }
 
 }  // namespace

@@ -110,6 +110,12 @@ bool in_git_repository(const fs::path& path) {
   return git_repository_open_ext(repo.out(), path.c_str(), 0, nullptr) == 0;
 }
 
+std::string blob_id_of(std::string_view content) {
+  git_oid oid;
+  if (git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB) != 0) return {};
+  return oid_string(&oid);
+}
+
 void git_init(const fs::path& dir) {
   init_libgit2();
   git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;

@@ -3,6 +3,8 @@
 
 #include <mutex>
 
+#include "brm/git.hpp"
+
 namespace brm {
 
 std::string ParseCache::schemas_key(const std::vector<SourceFile>& files) {
@@ -12,7 +14,8 @@ std::string ParseCache::schemas_key(const std::vector<SourceFile>& files) {
     // A schema from the work tree has no blob id; its text then stands for itself.
     key += f.path + '\n' + (f.blob_id.empty() ? f.content : f.blob_id) + '\n';
   }
-  return key;
+  // Hashed, since it is part of every entry's key and schemas can be long.
+  return key.empty() ? key : blob_id_of(key);
 }
 
 std::string ParseCache::key(std::string_view schemas_key, const SourceFile& file) {
@@ -33,6 +36,18 @@ const ParsedFile* ParseCache::find(std::string_view schemas_key, const SourceFil
   }
   ++hits_;
   return &it->second;
+}
+
+bool ParseCache::fetch(std::string_view schemas_key, const SourceFile& file, ParsedFile* out) {
+  const ParsedFile* hit = find(schemas_key, file);
+  if (!hit) return false;
+  // Entries are never erased, and each path is loaded once per load: moving out of an
+  // entry while other threads read other entries is safe.
+  if (single_use_)
+    *out = std::move(*const_cast<ParsedFile*>(hit));
+  else
+    *out = *hit;
+  return true;
 }
 
 void ParseCache::insert(std::string_view schemas_key, const SourceFile& file, ParsedFile parsed) {

@@ -2,7 +2,14 @@
 // are independent until the rules beyond one file), then index and run the rules.
 #include "brm/repository.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <atomic>
 #include <fmt/format.h>
 #include <fstream>
@@ -50,20 +57,42 @@ fs::path find_repository_root(const fs::path& start) {
 
 namespace {
 
-bool read_file(const fs::path& p, std::string* out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  if (size < 0) return false;
-  in.seekg(0);
+// Reads a file relative to an open folder, never through a symbolic link (O_NOFOLLOW:
+// a link swapped in after the listing is refused, not followed).
+bool read_file_at(int dir_fd, const char* name, std::size_t size, std::string* out) {
+  int fd = ::openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
   // Files beyond the limit are read only so far: the parser reports their size.
-  constexpr std::streamoff cap = (std::streamoff{1} << 20) + 1;
-  out->resize(static_cast<std::size_t>(std::min<std::streamoff>(size, cap)));
-  in.read(out->data(), static_cast<std::streamsize>(out->size()));
-  if (size > cap) out->resize(static_cast<std::size_t>(size));  // size is what counts
-  return static_cast<bool>(in) || in.eof();
+  constexpr std::size_t cap = (std::size_t{1} << 20) + 1;
+  out->resize(std::min(size, cap));
+  std::size_t got = 0;
+  while (got < out->size()) {
+    ssize_t n = ::read(fd, out->data() + got, out->size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (got < out->size()) out->resize(got);  // shrank while we read
+  if (size > cap) out->resize(size);        // the size is what the parser reports
+  return true;
 }
+
+FileStamp stamp_of(const struct ::stat& st) {
+  return {static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+          static_cast<std::uint64_t>(st.st_size), static_cast<std::uint64_t>(st.st_ino)};
+}
+
+// An open folder that closes itself.
+struct Folder {
+  int fd = -1;
+  explicit Folder(int f) : fd(f) {}
+  Folder(const Folder&) = delete;
+  Folder& operator=(const Folder&) = delete;
+  ~Folder() {
+    if (fd >= 0) ::close(fd);
+  }
+};
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -71,54 +100,83 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
-Snapshot read_worktree(const fs::path& root) {
+Snapshot read_worktree(const fs::path& root) { return read_worktree(root, ReuseFile()); }
+
+Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   Snapshot snap;
-  auto add_file = [&](const fs::path& p, std::string rel) {
+  Folder root_dir(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (root_dir.fd < 0)
+    throw Error(ExitCode::Io, fmt::format("cannot open '{}': {}", root.string(), std::strerror(errno)));
+
+  // One file of an open folder: stat without following links, then read it unless
+  // `reuse` stands in for it.
+  auto add_file = [&](int dir_fd, const char* name, std::string rel, bool reusable) {
+    struct ::stat st {};
+    if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      snap.findings.push_back({rel, 0, 0, Severity::Error, "unreadable",
+                               fmt::format("cannot read the file: {}", std::strerror(errno))});
+      return;
+    }
+    if (S_ISLNK(st.st_mode)) {
+      snap.findings.push_back({rel, 0, 0, Severity::Error, "symlink",
+                               "the file is a symbolic link; brm does not follow links"});
+      return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      snap.findings.push_back({rel, 0, 0, Severity::Error, "stray-file", "not a regular file"});
+      return;
+    }
     SourceFile f;
     f.path = std::move(rel);
-    if (!read_file(p, &f.content)) {
-      snap.findings.push_back({f.path, 0, 0, Severity::Error, "unreadable", "cannot read the file"});
+    if (reuse && reusable && reuse(f.path, stamp_of(st), &f)) {
+      snap.files.push_back(std::move(f));
+      return;
+    }
+    if (!read_file_at(dir_fd, name, static_cast<std::size_t>(st.st_size), &f.content)) {
+      snap.findings.push_back({f.path, 0, 0, Severity::Error, "unreadable",
+                               fmt::format("cannot read the file: {}", std::strerror(errno))});
       return;
     }
     snap.files.push_back(std::move(f));
   };
-  add_file(root / "brm.yaml", "brm.yaml");
+  // brm.yaml marks the root; a link there would be read from wherever it points.
+  add_file(root_dir.fd, "brm.yaml", "brm.yaml", false);
 
   std::vector<std::string> folders;
   for (const Kind& k : kinds()) folders.emplace_back(k.folder);
   folders.emplace_back("schema");
   for (const std::string& folder : folders) {
-    fs::path dir = root / folder;
-    std::error_code ec;
-    auto st = fs::symlink_status(dir, ec);
-    if (ec || !fs::exists(st)) continue;
-    if (fs::is_symlink(st)) {
+    struct ::stat st {};
+    if (::fstatat(root_dir.fd, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (S_ISLNK(st.st_mode)) {
       snap.findings.push_back({folder, 0, 0, Severity::Error, "symlink",
                                "the folder is a symbolic link; brm does not follow links"});
       continue;
     }
-    if (!fs::is_directory(st)) continue;
-    std::vector<fs::directory_entry> entries;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-      entries.push_back(*it);
-    if (ec) {
+    if (!S_ISDIR(st.st_mode)) continue;
+    int fd = ::openat(root_dir.fd, folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR* dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
+    if (!dir) {
+      if (fd >= 0) ::close(fd);
       snap.findings.push_back({folder, 0, 0, Severity::Error, "unreadable",
-                               fmt::format("cannot list the folder: {}", ec.message())});
+                               fmt::format("cannot list the folder: {}", std::strerror(errno))});
       continue;
     }
-    std::sort(entries.begin(), entries.end());
+    std::vector<std::pair<std::string, unsigned char>> names;  // with readdir's d_type
+    while (const struct ::dirent* e = ::readdir(dir)) {
+      if (e->d_name[0] == '.') continue;  // . and .., .gitkeep and editors' files
+      names.emplace_back(e->d_name, e->d_type);
+    }
+    std::sort(names.begin(), names.end());
     bool is_schema = folder == "schema";
-    for (const auto& e : entries) {
-      std::string name = e.path().filename().string();
+    for (const auto& [name, type] : names) {
       std::string rel = folder + "/" + name;
-      if (name.empty() || name[0] == '.') continue;  // .gitkeep and editors' files
-      auto est = e.symlink_status(ec);
-      if (fs::is_symlink(est)) {
-        snap.findings.push_back({rel, 0, 0, Severity::Error, "symlink",
-                                 "the file is a symbolic link; brm does not follow links"});
-        continue;
-      }
-      if (fs::is_directory(est)) {
+      struct ::stat est {};
+      bool is_dir = type == DT_DIR ||
+                    (type == DT_UNKNOWN &&
+                     ::fstatat(::dirfd(dir), name.c_str(), &est, AT_SYMLINK_NOFOLLOW) == 0 &&
+                     S_ISDIR(est.st_mode));
+      if (is_dir) {
         if (!is_schema)
           snap.findings.push_back({rel, 0, 0, Severity::Warning, "stray-file",
                                    "folders inside a kind's folder are ignored"});
@@ -132,12 +190,9 @@ Snapshot read_worktree(const fs::path& root) {
                                        : "ignored: not a .yaml file"});
         continue;
       }
-      if (!fs::is_regular_file(est)) {
-        snap.findings.push_back({rel, 0, 0, Severity::Error, "stray-file", "not a regular file"});
-        continue;
-      }
-      add_file(e.path(), rel);
+      add_file(::dirfd(dir), name.c_str(), std::move(rel), !is_schema);
     }
+    ::closedir(dir);
   }
   return snap;
 }
@@ -307,7 +362,8 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
         repo.settings = read_settings(doc);
       }
     }
-  } else {
+  } else if (std::none_of(findings->begin(), findings->end(),
+                          [](const Diagnostic& d) { return d.file == "brm.yaml"; })) {
     findings->push_back({"brm.yaml", 0, 0, Severity::Error, "missing-settings",
                          "brm.yaml is missing"});
   }
@@ -328,8 +384,7 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
   std::string schemas_key = options.cache ? ParseCache::schemas_key(snap.files) : std::string();
   parallel_for(work.size(), options.threads, [&](std::size_t i) {
     const SourceFile& f = *work[i].first;
-    if (const ParsedFile* hit = options.cache ? options.cache->find(schemas_key, f) : nullptr) {
-      parsed[i] = *hit;
+    if (options.cache && options.cache->fetch(schemas_key, f, &parsed[i])) {
     } else {
       parsed[i] = parse_record(f, *work[i].second, ids[i], schemas);
       if (options.cache) options.cache->insert(schemas_key, f, parsed[i]);

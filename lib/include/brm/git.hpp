@@ -14,6 +14,9 @@ namespace brm {
 // The git repository that holds `path`, if any (searching upwards like git).
 bool in_git_repository(const std::filesystem::path& path);
 
+// The git blob id of `content`, what `git hash-object` prints; computed, not stored.
+std::string blob_id_of(std::string_view content);
+
 // `git init` at `dir`.
 void git_init(const std::filesystem::path& dir);
 

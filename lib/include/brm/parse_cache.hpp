@@ -35,6 +35,11 @@ class ParseCache {
   // removed, so the pointer stays valid for the cache's lifetime. Safe to call from
   // several threads, also while another inserts.
   const ParsedFile* find(std::string_view schemas_key, const SourceFile& file) const;
+  // Like find, but fills *out: a copy, or with single_use() the entry itself, moved out
+  // (a cache loaded for one load, as the on-disk record cache is).
+  bool fetch(std::string_view schemas_key, const SourceFile& file, ParsedFile* out);
+  void set_single_use(bool on) { single_use_ = on; }
+
   // Ignored for files without a blob id.
   void insert(std::string_view schemas_key, const SourceFile& file, ParsedFile parsed);
 
@@ -50,6 +55,7 @@ class ParseCache {
   std::unordered_map<std::string, ParsedFile> entries_;
   mutable std::atomic<std::size_t> hits_{0};
   mutable std::atomic<std::size_t> misses_{0};
+  bool single_use_ = false;
 };
 
 }  // namespace brm

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -62,6 +63,20 @@ std::filesystem::path find_repository_root(const std::filesystem::path& start);
 
 // Lists and reads the repository's files. Symbolic links are never followed.
 Snapshot read_worktree(const std::filesystem::path& root);
+
+// What identifies a file's version without reading it (as git's index does).
+struct FileStamp {
+  std::int64_t mtime_ns = 0;
+  std::uint64_t size = 0;
+  std::uint64_t inode = 0;
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+
+// read_worktree with a say in each record file: `reuse` gets the path and stamp and may
+// fill the SourceFile itself (a cache that knows the file); it returns true when it did,
+// and the file is then not read.
+using ReuseFile = std::function<bool(const std::string& path, const FileStamp& stamp, SourceFile* out)>;
+Snapshot read_worktree(const std::filesystem::path& root, const ReuseFile& reuse);
 
 // A cache of parsed and validated records keyed by content, so that a file that did
 // not change is parsed once (history walks, repeated checks).

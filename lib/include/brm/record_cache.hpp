@@ -1,0 +1,32 @@
+// Parsed records kept between runs, so that a repeated `brm check` on a repository that
+// did not change reads one cache file instead of parsing thousands of YAML files.
+// The cache lives in the git folder (.git/brm/records.cache) or, outside git, in the
+// user's cache folder; never in the work tree. A file is taken from the cache only when
+// its size, inode and modification time match and it was not modified within two seconds
+// of the cache being written (git's "racy" rule); otherwise it is read and matched by
+// content. A cache written by another brm binary, for other schemas, or damaged is ignored.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "brm/repository.hpp"
+
+namespace brm {
+
+// Loads the work tree at `root` like load_repository(read_worktree(root)), through the
+// cache; writes the cache back when it learnt something. BRM_CACHE=off disables it.
+Repository load_worktree(const std::filesystem::path& root, Diagnostics* findings,
+                         LoadOptions options = {});
+
+// For callers that need only the findings (brm check): when no file, schema or setting
+// changed since the last run on the same day, that run's findings come straight from the
+// cache and no record is loaded. Returns the number of files checked.
+std::size_t check_worktree(const std::filesystem::path& root, Diagnostics* findings,
+                           LoadOptions options = {});
+
+// Where the cache of `root` lives.
+std::filesystem::path record_cache_path(const std::filesystem::path& root);
+
+}  // namespace brm
