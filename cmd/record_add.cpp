@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <deque>
 #include <iostream>
+#include <map>
 
 #include "brm/error.hpp"
 #include "brm/record_edit.hpp"
@@ -29,6 +30,7 @@ struct AddFlag {
   const Field* field = nullptr;  // Scalar: the field; Repeated, Item: the list's item
   const CompactForm* compact = nullptr;
   std::vector<std::string> values = {};  // what CLI11 parsed
+  CLI::Option* option = nullptr;
 };
 
 struct AddOptions {
@@ -268,7 +270,10 @@ void ask_missing(KindId kind, const AddOptions& o, Value& doc) {
   }
 }
 
-void run_add(Context& ctx, KindId kind, AddOptions& o) {
+// `parse_order` lists the options as given, so that items land in the lists in the order
+// the user wrote them (`--service a --level b:...` keeps a before b).
+void run_add(Context& ctx, KindId kind, AddOptions& o,
+             const std::vector<CLI::Option*>& parse_order) {
   const Kind& k = kind_of(kind);
   const KindView& view = view_of(kind);
   const Field& root = record_field(kind);
@@ -278,10 +283,17 @@ void run_add(Context& ctx, KindId kind, AddOptions& o) {
   if (!k.label_field.empty() && !o.label.empty())
     doc.set(std::string(k.label_field),
             typed_value(*root.property(k.label_field), o.label, upper(k.label_field)));
+  std::map<const CLI::Option*, std::pair<const AddFlag*, std::size_t>> next;  // value to use
   for (const AddFlag& f : o.flags) {
     if (f.form == FlagForm::Scalar && f.values.size() > 1)
       throw Error(ExitCode::Usage, fmt::format("{} was given {} times", f.flag, f.values.size()));
-    for (const std::string& v : f.values) apply(kind, f, doc, v);
+    next[f.option] = {&f, 0};
+  }
+  for (const CLI::Option* opt : parse_order) {
+    auto it = next.find(opt);
+    if (it == next.end()) continue;
+    auto& [f, i] = it->second;
+    if (i < f->values.size()) apply(kind, *f, doc, f->values[i++]);
   }
   // Defaults: today for the main date when the schema requires it, FORMAT.md's values.
   if (const Field* date = root.property(view.main_date);
@@ -374,14 +386,14 @@ void setup_record_add(CLI::App* kind_cmd, Context& ctx, KindId kind) {
       help += " Default: today.";
     for (const auto& [field, value] : view.add_defaults)
       if (f.path == field) help += fmt::format(" Default: {}.", value);
-    cmd->add_option(f.flag, f.values, help)->allow_extra_args(false)->option_text(text);
+    f.option = cmd->add_option(f.flag, f.values, help)->allow_extra_args(false)->option_text(text);
   }
   add_write_flags(cmd, &o->write);
   cmd->footer(
       "In a terminal, required fields that are missing are asked for; elsewhere they are an\n"
       "error that names the flags. The record is validated with the whole repository before\n"
       "it is written; on errors nothing is written (exit status 1).");
-  cmd->callback([&ctx, kind, o] { run_add(ctx, kind, *o); });
+  cmd->callback([&ctx, kind, o, cmd] { run_add(ctx, kind, *o, cmd->parse_order()); });
 }
 
 }  // namespace brm::cli

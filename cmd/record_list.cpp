@@ -133,8 +133,9 @@ std::string shorten(const std::string& s, std::size_t width) {
 
 // Ids are what users copy into the next command, so when the table is too wide the
 // other columns give up room first (TextTable would shorten the widest, often the id).
-void keep_ids_whole(const std::vector<std::string>& header,
+void keep_ids_whole(std::vector<std::string>* header_row,
                     std::vector<std::vector<std::string>>* lines, std::size_t width) {
+  std::vector<std::string>& header = *header_row;
   std::vector<std::size_t> widths(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) {
     widths[c] = display_width(header[c]);
@@ -145,14 +146,17 @@ void keep_ids_whole(const std::vector<std::string>& header,
     for (std::size_t w : widths) t += w;
     return t;
   };
-  while (total() > width) {
-    std::size_t widest = 0;
-    for (std::size_t c = 1; c < widths.size(); ++c)
-      if (widest == 0 || widths[c] > widths[widest]) widest = c;
-    if (widest == 0 || widths[widest] <= std::max<std::size_t>(10, display_width(header[widest])))
-      return;
-    --widths[widest];
+  // Dates (10 wide) and short words keep their width while longer text can give room.
+  for (std::size_t floor : {std::size_t{10}, std::size_t{5}}) {
+    while (total() > width) {
+      std::size_t widest = 0;
+      for (std::size_t c = 1; c < widths.size(); ++c)
+        if (widest == 0 || widths[c] > widths[widest]) widest = c;
+      if (widest == 0 || widths[widest] <= floor) break;
+      --widths[widest];
+    }
   }
+  for (std::size_t c = 1; c < header.size(); ++c) header[c] = shorten(header[c], widths[c]);
   for (auto& line : *lines)
     for (std::size_t c = 1; c < line.size(); ++c) line[c] = shorten(line[c], widths[c]);
 }
@@ -268,7 +272,7 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
     lines.push_back(std::move(line));
   }
   auto width = static_cast<std::size_t>(ctx.terminal_width());
-  keep_ids_whole(header, &lines, width);
+  keep_ids_whole(&header, &lines, width);
   TextTable table(header);
   for (auto& line : lines) table.add_row(std::move(line));
   std::fputs(table.render(width, ctx.color(stdout)).c_str(), stdout);
