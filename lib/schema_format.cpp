@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 #include "brm/schema_regex.hpp"
 #include "brm/schema_unicode.hpp"
@@ -174,19 +175,26 @@ bool check_uuid(std::string_view s) {
   return true;
 }
 
-// RFC 3492 Punycode decoding; false when the input is not valid Punycode.
+// RFC 3492 Punycode.
+constexpr std::uint32_t kBase = 36, kTmin = 1, kTmax = 26, kSkew = 38, kDamp = 700;
+
+std::uint32_t punycode_adapt(std::uint32_t delta, std::uint32_t points, bool first) {
+  delta = first ? delta / kDamp : delta / 2;
+  delta += delta / points;
+  std::uint32_t k = 0;
+  while (delta > ((kBase - kTmin) * kTmax) / 2) {
+    delta /= kBase - kTmin;
+    k += kBase;
+  }
+  return k + (kBase - kTmin + 1) * delta / (delta + kSkew);
+}
+
+std::uint32_t punycode_threshold(std::uint32_t k, std::uint32_t bias) {
+  return k <= bias ? kTmin : (k >= bias + kTmax ? kTmax : k - bias);
+}
+
+// False when the input is not valid Punycode.
 bool punycode_decode(std::string_view in, std::u32string* out) {
-  constexpr std::uint32_t kBase = 36, kTmin = 1, kTmax = 26, kSkew = 38, kDamp = 700;
-  auto adapt = [&](std::uint32_t delta, std::uint32_t points, bool first) {
-    delta = first ? delta / kDamp : delta / 2;
-    delta += delta / points;
-    std::uint32_t k = 0;
-    while (delta > ((kBase - kTmin) * kTmax) / 2) {
-      delta /= kBase - kTmin;
-      k += kBase;
-    }
-    return k + (kBase - kTmin + 1) * delta / (delta + kSkew);
-  };
   out->clear();
   std::size_t basic_end = in.rfind('-');
   std::size_t pos = 0;
@@ -216,19 +224,59 @@ bool punycode_decode(std::string_view in, std::u32string* out) {
       }
       if (digit > (0xFFFFFFFFu - i) / w) return false;
       i += digit * w;
-      std::uint32_t t = k <= bias ? kTmin : (k >= bias + kTmax ? kTmax : k - bias);
+      std::uint32_t t = punycode_threshold(k, bias);
       if (digit < t) break;
       if (w > 0xFFFFFFFFu / (kBase - t)) return false;
       w *= kBase - t;
     }
     auto count = static_cast<std::uint32_t>(out->size() + 1);
-    bias = adapt(i - old_i, count, old_i == 0);
+    bias = punycode_adapt(i - old_i, count, old_i == 0);
     if (i / count > 0x10FFFF - n) return false;
     n += i / count;
     i %= count;
     if (n > 0x10FFFF || (n >= 0xD800 && n <= 0xDFFF)) return false;
     out->insert(out->begin() + static_cast<std::ptrdiff_t>(i), static_cast<char32_t>(n));
     ++i;
+  }
+  return true;
+}
+
+// Lowercase output; false on overflow (labels that long are refused anyway).
+bool punycode_encode(const std::u32string& in, std::string* out) {
+  out->clear();
+  for (char32_t c : in) {
+    if (c < 0x80) *out += static_cast<char>(c);
+  }
+  auto basic = static_cast<std::uint32_t>(out->size());
+  std::uint32_t handled = basic;
+  if (basic > 0) *out += '-';
+  auto digit = [](std::uint32_t d) { return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26)); };
+  std::uint32_t n = 128, delta = 0, bias = 72;
+  while (handled < in.size()) {
+    char32_t m = 0x10FFFF + 1;
+    for (char32_t c : in) {
+      if (c >= n && c < m) m = c;
+    }
+    if ((m - n) > (0xFFFFFFFFu - delta) / (handled + 1)) return false;
+    delta += (m - n) * (handled + 1);
+    n = m;
+    for (char32_t c : in) {
+      if (c < n && ++delta == 0) return false;
+      if (c != n) continue;
+      std::uint32_t q = delta;
+      for (std::uint32_t k = kBase;; k += kBase) {
+        std::uint32_t t = punycode_threshold(k, bias);
+        if (q < t) break;
+        *out += digit(t + (q - t) % (kBase - t));
+        q = (q - t) / (kBase - t);
+      }
+      *out += digit(q);
+      bias = punycode_adapt(delta, handled + 1, handled == basic);
+      delta = 0;
+      ++handled;
+    }
+    ++delta;
+    ++n;
   }
   return true;
 }
@@ -305,7 +353,13 @@ bool check_u_label(const std::u32string& label) {
       default:
         if (c >= 0x660 && c <= 0x669) arabic_indic = true;
         if (c >= 0x6F0 && c <= 0x6F9) extended_arabic_indic = true;
-        // Spaces, controls and the full-width and ideographic dots are never in a label.
+        // IDNA2008 allows letters, marks and decimal digits (RFC 5892 section 2.1);
+        // symbols, punctuation, spaces and controls are DISALLOWED.
+        if (!unicode::in_ranges(unicode::letters(), c) && !is_mark(c) &&
+            !unicode::in_ranges(unicode::decimal_digits(), c) && c != 0x00DF && c != 0x03C2 &&
+            c != 0x06FD && c != 0x06FE && c != 0x0F0B && c != 0x3007) {
+          return false;
+        }
         if (c <= 0xA0 || c == 0x3002 || c == 0xFF0E || c == 0xFF61 ||
             (c >= 0x2000 && c <= 0x200B) || (c >= 0xD800 && c <= 0xDFFF)) {
           return false;
@@ -315,8 +369,64 @@ bool check_u_label(const std::u32string& label) {
   return !(arabic_indic && extended_arabic_indic);
 }
 
-// RFC 1123 host names, with A-labels (xn--) checked as IDNA2008 says. `idn` also accepts
-// U-labels and the ideographic full stops as separators (RFC 3490 section 3.1).
+enum class Bidi : std::uint8_t { L, R, AL, AN, EN, ES, CS, ET, ON, BN, NSM };
+
+// Bidi classes (UAX #9) approximated by blocks: enough for the Bidi rule on host names.
+Bidi bidi_class(char32_t c) {
+  if (c < 0x80) {
+    if (is_digit(c)) return Bidi::EN;
+    if (is_alpha(c)) return Bidi::L;
+    if (c == '+' || c == '-') return Bidi::ES;
+    if (c == ',' || c == '.' || c == ':' || c == '/') return Bidi::CS;
+    if (c == '#' || c == '$' || c == '%') return Bidi::ET;
+    return Bidi::ON;
+  }
+  if (c == 0x200C || c == 0x200D) return Bidi::BN;
+  if (is_mark(c)) return Bidi::NSM;
+  if (in_range(c, 0x600, 0x605) || in_range(c, 0x660, 0x669) || c == 0x66B || c == 0x66C ||
+      c == 0x6DD || c == 0x8E2) {
+    return Bidi::AN;
+  }
+  if (in_range(c, 0x6F0, 0x6F9) || c == 0xB2 || c == 0xB3 || c == 0xB9) return Bidi::EN;
+  if (in_range(c, 0x590, 0x5FF) || in_range(c, 0x7C0, 0x85F) || in_range(c, 0xFB1D, 0xFB4F) ||
+      in_range(c, 0x10800, 0x10CFF) || in_range(c, 0x1E800, 0x1EC6F)) {
+    return Bidi::R;
+  }
+  if (in_range(c, 0x600, 0x7BF) || in_range(c, 0x860, 0x8FF) || in_range(c, 0xFB50, 0xFDFF) ||
+      in_range(c, 0xFE70, 0xFEFF) || in_range(c, 0x1EC70, 0x1EEFF)) {
+    return Bidi::AL;
+  }
+  return Bidi::L;
+}
+
+// RFC 5893 section 2, for each label of a domain that has a right-to-left label.
+bool check_bidi_label(const std::u32string& label) {
+  auto is = [](Bidi b, std::initializer_list<Bidi> set) {
+    return std::find(set.begin(), set.end(), b) != set.end();
+  };
+  Bidi first = bidi_class(label.front());
+  if (!is(first, {Bidi::L, Bidi::R, Bidi::AL})) return false;
+  bool rtl = first != Bidi::L;
+  bool en = false, an = false;
+  Bidi last = first;
+  for (char32_t c : label) {
+    Bidi b = bidi_class(c);
+    bool allowed = rtl ? is(b, {Bidi::R, Bidi::AL, Bidi::AN, Bidi::EN, Bidi::ES, Bidi::CS, Bidi::ET,
+                                Bidi::ON, Bidi::BN, Bidi::NSM})
+                       : is(b, {Bidi::L, Bidi::EN, Bidi::ES, Bidi::CS, Bidi::ET, Bidi::ON, Bidi::BN,
+                                Bidi::NSM});
+    if (!allowed) return false;
+    en = en || b == Bidi::EN;
+    an = an || b == Bidi::AN;
+    if (b != Bidi::NSM) last = b;
+  }
+  if (rtl) return is(last, {Bidi::R, Bidi::AL, Bidi::EN, Bidi::AN}) && !(en && an);
+  return is(last, {Bidi::L, Bidi::EN});
+}
+
+// RFC 1123 host names, with A-labels (xn--) checked as IDNA2008 says: valid and
+// canonical Punycode of a valid U-label. `idn` also accepts U-labels (at most 63 octets
+// as A-labels) and the ideographic full stops as separators (RFC 3490 section 3.1).
 bool check_hostname(std::string_view s, bool idn) {
   std::u32string text = unicode::decode_utf8(s);
   if (idn) {
@@ -325,6 +435,7 @@ bool check_hostname(std::string_view s, bool idn) {
     }
   }
   if (text.empty() || text.size() > 253) return false;
+  std::vector<std::u32string> labels;  // as Unicode, for the Bidi rule
   std::size_t start = 0;
   while (true) {
     std::size_t end = text.find('.', start);
@@ -339,19 +450,33 @@ bool check_hostname(std::string_view s, bool idn) {
       if (label.size() >= 4 && (label[0] == 'x' || label[0] == 'X') &&
           (label[1] == 'n' || label[1] == 'N') && label[2] == '-' && label[3] == '-') {
         std::string a_label;
-        for (char32_t c : label.substr(4)) a_label += static_cast<char>(c);
+        for (char32_t c : label.substr(4)) {
+          a_label += static_cast<char>(is_alpha(c) ? (c | 0x20) : c);
+        }
         std::u32string u_label;
+        std::string again;
         if (!punycode_decode(a_label, &u_label) || !check_u_label(u_label)) return false;
+        if (!punycode_encode(u_label, &again) || again != a_label) return false;
+        label = u_label;
       } else if (idn && label.size() >= 4 && label[2] == '-' && label[3] == '-') {
         return false;  // reserved for future ACE prefixes
       }
-    } else if (!idn || !check_u_label(label)) {
-      return false;
+    } else {
+      std::string a_label;
+      if (!idn || !check_u_label(label) || !punycode_encode(label, &a_label)) return false;
+      if (a_label.size() + 4 > 63) return false;
     }
+    labels.push_back(std::move(label));
     if (end == std::u32string::npos) break;
     start = end + 1;
   }
-  return true;
+  bool bidi_domain = std::any_of(labels.begin(), labels.end(), [](const std::u32string& l) {
+    return std::any_of(l.begin(), l.end(), [](char32_t c) {
+      Bidi b = bidi_class(c);
+      return b == Bidi::R || b == Bidi::AL || b == Bidi::AN;
+    });
+  });
+  return !bidi_domain || std::all_of(labels.begin(), labels.end(), check_bidi_label);
 }
 
 bool is_atext(char32_t c, bool idn) {
