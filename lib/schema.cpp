@@ -62,6 +62,10 @@ namespace {
 
 // Deeper than this, validation stops with a finding instead of risking the stack.
 constexpr int kMaxDepth = 512;
+// Schemas can make evaluation exponential (anyOf inside anyOf inside anyOf, each level
+// a $ref to the next); past this many steps on one document validation gives up with a
+// finding. Real records need a few hundred.
+constexpr std::uint64_t kMaxSteps = 5'000'000;
 
 constexpr std::string_view kMetaSchemaUri = "https://json-schema.org/draft/2020-12/schema";
 
@@ -1138,7 +1142,22 @@ class Validator {
   Validator(const CompiledSchema::Impl& schema, std::vector<SchemaFinding>* findings)
       : s_(schema), findings_(findings) {}
 
-  bool run(const Value& instance) { return eval(s_.root, instance, nullptr); }
+  bool run(const Value& instance) {
+    std::size_t first = findings_ != nullptr ? findings_->size() : 0;
+    bool ok = eval(s_.root, instance, nullptr);
+    if (steps_ > kMaxSteps) {
+      // Whatever was found before giving up is partial; say only why it stopped.
+      if (findings_ != nullptr) {
+        findings_->resize(first);
+        findings_->push_back(SchemaFinding{
+            "", instance.mark(), "$ref", "schema",
+            fmt::format("validation stopped after {} steps: the schema is too costly to check",
+                        kMaxSteps)});
+      }
+      return false;
+    }
+    return ok;
+  }
 
  private:
   const Node& node(int i) const { return s_.nodes[static_cast<std::size_t>(i)]; }
@@ -1180,6 +1199,7 @@ class Validator {
              fmt::format("the schema nests more than {} levels deep here", kMaxDepth), inst.mark());
       return false;
     }
+    if (++steps_ > kMaxSteps) return false;  // run() reports it
     ++depth_;
     bool entered = scope_.empty() || scope_.back() != n.resource;
     if (entered) scope_.push_back(n.resource);
@@ -1685,23 +1705,24 @@ class Validator {
     return 0;
   }
 
+  // The first item equal to an earlier one, and that earlier one. Each item is compared
+  // only with the distinct earlier items of the same hash, so a list of many equal items
+  // stops at the second.
   static bool find_duplicate(const std::vector<Value>& items,
                              std::pair<std::size_t, std::size_t>* dup) {
-    std::vector<std::pair<std::size_t, std::size_t>> hashed;  // (hash, index)
-    hashed.reserve(items.size());
-    for (std::size_t i = 0; i < items.size(); ++i) hashed.emplace_back(hash_of(items[i]), i);
-    std::sort(hashed.begin(), hashed.end());
-    bool found = false;
-    for (std::size_t i = 0; i < hashed.size(); ++i) {
-      for (std::size_t j = i + 1; j < hashed.size() && hashed[j].first == hashed[i].first; ++j) {
-        if (items[hashed[i].second] == items[hashed[j].second]) {
-          auto candidate = std::minmax(hashed[i].second, hashed[j].second);
-          if (!found || candidate.second < dup->second) *dup = candidate;
-          found = true;
+    std::unordered_map<std::size_t, std::vector<std::size_t>> seen;  // hash -> distinct items
+    seen.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      std::vector<std::size_t>& same_hash = seen[hash_of(items[i])];
+      for (std::size_t earlier : same_hash) {
+        if (items[earlier] == items[i]) {
+          *dup = {earlier, i};
+          return true;
         }
       }
+      same_hash.push_back(i);
     }
-    return found;
+    return false;
   }
 
   void report_unknown_field(std::string_view keyword, const Value::Entry& e,
@@ -1838,6 +1859,7 @@ class Validator {
   std::vector<int> scope_;                          // dynamic scope: resources entered
   std::vector<std::pair<int, const Value*>> refs_;  // references being followed
   int depth_ = 0;
+  std::uint64_t steps_ = 0;
 };
 
 }  // namespace

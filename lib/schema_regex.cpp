@@ -93,8 +93,11 @@ class Translator {
   Translator(std::u32string_view p, bool syntax_only) : p_(p), syntax_only_(syntax_only) {}
 
   void run() {
+    groups_.push_back(false);  // the whole pattern
     while (i_ < p_.size()) {
       char32_t c = p_[i_++];
+      bool after_group = closed_group_risky_;
+      closed_group_risky_ = false;
       if (c == '\\') {
         escape();
       } else if (c == '[') {
@@ -106,6 +109,7 @@ class Translator {
       } else if (c < 0x80) {
         wide_ += static_cast<wchar_t>(c);  // syntax: quantifiers, anchors, '|', ')'
         ascii_ += static_cast<char>(c);
+        syntax(c, after_group);
       } else {
         emit_literal(c);
       }
@@ -115,8 +119,24 @@ class Translator {
   const std::wstring& wide() const noexcept { return wide_; }
   const std::string& ascii() const noexcept { return ascii_; }
   bool has_backreference() const noexcept { return has_backreference_; }
+  // A quantified group that itself holds a quantifier or an alternative, like (a+)+ or
+  // (a|ab)*: backtracking can take exponential time on such patterns.
+  bool has_nested_quantifier() const noexcept { return nested_quantifier_; }
 
  private:
+  // Tracks, per open group, whether it holds a quantifier or '|'.
+  void syntax(char32_t c, bool after_risky_group) {
+    bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
+    if (quantifier && after_risky_group) nested_quantifier_ = true;
+    if (quantifier || c == '|') groups_.back() = true;
+    if (c == ')' && groups_.size() > 1) {
+      bool risky = groups_.back();
+      groups_.pop_back();
+      groups_.back() = groups_.back() || risky;
+      closed_group_risky_ = risky;
+    }
+  }
+
   void emit(std::string_view s) {
     for (char c : s) wide_ += static_cast<wchar_t>(c);
     ascii_ += s;
@@ -163,13 +183,22 @@ class Translator {
       if (!syntax_only_) throw Unsupported{"lookbehind (?<= ) is not supported"};
       emit(rest[2] == '=' ? "(?=" : "(?!");
       i_ += 3;
+      groups_.push_back(false);
       return;
     }
+    groups_.push_back(false);
     if (rest.substr(0, 2) == U"?<") {
       if (!syntax_only_) throw Unsupported{"named groups (?<name> ) are not supported"};
       skip_group_name(2);
       emit("(");
       return;
+    }
+    for (std::u32string_view prefix : {U"?:", U"?=", U"?!"}) {
+      if (rest.substr(0, 2) == prefix) {
+        i_ += 2;
+        emit(prefix == U"?:" ? "(?:" : (prefix == U"?=" ? "(?=" : "(?!"));
+        return;
+      }
     }
     emit("(");
   }
@@ -406,6 +435,9 @@ class Translator {
   bool syntax_only_;
   std::size_t i_ = 0;
   bool has_backreference_ = false;
+  bool nested_quantifier_ = false;
+  bool closed_group_risky_ = false;
+  std::vector<bool> groups_;
   std::wstring wide_;
   std::string ascii_;
 };
@@ -415,6 +447,7 @@ struct Compiled {
   std::wregex wide;
   std::wregex linear;
   bool has_linear = false;
+  bool linear_only = false;
 };
 
 Compiled compile_ecma(std::string_view pattern, bool syntax_only) {
@@ -432,11 +465,17 @@ Compiled compile_ecma(std::string_view pattern, bool syntax_only) {
     c.ascii = std::regex(translator.ascii(), std::regex::ECMAScript);
 #ifdef __GLIBCXX__
     // libstdc++'s Thompson-NFA executor: slower on short text, but its stack does not
-    // grow with the text. It cannot do back-references.
+    // grow with the text, and its time is polynomial where backtracking's can be
+    // exponential, as with (a+)+$ against "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!". It cannot
+    // do back-references.
     if (!translator.has_backreference()) {
-      c.linear = std::wregex(translator.wide(),
-                             std::regex::ECMAScript | std::regex_constants::__polynomial);
+      constexpr auto kLinear = std::regex::ECMAScript | std::regex_constants::__polynomial;
+      c.linear = std::wregex(translator.wide(), kLinear);
       c.has_linear = true;
+      if (translator.has_nested_quantifier()) {
+        c.ascii = std::regex(translator.ascii(), kLinear);
+        c.linear_only = true;
+      }
     }
 #endif
     return c;
@@ -454,6 +493,7 @@ EcmaRegex::EcmaRegex(std::string_view pattern) : source_(pattern) {
   wide_ = std::move(c.wide);
   linear_ = std::move(c.linear);
   has_linear_ = c.has_linear;
+  linear_only_ = c.linear_only;
 }
 
 bool EcmaRegex::search(std::string_view text) const {
@@ -463,7 +503,9 @@ bool EcmaRegex::search(std::string_view text) const {
     return std::regex_search(text.data(), text.data() + text.size(), ascii_);
   }
   std::wstring wide = unicode::decode_utf8_wide(text);
-  if (wide.size() <= kMaxBacktrackingLength) return std::regex_search(wide, wide_);
+  if (wide.size() <= kMaxBacktrackingLength && !linear_only_) {
+    return std::regex_search(wide, wide_);
+  }
   if (has_linear_) return std::regex_search(wide, linear_);
   return false;
 }

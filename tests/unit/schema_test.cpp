@@ -1,6 +1,7 @@
 #include "brm/schema.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <memory>
 #include <string>
@@ -427,4 +428,29 @@ TEST_CASE("schema: field names and dependent fields get messages of their own") 
   CHECK(f[1].instance_path == "/End");
   CHECK(f[1].message == "field name 'End': expected text matching '^[a-z_]+$', got 'End'");
   CHECK(f[1].mark.column == 2);  // the key's position
+}
+
+TEST_CASE("schema: patterns and schemas built to be slow still finish") {
+  // Exponential for a backtracking matcher; nested quantifiers get the linear one.
+  CHECK_FALSE(EcmaRegex("^(a+)+$").search(std::string(40, 'a') + "!"));
+  CHECK_FALSE(EcmaRegex("^(a|aa)*$").search(std::string(60, 'a') + "!"));
+
+  // Each level doubles the work: 2^40 steps if nothing stopped it.
+  std::string schema = R"({"$ref": "#/$defs/d0", "$defs": {"d40": false)";
+  for (int i = 0; i < 40; ++i) {
+    schema += fmt::format(
+        R"(, "d{}": {{"anyOf": [{{"$ref": "#/$defs/d{}"}}, {{"$ref": "#/$defs/d{}"}}]}})", i, i + 1,
+        i + 1);
+  }
+  schema += "}}";
+  SchemaRegistry registry;
+  CompiledSchema s = compile(registry, schema);
+  auto f = findings(s, "1");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].message.find("too costly") != std::string::npos);
+
+  CompiledSchema unique = compile(registry, R"({"uniqueItems": true})");
+  Value same = Value::sequence();
+  for (int i = 0; i < 100000; ++i) same.push_back(Value::string("x"));
+  CHECK_FALSE(unique.is_valid(same));
 }

@@ -16,8 +16,9 @@ class EcmaRegex {
 
   // Anywhere in `text`, as JSON Schema's `pattern` asks (not a full match). std::regex's
   // backtracking recurses per character (up to ~1 KiB of stack each), so text longer than
-  // kMaxBacktrackingLength code points goes to a linear-stack matcher instead; a pattern
-  // with back-references has none, and then such text does not match.
+  // kMaxBacktrackingLength code points goes to a linear-stack matcher instead, as does
+  // all text for patterns where backtracking can take exponential time, like (a+)+. A
+  // pattern with back-references has no such matcher: longer text does not match it.
   bool search(std::string_view text) const;
   const std::string& source() const noexcept { return source_; }
 
@@ -29,6 +30,7 @@ class EcmaRegex {
   std::wregex wide_;    // short text with other characters
   std::wregex linear_;  // long text
   bool has_linear_ = false;
+  bool linear_only_ = false;  // nested quantifiers: never backtrack
 };
 
 // For the `regex` format: whether `pattern` compiles; *why says what is wrong.
