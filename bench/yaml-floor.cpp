@@ -1,11 +1,14 @@
 // The parsing floor of the benchmark: what yaml-cpp alone costs to parse every file that
-// brm check reads (brm.yaml and each kind's *.yaml), with nothing else done.
+// brm check reads (brm.yaml and each kind's *.yaml), with nothing else done; and, for
+// comparison, libyaml (the C parser under PyYAML's CSafeLoader).
 //
-//   yaml-floor events REPO [THREADS]   event API, a handler that does nothing
-//   yaml-floor nodes REPO [THREADS]    YAML::Load, building a YAML::Node per file
+//   yaml-floor events REPO [THREADS]    yaml-cpp's event API, a handler that does nothing
+//   yaml-floor nodes REPO [THREADS]     YAML::Load, building a YAML::Node per file
+//   yaml-floor libyaml REPO [THREADS]   libyaml's yaml_parser_parse, every event dropped
 //
 // Files are read whole into memory first, as brm does; with THREADS > 1 the files are
 // shared out between threads the way brm shares them between cores.
+#include <yaml.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -63,8 +66,31 @@ std::string read_whole(const fs::path& p) {
   return s.str();
 }
 
+bool parse_libyaml(const std::string& text) {
+  yaml_parser_t parser;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size());
+  bool ok = true;
+  for (bool done = false; !done;) {
+    yaml_event_t event;
+    if (!yaml_parser_parse(&parser, &event)) {
+      ok = false;
+      break;
+    }
+    done = event.type == YAML_STREAM_END_EVENT;
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  return ok;
+}
+
+enum class Mode { Events, Nodes, Libyaml };
+
 // Returns whether the file parsed.
-bool parse(const std::string& text, bool nodes) {
+bool parse(const std::string& text, Mode mode) {
+  if (mode == Mode::Libyaml) return parse_libyaml(text);
+  bool nodes = mode == Mode::Nodes;
   try {
     if (nodes) {
       YAML::Node n = YAML::Load(text);
@@ -85,18 +111,18 @@ bool parse(const std::string& text, bool nodes) {
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
-  if (argc < 3 || (mode != "events" && mode != "nodes")) {
-    std::fputs("usage: yaml-floor events|nodes REPO [THREADS]\n", stderr);
+  if (argc < 3 || (mode != "events" && mode != "nodes" && mode != "libyaml")) {
+    std::fputs("usage: yaml-floor events|nodes|libyaml REPO [THREADS]\n", stderr);
     return 2;
   }
-  bool nodes = mode == "nodes";
+  Mode m = mode == "nodes" ? Mode::Nodes : mode == "libyaml" ? Mode::Libyaml : Mode::Events;
   unsigned threads = argc > 3 ? static_cast<unsigned>(std::stoul(argv[3])) : 1;
   std::vector<fs::path> files = record_files(argv[2]);
 
   std::atomic<std::size_t> next{0}, failed{0};
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < files.size();)
-      if (!parse(read_whole(files[i]), nodes)) ++failed;
+      if (!parse(read_whole(files[i]), m)) ++failed;
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
