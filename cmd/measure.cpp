@@ -67,8 +67,7 @@ void run_trend(Context& ctx, const MeasureOptions& o, std::optional<Date> as_of)
   std::string out = o.format == "json"       ? trend_to_json(trend)
                     : o.format == "csv"      ? trend_to_csv(trend)
                     : o.format == "markdown" ? trend_to_markdown(trend)
-                                             : trend_to_text(trend, static_cast<std::size_t>(
-                                                                        ctx.terminal_width()));
+                                             : trend_to_text(trend);
   std::fputs(out.c_str(), stdout);
 
   // One warning for the whole trend, naming the newest commit that had errors.

@@ -21,6 +21,14 @@ struct Handle {
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
   Handle(Handle&& o) noexcept : p(o.p) { o.p = nullptr; }
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      if (p) Free(p);
+      p = o.p;
+      o.p = nullptr;
+    }
+    return *this;
+  }
   ~Handle() {
     if (p) Free(p);
   }

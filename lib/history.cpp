@@ -5,6 +5,7 @@
 #include "brm/history.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 
 #include "brm/csv.hpp"
@@ -100,6 +101,223 @@ std::vector<Date> period_ends(TrendStep step, Date from, Date to) {
   return out;
 }
 
+namespace {
+
+// The repository at one commit after another, kept up to date by the tree diff between
+// consecutive commits: a step costs what changed, not the whole tree. Changed files go
+// through load_repository like any other (with brm.yaml and the schemas beside them), so
+// each record is exactly what a full load of that commit would hold; when the schemas
+// themselves change, the step is a full load.
+class HistoryLoader {
+ public:
+  explicit HistoryLoader(const std::filesystem::path& brm_root) : root_(brm_root) {
+    gitx::open(repo_, brm_root);
+    prefix_ = gitx::prefix_of(repo_.get(), brm_root);
+  }
+
+  const Revision& load(const CommitInfo& commit) {
+    if (current_ && current_->commit.id == commit.id) return *current_;
+    gitx::Tree tree;
+    commit_tree(commit.id, tree);
+    if (!current_ || !step(commit, tree)) {
+      current_ = load_revision(root_, commit.id);
+      ++full_loads_;
+    }
+    tree_ = std::move(tree);
+    current_->left_out = records_left_out(count_tree_records(tree_.get()), current_->repo);
+    return *current_;
+  }
+
+  std::size_t full_loads() const { return full_loads_; }
+  std::size_t steps() const { return steps_; }
+
+ private:
+  void commit_tree(const std::string& id, gitx::Tree& tree) {
+    git_oid oid;
+    gitx::check(git_oid_fromstr(&oid, id.c_str()), "bad commit id");
+    gitx::Commit c;
+    gitx::check(git_commit_lookup(c.out(), repo_.get(), &oid), "cannot read a commit");
+    gitx::check(git_commit_tree(tree.out(), c.get()), "cannot read the commit's tree");
+  }
+
+  // The blob at `path` (relative to the brm root) in `tree`, as read_git_tree reads it.
+  bool read_file(git_tree* tree, const std::string& path, SourceFile* out) {
+    gitx::TreeEntry e;
+    std::string full = prefix_ + path;
+    if (git_tree_entry_bypath(e.out(), tree, full.c_str()) < 0) return false;
+    git_filemode_t mode = git_tree_entry_filemode(e.get());
+    if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) return false;
+    gitx::Blob blob;
+    gitx::check(git_blob_lookup(blob.out(), repo_.get(), git_tree_entry_id(e.get())),
+                fmt::format("cannot read '{}'", path));
+    out->path = path;
+    out->content.assign(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                        static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+    out->blob_id = gitx::oid_string(git_tree_entry_id(e.get()));
+    return true;
+  }
+
+  bool read_blob(const git_diff_file& file, const std::string& path, SourceFile* out) {
+    if (file.mode != GIT_FILEMODE_BLOB && file.mode != GIT_FILEMODE_BLOB_EXECUTABLE) return false;
+    gitx::Blob blob;
+    gitx::check(git_blob_lookup(blob.out(), repo_.get(), &file.id),
+                fmt::format("cannot read '{}'", path));
+    out->path = path;
+    out->content.assign(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                        static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+    out->blob_id = gitx::oid_string(&file.id);
+    return true;
+  }
+
+  // A record file as read_git_tree takes one: `<kind folder>/<name>.yaml`, not hidden.
+  static const Kind* record_path(std::string_view path, std::string* id) {
+    std::size_t slash = path.find('/');
+    if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos)
+      return nullptr;
+    std::string_view folder = path.substr(0, slash), name = path.substr(slash + 1);
+    const Kind* k = find_kind(folder);
+    if (!k || k->folder != folder || name.empty() || name[0] == '.' || name.size() <= 5 ||
+        name.substr(name.size() - 5) != ".yaml")
+      return nullptr;
+    *id = std::string(name.substr(0, name.size() - 5));
+    return k;
+  }
+
+  // Record files in the kinds' folders of `tree`, counted as read_git_tree would read them.
+  std::size_t count_tree_records(git_tree* tree) {
+    std::size_t n = 0;
+    for (const Kind& k : kinds()) {
+      gitx::TreeEntry e;
+      std::string path = prefix_ + std::string(k.folder);
+      if (git_tree_entry_bypath(e.out(), tree, path.c_str()) < 0) continue;
+      if (git_tree_entry_type(e.get()) != GIT_OBJECT_TREE) continue;
+      gitx::Tree sub;
+      gitx::check(git_tree_lookup(sub.out(), repo_.get(), git_tree_entry_id(e.get())),
+                  "cannot read a tree");
+      for (std::size_t i = 0, count = git_tree_entrycount(sub.get()); i < count; ++i) {
+        const git_tree_entry* f = git_tree_entry_byindex(sub.get(), i);
+        std::string name = git_tree_entry_name(f);
+        git_filemode_t mode = git_tree_entry_filemode(f);
+        bool yaml = name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0;
+        if (name[0] != '.' && yaml &&
+            (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE))
+          ++n;
+      }
+    }
+    return n;
+  }
+
+  // Moves current_ to `commit` by the changes since tree_; false when only a full load
+  // will do (the repository's own schemas changed).
+  bool step(const CommitInfo& commit, const gitx::Tree& tree) {
+    gitx::Diff diff;
+    gitx::check(git_diff_tree_to_tree(diff.out(), repo_.get(), tree_.get(), tree.get(), nullptr),
+                "cannot compare two commits");
+    using Key = std::pair<KindId, std::string>;
+    std::vector<Key> gone;  // changed or removed: their old records go
+    std::array<std::vector<SourceFile>, kind_count> changed_files;
+    for (std::size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i) {
+      const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+      for (int side = 0; side < 2; ++side) {
+        bool is_new = side == 1;
+        const char* p = is_new ? d->new_file.path : d->old_file.path;
+        std::string_view full = p ? p : "";
+        if (full.substr(0, prefix_.size()) != prefix_) continue;
+        std::string path(full.substr(prefix_.size()));
+        if (path.rfind("schema/", 0) == 0) return false;
+        std::string id;
+        const Kind* k = record_path(path, &id);
+        if (!k) continue;
+        gone.emplace_back(k->id, id);
+        if (is_new && d->status != GIT_DELTA_DELETED) {
+          // By the blob id the diff names: a lookup by path would parse the kind's folder,
+          // a tree of thousands of entries, once per file.
+          SourceFile f;
+          if (read_blob(d->new_file, path, &f))
+            changed_files[static_cast<std::size_t>(k->id)].push_back(std::move(f));
+        }
+      }
+    }
+    // brm.yaml and the schemas come along so that the changed files are read and
+    // validated as in a full load; their findings are `brm check --at`'s business.
+    Snapshot base;
+    SourceFile settings;
+    if (!read_file(tree.get(), "brm.yaml", &settings)) return false;
+    base.files.push_back(std::move(settings));
+    add_schemas(tree.get(), &base);
+
+    // One load per kind: the rules that run with every load look up each reference, and
+    // one that points outside a partial load costs a "did you mean" search among the
+    // ids that are in it. With one kind per load there is almost nothing to search.
+    Repository changed;
+    bool settings_read = false;
+    for (std::size_t i = 0; i < kind_count; ++i) {
+      if (changed_files[i].empty() && (settings_read || i + 1 < kind_count)) continue;
+      Snapshot snap = base;
+      for (SourceFile& f : changed_files[i]) snap.files.push_back(std::move(f));
+      Diagnostics findings;
+      Repository part = load_repository(std::move(snap), &findings);
+      changed.settings = part.settings;
+      changed.records[i] = std::move(part.records[i]);
+      settings_read = true;
+    }
+
+    Repository& repo = current_->repo;
+    repo.settings = changed.settings;
+    std::sort(gone.begin(), gone.end());
+    for (const Kind& k : kinds()) {
+      std::vector<Record>& records = repo.of(k.id);
+      std::vector<Record>& fresh = changed.of(k.id);
+      if (fresh.empty() && std::none_of(gone.begin(), gone.end(),
+                                        [&](const Key& g) { return g.first == k.id; }))
+        continue;
+      std::erase_if(records, [&](const Record& r) {
+        return std::binary_search(gone.begin(), gone.end(), Key{k.id, r.id});
+      });
+      std::size_t kept = records.size();
+      for (Record& r : fresh) records.push_back(std::move(r));
+      auto by_id = [](const Record& a, const Record& b) { return a.id < b.id; };
+      std::inplace_merge(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(kept),
+                         records.end(), by_id);
+    }
+    repo.invalid = 0;
+    for (const auto& records : repo.records)
+      for (const Record& r : records)
+        if (!r.valid) ++repo.invalid;
+    current_->commit = commit;
+    ++steps_;
+    return true;
+  }
+
+  void add_schemas(git_tree* tree, Snapshot* snap) {
+    gitx::TreeEntry e;
+    std::string path = prefix_ + "schema";
+    if (git_tree_entry_bypath(e.out(), tree, path.c_str()) < 0) return;
+    if (git_tree_entry_type(e.get()) != GIT_OBJECT_TREE) return;
+    gitx::Tree sub;
+    gitx::check(git_tree_lookup(sub.out(), repo_.get(), git_tree_entry_id(e.get())),
+                "cannot read the schema folder");
+    for (std::size_t i = 0, n = git_tree_entrycount(sub.get()); i < n; ++i) {
+      std::string name = git_tree_entry_name(git_tree_entry_byindex(sub.get(), i));
+      if (name.empty() || name[0] == '.' || name.size() <= 5 ||
+          name.compare(name.size() - 5, 5, ".yaml") != 0)
+        continue;
+      SourceFile f;
+      if (read_file(tree, "schema/" + name, &f)) snap->files.push_back(std::move(f));
+    }
+  }
+
+  std::filesystem::path root_;
+  gitx::Repo repo_;
+  std::string prefix_;
+  std::optional<Revision> current_;
+  gitx::Tree tree_;
+  std::size_t full_loads_ = 0;
+  std::size_t steps_ = 0;
+};
+
+}  // namespace
+
 Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& options) {
   Trend trend;
   std::vector<CommitInfo> history = first_parent_history(brm_root, options.rev);
@@ -107,25 +325,20 @@ Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& o
   Date first = date_of_unix_time(history.back().time);
   Date from = options.from.value_or(Date{first.year, first.month, 1});
 
-  ParseCache cache;
-  std::optional<Revision> loaded;
+  HistoryLoader loader(brm_root);
   for (Date end : period_ends(options.step, from, options.to)) {
     const CommitInfo* commit = commit_on(history, end);
     if (!commit) continue;
-    // Period ends ascend, so periods that share a commit are neighbours.
-    if (!loaded || loaded->commit.id != commit->id) {
-      loaded = load_revision(brm_root, commit->id, &cache);
-      ++trend.commits_loaded;
-    }
+    const Revision& rev = loader.load(*commit);
     TrendRow row;
     row.period_end = end;
-    row.commit = loaded->commit;
-    row.measures = compute_measures(loaded->repo, end);
-    row.measures.left_out = loaded->left_out;
+    row.commit = rev.commit;
+    row.measures = compute_measures(rev.repo, end);
+    row.measures.left_out = rev.left_out;
     trend.rows.push_back(std::move(row));
   }
-  trend.files_reused = cache.hits();
-  trend.files_parsed = cache.misses();
+  trend.full_loads = loader.full_loads();
+  trend.steps = loader.steps();
   return trend;
 }
 
@@ -133,23 +346,26 @@ Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& o
 
 namespace {
 
-std::string short_id(const std::string& id) { return id.substr(0, 7); }
-
 std::string number(std::int64_t n) { return fmt::format("{}", n); }
 
 // Full precision for machines: CSV and JSON carry the same numbers.
 std::string exact(const std::optional<double>& d) { return d ? fmt::format("{}", *d) : ""; }
 
+// Short headers keep a row within 80 columns; the legend under the table spells them out.
 std::vector<std::string> table_header() {
-  return {"as of",    "commit", "customer contacts", "purchaser contacts", "written agreements",
-          "responses", "mean",  "csat",              "received",           "open",
-          "closed",   "median days"};
+  return {"as of", "cust", "purch", "agreed", "resp", "mean",
+          "csat",  "recv", "open",  "closed", "median"};
 }
+
+constexpr std::string_view legend =
+    "cust, purch: customers and purchasers with a contact in IT; agreed: customers with a\n"
+    "written agreement; resp, mean, csat: survey responses in the year to each date, their\n"
+    "mean score and the share satisfied; recv, closed: complaints received and closed in\n"
+    "that year; open: complaints open on the date; median: days to close\n";
 
 std::vector<std::string> table_row(const TrendRow& r) {
   const Measures& m = r.measures;
   return {m.as_of.str(),
-          short_id(r.commit.id),
           format_percent(m.customers.with_contact, m.customers.total),
           format_percent(m.purchasers.with_contact, m.purchasers.total),
           format_percent(m.with_written_agreement, m.agreements_total),
@@ -164,20 +380,22 @@ std::vector<std::string> table_row(const TrendRow& r) {
 
 }  // namespace
 
-std::string trend_to_text(const Trend& trend, std::size_t width) {
-  if (trend.rows.empty()) return "no commits in the range\n";
+std::string trend_to_text(const Trend& trend) {
+  if (trend.rows.empty()) return "no period of the range ends after the first commit\n";
   TextTable table(table_header());
   for (const TrendRow& r : trend.rows) table.add_row(table_row(r));
-  return table.render(width);
+  // No width: the dates are the one column of text, and a shortened date says nothing.
+  return table.render() + "\n" + std::string(legend);
 }
 
 std::string trend_to_markdown(const Trend& trend) {
+  if (trend.rows.empty()) return "No period of the range ends after the first commit.\n";
   std::vector<std::string> header = table_header();
   std::string out = "|";
   std::string rule = "|";
   for (std::size_t i = 0; i < header.size(); ++i) {
     out += " " + header[i] + " |";
-    rule += i < 2 ? "---|" : "--:|";
+    rule += i == 0 ? "---|" : "--:|";
   }
   out += "\n" + rule + "\n";
   for (const TrendRow& r : trend.rows) {
@@ -185,7 +403,7 @@ std::string trend_to_markdown(const Trend& trend) {
     for (const std::string& cell : table_row(r)) out += " " + cell + " |";
     out += "\n";
   }
-  return out;
+  return out + "\n" + std::string(legend);
 }
 
 std::string trend_to_json(const Trend& trend) {

@@ -60,18 +60,19 @@ struct TrendOptions {
 
 struct Trend {
   std::vector<TrendRow> rows;  // periods before the first commit are left out
-  std::size_t commits_loaded = 0;
-  std::size_t files_parsed = 0;  // the rest came from the parse cache
-  std::size_t files_reused = 0;
+  // How the walk went, for the benchmark: loads of a whole tree, steps by a tree diff.
+  std::size_t full_loads = 0;
+  std::size_t steps = 0;
 };
 
-// The figures at each period end, each from the commit commit_on() picks. Each distinct
-// commit is loaded once, and each distinct file once over the whole walk.
+// The figures at each period end, each from the commit commit_on() picks. The first
+// commit is loaded whole; each later one by the tree diff from the one before, parsing
+// only the files that changed, so a walk costs one load plus what changed.
 Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& options);
 
 // One row per period. JSON is an array of the objects of MEASURES.md without by_account;
 // CSV and the tables flatten them, with the commit each row comes from.
-std::string trend_to_text(const Trend& trend, std::size_t width = 0);
+std::string trend_to_text(const Trend& trend);
 std::string trend_to_markdown(const Trend& trend);
 std::string trend_to_json(const Trend& trend);
 std::string trend_to_csv(const Trend& trend);
