@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 EXAMPLE := examples/example-group
 
 # Debian packages the build and the tests need.
-DEBS := cmake g++ make pkg-config git python3 libcli11-dev libyaml-cpp-dev libfmt-dev \
+DEBS := cmake g++ make pkg-config git python3 python3-yaml libcli11-dev libyaml-cpp-dev libfmt-dev \
         libgit2-dev doctest-dev
 
 .PHONY: all deps build example test install clean
