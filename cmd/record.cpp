@@ -163,6 +163,15 @@ std::string record_path(KindId kind, std::string_view id) {
 
 const Record& find_record(const Repository& repo, KindId kind, std::string_view id) {
   if (const Record* r = repo.find(kind, id)) return *r;
+  // A file that does not parse is not in the model; say so rather than "no customer".
+  std::error_code ec;
+  if (is_valid_id(id) && !repo.root.empty() &&
+      std::filesystem::is_regular_file(repo.root / record_path(kind, id), ec))
+    throw Error(ExitCode::DataErrors,
+                fmt::format("{} cannot be read as a {}: see 'brm check {}'; 'brm {} edit {}' "
+                            "opens it as it is",
+                            record_path(kind, id), kind_of(kind).name, record_path(kind, id),
+                            kind_of(kind).name, id));
   std::vector<std::string_view> ids;
   for (const Record& r : repo.of(kind)) ids.push_back(r.id);
   std::string_view near = closest_match(id, ids);
