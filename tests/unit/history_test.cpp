@@ -1,0 +1,287 @@
+// History walks against a small git history built here with libgit2, with known
+// committer times: --at and --trend must give what a measure of each commit's files gives.
+#include <git2.h>
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+
+#include "brm/history.hpp"
+#include "brm/json.hpp"
+#include "brm/parse_cache.hpp"
+#include "repo_fixture.hpp"
+
+using namespace brm;
+namespace fs = std::filesystem;
+
+namespace {
+
+Date day(const char* text) { return *Date::parse(text); }
+
+std::int64_t unix_time(const char* date, int hour, int minute) {
+  return day(date).days() * 86400 + hour * 3600 + minute * 60;
+}
+
+using Files = std::map<std::string, std::string>;  // path -> text; the whole tree
+
+// A scratch git repository whose commits are whole trees with fixed times.
+class History {
+ public:
+  History() {
+    git_libgit2_init();
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("brm-history-" + std::to_string(rd()));
+    fs::create_directories(dir_);
+    REQUIRE(git_repository_init(&repo_, dir_.c_str(), 0) == 0);
+  }
+  ~History() {
+    git_repository_free(repo_);
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    git_libgit2_shutdown();
+  }
+  History(const History&) = delete;
+  History& operator=(const History&) = delete;
+
+  const fs::path& dir() const { return dir_; }
+
+  // Commits `files` as the whole tree; `parents` default to HEAD. `offset` in minutes
+  // east of UTC, to show that the UTC day is what counts.
+  std::string commit(const Files& files, std::int64_t time, int offset = 0,
+                     std::vector<std::string> parents = {}, bool move_head = true) {
+    git_index* index = nullptr;
+    REQUIRE(git_index_new(&index) == 0);
+    for (const auto& [path, text] : files) {
+      git_oid blob;
+      REQUIRE(git_blob_create_from_buffer(&blob, repo_, text.data(), text.size()) == 0);
+      git_index_entry e{};
+      e.mode = GIT_FILEMODE_BLOB;
+      e.id = blob;
+      e.path = path.c_str();
+      REQUIRE(git_index_add(index, &e) == 0);
+    }
+    git_oid tree_id;
+    REQUIRE(git_index_write_tree_to(&tree_id, index, repo_) == 0);
+    git_index_free(index);
+    git_tree* tree = nullptr;
+    REQUIRE(git_tree_lookup(&tree, repo_, &tree_id) == 0);
+
+    if (parents.empty() && !head_.empty()) parents.push_back(head_);
+    std::vector<git_commit*> parent_commits;
+    for (const std::string& p : parents) {
+      git_oid oid;
+      git_oid_fromstr(&oid, p.c_str());
+      git_commit* c = nullptr;
+      REQUIRE(git_commit_lookup(&c, repo_, &oid) == 0);
+      parent_commits.push_back(c);
+    }
+    git_signature* sig = nullptr;
+    REQUIRE(git_signature_new(&sig, "Rita Relationship", "rita@example.com",
+                              static_cast<git_time_t>(time), offset) == 0);
+    git_oid id;
+    std::vector<const git_commit*> cparents(parent_commits.begin(), parent_commits.end());
+    REQUIRE(git_commit_create(&id, repo_, move_head ? "HEAD" : nullptr, sig, sig, nullptr,
+                              "commit", tree, cparents.size(), cparents.data()) == 0);
+    git_signature_free(sig);
+    git_tree_free(tree);
+    for (git_commit* c : parent_commits) git_commit_free(c);
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, &id);
+    if (move_head) head_ = buf;
+    return buf;
+  }
+
+ private:
+  fs::path dir_;
+  git_repository* repo_ = nullptr;
+  std::string head_;
+};
+
+// The figures of a tree's files, loaded from memory, without git: what a checkout gives.
+Measures measures_of(const Files& files, Date as_of) {
+  Snapshot snap;
+  for (const auto& [path, text] : files) snap.files.push_back({path, text, ""});
+  Diagnostics findings;
+  Repository repo = load_repository(std::move(snap), &findings);
+  return compute_measures(repo, as_of);
+}
+
+std::string json_of(const Measures& m) { return to_json(measures_to_value(m, false)); }
+
+const char* settings = "brm: 1\norganisation: Test\n";
+
+// The tree at each commit, growing as the history goes.
+struct Story {
+  Files c1, c2, c3, c4, side, c5, merge, c6, c7;
+  Story() {
+    c1 = {{"brm.yaml", settings},
+          {"customers/anna.yaml", "name: Anna\nrole: customer\n"},
+          {"complaints/2026-01-05-x.yaml",
+           "customer: anna\nreceived: 2026-01-05\nseverity: low\nsummary: X\nstatus: open\n"}};
+    c2 = c1;
+    c2["customers/anna.yaml"] = "name: Anna\nrole: customer\nit_contact: Erik\n";
+    c3 = c2;
+    c3["customers/per.yaml"] = "name: Per\nrole: purchaser\ncustomer: anna\n";
+    c4 = c3;
+    c4["agreements/a.yaml"] =
+        "title: A\ncustomer: anna\nstatus: active\nsigned: 2026-01-20\nstart: 2026-02-01\n"
+        "end: 2026-03-31\nservices:\n  - service: email\n";
+    side = c4;
+    side["customers/side.yaml"] = "name: Side\nrole: customer\n";
+    c5 = c4;
+    c5["complaints/2026-01-05-x.yaml"] =
+        "customer: anna\nreceived: 2026-01-05\nseverity: low\nsummary: X\nstatus: resolved\n"
+        "closed: 2026-03-10\nresolution: done\n";
+    // The repository's own schema: every customer needs an email, so both are left out.
+    c5["schema/customer.schema.yaml"] = "required: [email]\n";
+    merge = c5;
+    merge["customers/side.yaml"] = side["customers/side.yaml"];
+    c6 = merge;
+    c6.erase("schema/customer.schema.yaml");
+    c6.erase("customers/per.yaml");
+    c6["customers/per-holm.yaml"] = "name: Per\nrole: purchaser\ncustomer: anna\nit_contact: E\n";
+    c6["surveys/2026-05-01-s.yaml"] =
+        "title: S\ndate: 2026-05-01\nresponses:\n  - customer: per-holm\n    score: 4\n"
+        "  - customer: anna\n    score: 3\n";
+    c7 = c6;
+    c7["customers/broken.yaml"] = "name: Broken\nrole: customer\nemial: x\n";
+  }
+};
+
+struct Built {
+  Story s;
+  History h;
+  std::string c1, c2, c3, c4, side, c5, merge, c6, c7;
+  Built() {
+    c1 = h.commit(s.c1, unix_time("2026-01-10", 12, 0));
+    c2 = h.commit(s.c2, unix_time("2026-01-31", 20, 0));
+    // 00:30 on Feb 1 at +02:00 is 22:30 on Jan 31 in UTC: a January commit.
+    c3 = h.commit(s.c3, unix_time("2026-01-31", 22, 30), 120);
+    c4 = h.commit(s.c4, unix_time("2026-02-01", 0, 0));
+    // A side branch committed after c5 but merged later: not on the first-parent line.
+    side = h.commit(s.side, unix_time("2026-03-20", 9, 0), 0, {c4}, false);
+    c5 = h.commit(s.c5, unix_time("2026-03-15", 9, 0));
+    merge = h.commit(s.merge, unix_time("2026-04-10", 9, 0), 0, {c5, side});
+    c6 = h.commit(s.c6, unix_time("2026-05-20", 9, 0));
+    c7 = h.commit(s.c7, unix_time("2026-06-30", 23, 59));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("history: period ends of months and quarters within the range") {
+  auto months = period_ends(TrendStep::Monthly, day("2026-01-15"), day("2026-04-29"));
+  REQUIRE(months.size() == 3);
+  CHECK(months[0] == day("2026-01-31"));
+  CHECK(months[1] == day("2026-02-28"));
+  CHECK(months[2] == day("2026-03-31"));  // April ends after the range
+  auto more = period_ends(TrendStep::Monthly, day("2026-01-01"), day("2026-04-30"));
+  CHECK(more.back() == day("2026-04-30"));
+  auto quarters = period_ends(TrendStep::Quarterly, day("2025-11-01"), day("2026-12-31"));
+  REQUIRE(quarters.size() == 5);
+  CHECK(quarters[0] == day("2025-12-31"));
+  CHECK(quarters[4] == day("2026-12-31"));
+  CHECK(period_ends(TrendStep::Monthly, day("2028-02-01"), day("2028-03-01")).front() ==
+        day("2028-02-29"));
+}
+
+TEST_CASE("history: the commit of a day is the newest first-parent one by its end, in UTC") {
+  Built b;
+  auto history = first_parent_history(b.h.dir());
+  REQUIRE(history.size() == 8);  // the side commit is not on the first-parent line
+  CHECK(history.front().id == b.c7);
+  CHECK(history.back().id == b.c1);
+  for (const auto& c : history) CHECK(c.id != b.side);
+  CHECK(commit_on(history, day("2026-01-09")) == nullptr);
+  CHECK(commit_on(history, day("2026-01-10"))->id == b.c1);
+  CHECK(commit_on(history, day("2026-01-31"))->id == b.c3);
+  CHECK(commit_on(history, day("2026-02-01"))->id == b.c4);
+  CHECK(commit_on(history, day("2026-03-31"))->id == b.c5);
+  CHECK(commit_on(history, day("2026-06-30"))->id == b.c7);
+}
+
+TEST_CASE("history: --at reads a revision's files and defaults as_of to its UTC day") {
+  Built b;
+  Revision rev = load_revision(b.h.dir(), b.c3);
+  CHECK(rev.commit.id == b.c3);
+  CHECK(date_of_unix_time(rev.commit.time) == day("2026-01-31"));
+  CHECK(json_of(compute_measures(rev.repo, day("2026-01-31"))) ==
+        json_of(measures_of(b.s.c3, day("2026-01-31"))));
+  Revision tip = load_revision(b.h.dir(), "HEAD");
+  CHECK(tip.commit.id == b.c7);
+  CHECK(tip.left_out == 1);  // customers/broken.yaml
+  Revision schema = load_revision(b.h.dir(), "HEAD~3");  // c5: its schema wants emails
+  CHECK(schema.commit.id == b.c5);
+  CHECK(schema.left_out == 2);
+}
+
+TEST_CASE("history: a monthly trend agrees with a measure of each month's commit") {
+  Built b;
+  TrendOptions o;
+  o.from = day("2025-11-01");  // before the first commit: those months are left out
+  o.to = day("2026-07-15");
+  Trend t = compute_trend(b.h.dir(), o);
+  std::vector<std::pair<const char*, const Files*>> want = {
+      {"2026-01-31", &b.s.c3}, {"2026-02-28", &b.s.c4}, {"2026-03-31", &b.s.c5},
+      {"2026-04-30", &b.s.merge}, {"2026-05-31", &b.s.c6}, {"2026-06-30", &b.s.c7}};
+  REQUIRE(t.rows.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(want[i].first);
+    const TrendRow& row = t.rows[i];
+    CHECK(row.period_end == day(want[i].first));
+    CHECK(row.measures.as_of == row.period_end);
+    CHECK(json_of(row.measures) == json_of(measures_of(*want[i].second, row.period_end)));
+    // --at on the same commit gives the same figures.
+    Revision rev = load_revision(b.h.dir(), row.commit.id);
+    CHECK(json_of(row.measures) == json_of(compute_measures(rev.repo, row.period_end)));
+    CHECK(row.measures.left_out == rev.left_out);
+  }
+  CHECK(t.rows[0].commit.id == b.c3);
+  CHECK(t.rows[3].commit.id == b.merge);
+  // One whole load, then steps by tree diffs, but a whole load again when the schemas
+  // change (in c5 and back in c6).
+  CHECK(t.full_loads == 3);
+  CHECK(t.full_loads + t.steps == 6);
+  // Spot checks of what the story means.
+  CHECK(t.rows[0].measures.customers.with_contact == 1);
+  CHECK(t.rows[1].measures.with_written_agreement == 1);
+  CHECK(t.rows[2].measures.customers.total == 0);  // the schema leaves both out
+  CHECK(t.rows[2].measures.complaints_open == 0);
+  CHECK(t.rows[4].measures.responses == 2);
+  CHECK(t.rows[5].measures.left_out == 1);
+}
+
+TEST_CASE("history: a quarterly trend, and a range that ends before the first commit") {
+  Built b;
+  TrendOptions o;
+  o.step = TrendStep::Quarterly;
+  o.to = day("2026-12-31");
+  Trend t = compute_trend(b.h.dir(), o);
+  REQUIRE(t.rows.size() == 4);
+  CHECK(t.rows[0].period_end == day("2026-03-31"));
+  CHECK(t.rows[0].commit.id == b.c5);
+  CHECK(t.rows[3].commit.id == b.c7);  // the last commit stands for the days after it
+  CHECK(json_of(t.rows[1].measures) == json_of(measures_of(b.s.c7, day("2026-06-30"))));
+  o.to = day("2025-12-31");
+  CHECK(compute_trend(b.h.dir(), o).rows.empty());
+}
+
+TEST_CASE("history: the parse cache answers for a blob it has seen under the same schemas") {
+  Built b;
+  ParseCache cache;
+  Revision first = load_revision(b.h.dir(), b.c6, &cache);
+  CHECK(cache.hits() == 0);
+  std::size_t parsed = cache.size();
+  CHECK(parsed == 6);  // the record files: brm.yaml is not cached
+  Revision again = load_revision(b.h.dir(), b.c7, &cache);
+  CHECK(cache.hits() == 6);  // all but the new broken record
+  CHECK(json_of(compute_measures(again.repo, day("2026-06-30"))) ==
+        json_of(measures_of(b.s.c7, day("2026-06-30"))));
+  // Under other schemas nothing is reused: validity depends on them.
+  std::size_t hits = cache.hits();
+  load_revision(b.h.dir(), b.c5, &cache);
+  CHECK(cache.hits() == hits);
+}
