@@ -2,8 +2,11 @@
 // after a change, all-or-nothing writes, and the commit.
 #include "brm/store.hpp"
 
+#include "brm/record_cache.hpp"
+
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <fstream>
 #include <git2.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -59,7 +62,17 @@ struct LockHolder {
 LockHolder read_holder(const fs::path& path) {
   LockHolder h;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return h;
+  if (fd < 0) {
+    // Something we cannot read (a symbolic link, say) still holds the place: it must
+    // count as held by an unknown process, or acquire_lock would spin on it for ever.
+    struct stat st {};
+    if (errno != ENOENT && ::lstat(path.c_str(), &st) == 0) {
+      h.exists = true;
+      h.inode = st.st_ino;
+      h.since = st.st_mtime;
+    }
+    return h;
+  }
   struct stat st {};
   if (::fstat(fd, &st) == 0) {
     h.exists = true;
@@ -239,7 +252,9 @@ struct Transaction::Impl {
   Diagnostics existing;
   std::set<FindingKey> existing_errors;
   std::unique_ptr<RecordSchemas> schemas;
-  std::unordered_map<std::string, std::string> texts;  // path -> text as loaded
+  // path -> text as it is on disk, read when first asked for: a write reads one or two
+  // files' text, not the whole repository's.
+  mutable std::unordered_map<std::string, std::optional<std::string>> texts;
   std::map<std::string, Change> staged;                // by path: writes go in path order
   bool allow_dangling = false;
   std::vector<std::string> written;
@@ -247,7 +262,7 @@ struct Transaction::Impl {
   bool id_taken(KindId kind, const std::string& id) const {
     std::string path = record_path(kind, id);
     std::error_code ec;
-    return repo.find(kind, id) || staged.count(path) || texts.count(path) ||
+    return repo.find(kind, id) || staged.count(path) ||
            fs::exists(fs::symlink_status(root / path, ec));
   }
 
@@ -266,11 +281,13 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
   t.locked = true;
   try {
     remove_leftover_temps(t.root);
-    Snapshot snap = read_worktree(t.root);
-    for (const SourceFile& f : snap.files) t.texts.emplace(f.path, f.content);
-    Diagnostics ignored;  // the same findings come again from load_repository
-    t.schemas = std::make_unique<RecordSchemas>(snap.files, &ignored);
-    t.repo = load_repository(std::move(snap), &t.existing);
+    // Records come through the record cache; the listing below reads only brm.yaml
+    // and the repository's own schemas, which validate() needs.
+    t.repo = load_worktree(t.root, &t.existing);
+    Snapshot schema_files =
+        read_worktree(t.root, [](const std::string&, const FileStamp&, SourceFile*) { return true; });
+    Diagnostics ignored;  // the same findings came from the load
+    t.schemas = std::make_unique<RecordSchemas>(schema_files.files, &ignored);
     t.repo.root = t.root;
     for (const Diagnostic& d : t.existing)
       if (d.severity == Severity::Error) t.existing_errors.insert(key_of(d));
@@ -289,8 +306,16 @@ const Repository& Transaction::repository() const { return impl_->repo; }
 const Diagnostics& Transaction::existing_findings() const { return impl_->existing; }
 
 const std::string* Transaction::original_text(std::string_view path) const {
-  auto it = impl_->texts.find(std::string(path));
-  return it == impl_->texts.end() ? nullptr : &it->second;
+  auto [it, added] = impl_->texts.try_emplace(std::string(path));
+  if (added) {
+    std::error_code ec;
+    fs::path file = impl_->root / it->first;
+    if (fs::is_regular_file(fs::symlink_status(file, ec))) {
+      std::ifstream in(file, std::ios::binary);
+      it->second.emplace(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+  }
+  return it->second ? &*it->second : nullptr;
 }
 
 std::string Transaction::new_id(KindId kind, std::string_view label,
@@ -314,7 +339,9 @@ void Transaction::put(KindId kind, const std::string& id, Value doc) {
 
 void Transaction::remove(KindId kind, const std::string& id) {
   std::string path = record_path(kind, id);
-  if (!is_valid_id(id) || (!impl_->repo.find(kind, id) && !impl_->texts.count(path)))
+  std::error_code ec;
+  if (!is_valid_id(id) ||
+      (!impl_->repo.find(kind, id) && !fs::exists(fs::symlink_status(impl_->root / path, ec))))
     throw Error(ExitCode::DataErrors, fmt::format("no {} '{}'", kind_of(kind).name, id));
   impl_->staged[path] = {kind, id, std::nullopt};
 }
@@ -327,7 +354,8 @@ Diagnostics Transaction::validate() const {
   Diagnostics found;
   for (const auto& [path, change] : t.staged) {
     auto& records = after.of(change.kind);
-    std::erase_if(records, [&](const Record& r) { return r.id == change.id; });
+    const std::string& changed_id = change.id;  // clang 14 cannot capture a structured binding
+    std::erase_if(records, [&](const Record& r) { return r.id == changed_id; });
     if (!change.doc) continue;
     Record r;
     r.kind = change.kind;
