@@ -164,9 +164,12 @@ std::string record_path(KindId kind, std::string_view id) {
 const Record& find_record(const Repository& repo, KindId kind, std::string_view id) {
   if (const Record* r = repo.find(kind, id)) return *r;
   // A file that does not parse is not in the model; say so rather than "no customer".
+  // Links are not followed (neither the kind's folder nor the file may be one).
+  namespace fs = std::filesystem;
   std::error_code ec;
   if (is_valid_id(id) && !repo.root.empty() &&
-      std::filesystem::is_regular_file(repo.root / record_path(kind, id), ec))
+      fs::is_directory(fs::symlink_status(repo.root / kind_of(kind).folder, ec)) &&
+      fs::is_regular_file(fs::symlink_status(repo.root / record_path(kind, id), ec)))
     throw Error(ExitCode::DataErrors,
                 fmt::format("{} cannot be read as a {}: see 'brm check {}'; 'brm {} edit {}' "
                             "opens it as it is",
