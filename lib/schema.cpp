@@ -577,13 +577,31 @@ std::string join_alternatives(const std::vector<std::string>& parts) {
   return out;
 }
 
+// Text in quotes for a message: control characters escaped, so that a finding stays on
+// one line, and long text cut.
 std::string quoted(std::string_view s) {
   constexpr std::size_t kLimit = 80;
-  if (unicode::length(s) <= kLimit) return fmt::format("'{}'", s);
-  std::u32string cps = unicode::decode_utf8(s);
-  std::string cut;
-  for (std::size_t i = 0; i < kLimit; ++i) unicode::append_utf8(cut, cps[i]);
-  return fmt::format("'{}...'", cut);
+  std::string out = "'";
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80 && ++count > kLimit) {
+      out += "...";
+      break;
+    }
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "'";
 }
 
 // The instance as a message shows it after "got".
@@ -605,6 +623,8 @@ struct DynamicRef {
   std::string anchor;  // non-empty when the target bookends a $dynamicAnchor of this name
 };
 
+// One schema object, compiled: keyword values parsed once, subschemas as indices into
+// the node table; -1 or empty means the keyword is absent.
 struct Node {
   bool always_false = false;
   bool trivially_true = false;  // no keywords that assert or apply anything
@@ -1732,8 +1752,8 @@ class Validator {
     std::string_view suggestion = closest_match(e.key, known);
     report(keyword, "unknown-field",
            suggestion.empty()
-               ? fmt::format("unknown field '{}'", e.key)
-               : fmt::format("unknown field '{}' (did you mean '{}'?)", e.key, suggestion),
+               ? fmt::format("unknown field {}", quoted(e.key))
+               : fmt::format("unknown field {} (did you mean '{}'?)", quoted(e.key), suggestion),
            e.key_mark);
   }
 
@@ -1746,7 +1766,7 @@ class Validator {
       if (inst.find(name) == nullptr) {
         if (fast) return false;
         ok = false;
-        report("required", "missing-field", fmt::format("missing required field '{}'", name),
+        report("required", "missing-field", fmt::format("missing required field {}", quoted(name)),
                inst.mark());
       }
     }
@@ -1757,7 +1777,8 @@ class Validator {
           if (fast) return false;
           ok = false;
           report("dependentRequired", "missing-field",
-                 fmt::format("missing field '{}', required when '{}' is present", other, name),
+                 fmt::format("missing field {}, required when {} is present", quoted(other),
+                             quoted(name)),
                  inst.mark());
         }
       }
@@ -1846,7 +1867,7 @@ class Validator {
   bool member(int sub, const Value::Entry& e, std::string_view keyword) {
     Step step(*this, PathStep{&e.key, 0});
     if (node(sub).always_false) {
-      report(keyword, "forbidden-field", fmt::format("field '{}' is not allowed here", e.key),
+      report(keyword, "forbidden-field", fmt::format("field {} is not allowed here", quoted(e.key)),
              e.key_mark);
       return false;
     }

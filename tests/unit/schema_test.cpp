@@ -211,6 +211,12 @@ TEST_CASE("schema: pattern searches with ECMA-262 semantics") {
   CHECK(f[0].rule == "bad-value");
   CHECK(f[0].message == "expected text matching '[A-Z]{3}', got 'eur'");
 
+  // Quoted text in messages keeps a finding on one line.
+  CompiledSchema line = compile(registry, R"({"pattern": "^[^\\n]*$"})");
+  f = findings(line, R"("one\ntwo")");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].message == "expected text matching '^[^\\n]*$', got 'one\\ntwo'");
+
   CHECK(EcmaRegex("^.$").search("\xC3\xA9"));          // `.` is one character, é
   CHECK(EcmaRegex("^.$").search("\xF0\x9F\x98\x80"));  // even beyond the BMP
   CHECK_FALSE(EcmaRegex("^.$").search("\n"));
