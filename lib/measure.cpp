@@ -430,7 +430,7 @@ std::string measures_to_markdown(const Measures& m, const std::string& organisat
            "Mean | Complaints received | Open |\n";
     out += "|---|--:|--:|---|---|--:|--:|--:|--:|\n";
     for (const AccountFigures& a : m.by_account)
-      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(a.name),
+      out += fmt::format("| {} (`{}`) | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(a.name), a.id,
                          a.purchasers, a.purchasers_with_contact, a.has_contact ? "yes" : "no",
                          a.written_agreement ? "yes" : "no", a.responses, format_mean(a.mean),
                          a.complaints_received, a.complaints_open);
