@@ -17,6 +17,7 @@ const std::vector<Command>& commands() {
       {"fmt", setup_fmt},
       {"customer, agreement, ... (one per kind)", setup_records},
       {"measure", setup_measure},
+      {"log", setup_log},
   };
   return list;
 }

@@ -49,6 +49,19 @@ const CommitInfo* commit_on(const std::vector<CommitInfo>& history, Date day) {
   return nullptr;
 }
 
+const Kind* record_file_kind(std::string_view path, std::string* id) {
+  std::size_t slash = path.find('/');
+  if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos)
+    return nullptr;
+  std::string_view folder = path.substr(0, slash), name = path.substr(slash + 1);
+  const Kind* k = find_kind(folder);
+  if (!k || k->folder != folder || name.empty() || name[0] == '.' || name.size() <= 5 ||
+      name.substr(name.size() - 5) != ".yaml")
+    return nullptr;
+  *id = std::string(name.substr(0, name.size() - 5));
+  return k;
+}
+
 std::size_t count_record_files(const Snapshot& snap) {
   std::size_t n = 0;
   for (const SourceFile& f : snap.files) {
@@ -169,20 +182,6 @@ class HistoryLoader {
     return true;
   }
 
-  // A record file as read_git_tree takes one: `<kind folder>/<name>.yaml`, not hidden.
-  static const Kind* record_path(std::string_view path, std::string* id) {
-    std::size_t slash = path.find('/');
-    if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos)
-      return nullptr;
-    std::string_view folder = path.substr(0, slash), name = path.substr(slash + 1);
-    const Kind* k = find_kind(folder);
-    if (!k || k->folder != folder || name.empty() || name[0] == '.' || name.size() <= 5 ||
-        name.substr(name.size() - 5) != ".yaml")
-      return nullptr;
-    *id = std::string(name.substr(0, name.size() - 5));
-    return k;
-  }
-
   // Record files in the kinds' folders of `tree`, counted as read_git_tree would read them.
   std::size_t count_tree_records(git_tree* tree) {
     std::size_t n = 0;
@@ -226,7 +225,7 @@ class HistoryLoader {
         std::string path(full.substr(prefix_.size()));
         if (path.rfind("schema/", 0) == 0) return false;
         std::string id;
-        const Kind* k = record_path(path, &id);
+        const Kind* k = record_file_kind(path, &id);
         if (!k) continue;
         gone.emplace_back(k->id, id);
         if (is_new && d->status != GIT_DELTA_DELETED) {

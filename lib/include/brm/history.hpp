@@ -35,6 +35,10 @@ struct Revision {
 Revision load_revision(const std::filesystem::path& brm_root, std::string_view rev,
                        ParseCache* cache = nullptr);
 
+// The kind and id of a record file's path as read_git_tree takes one: `<folder>/<id>.yaml`,
+// not hidden, not in a subfolder. nullptr for any other path.
+const Kind* record_file_kind(std::string_view path, std::string* id);
+
 // How many of a snapshot's record files the repository loaded from it does not count:
 // unparsable ones are missing from it, invalid ones are kept but marked.
 std::size_t count_record_files(const Snapshot& snap);
