@@ -2,6 +2,7 @@
 // failures become exit codes and messages.
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
@@ -72,7 +73,9 @@ int run(int argc, char** argv) {
   help->add_option("COMMAND", topic, "A command, e.g. 'check' or 'customer add'");
   help->callback([&] {
     CLI::App* target = &app;
+    std::string path = "brm";  // the usage line's start: "brm customer add"
     for (const std::string& word : topic) {
+      path += " " + word;
       CLI::App* sub = nullptr;
       try {
         sub = target->get_subcommand(word);
@@ -81,7 +84,8 @@ int run(int argc, char** argv) {
       if (!sub) throw Error(ExitCode::Usage, fmt::format("no such command: '{}'", word));
       target = sub;
     }
-    std::cout << target->help();
+    // App::help() would describe the selected subcommand (this one): ask the formatter.
+    std::cout << target->get_formatter()->make_help(target, path, CLI::AppFormatMode::Normal);
   });
 
   try {
@@ -105,6 +109,9 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using brm::ExitCode;
+  // Past a file size limit (ulimit -f) a write should fail with EFBIG, an I/O error brm
+  // reports and rolls back, rather than kill brm halfway through with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return brm::cli::run(argc, argv);
   } catch (const brm::Error& e) {
