@@ -15,6 +15,7 @@
 #include "brm/error.hpp"
 #include "brm/files.hpp"
 #include "brm/git.hpp"
+#include "brm/record_cache.hpp"
 #include "brm/yaml.hpp"
 #include "record.hpp"
 
@@ -125,7 +126,7 @@ void run_edit(Context& ctx, KindId kind, const EditOptions& o) {
       throw Error(ExitCode::DataErrors,
                   fmt::format("{} is a symbolic link; brm does not follow links", rel));
     Diagnostics ignored;
-    find_record(load_repository(read_worktree(root), &ignored), kind, o.id);  // did you mean
+    find_record(load_worktree(root, &ignored), kind, o.id);  // did you mean
     throw Error(ExitCode::DataErrors, fmt::format("no {} '{}'", kind_of(kind).name, o.id));
   }
   const std::string original = read_text(file);

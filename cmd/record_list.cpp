@@ -11,6 +11,7 @@
 #include "brm/csv.hpp"
 #include "brm/error.hpp"
 #include "brm/json.hpp"
+#include "brm/record_cache.hpp"
 #include "brm/record_edit.hpp"
 #include "brm/table.hpp"
 #include "record.hpp"
@@ -20,7 +21,7 @@ namespace {
 
 Repository load(Context& ctx) {
   Diagnostics findings;
-  Repository repo = load_repository(read_worktree(ctx.root()), &findings);
+  Repository repo = load_worktree(ctx.root(), &findings);
   if (std::size_t n = count_severity(findings, Severity::Error))
     std::fprintf(stderr, "warning: the repository has %zu error%s; see 'brm check'\n", n,
                  n == 1 ? "" : "s");
