@@ -55,7 +55,7 @@ class Value {
   // Sequence items.
   const std::vector<Value>& items() const noexcept { return items_; }
   std::vector<Value>& items() noexcept { return items_; }
-  void push_back(Value v) { items_.push_back(std::move(v)); }
+  void push_back(Value v);
 
   // Mapping members in file order.
   const std::vector<Entry>& entries() const noexcept { return entries_; }
@@ -93,5 +93,9 @@ struct Value::Entry {
   Mark key_mark;
   Value value;
 };
+
+// Out of the class: inside it, clang 14 instantiates C++20's constexpr vector members
+// while Entry is still incomplete.
+inline void Value::push_back(Value v) { items_.push_back(std::move(v)); }
 
 }  // namespace brm
