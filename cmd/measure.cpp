@@ -7,6 +7,7 @@
 #include "brm/git.hpp"
 #include "brm/history.hpp"
 #include "brm/measure.hpp"
+#include "brm/record_cache.hpp"
 #include "brm/repository.hpp"
 #include "cli.hpp"
 #include "progress.hpp"
@@ -96,15 +97,13 @@ void run_measure(Context& ctx, const MeasureOptions& o) {
     repo = std::move(rev.repo);
     left_out = rev.left_out;
   } else {
-    Snapshot snap = read_worktree(root);
-    std::size_t record_files = count_record_files(snap);
     Diagnostics findings;  // shown by brm check, not here
     LoadOptions load;
     Progress progress(ctx, "loading");
     load.progress = progress.callback();
-    repo = load_repository(std::move(snap), &findings, load);
+    repo = load_worktree(root, &findings, load);
     progress.finish();
-    left_out = records_left_out(record_files, repo);
+    left_out = records_left_out(repo.record_files, repo);
   }
   if (!as_of) as_of = today();
   if (since && *since > *as_of)

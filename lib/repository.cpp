@@ -377,6 +377,7 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
       ids.push_back(id);
     }
   }
+  repo.record_files = work.size();
   std::vector<Parsed> parsed(work.size());
   std::atomic<std::size_t> done{0};
   // A file read from git that was parsed before (same blob, same schemas) is copied

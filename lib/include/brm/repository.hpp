@@ -95,6 +95,7 @@ class Repository {
   Settings settings;
   std::array<std::vector<Record>, kind_count> records;  // each sorted by id
   std::size_t files = 0;        // files read, brm.yaml included
+  std::size_t record_files = 0; // of which record files (kind folders), loadable or not
   std::size_t invalid = 0;      // records left out of the model's figures for errors
 
   const std::vector<Record>& of(KindId k) const { return records[static_cast<std::size_t>(k)]; }
