@@ -37,13 +37,39 @@ std::size_t count_severity(const Diagnostics& ds, Severity s) noexcept {
       std::count_if(ds.begin(), ds.end(), [s](const Diagnostic& d) { return d.severity == s; }));
 }
 
+namespace {
+// Control characters shown as escapes (\n, \x1b, \u009b). Messages quote record text
+// and file names, and a finding must stay one line that cannot drive the terminal.
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if ((c < 0x20 && c != '\t') || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[++i]));
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+}  // namespace
+
 std::string format_text(const Diagnostic& d) {
   std::string where = d.file;
   if (d.line != 0) {
     where += fmt::format(":{}", d.line);
     if (d.column != 0) where += fmt::format(":{}", d.column);
   }
-  return fmt::format("{}: {}: {} [{}]", where, severity_name(d.severity), d.message, d.rule);
+  return printable(
+      fmt::format("{}: {}: {} [{}]", where, severity_name(d.severity), d.message, d.rule));
 }
 
 namespace {
@@ -72,8 +98,8 @@ std::string format_github(const Diagnostic& d) {
   if (d.line != 0) props += fmt::format(",line={}", d.line);
   if (d.column != 0) props += fmt::format(",col={}", d.column);
   props += ",title=" + github_escape(d.rule, true);
-  return fmt::format("::{} {}::{}", level, props,
-                     github_escape(fmt::format("{} [{}]", d.message, d.rule), false));
+  return printable(fmt::format("::{} {}::{}", level, props,
+                               github_escape(fmt::format("{} [{}]", d.message, d.rule), false)));
 }
 
 std::string format_json(const Diagnostics& ds, std::size_t files_checked) {
@@ -99,19 +125,21 @@ std::string format_json(const Diagnostics& ds, std::size_t files_checked) {
 }
 
 namespace {
+// Optimal string alignment distance: insertions, deletions, substitutions and swaps
+// of two neighbours ("emial" for "email") each cost one, as typos do.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 }  // namespace
 
