@@ -50,5 +50,6 @@ void setup_fmt(CLI::App& app, Context& ctx);
 void add_survey_import(CLI::App* survey, Context& ctx);  // brm survey import (survey_import.cpp)
 void setup_measure(CLI::App& app, Context& ctx);
 void setup_log(CLI::App& app, Context& ctx);
+void setup_agenda(CLI::App& app, Context& ctx);
 
 }  // namespace brm::cli

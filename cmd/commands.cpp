@@ -18,6 +18,7 @@ const std::vector<Command>& commands() {
       {"customer, agreement, ... (one per kind)", setup_records},
       {"measure", setup_measure},
       {"log", setup_log},
+      {"agenda", setup_agenda},
   };
   return list;
 }

@@ -1,0 +1,59 @@
+// brm agenda: what needs the relationship manager's attention now.
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "brm/agenda.hpp"
+#include "brm/error.hpp"
+#include "brm/repository.hpp"
+#include "cli.hpp"
+
+namespace brm::cli {
+namespace {
+
+struct AgendaFlags {
+  std::optional<int> days;
+  std::string customer;
+  std::string format = "text";
+};
+
+void run_agenda(Context& ctx, const AgendaFlags& o) {
+  Diagnostics findings;
+  Repository repo = load_repository(read_worktree(ctx.root()), &findings);
+  AgendaOptions options;
+  options.today = today();
+  options.days = o.days;
+  if (!o.customer.empty()) options.account = account_for(repo, o.customer);
+  if (repo.invalid > 0)
+    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n",
+                 repo.invalid, repo.invalid == 1 ? "" : "s");
+
+  std::vector<AgendaItem> items = build_agenda(repo, options);
+  AgendaHeading heading{repo.settings.organisation, options.today,
+                        o.days.value_or(repo.settings.review_warning_days), options.account, ""};
+  if (const Record* c = repo.find(KindId::Customer, options.account)) heading.account_name = c->label();
+  std::string out = o.format == "json"       ? agenda_json(items)
+                    : o.format == "markdown" ? agenda_markdown(items, heading)
+                                             : agenda_text(items, heading, ctx.color(stdout));
+  std::fputs(out.c_str(), stdout);
+}
+
+}  // namespace
+
+void setup_agenda(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<AgendaFlags>();
+  auto* cmd = app.add_subcommand("agenda", "What needs attention now: overdue actions, reviews, complaints, gaps");
+  cmd->add_option("--days", o->days, "Look this many days ahead (default: brm.yaml review_warning_days)")
+      ->check(CLI::Range(0, 3660))
+      ->option_text("N");
+  cmd->add_option("--customer", o->customer, "Only this customer's account (its purchasers included)")
+      ->option_text("ID");
+  cmd->add_option("--format", o->format, "Output: text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  cmd->footer(
+      "Most urgent first: overdue actions, active agreements past their end, actions due and\n"
+      "agreement reviews or ends within the window, open complaints (oldest first), customers\n"
+      "not met within meeting_interval_days, missing IT contacts and written agreements.");
+  cmd->callback([&ctx, o] { run_agenda(ctx, *o); });
+}
+
+}  // namespace brm::cli
