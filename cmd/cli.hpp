@@ -51,5 +51,6 @@ void add_survey_import(CLI::App* survey, Context& ctx);  // brm survey import (s
 void setup_measure(CLI::App& app, Context& ctx);
 void setup_log(CLI::App& app, Context& ctx);
 void setup_agenda(CLI::App& app, Context& ctx);
+void setup_report(CLI::App& app, Context& ctx);
 
 }  // namespace brm::cli

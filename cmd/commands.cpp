@@ -19,6 +19,7 @@ const std::vector<Command>& commands() {
       {"measure", setup_measure},
       {"log", setup_log},
       {"agenda", setup_agenda},
+      {"report", setup_report},
   };
   return list;
 }

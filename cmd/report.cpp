@@ -1,0 +1,70 @@
+// brm report: the published report, or the pack for the next meeting with a customer.
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "brm/agenda.hpp"
+#include "brm/error.hpp"
+#include "brm/files.hpp"
+#include "brm/report.hpp"
+#include "cli.hpp"
+
+namespace brm::cli {
+namespace {
+
+struct ReportFlags {
+  std::string customer;
+  std::string format;  // empty: from -o's extension, else markdown
+  std::string output;
+  std::string as_of;
+};
+
+ReportFormat format_of(const ReportFlags& o) {
+  if (o.format == "html") return ReportFormat::Html;
+  if (o.format == "markdown") return ReportFormat::Markdown;
+  std::string ext = std::filesystem::path(o.output).extension().string();
+  return ext == ".html" || ext == ".htm" ? ReportFormat::Html : ReportFormat::Markdown;
+}
+
+void run_report(Context& ctx, const ReportFlags& o) {
+  ReportOptions options;
+  options.as_of = today();
+  if (!o.as_of.empty()) {
+    auto d = Date::parse(o.as_of);
+    if (!d) throw Error(ExitCode::Usage, fmt::format("--as-of '{}' is not a date (YYYY-MM-DD)", o.as_of));
+    options.as_of = *d;
+  }
+  Diagnostics findings;
+  Repository repo = load_repository(read_worktree(ctx.root()), &findings);
+  if (!o.customer.empty()) options.account = account_for(repo, o.customer);
+  if (repo.invalid > 0)
+    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n", repo.invalid,
+                 repo.invalid == 1 ? "" : "s");
+
+  std::string text = render_report(repo, options, format_of(o));
+  if (o.output.empty() || o.output == "-") {
+    std::fputs(text.c_str(), stdout);
+    return;
+  }
+  // The user's file, written where asked (relative to -C like every path argument),
+  // atomically so that a report open in a browser is never half written.
+  write_file_atomic(ctx.start_dir() / o.output, text);
+}
+
+}  // namespace
+
+void setup_report(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<ReportFlags>();
+  auto* cmd = app.add_subcommand("report", "The published report, or the pack for a meeting with one customer");
+  cmd->add_option("--customer", o->customer, "The pack for the next meeting with this customer")
+      ->option_text("ID");
+  cmd->add_option("--format", o->format, "Output: markdown or html (default: html for -o *.html, else markdown)")
+      ->check(CLI::IsMember({"markdown", "html"}));
+  cmd->add_option("-o,--output", o->output, "Write to FILE instead of standard output")->option_text("FILE");
+  cmd->add_option("--as-of", o->as_of, "The day the report describes (default: today)")->option_text("DATE");
+  cmd->footer(
+      "The HTML is one self-contained file: inline CSS and SVG charts, no scripts, nothing\n"
+      "loaded from elsewhere; it prints on A4. Record text is escaped in every format.");
+  cmd->callback([&ctx, o] { run_report(ctx, *o); });
+}
+
+}  // namespace brm::cli

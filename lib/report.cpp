@@ -1,0 +1,1166 @@
+// The report is built in two steps: what it says (a small document of headings, tiles,
+// tables and charts, all plain text) and how a format shows it. Escaping happens in one
+// place per format, at the very end, so that no piece of record text can skip it.
+#include "brm/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <optional>
+#include <set>
+#include <variant>
+
+#include "brm/agenda.hpp"
+#include "brm/markup.hpp"
+#include "brm/measure.hpp"
+
+namespace brm {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// The document
+
+struct Heading {
+  int level = 2;  // 2: a section, 3: a part of one
+  std::string text;
+};
+
+struct Paragraph {
+  std::string text;
+  bool note = false;  // an explanation in smaller print
+};
+
+struct Tile {
+  std::string label;
+  std::string figure;
+  std::string detail;
+};
+
+struct Tiles {
+  std::vector<Tile> tiles;
+};
+
+struct Facts {
+  std::vector<std::pair<std::string, std::string>> rows;
+};
+
+// How a column's cells sit: text wraps; dates, states and amounts are kept on one line
+// (a date broken at its hyphens reads badly); numbers are right-aligned.
+enum class Col : std::uint8_t { Text, Nowrap, Number };
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<Col> cols;                       // Text where missing
+  std::vector<std::vector<std::string>> rows;  // a '\n' in a cell is a line break
+  std::string empty = "None.";                 // said instead of a table without rows
+  bool compact = false;                        // as wide as its content, not the page
+  std::vector<int> widths = {};                // percent per column, so that tables align
+};
+
+struct Bar {
+  std::string label;     // under the bar, shortened to fit
+  std::string sublabel;  // a second, smaller line (a date)
+  std::string title;     // the full name, as a tooltip and in the Markdown table
+  std::optional<double> value;
+  std::string value_label;
+};
+
+struct Chart {
+  std::string title;
+  std::string value_header;    // the value column of the Markdown table
+  std::vector<Bar> bars;
+  std::optional<double> top;   // a fixed top of the scale (100 for percentages)
+  std::string colour;
+  bool table_in_markdown = true;  // false when a table beside it already has the figures
+};
+
+struct Bullets {
+  std::vector<std::string> items;
+};
+
+using Block = std::variant<Heading, Paragraph, Tiles, Facts, Table, Chart, Bullets>;
+
+struct Document {
+  std::string kicker;    // "Business relationship report"
+  std::string title;     // the organisation, or the customer
+  std::string subtitle;  // as-of date and period
+  std::vector<Block> blocks;
+  std::string footer;
+};
+
+// ---------------------------------------------------------------------------------------
+// Numbers and text
+
+std::string plural(std::int64_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+// 1200000 -> "1 200 000" with narrow no-break spaces (ISO 31-0): no locale, no confusion
+// between decimal commas and points across the organisation's countries.
+std::string group_digits(double amount) {
+  bool whole = amount == std::floor(amount) && std::fabs(amount) < 1e15;
+  std::string text = whole ? fmt::format("{}", static_cast<std::int64_t>(amount)) : fmt::format("{:.2f}", amount);
+  std::size_t end = text.find('.');
+  if (end == std::string::npos) end = text.size();
+  std::size_t begin = text[0] == '-' ? 1 : 0;
+  std::string out = text.substr(0, begin);
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin && (end - i) % 3 == 0) out += "\u202F";
+    out += text[i];
+  }
+  return out + text.substr(end);
+}
+
+std::string percent(std::optional<double> ratio) {
+  return ratio ? fmt::format("{:.1f}%", *ratio * 100.0) : "-";
+}
+
+std::string days_text(double d) {
+  std::string n = d == std::floor(d) ? fmt::format("{}", static_cast<std::int64_t>(d)) : fmt::format("{:.1f}", d);
+  return n + (d == 1.0 ? " day" : " days");
+}
+
+// At most `max` code points, an ellipsis when shortened; never splits a UTF-8 sequence.
+std::string shorten(std::string_view text, std::size_t max) {
+  std::size_t points = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (points == max - 1) {
+      std::size_t rest = 0;
+      for (std::size_t j = i; j < text.size(); ++j) rest += (static_cast<unsigned char>(text[j]) & 0xC0) != 0x80;
+      if (rest > 1) return std::string(text.substr(0, i)) + "\u2026";
+    }
+    ++points;
+  }
+  return std::string(text);
+}
+
+std::string_view month_name(int m) {
+  static constexpr std::array<std::string_view, 12> names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  return names[static_cast<std::size_t>(m - 1)];
+}
+
+std::string text_of(const Value* v) {
+  if (!v || v->is_null()) return {};
+  return v->to_display();
+}
+
+std::string text_of(const Value& v, std::string_view key) { return text_of(v.find(key)); }
+
+// A list of strings (attendees, decisions) or nothing.
+std::vector<std::string> strings_of(const Value* v) {
+  std::vector<std::string> out;
+  if (v && v->is_sequence())
+    for (const Value& item : v->items())
+      if (!item.is_null()) out.push_back(item.to_display());
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t nl = text.find('\n', start);
+    lines.emplace_back(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown
+
+std::string markdown_cell(std::string_view text) {
+  std::vector<std::string> lines = split_lines(text);
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += "<br>";
+    out += escape_markdown(lines[i]);
+  }
+  return out;
+}
+
+std::string markdown_table(const std::vector<std::string>& header, const std::vector<Col>& cols,
+                           const std::vector<std::vector<std::string>>& rows) {
+  std::string out = "|";
+  for (const std::string& h : header) out += fmt::format(" {} |", markdown_cell(h));
+  out += "\n|";
+  for (std::size_t i = 0; i < header.size(); ++i)
+    out += i < cols.size() && cols[i] == Col::Number ? "---:|" : "---|";
+  out += "\n";
+  for (const auto& row : rows) {
+    out += "|";
+    for (std::size_t i = 0; i < header.size(); ++i)
+      out += fmt::format(" {} |", i < row.size() ? markdown_cell(row[i]) : std::string());
+    out += "\n";
+  }
+  return out;
+}
+
+struct MarkdownWriter {
+  std::string out;
+
+  void operator()(const Heading& h) {
+    out += std::string(static_cast<std::size_t>(h.level), '#') + " " + escape_markdown(h.text) + "\n\n";
+  }
+  void operator()(const Paragraph& p) {
+    out += p.note ? "_" + escape_markdown(p.text) + "_\n\n" : escape_markdown(p.text) + "\n\n";
+  }
+  void operator()(const Tiles& t) {
+    for (const Tile& tile : t.tiles) {
+      out += fmt::format("- **{}:** {}", escape_markdown(tile.label), escape_markdown(tile.figure));
+      if (!tile.detail.empty()) out += fmt::format(" ({})", escape_markdown(join(split_lines(tile.detail), "; ")));
+      out += "\n";
+    }
+    out += "\n";
+  }
+  void operator()(const Facts& f) {
+    for (const auto& [key, value] : f.rows) {
+      std::vector<std::string> lines = split_lines(value);
+      if (lines.size() == 1) {
+        out += fmt::format("- **{}:** {}\n", escape_markdown(key), escape_markdown(value));
+        continue;
+      }
+      out += fmt::format("- **{}:**\n", escape_markdown(key));
+      for (const std::string& line : lines) out += fmt::format("  - {}\n", escape_markdown(line));
+    }
+    out += "\n";
+  }
+  void operator()(const Table& t) {
+    if (t.rows.empty()) {
+      out += "_" + escape_markdown(t.empty) + "_\n\n";
+      return;
+    }
+    out += markdown_table(t.header, t.cols, t.rows) + "\n";
+  }
+  void operator()(const Chart& c) {
+    if (!c.table_in_markdown || c.bars.empty()) return;
+    std::vector<std::vector<std::string>> rows;
+    for (const Bar& b : c.bars) rows.push_back({b.title.empty() ? b.label : b.title, b.value_label});
+    out += "**" + escape_markdown(c.title) + "**\n\n";
+    out += markdown_table({"", c.value_header}, {Col::Text, Col::Number}, rows) + "\n";
+  }
+  void operator()(const Bullets& b) {
+    for (const std::string& item : b.items) out += "- " + markdown_cell(item) + "\n";
+    out += "\n";
+  }
+};
+
+std::string render_markdown(const Document& doc) {
+  MarkdownWriter w;
+  w.out = "# " + escape_markdown(doc.title) + "\n\n";
+  w.out += "**" + escape_markdown(doc.kicker) + "** · " + escape_markdown(doc.subtitle) + "\n\n";
+  for (const Block& b : doc.blocks) std::visit(w, b);
+  w.out += "---\n\n_" + escape_markdown(doc.footer) + "_\n";
+  return w.out;
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML
+
+// One file that prints well: no web fonts, no scripts, nothing fetched. The policy meta
+// tag is a second line of defence should escaping ever miss: the browser runs nothing.
+constexpr std::string_view html_style = R"css(
+:root { --ink: #1c2430; --muted: #5b6675; --rule: #d9dee5; --accent: #1f4e79; --soft: #f3f6f9; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-variant-numeric: tabular-nums; }
+body { padding: 0 32px; }
+main, header, footer { max-width: 940px; margin: 0 auto; }
+header { padding-top: 40px; padding-bottom: 16px; border-bottom: 3px solid var(--accent); }
+header .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 12px; font-weight: 600; color: var(--accent); margin: 0; }
+h1 { font-size: 30px; line-height: 1.2; margin: 4px 0 6px; font-weight: 650; }
+header .subtitle { margin: 0; color: var(--muted); }
+h2 { font-size: 21px; margin: 40px 0 12px; padding-bottom: 6px; border-bottom: 1px solid var(--rule); color: var(--accent); }
+h3 { font-size: 16px; margin: 26px 0 8px; }
+p { margin: 0 0 12px; }
+p.note { color: var(--muted); font-size: 13px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 12px; margin: 16px 0; }
+.tile { border: 1px solid var(--rule); border-top: 4px solid var(--accent); border-radius: 4px; padding: 12px 14px; background: var(--soft); }
+.tile .label { font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
+.tile .figure { font-size: 28px; font-weight: 650; line-height: 1.25; margin: 4px 0; }
+.tile .detail { font-size: 13px; color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 13.5px; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--rule); }
+th { font-size: 11.5px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); border-bottom: 2px solid var(--ink); }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
+td .line { padding-left: 12px; text-indent: -12px; }
+td .line + .line { margin-top: 3px; }
+table.compact { width: auto; min-width: 50%; }
+tbody tr:nth-child(even) td { background: var(--soft); }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0 16px; }
+dl.facts dt { color: var(--muted); font-weight: 600; }
+dl.facts dd { margin: 0; }
+dl.facts dd .line + .line { margin-top: 2px; }
+figure { margin: 12px 0 20px; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
+ul { margin: 4px 0 16px; padding-left: 22px; }
+li { margin: 2px 0; }
+footer { margin-top: 48px; padding-top: 12px; padding-bottom: 40px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12px; }
+svg text { font-family: inherit; fill: var(--ink); }
+svg .axis { fill: var(--muted); font-size: 11px; }
+svg .value { font-size: 11px; font-weight: 600; }
+svg .grid { stroke: var(--rule); stroke-width: 1; }
+svg .base { stroke: var(--ink); stroke-width: 1; }
+@page { size: A4; margin: 16mm 14mm; }
+@media print {
+  body { font-size: 10pt; }
+  body { padding: 0; }
+  main, header, footer { max-width: none; }
+  header { padding-top: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; margin-top: 24px; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+  figure, .tiles, dl.facts { break-inside: avoid; page-break-inside: avoid; }
+  .tiles { grid-template-columns: repeat(4, 1fr); }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  .tile, tbody tr:nth-child(even) td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+)css";
+
+std::string html_text(std::string_view text) {
+  std::vector<std::string> lines = split_lines(text);
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += "<br>";
+    out += escape_html(lines[i]);
+  }
+  return out;
+}
+
+// A cell of several lines (services with their levels) gets one block per line, with
+// a hanging indent so that a wrapped line reads as the continuation it is.
+std::string html_cell(std::string_view text) {
+  if (text.find('\n') == std::string_view::npos) return escape_html(text);
+  std::string out;
+  for (const std::string& line : split_lines(text)) out += "<div class=\"line\">" + escape_html(line) + "</div>";
+  return out;
+}
+
+std::string num(double v) { return fmt::format("{:.1f}", v); }
+
+// The smallest step of 1, 2 or 5 times a power of ten that splits `max` into at most
+// five intervals: gridlines people can read at a glance.
+double nice_step(double max, bool integral) {
+  double raw = max / 5.0;
+  double power = std::pow(10.0, std::floor(std::log10(raw > 0 ? raw : 1.0)));
+  double step = power;
+  for (double f : {1.0, 2.0, 5.0, 10.0}) {
+    step = f * power;
+    if (step >= raw) break;
+  }
+  return integral ? std::max(1.0, std::round(step)) : step;
+}
+
+std::string svg_bar_chart(const Chart& c) {
+  constexpr double width = 760, height = 270, left = 52, right = 12, top = 22, bottom = 52;
+  const double plot_w = width - left - right, plot_h = height - top - bottom;
+  double max = 0;
+  for (const Bar& b : c.bars)
+    if (b.value) max = std::max(max, *b.value);
+  double step = 0, scale_top = 0;
+  if (c.top) {
+    scale_top = *c.top;
+    step = *c.top / 4;
+  } else {
+    step = nice_step(std::max(max, 1.0), true);
+    scale_top = step * std::ceil(std::max(max, 1.0) / step);
+  }
+  std::string out = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n",
+      width, height, escape_html(c.title));
+  for (double v = 0; v <= scale_top + step / 2; v += step) {
+    double y = top + plot_h - v / scale_top * plot_h;
+    out += fmt::format("<line class=\"{}\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>\n", v == 0 ? "base" : "grid",
+                       num(left), num(width - right), num(y), num(y));
+    std::string tick = c.top && *c.top == 100 ? fmt::format("{}%", v) : group_digits(v);
+    out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", num(left - 8),
+                       num(y + 4), escape_html(tick));
+  }
+  double band = plot_w / static_cast<double>(std::max<std::size_t>(c.bars.size(), 1));
+  double bar_w = std::min(band * 0.62, 64.0);
+  // About 6.5 pixels per character at 11px: shorten labels to their band.
+  auto fits = static_cast<std::size_t>(std::max(3.0, std::floor((band - 4) / 6.5)));
+  for (std::size_t i = 0; i < c.bars.size(); ++i) {
+    const Bar& b = c.bars[i];
+    double cx = left + band * (static_cast<double>(i) + 0.5);
+    out += "<g>";
+    if (!b.title.empty()) out += "<title>" + escape_html(b.title + ": " + b.value_label) + "</title>";
+    if (b.value) {
+      double h = std::max(0.0, *b.value / scale_top * plot_h);
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" rx=\"2\"/>", num(cx - bar_w / 2),
+                         num(top + plot_h - h), num(bar_w), num(h), escape_html(c.colour));
+      out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", num(cx),
+                         num(top + plot_h - h - 6), escape_html(b.value_label));
+    } else {
+      out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", num(cx),
+                         num(top + plot_h - 6), escape_html(b.value_label));
+    }
+    out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", num(cx),
+                       num(top + plot_h + 17), escape_html(shorten(b.label, fits)));
+    if (!b.sublabel.empty())
+      out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", num(cx),
+                         num(top + plot_h + 32), escape_html(shorten(b.sublabel, fits)));
+    out += "</g>\n";
+  }
+  return out + "</svg>\n";
+}
+
+struct HtmlWriter {
+  std::string out;
+
+  void operator()(const Heading& h) {
+    out += fmt::format("<h{0}>{1}</h{0}>\n", h.level, escape_html(h.text));
+  }
+  void operator()(const Paragraph& p) {
+    out += p.note ? "<p class=\"note\">" : "<p>";
+    out += html_text(p.text) + "</p>\n";
+  }
+  void operator()(const Tiles& t) {
+    out += "<div class=\"tiles\">\n";
+    for (const Tile& tile : t.tiles)
+      out += fmt::format(
+          "<div class=\"tile\"><div class=\"label\">{}</div><div class=\"figure\">{}</div>"
+          "<div class=\"detail\">{}</div></div>\n",
+          escape_html(tile.label), escape_html(tile.figure), html_text(tile.detail));
+    out += "</div>\n";
+  }
+  void operator()(const Facts& f) {
+    out += "<dl class=\"facts\">\n";
+    for (const auto& [key, value] : f.rows)
+      out += fmt::format("<dt>{}</dt><dd>{}</dd>\n", escape_html(key), html_cell(value));
+    out += "</dl>\n";
+  }
+  void operator()(const Table& t) {
+    if (t.rows.empty()) {
+      out += "<p class=\"note\">" + escape_html(t.empty) + "</p>\n";
+      return;
+    }
+    auto cls = [&](std::size_t i) {
+      Col c = i < t.cols.size() ? t.cols[i] : Col::Text;
+      return c == Col::Number ? std::string(" class=\"num\"")
+             : c == Col::Nowrap ? std::string(" class=\"nowrap\"")
+                                : std::string();
+    };
+    out += t.compact ? "<table class=\"compact\">\n" : "<table>\n";
+    if (!t.widths.empty()) {
+      out += "<colgroup>";
+      for (int w : t.widths) out += fmt::format("<col style=\"width: {}%\">", w);
+      out += "</colgroup>\n";
+    }
+    out += "<thead><tr>";
+    for (std::size_t i = 0; i < t.header.size(); ++i)
+      out += fmt::format("<th{}>{}</th>", cls(i), escape_html(t.header[i]));
+    out += "</tr></thead>\n<tbody>\n";
+    for (const auto& row : t.rows) {
+      out += "<tr>";
+      for (std::size_t i = 0; i < t.header.size(); ++i)
+        out += fmt::format("<td{}>{}</td>", cls(i), i < row.size() ? html_cell(row[i]) : std::string());
+      out += "</tr>\n";
+    }
+    out += "</tbody>\n</table>\n";
+  }
+  void operator()(const Chart& c) {
+    if (c.bars.empty()) return;
+    out += "<figure>\n" + svg_bar_chart(c);
+    out += "<figcaption>" + escape_html(c.title) + "</figcaption>\n</figure>\n";
+  }
+  void operator()(const Bullets& b) {
+    out += "<ul>\n";
+    for (const std::string& item : b.items) out += "<li>" + html_text(item) + "</li>\n";
+    out += "</ul>\n";
+  }
+};
+
+std::string render_html(const Document& doc) {
+  HtmlWriter w;
+  w.out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  w.out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
+  w.out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  w.out += fmt::format("<title>{}</title>\n", escape_html(doc.title + " \u2014 " + doc.kicker));
+  w.out += fmt::format("<style>{}</style>\n</head>\n<body>\n", html_style);
+  w.out += fmt::format(
+      "<header>\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n<main>\n",
+      escape_html(doc.kicker), escape_html(doc.title), escape_html(doc.subtitle));
+  for (const Block& b : doc.blocks) std::visit(w, b);
+  w.out += "</main>\n<footer>" + escape_html(doc.footer) + "</footer>\n</body>\n</html>\n";
+  return w.out;
+}
+
+// ---------------------------------------------------------------------------------------
+// What the report says
+
+std::string_view unit_suffix(std::string_view unit) {
+  if (unit == "percent") return "%";
+  if (unit == "hours") return " h";
+  if (unit == "minutes") return " min";
+  if (unit == "days") return " d";
+  return "";
+}
+
+// One survey round's figures, with the satisfied threshold moved to the survey's own
+// scale exactly as MEASURES.md does for the satisfaction measure.
+struct SurveyFigures {
+  const Record* survey = nullptr;
+  Date date;
+  std::int64_t scale = 5;
+  std::int64_t responses = 0;
+  std::int64_t satisfied = 0;
+  double score_sum = 0;
+  std::optional<double> mean() const {
+    return responses > 0 ? std::optional(score_sum / static_cast<double>(responses)) : std::nullopt;
+  }
+  std::optional<double> csat() const {
+    return responses > 0 ? std::optional(static_cast<double>(satisfied) / static_cast<double>(responses))
+                         : std::nullopt;
+  }
+};
+
+std::optional<std::int64_t> integer_of(const Value* v) {
+  if (!v || !v->is_number() || !v->is_integral()) return std::nullopt;
+  return v->type() == Value::Type::Int ? v->as_int() : static_cast<std::int64_t>(v->as_double());
+}
+
+class ReportBuilder {
+  using enum Col;
+
+ public:
+  ReportBuilder(const Repository& repo, const ReportOptions& o)
+      : repo_(repo), as_of_(o.as_of), account_(o.account), measures_(compute_measures(repo, o.as_of)) {
+    since_ = measures_.since;
+  }
+
+  Document organisation_report() {
+    doc_.kicker = "Business relationship report";
+    doc_.title = repo_.settings.organisation.empty() ? "Business relationship report" : repo_.settings.organisation;
+    doc_.subtitle = fmt::format("As of {} \u00B7 period {} to {}", as_of_.str(), since_.str(), as_of_.str());
+    measures_section();
+    satisfaction_section();
+    complaints_section();
+    agreements_section();
+    footer();
+    return std::move(doc_);
+  }
+
+  Document customer_pack() {
+    const Record* c = repo_.find(KindId::Customer, account_);
+    doc_.kicker = "Meeting pack";
+    doc_.title = name_of(account_);
+    std::vector<std::string> role;
+    if (c && !c->text("title").empty()) role.emplace_back(c->text("title"));
+    if (c && !c->text("unit").empty()) role.emplace_back(c->text("unit"));
+    doc_.subtitle = (role.empty() ? std::string() : join(role, ", ") + " \u00B7 ") +
+                    fmt::format("as of {} \u00B7 period {} to {}", as_of_.str(), since_.str(), as_of_.str());
+    if (c) customer_overview(*c);
+    attention_section();
+    purchasers_section();
+    heading(2, "Agreements and service levels");
+    agreements_table(account_);
+    customer_complaints();
+    customer_surveys();
+    open_actions();
+    requirements_section();
+    meetings_section();
+    footer();
+    return std::move(doc_);
+  }
+
+ private:
+  // -- helpers
+
+  template <class B>
+  void add(B block) {
+    doc_.blocks.emplace_back(std::move(block));
+  }
+  void heading(int level, std::string text) { add(Heading{level, std::move(text)}); }
+  void note(std::string text) { add(Paragraph{std::move(text), true}); }
+
+  std::vector<const Record*> records(KindId k) const {
+    std::vector<const Record*> out;
+    for (const Record& r : repo_.of(k))
+      if (r.valid) out.push_back(&r);
+    return out;
+  }
+
+  std::string name_of(std::string_view customer_id) const {
+    const Record* c = repo_.find(KindId::Customer, customer_id);
+    return std::string(c ? c->label() : customer_id);
+  }
+
+  std::string service_name(std::string_view id) const {
+    const Record* s = repo_.find(KindId::Service, id);
+    return std::string(s ? s->label() : id);
+  }
+
+  bool in_account(const Record& r) const {
+    return account_.empty() || repo_.account_of(r.text("customer")) == account_;
+  }
+
+  bool in_period(std::optional<Date> d) const { return d && *d >= since_ && *d <= as_of_; }
+
+  void footer() {
+    std::size_t records = 0;
+    for (const auto& rs : repo_.records) records += rs.size();
+    doc_.footer = fmt::format("Made by brm from {} on {}.", plural(static_cast<std::int64_t>(records), "record"),
+                              as_of_.str());
+    if (measures_.left_out > 0)
+      doc_.footer += fmt::format(" {} with errors {} left out; run 'brm check'.",
+                                 plural(static_cast<std::int64_t>(measures_.left_out), "record"),
+                                 measures_.left_out == 1 ? "was" : "were");
+  }
+
+  std::vector<SurveyFigures> survey_figures(bool account_only) const {
+    std::vector<SurveyFigures> out;
+    for (const Record* s : records(KindId::Survey)) {
+      auto date = s->date("date");
+      if (!date || *date > as_of_) continue;
+      SurveyFigures f;
+      f.survey = s;
+      f.date = *date;
+      const Settings& set = repo_.settings;
+      f.scale = integer_of(s->field("scale")).value_or(set.survey_scale);
+      std::int64_t threshold = set.survey_satisfied;
+      if (integer_of(s->field("scale")) && set.survey_scale > 0) {
+        std::int64_t n = std::int64_t{set.survey_satisfied} * f.scale;
+        threshold = n >= 0 ? (n + set.survey_scale - 1) / set.survey_scale : n / set.survey_scale;
+      }
+      if (const Value* rs = s->field("responses"); rs && rs->is_sequence()) {
+        for (const Value& r : rs->items()) {
+          if (!r.is_mapping()) continue;
+          if (account_only) {
+            const Value* who = r.find("customer");
+            if (!who || !who->is_string() || repo_.account_of(who->as_string()) != account_) continue;
+          }
+          auto score = integer_of(r.find("score"));
+          if (!score) continue;
+          ++f.responses;
+          f.score_sum += static_cast<double>(*score);
+          if (*score >= threshold) ++f.satisfied;
+        }
+      }
+      if (account_only && f.responses == 0) continue;
+      out.push_back(f);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const SurveyFigures& a, const SurveyFigures& b) { return a.date < b.date; });
+    return out;
+  }
+
+  // The measure's mean is of raw scores; "of 5" is only true when every round of the
+  // period used one scale, so say which, or that they differ.
+  std::string mean_with_scale(std::optional<double> mean, const std::vector<SurveyFigures>& surveys) const {
+    std::set<std::int64_t> scales;
+    for (const SurveyFigures& f : surveys)
+      if (in_period(f.date) && f.responses > 0) scales.insert(f.scale);
+    std::string out = format_mean(mean);
+    if (scales.size() == 1) out += fmt::format(" of {}", *scales.begin());
+    if (scales.size() > 1) out += " (rounds on different scales)";
+    return out;
+  }
+
+  // Status on the as-of day: a complaint closed later was still open then.
+  std::string status_at(const Record& c) const {
+    auto closed = c.date("closed");
+    std::string status(c.text("status"));
+    if (closed && *closed > as_of_) return "open";
+    return status;
+  }
+
+  bool open_at(const Record& c) const {
+    auto received = c.date("received");
+    if (!received || *received > as_of_) return false;
+    std::string status = status_at(c);
+    return status == "open" || status == "in-progress";
+  }
+
+  // -- the organisation report
+
+  void measures_section() {
+    const Measures& m = measures_;
+    heading(2, "The four measures");
+    Tiles t;
+    t.tiles.push_back({"IT contacts", format_percent(m.customers.with_contact, m.customers.total),
+                       fmt::format("customers with a designated IT contact: {} of {}\npurchasers: {} of {} ({})",
+                                   m.customers.with_contact, m.customers.total, m.purchasers.with_contact,
+                                   m.purchasers.total, format_percent(m.purchasers.with_contact, m.purchasers.total))});
+    t.tiles.push_back({"Written agreements", format_percent(m.with_written_agreement, m.agreements_total),
+                       fmt::format("customers with a written agreement in force: {} of {}",
+                                   m.with_written_agreement, m.agreements_total)});
+    t.tiles.push_back({"Satisfaction (CSAT)", percent(m.csat),
+                       fmt::format("{} satisfied of {}\nmean score {}", m.satisfied, plural(m.responses, "response"),
+                                   mean_with_scale(m.mean, survey_figures(false)))});
+    t.tiles.push_back({"Complaints received", fmt::format("{}", m.complaints_received),
+                       fmt::format("{} open on {}, {} closed\nmedian time to close: {}", m.complaints_open,
+                                   as_of_.str(), m.complaints_closed,
+                                   m.median_days_to_close ? days_text(*m.median_days_to_close) : "-")});
+    add(std::move(t));
+    note(fmt::format(
+        "Current customers and purchasers on {}; surveys and complaints of the period {} to {}. "
+        "A written agreement is active, signed and in force on the day.",
+        as_of_.str(), since_.str(), as_of_.str()));
+
+    Bullets gaps;
+    auto list = [&](std::string_view what, const std::vector<GapEntry>& entries) {
+      if (entries.empty()) return;
+      std::vector<std::string> names;
+      for (const GapEntry& g : entries) names.push_back(g.name.empty() ? g.id : g.name);
+      gaps.items.push_back(fmt::format("{} ({}): {}", what, entries.size(), join(names, ", ")));
+    };
+    list("Customers without an IT contact", m.customers_without_contact);
+    list("Purchasers without an IT contact", m.purchasers_without_contact);
+    list("Customers without a written agreement", m.customers_without_agreement);
+    if (!gaps.items.empty()) {
+      heading(3, "Where the gaps are");
+      add(std::move(gaps));
+    }
+
+    heading(3, "By customer");
+    Table t2{{"Customer", "Purchasers with IT contact", "IT contact", "Written agreement", "Responses", "Mean",
+              "Complaints", "Open"},
+             {Text, Number, Nowrap, Nowrap, Number, Number, Number, Number},
+             {},
+             "No current customers."};
+    for (const AccountFigures& a : m.by_account)
+      t2.rows.push_back({a.name.empty() ? a.id : a.name,
+                         a.purchasers > 0 ? fmt::format("{} of {}", a.purchasers_with_contact, a.purchasers) : "-",
+                         a.has_contact ? "yes" : "no", a.written_agreement ? "yes" : "no",
+                         fmt::format("{}", a.responses), format_mean(a.mean), fmt::format("{}", a.complaints_received),
+                         fmt::format("{}", a.complaints_open)});
+    add(std::move(t2));
+  }
+
+  void satisfaction_section() {
+    heading(2, "Customer satisfaction");
+    std::vector<SurveyFigures> surveys = survey_figures(false);
+    if (surveys.empty()) {
+      note("No survey has closed by " + as_of_.str() + ".");
+      return;
+    }
+    Chart chart{"CSAT per survey round: share of responses at or above the satisfied score",
+                "CSAT", {}, 100.0, "#1f4e79", false};
+    for (const SurveyFigures& f : surveys)
+      chart.bars.push_back({std::string(f.survey->label()), f.date.str(), std::string(f.survey->label()),
+                            f.csat() ? std::optional(*f.csat() * 100.0) : std::nullopt, percent(f.csat())});
+    add(std::move(chart));
+
+    Table rounds{{"Survey", "Closed", "Responses", "Mean", "Satisfied", "CSAT"},
+                 {Text, Nowrap, Number, Number, Number, Number}, {}, "None."};
+    for (const SurveyFigures& f : surveys)
+      rounds.rows.push_back({std::string(f.survey->label()), f.date.str(), fmt::format("{}", f.responses),
+                             fmt::format("{} of {}", format_mean(f.mean()), f.scale), fmt::format("{}", f.satisfied),
+                             percent(f.csat())});
+    add(std::move(rounds));
+    question_means(surveys);
+  }
+
+  void question_means(const std::vector<SurveyFigures>& surveys) {
+    Table t{{"Survey", "Question", "Answers", "Mean"}, {Text, Text, Number, Number}, {}, ""};
+    for (const SurveyFigures& f : surveys) {
+      const Value* qs = f.survey->field("questions");
+      const Value* rs = f.survey->field("responses");
+      if (!qs || !qs->is_sequence()) continue;
+      for (const Value& q : qs->items()) {
+        std::string id = text_of(q, "id");
+        std::int64_t n = 0;
+        double sum = 0;
+        if (rs && rs->is_sequence())
+          for (const Value& r : rs->items()) {
+            const Value* answers = r.find("answers");
+            if (!answers || !answers->is_mapping()) continue;
+            if (auto a = integer_of(answers->find(id))) {
+              ++n;
+              sum += static_cast<double>(*a);
+            }
+          }
+        std::string text = text_of(q, "text");
+        t.rows.push_back({std::string(f.survey->label()), text.empty() ? id : text, fmt::format("{}", n),
+                          n > 0 ? fmt::format("{} of {}", format_mean(sum / static_cast<double>(n)), f.scale) : "-"});
+      }
+    }
+    if (t.rows.empty()) return;
+    heading(3, "Mean answer per question");
+    add(std::move(t));
+  }
+
+  void complaints_section() {
+    heading(2, "Complaints");
+    std::vector<const Record*> received;
+    for (const Record* c : records(KindId::Complaint))
+      if (in_period(c->date("received"))) received.push_back(c);
+
+    // Received per month over the period, empty months included: a gap is news too.
+    Chart chart{since_.day == 1 && as_of_ == as_of_.end_of_month()
+                    ? std::string("Complaints received per month")
+                    : fmt::format("Complaints received per month, {} to {} (the first and last months in part)",
+                                  since_.str(), as_of_.str()),
+                "Received", {}, std::nullopt, "#b5523b", true};
+    std::map<std::pair<int, int>, std::int64_t> per_month;
+    for (const Record* c : received) {
+      Date d = *c->date("received");
+      ++per_month[{d.year, d.month}];
+    }
+    for (Date m{since_.year, since_.month, 1}; m <= as_of_; m = m.end_of_month().add_days(1)) {
+      std::int64_t n = per_month.count({m.year, m.month}) ? per_month[{m.year, m.month}] : 0;
+      chart.bars.push_back({std::string(month_name(m.month)), fmt::format("{}", m.year),
+                            fmt::format("{} {}", month_name(m.month), m.year), static_cast<double>(n),
+                            fmt::format("{}", n)});
+    }
+    add(std::move(chart));
+
+    std::vector<std::string> statuses = {"open", "in-progress", "resolved", "rejected"};
+    std::map<std::string, std::int64_t> by_status;
+    for (const Record* c : received) ++by_status[status_at(*c)];
+    Table st{{"Status on " + as_of_.str(), "Received in the period"}, {Nowrap, Number}, {}, "None.", true};
+    for (const std::string& s : statuses) st.rows.push_back({s, fmt::format("{}", by_status[s])});
+    heading(3, "By status and severity");
+    add(std::move(st));
+
+    Table sev{{"Severity", "Received in the period", "Open on " + as_of_.str(), "Closed in the period"},
+              {Nowrap, Number, Number, Number}, {}, "", true};
+    for (std::string_view level : {"high", "medium", "low"}) {
+      std::int64_t r = 0, open = 0, closed = 0;
+      for (const Record* c : records(KindId::Complaint)) {
+        if (c->text("severity") != level) continue;
+        r += in_period(c->date("received"));
+        open += open_at(*c);
+        closed += in_period(c->date("closed"));
+      }
+      sev.rows.push_back({std::string(level), fmt::format("{}", r), fmt::format("{}", open), fmt::format("{}", closed)});
+    }
+    add(std::move(sev));
+    note(fmt::format("Median time to close, over the complaints closed in the period: {}.",
+                     measures_.median_days_to_close ? days_text(*measures_.median_days_to_close) : "none closed"));
+
+    heading(3, "Open complaints");
+    add(open_complaints_table(true));
+  }
+
+  Table open_complaints_table(bool with_customer) {
+    std::vector<const Record*> open;
+    for (const Record* c : records(KindId::Complaint))
+      if (open_at(*c) && in_account(*c)) open.push_back(c);
+    std::stable_sort(open.begin(), open.end(),
+                     [](const Record* a, const Record* b) { return *a->date("received") < *b->date("received"); });
+    Table t{{"Received", "Age", "Customer", "Severity", "Status", "Summary"},
+            {Nowrap, Number, Text, Nowrap, Nowrap, Text}, {}, "No open complaints."};
+    if (!with_customer) {
+      t.header.erase(t.header.begin() + 2);
+      t.cols.erase(t.cols.begin() + 2);
+    }
+    for (const Record* c : open) {
+      Date received = *c->date("received");
+      std::vector<std::string> row = {received.str(), days_text(static_cast<double>(as_of_.days() - received.days())),
+                                      name_of(c->text("customer")), std::string(c->text("severity")), status_at(*c),
+                                      std::string(c->label())};
+      if (!with_customer) row.erase(row.begin() + 2);
+      t.rows.push_back(std::move(row));
+    }
+    return t;
+  }
+
+  void agreements_section() {
+    heading(2, "Agreements");
+    note("Active and draft agreements, and those that ended in the period, by customer.");
+    std::set<std::string> accounts;
+    for (const Record* a : records(KindId::Agreement))
+      if (shown(*a)) accounts.insert(std::string(a->text("customer")));
+    std::vector<std::pair<std::string, std::string>> by_name;
+    for (const std::string& id : accounts) by_name.emplace_back(name_of(id), id);
+    std::sort(by_name.begin(), by_name.end());
+    if (by_name.empty()) note("No agreements.");
+    for (const auto& [name, id] : by_name) {
+      heading(3, name);
+      agreements_table(id);
+    }
+  }
+
+  // Old agreements that ended before the period are history, not news.
+  bool shown(const Record& a) const {
+    std::string_view status = a.text("status");
+    if (status == "active" || status == "draft") return true;
+    auto end = a.date("end");
+    return end && *end >= since_;
+  }
+
+  void agreements_table(const std::string& customer) {
+    // Five columns, dates stacked in two of them: the services column needs the room,
+    // on A4 above all.
+    Table t{{"Agreement", "Status", "Term", "Services and service levels", "Financing"},
+            {Text, Nowrap, Nowrap, Text, Text}, {}, "No agreements.", false, {19, 14, 15, 34, 18}};
+    for (const Record* a : records(KindId::Agreement)) {
+      if (a->text("customer") != customer || !shown(*a)) continue;
+      std::string term = fmt::format("{}\nto {}", a->text("start"), a->text("end").empty() ? "open end" : a->text("end"));
+      if (!a->text("review").empty()) term += fmt::format("\nreview {}", a->text("review"));
+      std::vector<std::string> services;
+      if (const Value* ss = a->field("services"); ss && ss->is_sequence()) {
+        for (const Value& s : ss->items()) {
+          std::vector<std::string> levels;
+          if (const Value* ls = s.find("levels"); ls && ls->is_sequence())
+            for (const Value& l : ls->items())
+              levels.push_back(fmt::format("{} {}{}", text_of(l, "metric"), text_of(l, "target"),
+                                           unit_suffix(text_of(l, "unit"))));
+          std::string line = service_name(text_of(s, "service"));
+          if (!levels.empty()) line += ": " + join(levels, ", ");
+          services.push_back(line);
+        }
+      }
+      std::string financing;
+      if (const Value* f = a->field("financing"); f && f->is_mapping()) {
+        if (const Value* amount = f->find("amount"); amount && amount->is_number()) {
+          std::string currency = text_of(*f, "currency");
+          financing = fmt::format("{} {}", group_digits(amount->as_double()),
+                                  currency.empty() ? repo_.settings.currency : currency);
+        }
+        if (std::string period = text_of(*f, "period"); !period.empty()) financing += " " + period;
+        if (std::string cc = text_of(*f, "cost_centre"); !cc.empty()) financing += "\ncost centre " + cc;
+      }
+      std::string signed_on(a->text("signed"));
+      t.rows.push_back({std::string(a->label()),
+                        fmt::format("{}\n{}", a->text("status"), signed_on.empty() ? "not signed" : "signed " + signed_on),
+                        term, join(services, "\n"), financing});
+    }
+    add(std::move(t));
+  }
+
+  // -- the customer pack
+
+  void customer_overview(const Record& c) {
+    Facts f;
+    auto fact = [&](std::string key, std::string_view value) {
+      if (!value.empty()) f.rows.emplace_back(std::move(key), std::string(value));
+    };
+    fact("IT contact", c.text("it_contact").empty() ? "none designated" : c.text("it_contact"));
+    fact("Email", c.text("email"));
+    fact("Phone", c.text("phone"));
+    if (const Value* b = c.field("budget"); b && b->is_mapping()) {
+      if (const Value* amount = b->find("amount"); amount && amount->is_number()) {
+        std::string currency = text_of(*b, "currency");
+        std::string year = text_of(*b, "year");
+        fact("IT budget", fmt::format("{} {}{}", group_digits(amount->as_double()),
+                                      currency.empty() ? repo_.settings.currency : currency,
+                                      year.empty() ? "" : " (" + year + ")"));
+      }
+    }
+    fact("Customer since", c.text("since"));
+    if (c.text("status") == "inactive") fact("Status", "inactive");
+    add(std::move(f));
+
+    for (const AccountFigures& a : measures_.by_account) {
+      if (a.id != account_) continue;
+      heading(2, "In figures");
+      Tiles t;
+      t.tiles.push_back({"Purchasers with IT contact", fmt::format("{} of {}", a.purchasers_with_contact, a.purchasers),
+                         a.has_contact ? "the customer has an IT contact" : "the customer has no IT contact"});
+      t.tiles.push_back({"Written agreement", a.written_agreement ? "yes" : "no",
+                         a.written_agreement ? "active, signed and in force" : "none active, signed and in force"});
+      // CSAT rather than the mean: it reads the same on every survey scale.
+      std::int64_t satisfied = 0, responses = 0;
+      std::vector<SurveyFigures> own = survey_figures(true);
+      for (const SurveyFigures& round : own)
+        if (in_period(round.date)) {
+          satisfied += round.satisfied;
+          responses += round.responses;
+        }
+      t.tiles.push_back(
+          {"Satisfaction (CSAT)",
+           responses > 0 ? format_percent(satisfied, responses) : "-",
+           fmt::format("{} in the period\nmean score {}", plural(responses, "response"), mean_with_scale(a.mean, own))});
+      t.tiles.push_back({"Complaints", fmt::format("{}", a.complaints_received),
+                         fmt::format("received in the period; {} open", a.complaints_open)});
+      add(std::move(t));
+    }
+  }
+
+  void attention_section() {
+    AgendaOptions o;
+    o.today = as_of_;
+    o.account = account_;
+    std::vector<AgendaItem> items = build_agenda(repo_, o);
+    heading(2, "Needs attention");
+    Table t{{"What", "Date", "Item"}, {Text, Nowrap, Text}, {}, "Nothing needs attention."};
+    for (const AgendaItem& item : items)
+      t.rows.push_back({std::string(category_title(item.category)), item.date ? item.date->str() : "", item.message});
+    add(std::move(t));
+  }
+
+  void purchasers_section() {
+    heading(2, "Purchasers");
+    Table t{{"Name", "Title", "Unit", "IT contact", "Email", "Status"}, {Text, Text, Text, Text, Text, Nowrap}, {},
+            "No purchasers."};
+    for (const Record* p : records(KindId::Customer)) {
+      if (p->text("role") != "purchaser" || p->text("customer") != account_) continue;
+      t.rows.push_back({std::string(p->label()), std::string(p->text("title")), std::string(p->text("unit")),
+                        p->text("it_contact").empty() ? "none" : std::string(p->text("it_contact")),
+                        std::string(p->text("email")),
+                        p->text("status").empty() ? "active" : std::string(p->text("status"))});
+    }
+    add(std::move(t));
+  }
+
+  void customer_complaints() {
+    heading(2, "Complaints");
+    add(open_complaints_table(false));
+    std::vector<const Record*> closed;
+    for (const Record* c : records(KindId::Complaint))
+      if (in_account(*c) && !open_at(*c) && in_period(c->date("received"))) closed.push_back(c);
+    if (closed.empty()) return;
+    heading(3, "Closed, received in the period");
+    Table t{{"Received", "Closed", "Severity", "Status", "Summary", "Resolution"},
+            {Nowrap, Nowrap, Nowrap, Nowrap, Text, Text}, {}, ""};
+    for (const Record* c : closed)
+      t.rows.push_back({std::string(c->text("received")), std::string(c->text("closed")),
+                        std::string(c->text("severity")), std::string(c->text("status")), std::string(c->label()),
+                        std::string(c->text("resolution"))});
+    add(std::move(t));
+  }
+
+  void customer_surveys() {
+    heading(2, "Survey results");
+    std::vector<SurveyFigures> own = survey_figures(true);
+    if (own.empty()) {
+      note("No survey responses from this customer or its purchasers.");
+      return;
+    }
+    std::vector<SurveyFigures> all = survey_figures(false);
+    Chart chart{"CSAT per survey round, this customer and its purchasers", "CSAT", {}, 100.0, "#1f4e79", false};
+    for (const SurveyFigures& f : own)
+      chart.bars.push_back({std::string(f.survey->label()), f.date.str(), std::string(f.survey->label()),
+                            f.csat() ? std::optional(*f.csat() * 100.0) : std::nullopt, percent(f.csat())});
+    add(std::move(chart));
+    Table t{{"Survey", "Closed", "Responses", "Mean", "CSAT", "CSAT of all customers"},
+            {Text, Nowrap, Number, Number, Number, Number}, {}, ""};
+    for (const SurveyFigures& f : own) {
+      std::string overall = "-";
+      for (const SurveyFigures& g : all)
+        if (g.survey == f.survey) overall = percent(g.csat());
+      t.rows.push_back({std::string(f.survey->label()), f.date.str(), fmt::format("{}", f.responses),
+                        fmt::format("{} of {}", format_mean(f.mean()), f.scale), percent(f.csat()), overall});
+    }
+    add(std::move(t));
+
+    Bullets comments;
+    for (auto it = own.rbegin(); it != own.rend(); ++it) {
+      const Value* rs = it->survey->field("responses");
+      for (const Value& r : rs->items()) {
+        std::string who = text_of(r, "customer");
+        std::string comment = text_of(r, "comment");
+        if (comment.empty() || repo_.account_of(who) != account_) continue;
+        comments.items.push_back(fmt::format("{} ({}, score {}): {}", name_of(who), it->survey->label(),
+                                             text_of(r, "score"), comment));
+      }
+    }
+    if (!comments.items.empty()) {
+      heading(3, "Comments");
+      add(std::move(comments));
+    }
+  }
+
+  void open_actions() {
+    heading(2, "Open actions");
+    struct Row {
+      std::string due, what, owner, meeting;
+    };
+    std::vector<Row> rows;
+    for (const Record* m : records(KindId::Meeting)) {
+      if (!in_account(*m)) continue;
+      const Value* actions = m->field("actions");
+      if (!actions || !actions->is_sequence()) continue;
+      for (const Value& a : actions->items())
+        if (a.is_mapping() && !a.find("done"))
+          rows.push_back({text_of(a, "due"), text_of(a, "what"), text_of(a, "owner"),
+                          fmt::format("{} ({})", m->text("date"), name_of(m->text("customer")))});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.due < b.due; });
+    Table t{{"Due", "Action", "Owner", "From the meeting"}, {Nowrap, Text, Text, Text}, {}, "No open actions."};
+    for (Row& r : rows) {
+      auto due = Date::parse(r.due);
+      if (due && *due < as_of_) r.due += "\noverdue";
+      t.rows.push_back({r.due, r.what, r.owner, r.meeting});
+    }
+    add(std::move(t));
+  }
+
+  void requirements_section() {
+    heading(2, "Requirements and improvements");
+    std::vector<const Record*> reqs;
+    for (const Record* r : records(KindId::Requirement)) {
+      auto raised = r->date("raised");
+      if (in_account(*r) && raised && *raised <= as_of_) reqs.push_back(r);
+    }
+    std::stable_sort(reqs.begin(), reqs.end(),
+                     [](const Record* a, const Record* b) { return *a->date("raised") > *b->date("raised"); });
+    Table t{{"Raised", "Title", "Type", "Status", "Decided", "Delivered"},
+            {Nowrap, Text, Nowrap, Nowrap, Nowrap, Nowrap}, {}, "No requirements."};
+    for (const Record* r : reqs)
+      t.rows.push_back({std::string(r->text("raised")), std::string(r->label()), std::string(r->text("type")),
+                        std::string(r->text("status")), std::string(r->text("decided")),
+                        std::string(r->text("delivered"))});
+    add(std::move(t));
+  }
+
+  void meetings_section() {
+    heading(2, "Last meetings");
+    std::vector<const Record*> past, planned;
+    for (const Record* m : records(KindId::Meeting)) {
+      auto d = m->date("date");
+      if (!d || !in_account(*m)) continue;
+      (*d <= as_of_ ? past : planned).push_back(m);
+    }
+    auto by_date = [](const Record* a, const Record* b) { return a->text("date") < b->text("date"); };
+    std::stable_sort(past.begin(), past.end(), by_date);
+    std::stable_sort(planned.begin(), planned.end(), by_date);
+    if (!planned.empty())
+      note(fmt::format("Next meeting planned: {} with {}.", planned.front()->text("date"),
+                       name_of(planned.front()->text("customer"))));
+    if (past.empty()) {
+      note("No meetings yet.");
+      return;
+    }
+    // The last three: enough to recall what was decided without reprinting the history.
+    std::size_t shown = 0;
+    for (auto it = past.rbegin(); it != past.rend() && shown < 3; ++it, ++shown) {
+      const Record& m = **it;
+      std::string type(m.text("type"));
+      heading(3, fmt::format("{}{} with {}", m.text("date"), type.empty() ? "" : ", " + type,
+                             name_of(m.text("customer"))));
+      Facts f;
+      if (auto a = strings_of(m.field("attendees")); !a.empty()) f.rows.emplace_back("Attendees", join(a, ", "));
+      if (auto a = strings_of(m.field("agenda")); !a.empty()) f.rows.emplace_back("Agenda", join(a, "\n"));
+      std::vector<std::string> decisions = strings_of(m.field("decisions"));
+      f.rows.emplace_back("Decisions", decisions.empty() ? "none recorded" : join(decisions, "\n"));
+      add(std::move(f));
+    }
+  }
+
+  const Repository& repo_;
+  Date as_of_;
+  Date since_;
+  std::string account_;
+  Measures measures_;
+  Document doc_;
+};
+
+}  // namespace
+
+std::string render_report(const Repository& repo, const ReportOptions& options, ReportFormat format) {
+  ReportBuilder builder(repo, options);
+  Document doc = options.account.empty() ? builder.organisation_report() : builder.customer_pack();
+  return format == ReportFormat::Html ? render_html(doc) : render_markdown(doc);
+}
+
+}  // namespace brm

@@ -1,0 +1,117 @@
+#include "brm/report.hpp"
+
+#include <doctest/doctest.h>
+
+#include "repo_fixture.hpp"
+
+namespace brm {
+namespace {
+
+const char* evil_name = "<script>alert(1)</script> & \"x\"";
+const char* evil_escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;";
+
+test::Loaded evil_repository() {
+  return test::load({
+      {"customers/eve.yaml", std::string("name: '") + evil_name + "'\nrole: customer\nit_contact: \"O'Neil\"\n"},
+      {"agreements/eve-2026.yaml",
+       "title: 'Pipes | and <b>tags</b>'\ncustomer: eve\nstatus: active\nsigned: 2026-01-01\n"
+       "start: 2026-01-01\nservices:\n  - service: 'mail|chat'\n"},
+      {"surveys/2026-06-01-round.yaml",
+       std::string("title: '") + evil_name + "'\ndate: 2026-06-01\nresponses:\n  - {customer: eve, score: 4}\n"},
+      {"complaints/2026-10-01-x.yaml",
+       "customer: eve\nreceived: 2026-10-01\nseverity: high\nsummary: 'a | b'\nstatus: open\n"},
+  });
+}
+
+ReportOptions at(std::string account = {}) {
+  ReportOptions o;
+  o.as_of = Date{2026, 11, 26};
+  o.account = std::move(account);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("report: record text is HTML-escaped everywhere, SVG labels and titles included") {
+  auto l = evil_repository();
+  for (const std::string& account : {std::string(), std::string("eve")}) {
+    std::string html = render_report(l.repo, at(account), ReportFormat::Html);
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<b>tags") == std::string::npos);
+    CHECK(html.find(evil_escaped) != std::string::npos);
+    if (!account.empty()) CHECK(html.find("O&#39;Neil") != std::string::npos);
+  }
+  std::string html = render_report(l.repo, at(), ReportFormat::Html);
+  // The survey round's bar: its tooltip and its label inside the SVG.
+  std::size_t svg = html.find("<svg");
+  REQUIRE(svg != std::string::npos);
+  std::size_t end = html.find("</svg>", svg);
+  std::string chart = html.substr(svg, end - svg);
+  CHECK(chart.find("<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;: 100.0%</title>") !=
+        std::string::npos);
+  CHECK(chart.find("&lt;script") != std::string::npos);
+  CHECK(chart.find("<script") == std::string::npos);
+}
+
+TEST_CASE("report: HTML is self-contained: no scripts, nothing loaded from elsewhere") {
+  auto l = evil_repository();
+  std::string html = render_report(l.repo, at(), ReportFormat::Html);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("src=") == std::string::npos);
+  CHECK(html.find("<link") == std::string::npos);
+  CHECK(html.find("@import") == std::string::npos);
+  CHECK(html.find("url(") == std::string::npos);
+  CHECK(html.find("Content-Security-Policy") != std::string::npos);
+  CHECK(html.rfind("</html>\n") == html.size() - 8);
+}
+
+TEST_CASE("report: Markdown escapes pipes in table cells and markup in text") {
+  auto l = evil_repository();
+  std::string md = render_report(l.repo, at(), ReportFormat::Markdown);
+  CHECK(md.find("| Pipes \\| and \\<b\\>tags\\</b\\> |") != std::string::npos);
+  CHECK(md.find("mail\\|chat") != std::string::npos);
+  CHECK(md.find("\\<script\\>alert(1)\\</script\\> \\& \"x\"") != std::string::npos);
+  CHECK(md.find("<script>") == std::string::npos);
+  std::string pack = render_report(l.repo, at("eve"), ReportFormat::Markdown);
+  CHECK(pack.find("a \\| b") != std::string::npos);
+  CHECK(pack.find("a | b") == std::string::npos);
+}
+
+TEST_CASE("report: the four measures and the per-round survey figures") {
+  auto l = test::load({
+      {"customers/anna.yaml", "name: Anna\nrole: customer\nit_contact: Erik\n"},
+      {"customers/bo.yaml", "name: Bo\nrole: customer\n"},
+      {"surveys/2026-06-01-h1.yaml",
+       "title: H1\ndate: 2026-06-01\nscale: 10\nquestions:\n  - {id: q, text: Overall}\nresponses:\n"
+       "  - {customer: anna, score: 8, answers: {q: 9}}\n  - {customer: bo, score: 7, answers: {q: 6}}\n"},
+  });
+  std::string md = render_report(l.repo, at(), ReportFormat::Markdown);
+  CHECK(md.find("- **IT contacts:** 50.0%") != std::string::npos);
+  // scale 10: satisfied is ceil(4 * 10 / 5) = 8, so one of two
+  CHECK(md.find("| H1 | 2026-06-01 | 2 | 7.50 of 10 | 1 | 50.0% |") != std::string::npos);
+  CHECK(md.find("| H1 | Overall | 2 | 7.50 of 10 |") != std::string::npos);
+}
+
+TEST_CASE("report: the customer pack covers the account, purchasers included, and nothing else") {
+  auto l = test::load({
+      {"customers/anna.yaml", "name: Anna\nrole: customer\n"},
+      {"customers/per.yaml", "name: Per\nrole: purchaser\ncustomer: anna\n"},
+      {"customers/bo.yaml", "name: Bo\nrole: customer\n"},
+      {"complaints/2026-10-01-per.yaml",
+       "customer: per\nreceived: 2026-10-01\nseverity: high\nsummary: Per's complaint\nstatus: open\n"},
+      {"complaints/2026-10-02-bo.yaml",
+       "customer: bo\nreceived: 2026-10-02\nseverity: low\nsummary: Bo's complaint\nstatus: open\n"},
+      {"meetings/2026-10-05-per.yaml",
+       "date: 2026-10-05\ncustomer: per\nattendees: [Per]\ndecisions: [Go ahead]\n"
+       "actions:\n  - {what: Send the plan, owner: Erik, due: 2026-11-01}\n"},
+  });
+  std::string md = render_report(l.repo, at("anna"), ReportFormat::Markdown);
+  CHECK(md.find("# Anna") == 0);
+  CHECK(md.find("Per's complaint") != std::string::npos);
+  CHECK(md.find("Bo's complaint") == std::string::npos);
+  CHECK(md.find("| 2026-11-01<br>overdue | Send the plan | Erik |") != std::string::npos);
+  CHECK(md.find("- **Decisions:** Go ahead") != std::string::npos);
+  CHECK(md.find("| Per |") != std::string::npos);
+}
+
+}  // namespace brm
