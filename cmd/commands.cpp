@@ -20,6 +20,7 @@ const std::vector<Command>& commands() {
       {"log", setup_log},
       {"agenda", setup_agenda},
       {"report", setup_report},
+      {"export", setup_export},
   };
   return list;
 }
