@@ -65,20 +65,7 @@ void run_check(Context& ctx, const CheckOptions& o) {
   } else if (o.format == "github") {
     for (const Diagnostic& d : findings) std::puts(format_github(d).c_str());
   } else {
-    bool color = ctx.color(stdout);
-    for (const Diagnostic& d : findings) {
-      std::string line = format_text(d);
-      if (color) {
-        std::string_view sev = severity_name(d.severity);
-        std::string plain = fmt::format(": {}: ", sev);
-        std::string sgr = d.severity == Severity::Error     ? "1;31"
-                          : d.severity == Severity::Warning ? "1;33"
-                                                            : "1;36";
-        if (auto at = line.find(plain); at != std::string::npos)
-          line.replace(at, plain.size(), fmt::format(": {}: ", paint(true, sgr, sev)));
-      }
-      std::puts(line.c_str());
-    }
+    print_findings(ctx, findings, stdout);
     std::string summary = fmt::format("checked {} file{}: {} error{}, {} warning{}", files,
                                       files == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
                                       warnings, warnings == 1 ? "" : "s");

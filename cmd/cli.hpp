@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "brm/diagnostic.hpp"
+
 namespace brm::cli {
 
 struct Globals {
@@ -34,6 +36,9 @@ class Context {
   std::optional<std::filesystem::path> root_;
 };
 
+// Findings as `brm check` prints them, severities coloured when `out` takes colour.
+void print_findings(Context& ctx, const Diagnostics& findings, std::FILE* out = stderr);
+
 // ANSI styling that is a no-op when colour is off.
 std::string paint(bool on, std::string_view sgr, std::string_view text);
 
@@ -45,9 +50,9 @@ struct Command {
 
 void setup_init(CLI::App& app, Context& ctx);
 void setup_check(CLI::App& app, Context& ctx);
-void setup_records(CLI::App& app, Context& ctx);  // brm KIND ... for every kind (record.cpp)
 void setup_fmt(CLI::App& app, Context& ctx);
 void add_survey_import(CLI::App* survey, Context& ctx);  // brm survey import (survey_import.cpp)
+void setup_records(CLI::App& app, Context& ctx);  // brm KIND ... for every kind (record.cpp)
 void setup_measure(CLI::App& app, Context& ctx);
 void setup_log(CLI::App& app, Context& ctx);
 void setup_agenda(CLI::App& app, Context& ctx);

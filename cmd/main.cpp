@@ -48,6 +48,24 @@ std::string paint(bool on, std::string_view sgr, std::string_view text) {
   return fmt::format("\033[{}m{}\033[0m", sgr, text);
 }
 
+void print_findings(Context& ctx, const Diagnostics& findings, std::FILE* out) {
+  bool color = ctx.color(out);
+  for (const Diagnostic& d : findings) {
+    std::string line = format_text(d);
+    if (color) {
+      std::string_view sev = severity_name(d.severity);
+      std::string plain = fmt::format(": {}: ", sev);
+      std::string sgr = d.severity == Severity::Error     ? "1;31"
+                        : d.severity == Severity::Warning ? "1;33"
+                                                          : "1;36";
+      if (auto at = line.find(plain); at != std::string::npos)
+        line.replace(at, plain.size(), fmt::format(": {}: ", paint(true, sgr, sev)));
+    }
+    line += '\n';
+    std::fputs(line.c_str(), out);
+  }
+}
+
 namespace {
 
 int run(int argc, char** argv) {

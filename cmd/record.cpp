@@ -198,22 +198,6 @@ Value with_positions(KindId kind, const Value& doc) {
   return read;
 }
 
-void print_findings(Context& ctx, const Diagnostics& findings) {
-  bool color = ctx.color(stderr);
-  for (const Diagnostic& d : findings) {
-    std::string line = format_text(d);
-    if (color) {
-      std::string_view sev = severity_name(d.severity);
-      std::string plain = fmt::format(": {}: ", sev);
-      std::string sgr = d.severity == Severity::Error     ? "1;31"
-                        : d.severity == Severity::Warning ? "1;33"
-                                                          : "1;36";
-      if (auto at = line.find(plain); at != std::string::npos)
-        line.replace(at, plain.size(), fmt::format(": {}: ", paint(true, sgr, sev)));
-    }
-    std::fputs((line + "\n").c_str(), stderr);
-  }
-}
 
 void commit_or_refuse(Context& ctx, Transaction& tx, const std::string& message) {
   try {

@@ -76,7 +76,6 @@ std::string flag_for(std::string_view path);
 Value with_positions(KindId kind, const Value& doc);
 
 // Findings as `brm check` prints them (file:line:col: error: message [rule]), on stderr.
-void print_findings(Context& ctx, const Diagnostics& findings);
 
 // Commits the transaction; when the change has errors prints them and throws
 // Error(DataErrors) so that nothing is written.

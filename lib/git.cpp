@@ -1,82 +1,34 @@
-// libgit2 behind brm's small git API. Handles are owned by RAII wrappers so that an
-// error thrown halfway never leaks or leaves a lock behind.
+// libgit2 behind brm's small git API. Handles are owned by RAII wrappers (git_handle.hpp)
+// so that an error thrown halfway never leaks or leaves a lock behind.
 #include "brm/git.hpp"
 
 #include <git2.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <memory>
 #include <mutex>
 
 #include "brm/error.hpp"
+#include "git_handle.hpp"
 
 namespace fs = std::filesystem;
 
 namespace brm {
 namespace {
 
+using namespace gitx;
+using Index = Handle<git_index, git_index_free>;
+using Signature = Handle<git_signature, git_signature_free>;
+
 void init_libgit2() {
   static std::once_flag once;
   std::call_once(once, [] { git_libgit2_init(); });
 }
 
-[[noreturn]] void git_fail(std::string_view what) {
-  const git_error* e = git_error_last();
-  throw Error(ExitCode::Git,
-              fmt::format("{}: {}", what, e && e->message ? e->message : "unknown git error"));
-}
-
-void check(int rc, std::string_view what) {
-  if (rc < 0) git_fail(what);
-}
-
-template <class T, void (*Free)(T*)>
-struct Handle {
-  T* p = nullptr;
-  Handle() = default;
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() {
-    if (p) Free(p);
-  }
-  T** out() { return &p; }
-  T* get() const { return p; }
-};
-
-using Repo = Handle<git_repository, git_repository_free>;
-using Index = Handle<git_index, git_index_free>;
-using Tree = Handle<git_tree, git_tree_free>;
-using Commit = Handle<git_commit, git_commit_free>;
-using Object = Handle<git_object, git_object_free>;
-using Signature = Handle<git_signature, git_signature_free>;
-using TreeEntry = Handle<git_tree_entry, git_tree_entry_free>;
-using Blob = Handle<git_blob, git_blob_free>;
-
-void open_repo(Repo& repo, const fs::path& path) {
-  init_libgit2();
-  if (git_repository_open_ext(repo.out(), path.c_str(), 0, nullptr) < 0)
-    git_fail(fmt::format("'{}' is not in a git repository", path.string()));
-}
-
-// The brm root relative to the git work tree, '' or 'sub/dir/'.
-std::string prefix_of(git_repository* repo, const fs::path& brm_root) {
-  const char* workdir = git_repository_workdir(repo);
-  if (!workdir) throw Error(ExitCode::Git, "the git repository has no work tree");
-  std::error_code ec;
-  fs::path wd = fs::weakly_canonical(workdir, ec);
-  fs::path root = fs::weakly_canonical(brm_root, ec);
-  fs::path rel = root.lexically_relative(wd);
-  if (rel.empty() || rel == ".") return "";
-  return rel.generic_string() + "/";
-}
-
-std::string oid_string(const git_oid* oid) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, oid);
-  return buf;
-}
+void open_repo(Repo& repo, const fs::path& path) { gitx::open(repo, path); }
 
 void default_signature(Signature& sig, git_repository* repo) {
   if (git_signature_default(sig.out(), repo) == 0) return;
@@ -88,18 +40,6 @@ void default_signature(Signature& sig, git_repository* repo) {
               "hint: git config --global user.name \"Your Name\"; "
               "git config --global user.email you@example.com\n"
               "hint: or pass --no-commit");
-}
-
-void peel_commit(Commit& commit, git_repository* repo, std::string_view rev) {
-  Object obj;
-  std::string r(rev);
-  if (git_revparse_single(obj.out(), repo, r.c_str()) < 0)
-    git_fail(fmt::format("unknown revision '{}'", rev));
-  Object peeled;
-  check(git_object_peel(peeled.out(), obj.get(), GIT_OBJECT_COMMIT),
-        fmt::format("'{}' does not name a commit", rev));
-  commit.p = reinterpret_cast<git_commit*>(peeled.p);
-  peeled.p = nullptr;
 }
 
 }  // namespace
@@ -147,6 +87,14 @@ void git_commit_paths(const fs::path& brm_root, const std::vector<std::string>& 
   }
   Index real;
   check(git_repository_index(real.out(), repo.get()), "cannot open the git index");
+  // The index is written after the commit, when a failure could no longer undo it: so a
+  // lock on it (a running git, or one that was killed) stops us before anything is done.
+  fs::path index_lock = fs::path(git_repository_path(repo.get())) / "index.lock";
+  if (std::error_code ec; fs::exists(fs::symlink_status(index_lock, ec)))
+    throw Error(ExitCode::Git,
+                fmt::format("git's index is locked: '{}' exists; another git command is "
+                            "running, or one was killed (then remove the file)",
+                            index_lock.string()));
 
   for (const std::string& p : paths) {
     std::string in_repo = prefix + p;
@@ -179,7 +127,17 @@ void git_commit_paths(const fs::path& brm_root, const std::vector<std::string>& 
   check(git_commit_create(&commit_id, repo.get(), "HEAD", sig.get(), sig.get(), nullptr,
                           message.c_str(), tree.get(), has_head ? 1 : 0, parents),
         "cannot create the commit");
-  check(git_index_write(real.get()), "cannot write the git index");
+  // The commit is made and matches the work tree; an index that cannot follow only makes
+  // `git status` show the change as undone until `git reset`. Not a reason to fail.
+  if (git_index_write(real.get()) != 0) {
+    const git_error* e = git_error_last();
+    std::string files;
+    for (const std::string& p : paths) files += " " + p;
+    std::fprintf(stderr,
+                 "brm: warning: committed, but the git index could not be updated (%s); "
+                 "'git reset -q --%s' brings it in step\n",
+                 e && e->message ? e->message : "unknown error", files.c_str());
+  }
 }
 
 CommitInfo git_resolve(const fs::path& brm_root, std::string_view rev) {

@@ -1,5 +1,5 @@
 // libgit2 handles owned by RAII for the history walks (history.cpp, log.cpp), so that an
-// error thrown halfway never leaks. Private to lib/; git.cpp keeps its own copy.
+// error thrown halfway never leaks. Private to lib/.
 #pragma once
 
 #include <git2.h>
