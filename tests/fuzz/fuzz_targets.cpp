@@ -1,0 +1,265 @@
+// The fuzz targets' work, shared by the libFuzzer binaries and the unit tests that replay
+// the regressions. Every path a hand-edited file takes through brm_core is exercised:
+// a broken record must come out as findings, never as a crash, a hang or a leak.
+#include "fuzz_targets.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include "brm/agenda.hpp"
+#include "brm/canonical.hpp"
+#include "brm/csv.hpp"
+#include "brm/date.hpp"
+#include "brm/export.hpp"
+#include "brm/json.hpp"
+#include "brm/kinds.hpp"
+#include "brm/measure.hpp"
+#include "brm/report.hpp"
+#include "brm/repository.hpp"
+#include "brm/yaml.hpp"
+
+namespace brm::fuzz {
+namespace {
+
+constexpr std::string_view kToday = "2026-11-26";
+
+constexpr std::string_view kSettings =
+    "brm: 1\n"
+    "organisation: Fuzz Group IT\n";
+
+// A few records that the fuzzed one can refer to, so that the rules beyond one file
+// (references, roles, purchaser chains) have something to resolve against.
+struct Fixed {
+  std::string_view path;
+  std::string_view text;
+};
+constexpr Fixed kFixed[] = {
+    {"customers/retail-division.yaml",
+     "name: Anna Berg\nrole: customer\nunit: Retail Division\nit_contact: Erik Lund\n"},
+    {"customers/retail-stores.yaml",
+     "name: Per Holm\nrole: purchaser\ncustomer: retail-division\n"},
+    {"services/email.yaml", "name: Email and calendar\nstatus: live\n"},
+};
+
+// A valid record of each kind, validated against a fuzzed schema/<kind>.schema.yaml.
+constexpr std::string_view kSample[kind_count] = {
+    "name: Eva Lind\nrole: customer\n",
+    "title: Retail IT services 2026\ncustomer: retail-division\nstatus: active\n"
+    "start: 2026-01-01\nservices:\n  - service: email\n",
+    "customer: retail-stores\nreceived: 2026-03-04\nseverity: high\n"
+    "summary: Email outages\nstatus: open\n",
+    "date: 2026-03-15\ncustomer: retail-division\nattendees: [Anna Berg]\n",
+    "title: Satisfaction 2026\ndate: 2026-06-01\nresponses:\n"
+    "  - customer: retail-division\n    score: 4\n",
+    "name: Printing\nstatus: live\n",
+    "title: Password reset\ncustomer: retail-stores\ntype: requirement\n"
+    "raised: 2026-02-01\nstatus: proposed\n",
+};
+
+// operator== but with NaN equal to itself: `.nan` under `extra:` is valid data.
+bool same(const Value& a, const Value& b) {
+  if (a.type() == Value::Type::Float && b.type() == Value::Type::Float &&
+      std::isnan(a.as_double()) && std::isnan(b.as_double()))
+    return true;
+  if (a.is_sequence() && b.is_sequence()) {
+    if (a.items().size() != b.items().size()) return false;
+    for (std::size_t i = 0; i < a.items().size(); ++i)
+      if (!same(a.items()[i], b.items()[i])) return false;
+    return true;
+  }
+  if (a.is_mapping() && b.is_mapping()) {
+    if (a.entries().size() != b.entries().size()) return false;
+    for (const auto& e : a.entries()) {
+      const Value* other = b.find(e.key);
+      if (!other || !same(e.value, *other)) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+// A valid record must survive `brm fmt`: its canonical text reads back as the same
+// record, and formatting that again changes nothing.
+std::string check_canonical(const Record& r) {
+  std::string text = to_canonical_yaml(r.kind, r.doc);
+  Value back;
+  Diagnostics findings;
+  if (!parse_yaml(text, r.path, &back, &findings))
+    return fmt::format("{}: the canonical text does not parse: {}\n--- text:\n{}", r.path,
+                       findings.empty() ? "" : format_text(findings.front()), text);
+  if (!same(back, r.doc))
+    return fmt::format("{}: the canonical text reads back as another record\n--- text:\n{}",
+                       r.path, text);
+  std::string again = to_canonical_yaml(r.kind, back);
+  if (again != text)
+    return fmt::format("{}: canonical form is not a fixed point\n--- first:\n{}--- second:\n{}",
+                       r.path, text, again);
+  return {};
+}
+
+// Tags the HTML report never writes itself: if one shows up, record text got through
+// unescaped.
+std::string check_html(const std::string& html) {
+  for (std::string_view tag : {"<script", "<iframe", "<img", "<object", "<embed", "<form",
+                               "<input", "<link", "<base", "<a "}) {
+    if (html.find(tag) != std::string::npos)
+      return fmt::format("the HTML report holds '{}': record text was not escaped", tag);
+  }
+  return {};
+}
+
+// A finding is one line whatever the record's text holds: a line break would let a file
+// forge a GitHub workflow command (`::set-output ...`) or a fake finding, and a control
+// character would reach the terminal as an escape sequence.
+std::string check_finding(const Diagnostic& d) {
+  std::string github = format_github(d);
+  if (github.find_first_of("\r\n") != std::string::npos)
+    return fmt::format("a --format github finding spans lines: {}", github);
+  std::string text = format_text(d);
+  for (char c : text)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7F)
+      return fmt::format("a text finding holds the control character {:#04x}: {}",
+                         static_cast<unsigned>(static_cast<unsigned char>(c)), text);
+  return {};
+}
+
+std::string check_json(std::string_view what, const std::string& text) {
+  Value v;
+  JsonError error;
+  if (!parse_json(text, &v, &error))
+    return fmt::format("{} is not valid JSON: {} at {}:{}", what, error.message, error.mark.line,
+                       error.mark.column);
+  return {};
+}
+
+std::string check_export_csv(const Repository& repo) {
+  for (const ExportFile& f : export_files(repo, ExportFormat::Csv)) {
+    std::vector<CsvRow> rows;
+    std::string error;
+    if (!parse_csv(f.content, &rows, &error))
+      return fmt::format("export {} does not parse as CSV: {}", f.name, error);
+    if (rows.empty()) return fmt::format("export {} has no header row", f.name);
+    for (const CsvRow& row : rows)
+      if (row.cells.size() != rows.front().cells.size())
+        return fmt::format("export {}: line {} has {} cells, the header {}", f.name, row.line,
+                           row.cells.size(), rows.front().cells.size());
+  }
+  return {};
+}
+
+// Everything downstream of the model: none of it may crash on a repository that loaded,
+// whatever its findings.
+std::string run_downstream(const Repository& repo) {
+  Date today = *Date::parse(kToday);
+  Measures m = compute_measures(repo, today);
+  if (auto e = check_json("measures", measures_to_json(m)); !e.empty()) return e;
+  (void)measures_to_text(m, repo.settings.organisation);
+  (void)measures_to_markdown(m, repo.settings.organisation);
+  (void)measures_to_csv(m);
+
+  AgendaOptions options;
+  options.today = today;
+  std::vector<AgendaItem> items = build_agenda(repo, options);
+  AgendaHeading heading;
+  heading.organisation = repo.settings.organisation;
+  heading.today = today;
+  heading.days = repo.settings.review_warning_days;
+  (void)agenda_text(items, heading, false);
+  (void)agenda_markdown(items, heading);
+  if (auto e = check_json("the agenda", agenda_json(items)); !e.empty()) return e;
+
+  ReportOptions report;
+  report.as_of = today;
+  if (auto e = check_html(render_report(repo, report, ReportFormat::Html)); !e.empty()) return e;
+  (void)render_report(repo, report, ReportFormat::Markdown);
+  report.account = "retail-division";
+  if (auto e = check_html(render_report(repo, report, ReportFormat::Html)); !e.empty()) return e;
+
+  if (auto e = check_json("export", export_json(repo)); !e.empty()) return e;
+  return check_export_csv(repo);
+}
+
+}  // namespace
+
+void init_fuzzing() {
+  // Rules and measures depend on today; a fuzz finding must replay the same way tomorrow.
+  ::setenv("BRM_TODAY", std::string(kToday).c_str(), 1);
+}
+
+std::string run_record_input(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return {};
+  unsigned mode = data[0] % 16u;
+  std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
+
+  Snapshot snap;
+  snap.files.push_back({"brm.yaml", std::string(kSettings), {}});
+  for (const Fixed& f : kFixed) snap.files.push_back({std::string(f.path), std::string(f.text), {}});
+  std::string fuzzed_path;
+  if (mode == 7) {
+    snap.files.front().content = text;
+  } else if (mode >= 8 && mode <= 14) {
+    const Kind& k = kinds()[mode - 8];
+    snap.files.push_back({fmt::format("schema/{}.schema.yaml", k.name), text, {}});
+    snap.files.push_back(
+        {fmt::format("{}/sample.yaml", k.folder), std::string(kSample[mode - 8]), {}});
+  } else {
+    const Kind& k = kinds()[mode == 15 ? 0 : mode];
+    fuzzed_path = fmt::format("{}/fuzzed.yaml", k.folder);
+    snap.files.push_back({fuzzed_path, text, {}});
+  }
+
+  Diagnostics findings;
+  LoadOptions options;
+  options.threads = 1;
+  Repository repo = load_repository(std::move(snap), &findings, options);
+  for (const Diagnostic& d : findings)
+    if (auto e = check_finding(d); !e.empty()) return e;
+  if (auto e = check_json("findings", format_json(findings, repo.files)); !e.empty()) return e;
+
+  for (const auto& records : repo.records)
+    for (const Record& r : records) {
+      (void)repo.referrers(r.kind, r.id);
+      if (r.valid)
+        if (auto e = check_canonical(r); !e.empty()) return e;
+    }
+  return run_downstream(repo);
+}
+
+std::string run_csv_input(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  std::vector<CsvRow> rows;
+  std::string error;
+  if (!parse_csv(text, &rows, &error)) {
+    if (error.rfind("line ", 0) != 0) return fmt::format("parse_csv error without a line: {}", error);
+    return {};
+  }
+  std::size_t last_line = 0;
+  for (const CsvRow& row : rows) {
+    if (row.line <= last_line) return fmt::format("row lines do not increase at line {}", row.line);
+    last_line = row.line;
+    if (row.cells.empty()) return fmt::format("line {}: a row with no cells", row.line);
+    // A row of one empty cell is written as an empty line, which is no row: skip it.
+    if (row.cells.size() == 1 && row.cells[0].empty()) continue;
+    // Below a header line, as in a real file: a BOM at the very start would be skipped.
+    std::string text_back = "header\n" + csv_line(row.cells);
+    std::vector<CsvRow> back;
+    if (!parse_csv(text_back, &back, &error))
+      return fmt::format("line {}: csv_line's output does not parse: {}", row.line, error);
+    if (back.size() != 2 || back[1].cells.size() != row.cells.size())
+      return fmt::format("line {}: csv_line's output reads back as {} rows / other cells",
+                         row.line, back.size() - 1);
+    for (std::size_t c = 0; c < row.cells.size(); ++c) {
+      const std::string& was = row.cells[c];
+      const std::string& now = back[1].cells[c];
+      if (now != was && now != "'" + was)
+        return fmt::format("line {} cell {}: csv_line changed the text", row.line, c + 1);
+    }
+  }
+  return {};
+}
+
+}  // namespace brm::fuzz
