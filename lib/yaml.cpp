@@ -136,7 +136,8 @@ class TreeBuilder : public YAML::EventHandler {
     } else if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
                tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
       Value v = resolve_plain_scalar(value, m);
-      std::string_view want = tag.substr(tag.rfind(':') + 1);
+      // A view of `tag` itself: tag.substr() would be a temporary string.
+      std::string_view want = std::string_view(tag).substr(tag.rfind(':') + 1);
       bool fits = (want == "int" && v.type() == Value::Type::Int) ||
                   (want == "float" && v.is_number()) ||
                   (want == "bool" && v.is_bool()) || (want == "null" && v.is_null());
