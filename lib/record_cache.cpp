@@ -463,8 +463,10 @@ std::size_t check_worktree(const fs::path& root, Diagnostics* findings, LoadOpti
   std::size_t files = repo.files;
   // Freeing tens of thousands of records costs more than a cached check itself, and
   // the caller only wanted the findings (ninja skips its cleanup at exit likewise).
-  static std::vector<Repository*> kept;
-  kept.push_back(new Repository(std::move(repo)));
+  // Held through a pointer that is never freed, so that LeakSanitizer still sees the
+  // records reachable at exit (a static vector would be destroyed first).
+  static auto* kept = new std::vector<Repository*>;
+  kept->push_back(new Repository(std::move(repo)));
   return files;
 }
 
