@@ -332,6 +332,29 @@ std::size_t find_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+// The first character YAML does not allow in a stream (outside c-printable: C0 and C1
+// controls other than tab, line ends and NEL, DEL, U+FFFE, U+FFFF), or npos. `s` is
+// valid UTF-8. yaml-cpp lets them through, and in record text they would reach terminals
+// (`brm customer list`) as escape sequences.
+std::size_t find_control(std::string_view s, std::uint32_t* found) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = p[i];
+    std::uint32_t cp = 0xFFFFFFFF;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') cp = c;
+    else if (c == 0x7F) cp = c;
+    else if (c == 0xC2 && i + 1 < s.size() && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F && p[i + 1] != 0x85)
+      cp = p[i + 1];
+    else if (c == 0xEF && i + 2 < s.size() && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+      cp = p[i + 2] == 0xBE ? 0xFFFE : 0xFFFF;
+    if (cp != 0xFFFFFFFF) {
+      *found = cp;
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 Mark mark_at(std::string_view s, std::size_t offset) {
   Mark m{1, 1};
   for (std::size_t i = 0; i < offset && i < s.size(); ++i) {
@@ -427,6 +450,11 @@ bool parse_yaml(std::string_view text, std::string_view file, Value* out, Diagno
     return file_error(mark_at(text, bad), "invalid-utf8", "file is not valid UTF-8");
   if (std::size_t nul = text.find('\0'); nul != std::string_view::npos)
     return file_error(mark_at(text, nul), "not-text", "file contains a NUL byte; it is not text");
+  std::uint32_t control = 0;
+  if (std::size_t at = find_control(text, &control); at != std::string_view::npos)
+    return file_error(mark_at(text, at), "not-text",
+                      fmt::format("file contains the control character U+{:04X}; it is not text",
+                                  control));
   std::size_t before = findings->size();
   find_tab_indentation(text, file, findings);
   if (findings->size() != before) return false;

@@ -1,0 +1,101 @@
+// Regression tests for robustness bugs found outside the fuzzers (hostile corpus, kill
+// and I/O tests): each names the bug it keeps fixed.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "brm/diagnostic.hpp"
+#include "brm/error.hpp"
+#include "brm/repository.hpp"
+#include "brm/store.hpp"
+#include "brm/yaml.hpp"
+
+namespace brm {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ScratchRepo {
+  fs::path root;
+  ScratchRepo() {
+    std::string tmpl = (fs::temp_directory_path() / "brm-robust-XXXXXX").string();
+    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    root = tmpl;
+    std::ofstream(root / "brm.yaml") << "brm: 1\n";
+  }
+  ~ScratchRepo() {
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+};
+
+std::string first_rule(std::string_view text) {
+  Value v;
+  Diagnostics ds;
+  parse_yaml(text, "x.yaml", &v, &ds);
+  return ds.empty() ? std::string() : ds.front().rule;
+}
+
+}  // namespace
+
+TEST_CASE("robustness: a lock file that is a symbolic link is reported, not spun on for ever") {
+  ScratchRepo repo;
+  fs::create_symlink("/nonexistent/brm.lock", repo.root / ".brm.lock");
+  WriteOptions options;
+  options.lock_timeout_ms = 100;
+  auto start = std::chrono::steady_clock::now();
+  try {
+    Transaction tx(repo.root, options);
+    FAIL("the lock was taken through a link");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::Io);
+    CHECK(std::string(e.what()).find("remove") != std::string::npos);
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  CHECK(fs::is_symlink(fs::symlink_status(repo.root / ".brm.lock")));  // left for the user
+}
+
+TEST_CASE("robustness: control characters are findings, not terminal escapes in record text") {
+  CHECK(first_rule("name: Anna\x1b[2J Berg\n") == "not-text");
+  CHECK(first_rule("name: bell\x07\n") == "not-text");
+  CHECK(first_rule("name: del\x7f\n") == "not-text");
+  CHECK(first_rule("name: c1 \xc2\x9b" "31m\n") == "not-text");
+  CHECK(first_rule("name: \xef\xbf\xbf\n") == "not-text");
+  // Tabs inside values, CRLF line ends, NEL and the BOM are text.
+  CHECK(first_rule("name: \"a\tb\"\r\nrole: customer\r\n") == "");
+  CHECK(first_rule("\xef\xbb\xbfname: line \xc2\x85 next\n") == "");
+}
+
+TEST_CASE("robustness: a link as brm.yaml is a finding and is never read") {
+  ScratchRepo repo;
+  fs::remove(repo.root / "brm.yaml");
+  std::ofstream(repo.root / "elsewhere.yaml") << "brm: 1\norganisation: Read Through A Link\n";
+  fs::create_symlink(repo.root / "elsewhere.yaml", repo.root / "brm.yaml");
+  Snapshot snap = read_worktree(repo.root);
+  for (const SourceFile& f : snap.files) CHECK(f.path != "brm.yaml");
+  Diagnostics findings;
+  Repository r = load_repository(std::move(snap), &findings);
+  CHECK(r.settings.organisation.empty());
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].file == "brm.yaml");
+  CHECK(findings[0].rule == "symlink");
+}
+
+TEST_CASE("robustness: a finding is one line without control characters, whatever it quotes") {
+  // fuzz_record found this: a date with a lone CR went raw into the text finding.
+  Diagnostic d{"customers/\x1b[2J.yaml", 4, 9, Severity::Error, "bad-date",
+               "expected a date YYYY-MM-DD, got '2026\r11-12\n\x1b]0;x\x07 \xc2\x9b" "31m'"};
+  CHECK(format_text(d) ==
+        "customers/\\x1b[2J.yaml:4:9: error: expected a date YYYY-MM-DD, got "
+        "'2026\\r11-12\\n\\x1b]0;x\\x07 \\u009b31m' [bad-date]");
+  std::string github = format_github(d);
+  CHECK(github.find_first_of("\r\n\x1b\x07") == std::string::npos);
+  CHECK(github.find("%0D") != std::string::npos);
+}
+
+}  // namespace brm
