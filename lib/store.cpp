@@ -419,15 +419,23 @@ void Transaction::commit(const std::string& message) {
           make_folders(p.parent_path());
           s.made_folder = true;
         }
+        try {
+          write_file_atomic(p, *s.content);
+        } catch (...) {
+          // The write is atomic, so the file is as it was and has nothing to restore:
+          // only a folder made for it is removed (roll_back would try to rewrite it,
+          // fail for the same reason, and say it could not restore it).
+          if (s.made_folder) fs::remove(p.parent_path(), ec);
+          throw;
+        }
         done.push_back(s);
-        write_file_atomic(p, *s.content);
       } else {
-        done.push_back(s);
         if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
           int err = errno;
           throw Error(ExitCode::Io,
                       fmt::format("cannot remove '{}': {}", s.path, std::strerror(err)));
         }
+        done.push_back(s);
       }
     }
   } catch (...) {
