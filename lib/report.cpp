@@ -261,7 +261,8 @@ struct MarkdownWriter {
 std::string render_markdown(const Document& doc) {
   MarkdownWriter w;
   w.out = "# " + escape_markdown(doc.title) + "\n\n";
-  w.out += "**" + escape_markdown(doc.kicker) + "** · " + escape_markdown(doc.subtitle) + "\n\n";
+  if (!doc.kicker.empty()) w.out += fmt::format("**{}** \u00B7 ", escape_markdown(doc.kicker));
+  w.out += escape_markdown(doc.subtitle) + "\n\n";
   for (const Block& b : doc.blocks) std::visit(w, b);
   w.out += "---\n\n_" + escape_markdown(doc.footer) + "_\n";
   return w.out;
@@ -493,11 +494,13 @@ std::string render_html(const Document& doc) {
   w.out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   w.out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
   w.out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  w.out += fmt::format("<title>{}</title>\n", escape_html(doc.title + " \u2014 " + doc.kicker));
+  w.out += fmt::format("<title>{}</title>\n",
+                       escape_html(doc.kicker.empty() ? doc.title : doc.title + " \u2014 " + doc.kicker));
   w.out += fmt::format("<style>{}</style>\n</head>\n<body>\n", html_style);
-  w.out += fmt::format(
-      "<header>\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n<main>\n",
-      escape_html(doc.kicker), escape_html(doc.title), escape_html(doc.subtitle));
+  w.out += "<header>\n";
+  if (!doc.kicker.empty()) w.out += fmt::format("<p class=\"kicker\">{}</p>\n", escape_html(doc.kicker));
+  w.out += fmt::format("<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n<main>\n", escape_html(doc.title),
+                       escape_html(doc.subtitle));
   for (const Block& b : doc.blocks) std::visit(w, b);
   w.out += "</main>\n<footer>" + escape_html(doc.footer) + "</footer>\n</body>\n</html>\n";
   return w.out;
@@ -547,8 +550,10 @@ class ReportBuilder {
   }
 
   Document organisation_report() {
-    doc_.kicker = "Business relationship report";
-    doc_.title = repo_.settings.organisation.empty() ? "Business relationship report" : repo_.settings.organisation;
+    // Without an organisation in brm.yaml the kind of report is the title itself.
+    bool named = !repo_.settings.organisation.empty();
+    doc_.kicker = named ? "Business relationship report" : "";
+    doc_.title = named ? repo_.settings.organisation : "Business relationship report";
     doc_.subtitle = fmt::format("As of {} \u00B7 period {} to {}", as_of_.str(), since_.str(), as_of_.str());
     measures_section();
     satisfaction_section();
@@ -803,7 +808,8 @@ class ReportBuilder {
     for (const Record* c : records(KindId::Complaint))
       if (in_period(c->date("received"))) received.push_back(c);
 
-    // Received per month over the period, empty months included: a gap is news too.
+    if (received.empty()) note("No complaints received in the period.");
+    // Received per month over the period, empty months included: a quiet month is news too.
     Chart chart{since_.day == 1 && as_of_ == as_of_.end_of_month()
                     ? std::string("Complaints received per month")
                     : fmt::format("Complaints received per month, {} to {} (the first and last months in part)",
@@ -820,7 +826,7 @@ class ReportBuilder {
                             fmt::format("{} {}", month_name(m.month), m.year), static_cast<double>(n),
                             fmt::format("{}", n)});
     }
-    add(std::move(chart));
+    if (!received.empty()) add(std::move(chart));
 
     std::vector<std::string> statuses = {"open", "in-progress", "resolved", "rejected"};
     std::map<std::string, std::int64_t> by_status;

@@ -115,3 +115,18 @@ TEST_CASE("report: the customer pack covers the account, purchasers included, an
 }
 
 }  // namespace brm
+
+namespace brm {
+
+TEST_CASE("report: an empty repository reports without charts or a doubled title") {
+  auto l = test::load({}, "brm: 1\n");
+  std::string html = render_report(l.repo, at(), ReportFormat::Html);
+  CHECK(html.find("<svg") == std::string::npos);
+  CHECK(html.find("<title>Business relationship report</title>") != std::string::npos);
+  CHECK(html.find("class=\"kicker\"") == std::string::npos);
+  std::string md = render_report(l.repo, at(), ReportFormat::Markdown);
+  CHECK(md.find("No complaints received in the period.") != std::string::npos);
+  CHECK(md.find("No survey has closed by 2026-11-26.") != std::string::npos);
+}
+
+}  // namespace brm
