@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 
 #include "brm/error.hpp"
@@ -47,6 +48,7 @@ class AgendaBuilder {
   std::vector<AgendaItem> build() {
     for (const GapEntry& g : compute_measures(repo_, today_).customers_without_agreement)
       without_agreement_.insert(g.id);
+    index_meetings();
     for (const Record* m : records(KindId::Meeting)) meeting_actions(m);
     for (const Record* a : records(KindId::Agreement)) agreement(a);
     for (const Record* c : records(KindId::Complaint)) complaint(c);
@@ -175,18 +177,27 @@ class AgendaBuilder {
     no_written_agreement(*c, who);
   }
 
-  void no_meeting(const Record& c, const std::string& who) {
-    // Meetings with the customer's purchasers count: the relationship is the account's.
-    std::optional<Date> last, next;
+  // The last meeting held and the next one planned, per account, in one pass over the
+  // meetings rather than one per customer. Meetings with a customer's purchasers count:
+  // the relationship is the account's.
+  void index_meetings() {
     for (const Record* m : records(KindId::Meeting)) {
-      if (repo_.account_of(m->text("customer")) != c.id) continue;
       auto d = m->date("date");
       if (!d) continue;
+      MeetingDates& dates = meetings_[std::string(repo_.account_of(m->text("customer")))];
       if (*d <= today_) {
-        if (!last || *d > *last) last = d;
-      } else if (!next || *d < *next) {
-        next = d;
+        if (!dates.last || *d > *dates.last) dates.last = d;
+      } else if (!dates.next || *d < *dates.next) {
+        dates.next = d;
       }
+    }
+  }
+
+  void no_meeting(const Record& c, const std::string& who) {
+    std::optional<Date> last, next;
+    if (auto it = meetings_.find(c.id); it != meetings_.end()) {
+      last = it->second.last;
+      next = it->second.next;
     }
     if (last && today_.days() - last->days() <= repo_.settings.meeting_interval_days) return;
     std::string message = last ? fmt::format("{}: last met {}", who, last->str())
@@ -199,7 +210,7 @@ class AgendaBuilder {
   void no_written_agreement(const Record& c, const std::string& who) {
     if (!without_agreement_.count(c.id)) return;
     std::size_t agreements = 0;
-    for (const Record* a : records(KindId::Agreement)) agreements += a->text("customer") == c.id;
+    for (const Record& a : repo_.of(KindId::Agreement)) agreements += a.valid && a.text("customer") == c.id;
     add(AgendaCategory::NoWrittenAgreement, Urgency::Low, c, c.id, std::nullopt,
         agreements == 0
             ? fmt::format("{}: no agreement on record", who)
@@ -213,6 +224,10 @@ class AgendaBuilder {
   int window_;
   std::vector<AgendaItem> items_;
   std::set<std::string, std::less<>> without_agreement_;
+  struct MeetingDates {
+    std::optional<Date> last, next;
+  };
+  std::map<std::string, MeetingDates, std::less<>> meetings_;
 };
 
 std::string plural(std::int64_t n, std::string_view word) {
