@@ -4,8 +4,10 @@
 
 #include "brm/agenda.hpp"
 #include "brm/error.hpp"
-#include "brm/repository.hpp"
+#include "brm/history.hpp"
+#include "brm/record_cache.hpp"
 #include "cli.hpp"
+#include "progress.hpp"
 
 namespace brm::cli {
 namespace {
@@ -17,15 +19,19 @@ struct AgendaFlags {
 };
 
 void run_agenda(Context& ctx, const AgendaFlags& o) {
-  Diagnostics findings;
-  Repository repo = load_repository(read_worktree(ctx.root()), &findings);
+  Diagnostics findings;  // brm check shows them; here they only leave records out
+  LoadOptions load;
+  Progress progress(ctx, "loading");
+  load.progress = progress.callback();
+  Repository repo = load_worktree(ctx.root(), &findings, load);
+  progress.finish();
   AgendaOptions options;
   options.today = today();
   options.days = o.days;
   if (!o.customer.empty()) options.account = account_for(repo, o.customer);
-  if (repo.invalid > 0)
-    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n",
-                 repo.invalid, repo.invalid == 1 ? "" : "s");
+  if (std::size_t left_out = records_left_out(repo.record_files, repo))
+    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n", left_out,
+                 left_out == 1 ? "" : "s");
 
   std::vector<AgendaItem> items = build_agenda(repo, options);
   AgendaHeading heading{repo.settings.organisation, options.today,

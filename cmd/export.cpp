@@ -6,8 +6,9 @@
 #include "brm/error.hpp"
 #include "brm/export.hpp"
 #include "brm/files.hpp"
-#include "brm/repository.hpp"
+#include "brm/record_cache.hpp"
 #include "cli.hpp"
+#include "progress.hpp"
 
 namespace brm::cli {
 namespace {
@@ -52,7 +53,11 @@ void run_export(Context& ctx, const ExportOptions& o) {
   if (o.format == "csv" && o.output.empty())
     throw Error(ExitCode::Usage, "--format csv writes one file per kind; name a folder with -o DIR");
   Diagnostics findings;
-  Repository repo = load_repository(read_worktree(ctx.root()), &findings);
+  LoadOptions load;
+  Progress progress(ctx, "loading");
+  load.progress = progress.callback();
+  Repository repo = load_worktree(ctx.root(), &findings, load);
+  progress.finish();
   warn_about_errors(repo, findings);
   if (o.output.empty()) {
     std::fputs(export_json(repo).c_str(), stdout);

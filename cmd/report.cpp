@@ -5,8 +5,11 @@
 #include "brm/agenda.hpp"
 #include "brm/error.hpp"
 #include "brm/files.hpp"
+#include "brm/history.hpp"
+#include "brm/record_cache.hpp"
 #include "brm/report.hpp"
 #include "cli.hpp"
+#include "progress.hpp"
 
 namespace brm::cli {
 namespace {
@@ -33,12 +36,17 @@ void run_report(Context& ctx, const ReportFlags& o) {
     if (!d) throw Error(ExitCode::Usage, fmt::format("--as-of '{}' is not a date (YYYY-MM-DD)", o.as_of));
     options.as_of = *d;
   }
-  Diagnostics findings;
-  Repository repo = load_repository(read_worktree(ctx.root()), &findings);
+  Diagnostics findings;  // brm check shows them; here they only leave records out
+  LoadOptions load;
+  Progress progress(ctx, "loading");
+  load.progress = progress.callback();
+  Repository repo = load_worktree(ctx.root(), &findings, load);
+  progress.finish();
   if (!o.customer.empty()) options.account = account_for(repo, o.customer);
-  if (repo.invalid > 0)
-    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n", repo.invalid,
-                 repo.invalid == 1 ? "" : "s");
+  options.left_out = records_left_out(repo.record_files, repo);
+  if (options.left_out > 0)
+    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n", options.left_out,
+                 options.left_out == 1 ? "" : "s");
 
   std::string text = render_report(repo, options, format_of(o));
   if (o.output.empty() || o.output == "-") {

@@ -545,7 +545,8 @@ class ReportBuilder {
 
  public:
   ReportBuilder(const Repository& repo, const ReportOptions& o)
-      : repo_(repo), as_of_(o.as_of), account_(o.account), measures_(compute_measures(repo, o.as_of)) {
+      : repo_(repo), as_of_(o.as_of), account_(o.account), left_out_(o.left_out),
+        measures_(compute_measures(repo, o.as_of)) {
     since_ = measures_.since;
   }
 
@@ -624,10 +625,10 @@ class ReportBuilder {
     for (const auto& rs : repo_.records) records += rs.size();
     doc_.footer = fmt::format("Made by brm from {} on {}.", plural(static_cast<std::int64_t>(records), "record"),
                               as_of_.str());
-    if (measures_.left_out > 0)
+    std::size_t left_out = std::max(left_out_, measures_.left_out);
+    if (left_out > 0)
       doc_.footer += fmt::format(" {} with errors {} left out; run 'brm check'.",
-                                 plural(static_cast<std::int64_t>(measures_.left_out), "record"),
-                                 measures_.left_out == 1 ? "was" : "were");
+                                 plural(static_cast<std::int64_t>(left_out), "record"), left_out == 1 ? "was" : "were");
   }
 
   std::vector<SurveyFigures> survey_figures(bool account_only) const {
@@ -1157,6 +1158,7 @@ class ReportBuilder {
   Date as_of_;
   Date since_;
   std::string account_;
+  std::size_t left_out_;
   Measures measures_;
   Document doc_;
 };

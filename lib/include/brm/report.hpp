@@ -3,6 +3,7 @@
 // self-contained HTML file with inline SVG charts.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "brm/date.hpp"
@@ -15,6 +16,9 @@ enum class ReportFormat { Markdown, Html };
 struct ReportOptions {
   Date as_of;           // the day the report describes; the period is the year up to it
   std::string account;  // empty: the whole organisation; else that customer's meeting pack
+  // Record files left out for errors, unreadable ones included (the model only knows the
+  // ones it kept); the footer says so.
+  std::size_t left_out = 0;
 };
 
 // Only valid records count, as in the measures. Record text is escaped for the format:
