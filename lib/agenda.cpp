@@ -29,6 +29,10 @@ constexpr std::array<std::string_view, agenda_category_count> category_titles = 
     "Without an IT contact",
     "Customers without a written agreement"};
 
+constexpr std::array<std::string_view, agenda_category_count> category_labels = {
+    "Overdue action", "Agreement past its end", "Action due",       "Review due",          "Agreement ending",
+    "Open complaint", "Not met recently",       "No IT contact",    "No written agreement"};
+
 std::size_t index(AgendaCategory c) { return static_cast<std::size_t>(c); }
 
 // MEASURES.md: status active (or absent) and `since` absent or <= the day.
@@ -280,6 +284,7 @@ void for_each_group(const std::vector<AgendaItem>& items, Fn fn) {
 
 std::string_view category_key(AgendaCategory c) { return category_keys[index(c)]; }
 std::string_view category_title(AgendaCategory c) { return category_titles[index(c)]; }
+std::string_view category_label(AgendaCategory c) { return category_labels[index(c)]; }
 std::string_view urgency_name(Urgency u) {
   return u == Urgency::High ? "high" : u == Urgency::Medium ? "medium" : "low";
 }

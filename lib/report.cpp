@@ -1001,7 +1001,7 @@ class ReportBuilder {
     heading(2, "Needs attention");
     Table t{{"What", "Date", "Item"}, {Text, Nowrap, Text}, {}, "Nothing needs attention."};
     for (const AgendaItem& item : items)
-      t.rows.push_back({std::string(category_title(item.category)), item.date ? item.date->str() : "", item.message});
+      t.rows.push_back({std::string(category_label(item.category)), item.date ? item.date->str() : "", item.message});
     add(std::move(t));
   }
 

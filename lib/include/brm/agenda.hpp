@@ -32,7 +32,8 @@ inline constexpr std::size_t agenda_category_count = 9;
 enum class Urgency : std::uint8_t { Low, Medium, High };
 
 std::string_view category_key(AgendaCategory c);    // "overdue-action": stable, for JSON
-std::string_view category_title(AgendaCategory c);  // "Overdue actions": for people
+std::string_view category_title(AgendaCategory c);  // "Overdue actions": a group's heading
+std::string_view category_label(AgendaCategory c);  // "Overdue action": one item's kind
 std::string_view urgency_name(Urgency u);           // "low", "medium", "high"
 
 struct AgendaItem {
