@@ -1,8 +1,10 @@
 // brm agenda: what needs the relationship manager's attention now.
-#include <cstdio>
+#include "brm/agenda.hpp"
+
 #include <fmt/format.h>
 
-#include "brm/agenda.hpp"
+#include <cstdio>
+
 #include "brm/error.hpp"
 #include "brm/history.hpp"
 #include "brm/record_cache.hpp"
@@ -30,13 +32,14 @@ void run_agenda(Context& ctx, const AgendaFlags& o) {
   options.days = o.days;
   if (!o.customer.empty()) options.account = account_for(repo, o.customer);
   if (std::size_t left_out = records_left_out(repo.record_files, repo))
-    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n", left_out,
-                 left_out == 1 ? "" : "s");
+    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n",
+                 left_out, left_out == 1 ? "" : "s");
 
   std::vector<AgendaItem> items = build_agenda(repo, options);
   AgendaHeading heading{repo.settings.organisation, options.today,
                         o.days.value_or(repo.settings.review_warning_days), options.account, ""};
-  if (const Record* c = repo.find(KindId::Customer, options.account)) heading.account_name = c->label();
+  if (const Record* c = repo.find(KindId::Customer, options.account))
+    heading.account_name = c->label();
   std::string out = o.format == "json"       ? agenda_json(items)
                     : o.format == "markdown" ? agenda_markdown(items, heading)
                                              : agenda_text(items, heading, ctx.color(stdout));
@@ -47,11 +50,14 @@ void run_agenda(Context& ctx, const AgendaFlags& o) {
 
 void setup_agenda(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<AgendaFlags>();
-  auto* cmd = app.add_subcommand("agenda", "What needs attention now: overdue actions, reviews, complaints, gaps");
-  cmd->add_option("--days", o->days, "Look this many days ahead (default: brm.yaml review_warning_days)")
+  auto* cmd = app.add_subcommand(
+      "agenda", "What needs attention now: overdue actions, reviews, complaints, gaps");
+  cmd->add_option("--days", o->days,
+                  "Look this many days ahead (default: brm.yaml review_warning_days)")
       ->check(CLI::Range(0, 3660))
       ->option_text("N");
-  cmd->add_option("--customer", o->customer, "Only this customer's account (its purchasers included)")
+  cmd->add_option("--customer", o->customer,
+                  "Only this customer's account (its purchasers included)")
       ->option_text("ID");
   cmd->add_option("--format", o->format, "Output: text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}));

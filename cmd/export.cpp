@@ -1,10 +1,12 @@
 // brm export: every record for scripts and BI tools.
-#include <cstdio>
+#include "brm/export.hpp"
+
 #include <fmt/format.h>
+
+#include <cstdio>
 #include <set>
 
 #include "brm/error.hpp"
-#include "brm/export.hpp"
 #include "brm/files.hpp"
 #include "brm/record_cache.hpp"
 #include "cli.hpp"
@@ -39,19 +41,22 @@ void warn_about_errors(const Repository& repo, const Diagnostics& findings) {
   auto records = [](std::size_t n) { return fmt::format("{} record{}", n, n == 1 ? "" : "s"); };
   std::string message;
   if (unread == 0)
-    message = fmt::format("{} with errors exported as {}", records(exported), exported == 1 ? "it is" : "they are");
+    message = fmt::format("{} with errors exported as {}", records(exported),
+                          exported == 1 ? "it is" : "they are");
   else if (exported == 0)
-    message = fmt::format("{} could not be read and {} left out", records(unread), unread == 1 ? "is" : "are");
+    message = fmt::format("{} could not be read and {} left out", records(unread),
+                          unread == 1 ? "is" : "are");
   else
     message = fmt::format("{} with errors: {} exported as {}, {} could not be read and {} left out",
-                          records(bad.size()), exported, exported == 1 ? "it is" : "they are", unread,
-                          unread == 1 ? "is" : "are");
+                          records(bad.size()), exported, exported == 1 ? "it is" : "they are",
+                          unread, unread == 1 ? "is" : "are");
   std::fprintf(stderr, "brm: warning: %s; run 'brm check'\n", message.c_str());
 }
 
 void run_export(Context& ctx, const ExportOptions& o) {
   if (o.format == "csv" && o.output.empty())
-    throw Error(ExitCode::Usage, "--format csv writes one file per kind; name a folder with -o DIR");
+    throw Error(ExitCode::Usage,
+                "--format csv writes one file per kind; name a folder with -o DIR");
   Diagnostics findings;
   LoadOptions load;
   Progress progress(ctx, "loading");
@@ -65,7 +70,8 @@ void run_export(Context& ctx, const ExportOptions& o) {
   }
   std::filesystem::path dir = ctx.start_dir() / o.output;
   make_folders(dir);
-  for (const ExportFile& f : export_files(repo, o.format == "csv" ? ExportFormat::Csv : ExportFormat::Json))
+  for (const ExportFile& f :
+       export_files(repo, o.format == "csv" ? ExportFormat::Csv : ExportFormat::Json))
     write_file_atomic(dir / f.name, f.content);
 }
 
@@ -73,7 +79,8 @@ void run_export(Context& ctx, const ExportOptions& o) {
 
 void setup_export(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ExportOptions>();
-  auto* cmd = app.add_subcommand("export", "Write every record as JSON or CSV for scripts and BI tools");
+  auto* cmd =
+      app.add_subcommand("export", "Write every record as JSON or CSV for scripts and BI tools");
   cmd->add_option("--format", o->format, "Output: json or csv (csv needs -o)")
       ->check(CLI::IsMember({"json", "csv"}));
   cmd->add_option("-o,--output", o->output, "Write DIR/<kind>.json or DIR/<kind>.csv, one per kind")

@@ -1,13 +1,15 @@
 // brm report: the published report, or the pack for the next meeting with a customer.
-#include <cstdio>
+#include "brm/report.hpp"
+
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "brm/agenda.hpp"
 #include "brm/error.hpp"
 #include "brm/files.hpp"
 #include "brm/history.hpp"
 #include "brm/record_cache.hpp"
-#include "brm/report.hpp"
 #include "cli.hpp"
 #include "progress.hpp"
 
@@ -33,7 +35,8 @@ void run_report(Context& ctx, const ReportFlags& o) {
   options.as_of = today();
   if (!o.as_of.empty()) {
     auto d = Date::parse(o.as_of);
-    if (!d) throw Error(ExitCode::Usage, fmt::format("--as-of '{}' is not a date (YYYY-MM-DD)", o.as_of));
+    if (!d)
+      throw Error(ExitCode::Usage, fmt::format("--as-of '{}' is not a date (YYYY-MM-DD)", o.as_of));
     options.as_of = *d;
   }
   Diagnostics findings;  // brm check shows them; here they only leave records out
@@ -45,8 +48,8 @@ void run_report(Context& ctx, const ReportFlags& o) {
   if (!o.customer.empty()) options.account = account_for(repo, o.customer);
   options.left_out = records_left_out(repo.record_files, repo);
   if (options.left_out > 0)
-    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n", options.left_out,
-                 options.left_out == 1 ? "" : "s");
+    std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n",
+                 options.left_out, options.left_out == 1 ? "" : "s");
 
   std::string text = render_report(repo, options, format_of(o));
   if (o.output.empty() || o.output == "-") {
@@ -62,13 +65,17 @@ void run_report(Context& ctx, const ReportFlags& o) {
 
 void setup_report(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ReportFlags>();
-  auto* cmd = app.add_subcommand("report", "The published report, or the pack for a meeting with one customer");
+  auto* cmd = app.add_subcommand(
+      "report", "The published report, or the pack for a meeting with one customer");
   cmd->add_option("--customer", o->customer, "The pack for the next meeting with this customer")
       ->option_text("ID");
-  cmd->add_option("--format", o->format, "Output: markdown or html (default: html for -o *.html, else markdown)")
+  cmd->add_option("--format", o->format,
+                  "Output: markdown or html (default: html for -o *.html, else markdown)")
       ->check(CLI::IsMember({"markdown", "html"}));
-  cmd->add_option("-o,--output", o->output, "Write to FILE instead of standard output")->option_text("FILE");
-  cmd->add_option("--as-of", o->as_of, "The day the report describes (default: today)")->option_text("DATE");
+  cmd->add_option("-o,--output", o->output, "Write to FILE instead of standard output")
+      ->option_text("FILE");
+  cmd->add_option("--as-of", o->as_of, "The day the report describes (default: today)")
+      ->option_text("DATE");
   cmd->footer(
       "The HTML is one self-contained file: inline CSS and SVG charts, no scripts, nothing\n"
       "loaded from elsewhere; it prints on A4. Record text is escaped in every format.");

@@ -2,8 +2,9 @@
 // files and BRM_TODAY always give the same list.
 #include "brm/agenda.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -16,8 +17,8 @@ namespace brm {
 namespace {
 
 constexpr std::array<std::string_view, agenda_category_count> category_keys = {
-    "overdue-action", "agreement-ended", "action-due",       "agreement-review",     "agreement-ending",
-    "open-complaint", "no-meeting",      "no-it-contact",    "no-written-agreement"};
+    "overdue-action", "agreement-ended", "action-due",    "agreement-review",    "agreement-ending",
+    "open-complaint", "no-meeting",      "no-it-contact", "no-written-agreement"};
 constexpr std::array<std::string_view, agenda_category_count> category_titles = {
     "Overdue actions",
     "Active agreements past their end",
@@ -30,8 +31,9 @@ constexpr std::array<std::string_view, agenda_category_count> category_titles = 
     "Customers without a written agreement"};
 
 constexpr std::array<std::string_view, agenda_category_count> category_labels = {
-    "Overdue action", "Agreement past its end", "Action due",       "Review due",          "Agreement ending",
-    "Open complaint", "Not met recently",       "No IT contact",    "No written agreement"};
+    "Overdue action",   "Agreement past its end", "Action due",
+    "Review due",       "Agreement ending",       "Open complaint",
+    "Not met recently", "No IT contact",          "No written agreement"};
 
 std::size_t index(AgendaCategory c) { return static_cast<std::size_t>(c); }
 
@@ -46,7 +48,9 @@ bool is_current(const Record& r, Date day) {
 class AgendaBuilder {
  public:
   AgendaBuilder(const Repository& repo, const AgendaOptions& o)
-      : repo_(repo), today_(o.today), account_(o.account),
+      : repo_(repo),
+        today_(o.today),
+        account_(o.account),
         window_(o.days.value_or(repo.settings.review_warning_days)) {}
 
   std::vector<AgendaItem> build() {
@@ -111,7 +115,8 @@ class AgendaBuilder {
       ++number;
       if (!action.is_mapping() || action.find("done")) continue;
       const Value* due_value = action.find("due");
-      auto due = due_value && due_value->is_string() ? Date::parse(due_value->as_string()) : std::nullopt;
+      auto due =
+          due_value && due_value->is_string() ? Date::parse(due_value->as_string()) : std::nullopt;
       if (!due) continue;
       bool overdue = *due < today_;
       if (!overdue && due->days() - today_.days() > window_) continue;
@@ -156,7 +161,9 @@ class AgendaBuilder {
     std::string_view account = repo_.account_of(c->text("customer"));
     if (!wanted(account)) return;
     std::string_view severity = c->text("severity");
-    Urgency u = severity == "high" ? Urgency::High : severity == "medium" ? Urgency::Medium : Urgency::Low;
+    Urgency u = severity == "high"     ? Urgency::High
+                : severity == "medium" ? Urgency::Medium
+                                       : Urgency::Low;
     add(AgendaCategory::OpenComplaint, u, *c, account, received,
         fmt::format("{} ({}; {} severity, {})", c->label(), name_of(c->text("customer")), severity,
                     status));
@@ -173,8 +180,10 @@ class AgendaBuilder {
     auto contact = c->text("it_contact");
     if (contact.find_first_not_of(" \t") == std::string_view::npos)
       // The customer holds the mandate: a gap there matters more than a purchaser's.
-      add(AgendaCategory::NoItContact, purchaser ? Urgency::Low : Urgency::Medium, *c, account, std::nullopt,
-          fmt::format("{} {}: no designated IT contact", purchaser ? "purchaser" : "customer", who));
+      add(AgendaCategory::NoItContact, purchaser ? Urgency::Low : Urgency::Medium, *c, account,
+          std::nullopt,
+          fmt::format("{} {}: no designated IT contact", purchaser ? "purchaser" : "customer",
+                      who));
     if (purchaser) return;
 
     no_meeting(*c, who);
@@ -204,8 +213,8 @@ class AgendaBuilder {
       next = it->second.next;
     }
     if (last && today_.days() - last->days() <= repo_.settings.meeting_interval_days) return;
-    std::string message = last ? fmt::format("{}: last met {}", who, last->str())
-                               : fmt::format("{}: never met", who);
+    std::string message =
+        last ? fmt::format("{}: last met {}", who, last->str()) : fmt::format("{}: never met", who);
     if (next) message += fmt::format("; next meeting planned {}", next->str());
     add(AgendaCategory::NoMeeting, Urgency::Medium, c, c.id, last, std::move(message));
   }
@@ -214,12 +223,12 @@ class AgendaBuilder {
   void no_written_agreement(const Record& c, const std::string& who) {
     if (!without_agreement_.count(c.id)) return;
     std::size_t agreements = 0;
-    for (const Record& a : repo_.of(KindId::Agreement)) agreements += a.valid && a.text("customer") == c.id;
+    for (const Record& a : repo_.of(KindId::Agreement))
+      agreements += a.valid && a.text("customer") == c.id;
     add(AgendaCategory::NoWrittenAgreement, Urgency::Low, c, c.id, std::nullopt,
-        agreements == 0
-            ? fmt::format("{}: no agreement on record", who)
-            : fmt::format("{}: {} agreement{}, none active, signed and in force", who, agreements,
-                          agreements == 1 ? "" : "s"));
+        agreements == 0 ? fmt::format("{}: no agreement on record", who)
+                        : fmt::format("{}: {} agreement{}, none active, signed and in force", who,
+                                      agreements, agreements == 1 ? "" : "s"));
   }
 
   const Repository& repo_;
@@ -246,9 +255,12 @@ std::string relative(const AgendaItem& item) {
   if (d < 0) return "in " + plural(-d, "day");
   switch (item.category) {
     case AgendaCategory::OverdueAction:
-    case AgendaCategory::AgreementReview: return plural(d, "day") + " overdue";
-    case AgendaCategory::OpenComplaint: return plural(d, "day") + " old";
-    default: return plural(d, "day") + " ago";
+    case AgendaCategory::AgreementReview:
+      return plural(d, "day") + " overdue";
+    case AgendaCategory::OpenComplaint:
+      return plural(d, "day") + " old";
+    default:
+      return plural(d, "day") + " ago";
   }
 }
 
@@ -262,7 +274,8 @@ std::string heading_line(const std::vector<AgendaItem>& items, const AgendaHeadi
   std::string line = "Agenda";
   if (!h.organisation.empty()) line += " for " + h.organisation;
   line += " on " + h.today.str();
-  if (!h.account.empty()) line += fmt::format(", customer {}", h.account_name.empty() ? h.account : h.account_name);
+  if (!h.account.empty())
+    line += fmt::format(", customer {}", h.account_name.empty() ? h.account : h.account_name);
   line += fmt::format(": {} (window {})",
                       items.empty() ? std::string("nothing needs attention")
                                     : plural(static_cast<std::int64_t>(items.size()), "item"),
@@ -298,7 +311,8 @@ std::string account_for(const Repository& repo, std::string_view id) {
   std::vector<std::string_view> ids;
   for (const Record& c : repo.of(KindId::Customer)) ids.push_back(c.id);
   std::string hint;
-  if (auto near = closest_match(id, ids); !near.empty()) hint = fmt::format(" (did you mean '{}'?)", near);
+  if (auto near = closest_match(id, ids); !near.empty())
+    hint = fmt::format(" (did you mean '{}'?)", near);
   throw Error(ExitCode::DataErrors, fmt::format("no customer '{}' in customers/{}", id, hint));
 }
 
@@ -322,14 +336,17 @@ std::string agenda_text(const std::vector<AgendaItem>& items, const AgendaHeadin
                              [](const AgendaItem& i) { return !relative(i).empty(); });
     for (std::size_t i = from; i < to; ++i) {
       const AgendaItem& item = items[i];
-      std::string_view sgr = item.urgency == Urgency::High ? "31" : item.urgency == Urgency::Medium ? "33" : "2";
+      std::string_view sgr = item.urgency == Urgency::High     ? "31"
+                             : item.urgency == Urgency::Medium ? "33"
+                                                               : "2";
       out += "  ";
       if (dated) {
         std::string date = item.date ? item.date->str() : std::string(10, ' ');
         std::string when = fmt::format("{:<{}}", relative(item), when_width);
         out += fmt::format("{}  {}  ", paint(sgr, date), paint(sgr, when));
       }
-      out += fmt::format("{}  {}\n", one_line(item.message), paint("2", fmt::format("[{}]", reference(item))));
+      out += fmt::format("{}  {}\n", one_line(item.message),
+                         paint("2", fmt::format("[{}]", reference(item))));
     }
   });
   return out;
@@ -361,8 +378,10 @@ std::string agenda_markdown(const std::vector<AgendaItem>& items, const AgendaHe
     for (std::size_t i = from; i < to; ++i) {
       const AgendaItem& item = items[i];
       out += "- ";
-      if (item.date) out += fmt::format("**{}** ({}): ", item.date->str(), relative(item));
-      else if (item.category == AgendaCategory::NoMeeting) out += "**never met**: ";
+      if (item.date)
+        out += fmt::format("**{}** ({}): ", item.date->str(), relative(item));
+      else if (item.category == AgendaCategory::NoMeeting)
+        out += "**never met**: ";
       out += escape_markdown(item.message);
       out += fmt::format(" `{}`\n", reference(item));
     }

@@ -3,9 +3,10 @@
 // place per format, at the very end, so that no piece of record text can skip it.
 #include "brm/report.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <map>
 #include <optional>
 #include <set>
@@ -68,9 +69,9 @@ struct Bar {
 
 struct Chart {
   std::string title;
-  std::string value_header;    // the value column of the Markdown table
+  std::string value_header;  // the value column of the Markdown table
   std::vector<Bar> bars;
-  std::optional<double> top;   // a fixed top of the scale (100 for percentages)
+  std::optional<double> top;  // a fixed top of the scale (100 for percentages)
   std::string colour;
   bool table_in_markdown = true;  // false when a table beside it already has the figures
 };
@@ -100,7 +101,8 @@ std::string plural(std::int64_t n, std::string_view word) {
 // between decimal commas and points across the organisation's countries.
 std::string group_digits(double amount) {
   bool whole = amount == std::floor(amount) && std::fabs(amount) < 1e15;
-  std::string text = whole ? fmt::format("{}", static_cast<std::int64_t>(amount)) : fmt::format("{:.2f}", amount);
+  std::string text =
+      whole ? fmt::format("{}", static_cast<std::int64_t>(amount)) : fmt::format("{:.2f}", amount);
   std::size_t end = text.find('.');
   if (end == std::string::npos) end = text.size();
   std::size_t begin = text[0] == '-' ? 1 : 0;
@@ -117,7 +119,8 @@ std::string percent(std::optional<double> ratio) {
 }
 
 std::string days_text(double d) {
-  std::string n = d == std::floor(d) ? fmt::format("{}", static_cast<std::int64_t>(d)) : fmt::format("{:.1f}", d);
+  std::string n = d == std::floor(d) ? fmt::format("{}", static_cast<std::int64_t>(d))
+                                     : fmt::format("{:.1f}", d);
   return n + (d == 1.0 ? " day" : " days");
 }
 
@@ -128,7 +131,8 @@ std::string shorten(std::string_view text, std::size_t max) {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
     if (points == max - 1) {
       std::size_t rest = 0;
-      for (std::size_t j = i; j < text.size(); ++j) rest += (static_cast<unsigned char>(text[j]) & 0xC0) != 0x80;
+      for (std::size_t j = i; j < text.size(); ++j)
+        rest += (static_cast<unsigned char>(text[j]) & 0xC0) != 0x80;
       if (rest > 1) return std::string(text.substr(0, i)) + "\u2026";
     }
     ++points;
@@ -137,8 +141,8 @@ std::string shorten(std::string_view text, std::size_t max) {
 }
 
 std::string_view month_name(int m) {
-  static constexpr std::array<std::string_view, 12> names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<std::string_view, 12> names = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   return names[static_cast<std::size_t>(m - 1)];
 }
 
@@ -172,7 +176,8 @@ std::vector<std::string> split_lines(std::string_view text) {
   std::size_t start = 0;
   while (true) {
     std::size_t nl = text.find('\n', start);
-    lines.emplace_back(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+    lines.emplace_back(
+        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
     if (nl == std::string_view::npos) break;
     start = nl + 1;
   }
@@ -213,7 +218,8 @@ struct MarkdownWriter {
   std::string out;
 
   void operator()(const Heading& h) {
-    out += std::string(static_cast<std::size_t>(h.level), '#') + " " + escape_markdown(h.text) + "\n\n";
+    out += std::string(static_cast<std::size_t>(h.level), '#') + " " + escape_markdown(h.text) +
+           "\n\n";
   }
   void operator()(const Paragraph& p) {
     out += p.note ? "_" + escape_markdown(p.text) + "_\n\n" : escape_markdown(p.text) + "\n\n";
@@ -221,7 +227,8 @@ struct MarkdownWriter {
   void operator()(const Tiles& t) {
     for (const Tile& tile : t.tiles) {
       out += fmt::format("- **{}:** {}", escape_markdown(tile.label), escape_markdown(tile.figure));
-      if (!tile.detail.empty()) out += fmt::format(" ({})", escape_markdown(join(split_lines(tile.detail), "; ")));
+      if (!tile.detail.empty())
+        out += fmt::format(" ({})", escape_markdown(join(split_lines(tile.detail), "; ")));
       out += "\n";
     }
     out += "\n";
@@ -248,7 +255,8 @@ struct MarkdownWriter {
   void operator()(const Chart& c) {
     if (!c.table_in_markdown || c.bars.empty()) return;
     std::vector<std::vector<std::string>> rows;
-    for (const Bar& b : c.bars) rows.push_back({b.title.empty() ? b.label : b.title, b.value_label});
+    for (const Bar& b : c.bars)
+      rows.push_back({b.title.empty() ? b.label : b.title, b.value_label});
     out += "**" + escape_markdown(c.title) + "**\n\n";
     out += markdown_table({"", c.value_header}, {Col::Text, Col::Number}, rows) + "\n";
   }
@@ -350,7 +358,8 @@ std::string html_text(std::string_view text) {
 std::string html_cell(std::string_view text) {
   if (text.find('\n') == std::string_view::npos) return escape_html(text);
   std::string out;
-  for (const std::string& line : split_lines(text)) out += "<div class=\"line\">" + escape_html(line) + "</div>";
+  for (const std::string& line : split_lines(text))
+    out += "<div class=\"line\">" + escape_html(line) + "</div>";
   return out;
 }
 
@@ -384,15 +393,16 @@ std::string svg_bar_chart(const Chart& c) {
     scale_top = step * std::ceil(std::max(max, 1.0) / step);
   }
   std::string out = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
+      "aria-label=\"{}\">\n",
       width, height, escape_html(c.title));
   for (double v = 0; v <= scale_top + step / 2; v += step) {
     double y = top + plot_h - v / scale_top * plot_h;
-    out += fmt::format("<line class=\"{}\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>\n", v == 0 ? "base" : "grid",
-                       num(left), num(width - right), num(y), num(y));
+    out += fmt::format("<line class=\"{}\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>\n",
+                       v == 0 ? "base" : "grid", num(left), num(width - right), num(y), num(y));
     std::string tick = c.top && *c.top == 100 ? fmt::format("{}%", v) : group_digits(v);
-    out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", num(left - 8),
-                       num(y + 4), escape_html(tick));
+    out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+                       num(left - 8), num(y + 4), escape_html(tick));
   }
   double band = plot_w / static_cast<double>(std::max<std::size_t>(c.bars.size(), 1));
   double bar_w = std::min(band * 0.62, 64.0);
@@ -402,22 +412,24 @@ std::string svg_bar_chart(const Chart& c) {
     const Bar& b = c.bars[i];
     double cx = left + band * (static_cast<double>(i) + 0.5);
     out += "<g>";
-    if (!b.title.empty()) out += "<title>" + escape_html(b.title + ": " + b.value_label) + "</title>";
+    if (!b.title.empty())
+      out += "<title>" + escape_html(b.title + ": " + b.value_label) + "</title>";
     if (b.value) {
       double h = std::max(0.0, *b.value / scale_top * plot_h);
-      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" rx=\"2\"/>", num(cx - bar_w / 2),
-                         num(top + plot_h - h), num(bar_w), num(h), escape_html(c.colour));
-      out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", num(cx),
-                         num(top + plot_h - h - 6), escape_html(b.value_label));
+      out += fmt::format(
+          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" rx=\"2\"/>",
+          num(cx - bar_w / 2), num(top + plot_h - h), num(bar_w), num(h), escape_html(c.colour));
+      out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                         num(cx), num(top + plot_h - h - 6), escape_html(b.value_label));
     } else {
-      out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", num(cx),
-                         num(top + plot_h - 6), escape_html(b.value_label));
+      out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                         num(cx), num(top + plot_h - 6), escape_html(b.value_label));
     }
-    out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", num(cx),
-                       num(top + plot_h + 17), escape_html(shorten(b.label, fits)));
+    out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                       num(cx), num(top + plot_h + 17), escape_html(shorten(b.label, fits)));
     if (!b.sublabel.empty())
-      out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", num(cx),
-                         num(top + plot_h + 32), escape_html(shorten(b.sublabel, fits)));
+      out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                         num(cx), num(top + plot_h + 32), escape_html(shorten(b.sublabel, fits)));
     out += "</g>\n";
   }
   return out + "</svg>\n";
@@ -455,7 +467,7 @@ struct HtmlWriter {
     }
     auto cls = [&](std::size_t i) {
       Col c = i < t.cols.size() ? t.cols[i] : Col::Text;
-      return c == Col::Number ? std::string(" class=\"num\"")
+      return c == Col::Number   ? std::string(" class=\"num\"")
              : c == Col::Nowrap ? std::string(" class=\"nowrap\"")
                                 : std::string();
     };
@@ -472,7 +484,8 @@ struct HtmlWriter {
     for (const auto& row : t.rows) {
       out += "<tr>";
       for (std::size_t i = 0; i < t.header.size(); ++i)
-        out += fmt::format("<td{}>{}</td>", cls(i), i < row.size() ? html_cell(row[i]) : std::string());
+        out += fmt::format("<td{}>{}</td>", cls(i),
+                           i < row.size() ? html_cell(row[i]) : std::string());
       out += "</tr>\n";
     }
     out += "</tbody>\n</table>\n";
@@ -492,15 +505,19 @@ struct HtmlWriter {
 std::string render_html(const Document& doc) {
   HtmlWriter w;
   w.out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  w.out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
+  w.out +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+      "'unsafe-inline'\">\n";
   w.out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  w.out += fmt::format("<title>{}</title>\n",
-                       escape_html(doc.kicker.empty() ? doc.title : doc.title + " \u2014 " + doc.kicker));
+  w.out += fmt::format(
+      "<title>{}</title>\n",
+      escape_html(doc.kicker.empty() ? doc.title : doc.title + " \u2014 " + doc.kicker));
   w.out += fmt::format("<style>{}</style>\n</head>\n<body>\n", html_style);
   w.out += "<header>\n";
-  if (!doc.kicker.empty()) w.out += fmt::format("<p class=\"kicker\">{}</p>\n", escape_html(doc.kicker));
-  w.out += fmt::format("<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n<main>\n", escape_html(doc.title),
-                       escape_html(doc.subtitle));
+  if (!doc.kicker.empty())
+    w.out += fmt::format("<p class=\"kicker\">{}</p>\n", escape_html(doc.kicker));
+  w.out += fmt::format("<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n<main>\n",
+                       escape_html(doc.title), escape_html(doc.subtitle));
   for (const Block& b : doc.blocks) std::visit(w, b);
   w.out += "</main>\n<footer>" + escape_html(doc.footer) + "</footer>\n</body>\n</html>\n";
   return w.out;
@@ -530,8 +547,9 @@ struct SurveyFigures {
     return responses > 0 ? std::optional(score_sum / static_cast<double>(responses)) : std::nullopt;
   }
   std::optional<double> csat() const {
-    return responses > 0 ? std::optional(static_cast<double>(satisfied) / static_cast<double>(responses))
-                         : std::nullopt;
+    return responses > 0
+               ? std::optional(static_cast<double>(satisfied) / static_cast<double>(responses))
+               : std::nullopt;
   }
 };
 
@@ -545,7 +563,10 @@ class ReportBuilder {
 
  public:
   ReportBuilder(const Repository& repo, const ReportOptions& o)
-      : repo_(repo), as_of_(o.as_of), account_(o.account), left_out_(o.left_out),
+      : repo_(repo),
+        as_of_(o.as_of),
+        account_(o.account),
+        left_out_(o.left_out),
         measures_(compute_measures(repo, o.as_of)) {
     since_ = measures_.since;
   }
@@ -555,7 +576,8 @@ class ReportBuilder {
     bool named = !repo_.settings.organisation.empty();
     doc_.kicker = named ? "Business relationship report" : "";
     doc_.title = named ? repo_.settings.organisation : "Business relationship report";
-    doc_.subtitle = fmt::format("As of {} \u00B7 period {} to {}", as_of_.str(), since_.str(), as_of_.str());
+    doc_.subtitle =
+        fmt::format("As of {} \u00B7 period {} to {}", as_of_.str(), since_.str(), as_of_.str());
     measures_section();
     satisfaction_section();
     complaints_section();
@@ -571,8 +593,9 @@ class ReportBuilder {
     std::vector<std::string> role;
     if (c && !c->text("title").empty()) role.emplace_back(c->text("title"));
     if (c && !c->text("unit").empty()) role.emplace_back(c->text("unit"));
-    doc_.subtitle = (role.empty() ? std::string() : join(role, ", ") + " \u00B7 ") +
-                    fmt::format("as of {} \u00B7 period {} to {}", as_of_.str(), since_.str(), as_of_.str());
+    doc_.subtitle =
+        (role.empty() ? std::string() : join(role, ", ") + " \u00B7 ") +
+        fmt::format("as of {} \u00B7 period {} to {}", as_of_.str(), since_.str(), as_of_.str());
     if (c) customer_overview(*c);
     attention_section();
     purchasers_section();
@@ -623,12 +646,13 @@ class ReportBuilder {
   void footer() {
     std::size_t records = 0;
     for (const auto& rs : repo_.records) records += rs.size();
-    doc_.footer = fmt::format("Made by brm from {} on {}.", plural(static_cast<std::int64_t>(records), "record"),
-                              as_of_.str());
+    doc_.footer = fmt::format("Made by brm from {} on {}.",
+                              plural(static_cast<std::int64_t>(records), "record"), as_of_.str());
     std::size_t left_out = std::max(left_out_, measures_.left_out);
     if (left_out > 0)
       doc_.footer += fmt::format(" {} with errors {} left out; run 'brm check'.",
-                                 plural(static_cast<std::int64_t>(left_out), "record"), left_out == 1 ? "was" : "were");
+                                 plural(static_cast<std::int64_t>(left_out), "record"),
+                                 left_out == 1 ? "was" : "were");
   }
 
   std::vector<SurveyFigures> survey_figures(bool account_only) const {
@@ -651,7 +675,8 @@ class ReportBuilder {
           if (!r.is_mapping()) continue;
           if (account_only) {
             const Value* who = r.find("customer");
-            if (!who || !who->is_string() || repo_.account_of(who->as_string()) != account_) continue;
+            if (!who || !who->is_string() || repo_.account_of(who->as_string()) != account_)
+              continue;
           }
           auto score = integer_of(r.find("score"));
           if (!score) continue;
@@ -663,13 +688,16 @@ class ReportBuilder {
       if (account_only && f.responses == 0) continue;
       out.push_back(f);
     }
-    std::stable_sort(out.begin(), out.end(), [](const SurveyFigures& a, const SurveyFigures& b) { return a.date < b.date; });
+    std::stable_sort(out.begin(), out.end(), [](const SurveyFigures& a, const SurveyFigures& b) {
+      return a.date < b.date;
+    });
     return out;
   }
 
   // The measure's mean is of raw scores; "of 5" is only true when every round of the
   // period used one scale, so say which, or that they differ.
-  std::string mean_with_scale(std::optional<double> mean, const std::vector<SurveyFigures>& surveys) const {
+  std::string mean_with_scale(std::optional<double> mean,
+                              const std::vector<SurveyFigures>& surveys) const {
     std::set<std::int64_t> scales;
     for (const SurveyFigures& f : surveys)
       if (in_period(f.date) && f.responses > 0) scales.insert(f.scale);
@@ -700,20 +728,25 @@ class ReportBuilder {
     const Measures& m = measures_;
     heading(2, "The four measures");
     Tiles t;
-    t.tiles.push_back({"IT contacts", format_percent(m.customers.with_contact, m.customers.total),
-                       fmt::format("customers with a designated IT contact: {} of {}\npurchasers: {} of {} ({})",
-                                   m.customers.with_contact, m.customers.total, m.purchasers.with_contact,
-                                   m.purchasers.total, format_percent(m.purchasers.with_contact, m.purchasers.total))});
-    t.tiles.push_back({"Written agreements", format_percent(m.with_written_agreement, m.agreements_total),
+    t.tiles.push_back(
+        {"IT contacts", format_percent(m.customers.with_contact, m.customers.total),
+         fmt::format("customers with a designated IT contact: {} of {}\npurchasers: {} of {} ({})",
+                     m.customers.with_contact, m.customers.total, m.purchasers.with_contact,
+                     m.purchasers.total,
+                     format_percent(m.purchasers.with_contact, m.purchasers.total))});
+    t.tiles.push_back({"Written agreements",
+                       format_percent(m.with_written_agreement, m.agreements_total),
                        fmt::format("customers with a written agreement in force: {} of {}",
                                    m.with_written_agreement, m.agreements_total)});
     t.tiles.push_back({"Satisfaction (CSAT)", percent(m.csat),
-                       fmt::format("{} satisfied of {}\nmean score {}", m.satisfied, plural(m.responses, "response"),
+                       fmt::format("{} satisfied of {}\nmean score {}", m.satisfied,
+                                   plural(m.responses, "response"),
                                    mean_with_scale(m.mean, survey_figures(false)))});
-    t.tiles.push_back({"Complaints received", fmt::format("{}", m.complaints_received),
-                       fmt::format("{} open on {}, {} closed\nmedian time to close: {}", m.complaints_open,
-                                   as_of_.str(), m.complaints_closed,
-                                   m.median_days_to_close ? days_text(*m.median_days_to_close) : "-")});
+    t.tiles.push_back(
+        {"Complaints received", fmt::format("{}", m.complaints_received),
+         fmt::format("{} open on {}, {} closed\nmedian time to close: {}", m.complaints_open,
+                     as_of_.str(), m.complaints_closed,
+                     m.median_days_to_close ? days_text(*m.median_days_to_close) : "-")});
     add(std::move(t));
     note(fmt::format(
         "Current customers and purchasers on {}; surveys and complaints of the period {} to {}. "
@@ -736,17 +769,19 @@ class ReportBuilder {
     }
 
     heading(3, "By customer");
-    Table t2{{"Customer", "Purchasers with IT contact", "IT contact", "Written agreement", "Responses", "Mean",
-              "Complaints", "Open"},
+    Table t2{{"Customer", "Purchasers with IT contact", "IT contact", "Written agreement",
+              "Responses", "Mean", "Complaints", "Open"},
              {Text, Number, Nowrap, Nowrap, Number, Number, Number, Number},
              {},
              "No current customers."};
     for (const AccountFigures& a : m.by_account)
-      t2.rows.push_back({a.name.empty() ? a.id : a.name,
-                         a.purchasers > 0 ? fmt::format("{} of {}", a.purchasers_with_contact, a.purchasers) : "-",
-                         a.has_contact ? "yes" : "no", a.written_agreement ? "yes" : "no",
-                         fmt::format("{}", a.responses), format_mean(a.mean), fmt::format("{}", a.complaints_received),
-                         fmt::format("{}", a.complaints_open)});
+      t2.rows.push_back(
+          {a.name.empty() ? a.id : a.name,
+           a.purchasers > 0 ? fmt::format("{} of {}", a.purchasers_with_contact, a.purchasers)
+                            : "-",
+           a.has_contact ? "yes" : "no", a.written_agreement ? "yes" : "no",
+           fmt::format("{}", a.responses), format_mean(a.mean),
+           fmt::format("{}", a.complaints_received), fmt::format("{}", a.complaints_open)});
     add(std::move(t2));
   }
 
@@ -758,18 +793,26 @@ class ReportBuilder {
       return;
     }
     Chart chart{"CSAT per survey round: share of responses at or above the satisfied score",
-                "CSAT", {}, 100.0, "#1f4e79", false};
+                "CSAT",
+                {},
+                100.0,
+                "#1f4e79",
+                false};
     for (const SurveyFigures& f : surveys)
-      chart.bars.push_back({std::string(f.survey->label()), f.date.str(), std::string(f.survey->label()),
-                            f.csat() ? std::optional(*f.csat() * 100.0) : std::nullopt, percent(f.csat())});
+      chart.bars.push_back(
+          {std::string(f.survey->label()), f.date.str(), std::string(f.survey->label()),
+           f.csat() ? std::optional(*f.csat() * 100.0) : std::nullopt, percent(f.csat())});
     add(std::move(chart));
 
     Table rounds{{"Survey", "Closed", "Responses", "Mean", "Satisfied", "CSAT"},
-                 {Text, Nowrap, Number, Number, Number, Number}, {}, "None."};
+                 {Text, Nowrap, Number, Number, Number, Number},
+                 {},
+                 "None."};
     for (const SurveyFigures& f : surveys)
-      rounds.rows.push_back({std::string(f.survey->label()), f.date.str(), fmt::format("{}", f.responses),
-                             fmt::format("{} of {}", format_mean(f.mean()), f.scale), fmt::format("{}", f.satisfied),
-                             percent(f.csat())});
+      rounds.rows.push_back({std::string(f.survey->label()), f.date.str(),
+                             fmt::format("{}", f.responses),
+                             fmt::format("{} of {}", format_mean(f.mean()), f.scale),
+                             fmt::format("{}", f.satisfied), percent(f.csat())});
     add(std::move(rounds));
     question_means(surveys);
   }
@@ -794,8 +837,10 @@ class ReportBuilder {
             }
           }
         std::string text = text_of(q, "text");
-        t.rows.push_back({std::string(f.survey->label()), text.empty() ? id : text, fmt::format("{}", n),
-                          n > 0 ? fmt::format("{} of {}", format_mean(sum / static_cast<double>(n)), f.scale) : "-"});
+        t.rows.push_back(
+            {std::string(f.survey->label()), text.empty() ? id : text, fmt::format("{}", n),
+             n > 0 ? fmt::format("{} of {}", format_mean(sum / static_cast<double>(n)), f.scale)
+                   : "-"});
       }
     }
     if (t.rows.empty()) return;
@@ -811,11 +856,17 @@ class ReportBuilder {
 
     if (received.empty()) note("No complaints received in the period.");
     // Received per month over the period, empty months included: a quiet month is news too.
-    Chart chart{since_.day == 1 && as_of_ == as_of_.end_of_month()
-                    ? std::string("Complaints received per month")
-                    : fmt::format("Complaints received per month, {} to {} (the first and last months in part)",
-                                  since_.str(), as_of_.str()),
-                "Received", {}, std::nullopt, "#b5523b", true};
+    Chart chart{
+        since_.day == 1 && as_of_ == as_of_.end_of_month()
+            ? std::string("Complaints received per month")
+            : fmt::format(
+                  "Complaints received per month, {} to {} (the first and last months in part)",
+                  since_.str(), as_of_.str()),
+        "Received",
+        {},
+        std::nullopt,
+        "#b5523b",
+        true};
     std::map<std::pair<int, int>, std::int64_t> per_month;
     for (const Record* c : received) {
       Date d = *c->date("received");
@@ -824,21 +875,29 @@ class ReportBuilder {
     for (Date m{since_.year, since_.month, 1}; m <= as_of_; m = m.end_of_month().add_days(1)) {
       std::int64_t n = per_month.count({m.year, m.month}) ? per_month[{m.year, m.month}] : 0;
       chart.bars.push_back({std::string(month_name(m.month)), fmt::format("{}", m.year),
-                            fmt::format("{} {}", month_name(m.month), m.year), static_cast<double>(n),
-                            fmt::format("{}", n)});
+                            fmt::format("{} {}", month_name(m.month), m.year),
+                            static_cast<double>(n), fmt::format("{}", n)});
     }
     if (!received.empty()) add(std::move(chart));
 
     std::vector<std::string> statuses = {"open", "in-progress", "resolved", "rejected"};
     std::map<std::string, std::int64_t> by_status;
     for (const Record* c : received) ++by_status[status_at(*c)];
-    Table st{{"Status on " + as_of_.str(), "Received in the period"}, {Nowrap, Number}, {}, "None.", true};
+    Table st{{"Status on " + as_of_.str(), "Received in the period"},
+             {Nowrap, Number},
+             {},
+             "None.",
+             true};
     for (const std::string& s : statuses) st.rows.push_back({s, fmt::format("{}", by_status[s])});
     heading(3, "By status and severity");
     add(std::move(st));
 
-    Table sev{{"Severity", "Received in the period", "Open on " + as_of_.str(), "Closed in the period"},
-              {Nowrap, Number, Number, Number}, {}, "", true};
+    Table sev{
+        {"Severity", "Received in the period", "Open on " + as_of_.str(), "Closed in the period"},
+        {Nowrap, Number, Number, Number},
+        {},
+        "",
+        true};
     for (std::string_view level : {"high", "medium", "low"}) {
       std::int64_t r = 0, open = 0, closed = 0;
       for (const Record* c : records(KindId::Complaint)) {
@@ -847,11 +906,13 @@ class ReportBuilder {
         open += open_at(*c);
         closed += in_period(c->date("closed"));
       }
-      sev.rows.push_back({std::string(level), fmt::format("{}", r), fmt::format("{}", open), fmt::format("{}", closed)});
+      sev.rows.push_back({std::string(level), fmt::format("{}", r), fmt::format("{}", open),
+                          fmt::format("{}", closed)});
     }
     add(std::move(sev));
     note(fmt::format("Median time to close, over the complaints closed in the period: {}.",
-                     measures_.median_days_to_close ? days_text(*measures_.median_days_to_close) : "none closed"));
+                     measures_.median_days_to_close ? days_text(*measures_.median_days_to_close)
+                                                    : "none closed"));
 
     heading(3, "Open complaints");
     add(open_complaints_table(true));
@@ -861,19 +922,26 @@ class ReportBuilder {
     std::vector<const Record*> open;
     for (const Record* c : records(KindId::Complaint))
       if (open_at(*c) && in_account(*c)) open.push_back(c);
-    std::stable_sort(open.begin(), open.end(),
-                     [](const Record* a, const Record* b) { return *a->date("received") < *b->date("received"); });
+    std::stable_sort(open.begin(), open.end(), [](const Record* a, const Record* b) {
+      return *a->date("received") < *b->date("received");
+    });
     Table t{{"Received", "Age", "Customer", "Severity", "Status", "Summary"},
-            {Nowrap, Number, Text, Nowrap, Nowrap, Text}, {}, "No open complaints."};
+            {Nowrap, Number, Text, Nowrap, Nowrap, Text},
+            {},
+            "No open complaints."};
     if (!with_customer) {
       t.header.erase(t.header.begin() + 2);
       t.cols.erase(t.cols.begin() + 2);
     }
     for (const Record* c : open) {
       Date received = *c->date("received");
-      std::vector<std::string> row = {received.str(), days_text(static_cast<double>(as_of_.days() - received.days())),
-                                      name_of(c->text("customer")), std::string(c->text("severity")), status_at(*c),
-                                      std::string(c->label())};
+      std::vector<std::string> row = {
+          received.str(),
+          days_text(static_cast<double>(as_of_.days() - received.days())),
+          name_of(c->text("customer")),
+          std::string(c->text("severity")),
+          status_at(*c),
+          std::string(c->label())};
       if (!with_customer) row.erase(row.begin() + 2);
       t.rows.push_back(std::move(row));
     }
@@ -908,10 +976,15 @@ class ReportBuilder {
     // Five columns, dates stacked in two of them: the services column needs the room,
     // on A4 above all.
     Table t{{"Agreement", "Status", "Term", "Services and service levels", "Financing"},
-            {Text, Nowrap, Nowrap, Text, Text}, {}, "No agreements.", false, {19, 14, 15, 34, 18}};
+            {Text, Nowrap, Nowrap, Text, Text},
+            {},
+            "No agreements.",
+            false,
+            {19, 14, 15, 34, 18}};
     for (const Record* a : records(KindId::Agreement)) {
       if (a->text("customer") != customer || !shown(*a)) continue;
-      std::string term = fmt::format("{}\nto {}", a->text("start"), a->text("end").empty() ? "open end" : a->text("end"));
+      std::string term = fmt::format("{}\nto {}", a->text("start"),
+                                     a->text("end").empty() ? "open end" : a->text("end"));
       if (!a->text("review").empty()) term += fmt::format("\nreview {}", a->text("review"));
       std::vector<std::string> services;
       if (const Value* ss = a->field("services"); ss && ss->is_sequence()) {
@@ -934,11 +1007,13 @@ class ReportBuilder {
                                   currency.empty() ? repo_.settings.currency : currency);
         }
         if (std::string period = text_of(*f, "period"); !period.empty()) financing += " " + period;
-        if (std::string cc = text_of(*f, "cost_centre"); !cc.empty()) financing += "\ncost centre " + cc;
+        if (std::string cc = text_of(*f, "cost_centre"); !cc.empty())
+          financing += "\ncost centre " + cc;
       }
       std::string signed_on(a->text("signed"));
       t.rows.push_back({std::string(a->label()),
-                        fmt::format("{}\n{}", a->text("status"), signed_on.empty() ? "not signed" : "signed " + signed_on),
+                        fmt::format("{}\n{}", a->text("status"),
+                                    signed_on.empty() ? "not signed" : "signed " + signed_on),
                         term, join(services, "\n"), financing});
     }
     add(std::move(t));
@@ -971,10 +1046,13 @@ class ReportBuilder {
       if (a.id != account_) continue;
       heading(2, "In figures");
       Tiles t;
-      t.tiles.push_back({"Purchasers with IT contact", fmt::format("{} of {}", a.purchasers_with_contact, a.purchasers),
-                         a.has_contact ? "the customer has an IT contact" : "the customer has no IT contact"});
+      t.tiles.push_back(
+          {"Purchasers with IT contact",
+           fmt::format("{} of {}", a.purchasers_with_contact, a.purchasers),
+           a.has_contact ? "the customer has an IT contact" : "the customer has no IT contact"});
       t.tiles.push_back({"Written agreement", a.written_agreement ? "yes" : "no",
-                         a.written_agreement ? "active, signed and in force" : "none active, signed and in force"});
+                         a.written_agreement ? "active, signed and in force"
+                                             : "none active, signed and in force"});
       // CSAT rather than the mean: it reads the same on every survey scale.
       std::int64_t satisfied = 0, responses = 0;
       std::vector<SurveyFigures> own = survey_figures(true);
@@ -983,10 +1061,10 @@ class ReportBuilder {
           satisfied += round.satisfied;
           responses += round.responses;
         }
-      t.tiles.push_back(
-          {"Satisfaction (CSAT)",
-           responses > 0 ? format_percent(satisfied, responses) : "-",
-           fmt::format("{} in the period\nmean score {}", plural(responses, "response"), mean_with_scale(a.mean, own))});
+      t.tiles.push_back({"Satisfaction (CSAT)",
+                         responses > 0 ? format_percent(satisfied, responses) : "-",
+                         fmt::format("{} in the period\nmean score {}",
+                                     plural(responses, "response"), mean_with_scale(a.mean, own))});
       t.tiles.push_back({"Complaints", fmt::format("{}", a.complaints_received),
                          fmt::format("received in the period; {} open", a.complaints_open)});
       add(std::move(t));
@@ -1001,17 +1079,21 @@ class ReportBuilder {
     heading(2, "Needs attention");
     Table t{{"What", "Date", "Item"}, {Text, Nowrap, Text}, {}, "Nothing needs attention."};
     for (const AgendaItem& item : items)
-      t.rows.push_back({std::string(category_label(item.category)), item.date ? item.date->str() : "", item.message});
+      t.rows.push_back({std::string(category_label(item.category)),
+                        item.date ? item.date->str() : "", item.message});
     add(std::move(t));
   }
 
   void purchasers_section() {
     heading(2, "Purchasers");
-    Table t{{"Name", "Title", "Unit", "IT contact", "Email", "Status"}, {Text, Text, Text, Text, Text, Nowrap}, {},
+    Table t{{"Name", "Title", "Unit", "IT contact", "Email", "Status"},
+            {Text, Text, Text, Text, Text, Nowrap},
+            {},
             "No purchasers."};
     for (const Record* p : records(KindId::Customer)) {
       if (p->text("role") != "purchaser" || p->text("customer") != account_) continue;
-      t.rows.push_back({std::string(p->label()), std::string(p->text("title")), std::string(p->text("unit")),
+      t.rows.push_back({std::string(p->label()), std::string(p->text("title")),
+                        std::string(p->text("unit")),
                         p->text("it_contact").empty() ? "none" : std::string(p->text("it_contact")),
                         std::string(p->text("email")),
                         p->text("status").empty() ? "active" : std::string(p->text("status"))});
@@ -1028,11 +1110,13 @@ class ReportBuilder {
     if (closed.empty()) return;
     heading(3, "Closed, received in the period");
     Table t{{"Received", "Closed", "Severity", "Status", "Summary", "Resolution"},
-            {Nowrap, Nowrap, Nowrap, Nowrap, Text, Text}, {}, ""};
+            {Nowrap, Nowrap, Nowrap, Nowrap, Text, Text},
+            {},
+            ""};
     for (const Record* c : closed)
       t.rows.push_back({std::string(c->text("received")), std::string(c->text("closed")),
-                        std::string(c->text("severity")), std::string(c->text("status")), std::string(c->label()),
-                        std::string(c->text("resolution"))});
+                        std::string(c->text("severity")), std::string(c->text("status")),
+                        std::string(c->label()), std::string(c->text("resolution"))});
     add(std::move(t));
   }
 
@@ -1044,19 +1128,28 @@ class ReportBuilder {
       return;
     }
     std::vector<SurveyFigures> all = survey_figures(false);
-    Chart chart{"CSAT per survey round, this customer and its purchasers", "CSAT", {}, 100.0, "#1f4e79", false};
+    Chart chart{"CSAT per survey round, this customer and its purchasers",
+                "CSAT",
+                {},
+                100.0,
+                "#1f4e79",
+                false};
     for (const SurveyFigures& f : own)
-      chart.bars.push_back({std::string(f.survey->label()), f.date.str(), std::string(f.survey->label()),
-                            f.csat() ? std::optional(*f.csat() * 100.0) : std::nullopt, percent(f.csat())});
+      chart.bars.push_back(
+          {std::string(f.survey->label()), f.date.str(), std::string(f.survey->label()),
+           f.csat() ? std::optional(*f.csat() * 100.0) : std::nullopt, percent(f.csat())});
     add(std::move(chart));
     Table t{{"Survey", "Closed", "Responses", "Mean", "CSAT", "CSAT of all customers"},
-            {Text, Nowrap, Number, Number, Number, Number}, {}, ""};
+            {Text, Nowrap, Number, Number, Number, Number},
+            {},
+            ""};
     for (const SurveyFigures& f : own) {
       std::string overall = "-";
       for (const SurveyFigures& g : all)
         if (g.survey == f.survey) overall = percent(g.csat());
-      t.rows.push_back({std::string(f.survey->label()), f.date.str(), fmt::format("{}", f.responses),
-                        fmt::format("{} of {}", format_mean(f.mean()), f.scale), percent(f.csat()), overall});
+      t.rows.push_back(
+          {std::string(f.survey->label()), f.date.str(), fmt::format("{}", f.responses),
+           fmt::format("{} of {}", format_mean(f.mean()), f.scale), percent(f.csat()), overall});
     }
     add(std::move(t));
 
@@ -1067,8 +1160,8 @@ class ReportBuilder {
         std::string who = text_of(r, "customer");
         std::string comment = text_of(r, "comment");
         if (comment.empty() || repo_.account_of(who) != account_) continue;
-        comments.items.push_back(fmt::format("{} ({}, score {}): {}", name_of(who), it->survey->label(),
-                                             text_of(r, "score"), comment));
+        comments.items.push_back(fmt::format("{} ({}, score {}): {}", name_of(who),
+                                             it->survey->label(), text_of(r, "score"), comment));
       }
     }
     if (!comments.items.empty()) {
@@ -1092,8 +1185,12 @@ class ReportBuilder {
           rows.push_back({text_of(a, "due"), text_of(a, "what"), text_of(a, "owner"),
                           fmt::format("{} ({})", m->text("date"), name_of(m->text("customer")))});
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.due < b.due; });
-    Table t{{"Due", "Action", "Owner", "From the meeting"}, {Nowrap, Text, Text, Text}, {}, "No open actions."};
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return a.due < b.due; });
+    Table t{{"Due", "Action", "Owner", "From the meeting"},
+            {Nowrap, Text, Text, Text},
+            {},
+            "No open actions."};
     for (Row& r : rows) {
       auto due = Date::parse(r.due);
       if (due && *due < as_of_) r.due += "\noverdue";
@@ -1109,14 +1206,17 @@ class ReportBuilder {
       auto raised = r->date("raised");
       if (in_account(*r) && raised && *raised <= as_of_) reqs.push_back(r);
     }
-    std::stable_sort(reqs.begin(), reqs.end(),
-                     [](const Record* a, const Record* b) { return *a->date("raised") > *b->date("raised"); });
+    std::stable_sort(reqs.begin(), reqs.end(), [](const Record* a, const Record* b) {
+      return *a->date("raised") > *b->date("raised");
+    });
     Table t{{"Raised", "Title", "Type", "Status", "Decided", "Delivered"},
-            {Nowrap, Text, Nowrap, Nowrap, Nowrap, Nowrap}, {}, "No requirements."};
+            {Nowrap, Text, Nowrap, Nowrap, Nowrap, Nowrap},
+            {},
+            "No requirements."};
     for (const Record* r : reqs)
-      t.rows.push_back({std::string(r->text("raised")), std::string(r->label()), std::string(r->text("type")),
-                        std::string(r->text("status")), std::string(r->text("decided")),
-                        std::string(r->text("delivered"))});
+      t.rows.push_back({std::string(r->text("raised")), std::string(r->label()),
+                        std::string(r->text("type")), std::string(r->text("status")),
+                        std::string(r->text("decided")), std::string(r->text("delivered"))});
     add(std::move(t));
   }
 
@@ -1128,7 +1228,9 @@ class ReportBuilder {
       if (!d || !in_account(*m)) continue;
       (*d <= as_of_ ? past : planned).push_back(m);
     }
-    auto by_date = [](const Record* a, const Record* b) { return a->text("date") < b->text("date"); };
+    auto by_date = [](const Record* a, const Record* b) {
+      return a->text("date") < b->text("date");
+    };
     std::stable_sort(past.begin(), past.end(), by_date);
     std::stable_sort(planned.begin(), planned.end(), by_date);
     if (!planned.empty())
@@ -1146,8 +1248,10 @@ class ReportBuilder {
       heading(3, fmt::format("{}{} with {}", m.text("date"), type.empty() ? "" : ", " + type,
                              name_of(m.text("customer"))));
       Facts f;
-      if (auto a = strings_of(m.field("attendees")); !a.empty()) f.rows.emplace_back("Attendees", join(a, ", "));
-      if (auto a = strings_of(m.field("agenda")); !a.empty()) f.rows.emplace_back("Agenda", join(a, "\n"));
+      if (auto a = strings_of(m.field("attendees")); !a.empty())
+        f.rows.emplace_back("Attendees", join(a, ", "));
+      if (auto a = strings_of(m.field("agenda")); !a.empty())
+        f.rows.emplace_back("Agenda", join(a, "\n"));
       std::vector<std::string> decisions = strings_of(m.field("decisions"));
       f.rows.emplace_back("Decisions", decisions.empty() ? "none recorded" : join(decisions, "\n"));
       add(std::move(f));
@@ -1165,7 +1269,8 @@ class ReportBuilder {
 
 }  // namespace
 
-std::string render_report(const Repository& repo, const ReportOptions& options, ReportFormat format) {
+std::string render_report(const Repository& repo, const ReportOptions& options,
+                          ReportFormat format) {
   ReportBuilder builder(repo, options);
   Document doc = options.account.empty() ? builder.organisation_report() : builder.customer_pack();
   return format == ReportFormat::Html ? render_html(doc) : render_markdown(doc);

@@ -11,7 +11,8 @@ namespace {
 
 const Date today_{2026, 11, 26};
 
-std::vector<AgendaItem> agenda(const test::Loaded& l, std::string account = {}, std::optional<int> days = {}) {
+std::vector<AgendaItem> agenda(const test::Loaded& l, std::string account = {},
+                               std::optional<int> days = {}) {
   AgendaOptions o;
   o.today = today_;
   o.account = std::move(account);
@@ -29,8 +30,10 @@ std::vector<const AgendaItem*> of(const std::vector<AgendaItem>& items, AgendaCa
 const std::pair<std::string, std::string> anna = {
     "customers/anna.yaml", "name: Anna Berg\nrole: customer\nit_contact: Erik Lund\n"};
 const std::pair<std::string, std::string> per = {
-    "customers/per.yaml", "name: Per Holm\nrole: purchaser\ncustomer: anna\nit_contact: Erik Lund\n"};
-const std::pair<std::string, std::string> bo = {"customers/bo.yaml", "name: Bo Ek\nrole: customer\n"};
+    "customers/per.yaml",
+    "name: Per Holm\nrole: purchaser\ncustomer: anna\nit_contact: Erik Lund\n"};
+const std::pair<std::string, std::string> bo = {"customers/bo.yaml",
+                                                "name: Bo Ek\nrole: customer\n"};
 const std::pair<std::string, std::string> written = {
     "agreements/anna-2026.yaml",
     "title: Retail 2026\ncustomer: anna\nstatus: active\nsigned: 2025-12-01\nstart: 2026-01-01\n"
@@ -41,7 +44,8 @@ const std::pair<std::string, std::string> recent_meeting = {
 }  // namespace
 
 TEST_CASE("agenda: open actions are overdue before today, due within the window, else left out") {
-  auto l = test::load({anna, written,
+  auto l = test::load({anna,
+                       written,
                        {"meetings/2026-11-01-per.yaml",
                         "date: 2026-11-01\ncustomer: per\nattendees: [Per Holm]\nactions:\n"
                         "  - {what: Late, owner: Erik, due: 2026-11-25}\n"
@@ -65,17 +69,20 @@ TEST_CASE("agenda: open actions are overdue before today, due within the window,
   CHECK(due[1]->days == -10);
 }
 
-TEST_CASE("agenda: agreement reviews and ends within the window; an active agreement past its end") {
-  auto l = test::load({anna, recent_meeting,
-                       {"agreements/a.yaml",
-                        "title: A\ncustomer: anna\nstatus: active\nsigned: 2025-01-01\nstart: 2025-01-01\n"
-                        "end: 2027-01-25\nreview: 2026-12-01\nservices:\n  - service: email\n"},
-                       {"agreements/b.yaml",
-                        "title: B\ncustomer: anna\nstatus: active\nsigned: 2025-01-01\nstart: 2025-01-01\n"
-                        "end: 2026-10-31\nservices:\n  - service: email\n"},
-                       {"agreements/c.yaml",
-                        "title: C\ncustomer: anna\nstatus: expired\nstart: 2024-01-01\nend: 2024-12-31\n"
-                        "review: 2024-10-01\nservices:\n  - service: email\n"}});
+TEST_CASE(
+    "agenda: agreement reviews and ends within the window; an active agreement past its end") {
+  auto l = test::load(
+      {anna,
+       recent_meeting,
+       {"agreements/a.yaml",
+        "title: A\ncustomer: anna\nstatus: active\nsigned: 2025-01-01\nstart: 2025-01-01\n"
+        "end: 2027-01-25\nreview: 2026-12-01\nservices:\n  - service: email\n"},
+       {"agreements/b.yaml",
+        "title: B\ncustomer: anna\nstatus: active\nsigned: 2025-01-01\nstart: 2025-01-01\n"
+        "end: 2026-10-31\nservices:\n  - service: email\n"},
+       {"agreements/c.yaml",
+        "title: C\ncustomer: anna\nstatus: expired\nstart: 2024-01-01\nend: 2024-12-31\n"
+        "review: 2024-10-01\nservices:\n  - service: email\n"}});
   auto items = agenda(l);  // window: review_warning_days, 60
   auto review = of(items, AgendaCategory::AgreementReview);
   REQUIRE(review.size() == 1);
@@ -100,10 +107,14 @@ TEST_CASE("agenda: open complaints oldest first, with their age; closed ones are
     if (status == "resolved") text += "closed: 2026-11-20\nresolution: fixed\n";
     return text;
   };
-  auto l = test::load({anna, per, written, recent_meeting,
-                       {"complaints/2026-11-20-new.yaml", complaint("2026-11-20", "open", "high")},
-                       {"complaints/2026-09-01-old.yaml", complaint("2026-09-01", "in-progress", "low")},
-                       {"complaints/2026-08-01-done.yaml", complaint("2026-08-01", "resolved", "high")}});
+  auto l = test::load(
+      {anna,
+       per,
+       written,
+       recent_meeting,
+       {"complaints/2026-11-20-new.yaml", complaint("2026-11-20", "open", "high")},
+       {"complaints/2026-09-01-old.yaml", complaint("2026-09-01", "in-progress", "low")},
+       {"complaints/2026-08-01-done.yaml", complaint("2026-08-01", "resolved", "high")}});
   auto items = agenda(l);
   auto open = of(items, AgendaCategory::OpenComplaint);
   REQUIRE(open.size() == 2);
@@ -115,11 +126,16 @@ TEST_CASE("agenda: open complaints oldest first, with their age; closed ones are
   CHECK(open[1]->account == "anna");
 }
 
-TEST_CASE("agenda: customers not met within meeting_interval_days, meetings with purchasers counting") {
-  auto l = test::load({anna, per, bo, written,
-                       {"meetings/2026-09-01-per.yaml", "date: 2026-09-01\ncustomer: per\nattendees: [P]\n"},
-                       {"meetings/2026-05-01-bo.yaml", "date: 2026-05-01\ncustomer: bo\nattendees: [B]\n"},
-                       {"meetings/2026-12-10-bo.yaml", "date: 2026-12-10\ncustomer: bo\nattendees: [B]\n"}});
+TEST_CASE(
+    "agenda: customers not met within meeting_interval_days, meetings with purchasers counting") {
+  auto l = test::load(
+      {anna,
+       per,
+       bo,
+       written,
+       {"meetings/2026-09-01-per.yaml", "date: 2026-09-01\ncustomer: per\nattendees: [P]\n"},
+       {"meetings/2026-05-01-bo.yaml", "date: 2026-05-01\ncustomer: bo\nattendees: [B]\n"},
+       {"meetings/2026-12-10-bo.yaml", "date: 2026-12-10\ncustomer: bo\nattendees: [B]\n"}});
   auto all = agenda(l);
   auto none = of(all, AgendaCategory::NoMeeting);
   REQUIRE(none.size() == 1);
@@ -136,13 +152,17 @@ TEST_CASE("agenda: customers not met within meeting_interval_days, meetings with
 }
 
 TEST_CASE("agenda: missing IT contacts and written agreements follow the measures' definitions") {
-  auto l = test::load({anna, bo, written, recent_meeting,
-                       {"customers/ida.yaml", "name: Ida\nrole: purchaser\ncustomer: bo\nit_contact: '  '\n"},
-                       {"customers/old.yaml", "name: Old\nrole: customer\nstatus: inactive\n"},
-                       {"customers/new.yaml", "name: New\nrole: customer\nsince: 2027-01-01\n"},
-                       {"agreements/bo-draft.yaml",
-                        "title: Draft\ncustomer: bo\nstatus: active\nstart: 2026-01-01\n"
-                        "services:\n  - service: email\n"}});
+  auto l = test::load(
+      {anna,
+       bo,
+       written,
+       recent_meeting,
+       {"customers/ida.yaml", "name: Ida\nrole: purchaser\ncustomer: bo\nit_contact: '  '\n"},
+       {"customers/old.yaml", "name: Old\nrole: customer\nstatus: inactive\n"},
+       {"customers/new.yaml", "name: New\nrole: customer\nsince: 2027-01-01\n"},
+       {"agreements/bo-draft.yaml",
+        "title: Draft\ncustomer: bo\nstatus: active\nstart: 2026-01-01\n"
+        "services:\n  - service: email\n"}});
   auto items = agenda(l);
   auto contact = of(items, AgendaCategory::NoItContact);
   REQUIRE(contact.size() == 2);
@@ -156,9 +176,12 @@ TEST_CASE("agenda: missing IT contacts and written agreements follow the measure
 }
 
 TEST_CASE("agenda: --customer keeps one account, its purchasers included") {
-  auto l = test::load({anna, per, bo,
-                       {"complaints/2026-11-01-x.yaml",
-                        "customer: per\nreceived: 2026-11-01\nseverity: low\nsummary: S\nstatus: open\n"}});
+  auto l = test::load(
+      {anna,
+       per,
+       bo,
+       {"complaints/2026-11-01-x.yaml",
+        "customer: per\nreceived: 2026-11-01\nseverity: low\nsummary: S\nstatus: open\n"}});
   auto items = agenda(l, "anna");
   CHECK_FALSE(items.empty());
   for (const AgendaItem& i : items) CHECK(i.account == "anna");
@@ -191,8 +214,8 @@ TEST_CASE("agenda: JSON items have the same keys, null where an item has no valu
   for (const Value& item : v.items()) {
     std::vector<std::string> keys;
     for (const auto& e : item.entries()) keys.push_back(e.key);
-    CHECK(keys == std::vector<std::string>{"category", "urgency", "kind", "id", "path", "account", "action",
-                                           "date", "days", "message"});
+    CHECK(keys == std::vector<std::string>{"category", "urgency", "kind", "id", "path", "account",
+                                           "action", "date", "days", "message"});
   }
   CHECK(v.items()[0].find("category")->as_string() == "no-meeting");
   CHECK(v.items()[0].find("date")->is_null());

@@ -58,7 +58,8 @@ TEST_CASE("export: nested fields flatten to dotted paths, list items by index") 
 TEST_CASE("export: scalar lists flatten by index; null is an empty cell; empty containers vanish") {
   Value doc;
   JsonError err;
-  REQUIRE(parse_json(R"({"attendees": ["A", "B"], "x": null, "extra": {}, "ok": true})", &doc, &err));
+  REQUIRE(
+      parse_json(R"({"attendees": ["A", "B"], "x": null, "extra": {}, "ok": true})", &doc, &err));
   auto flat = flatten(doc);
   std::vector<std::pair<std::string, std::string>> want = {
       {"attendees.0", "A"}, {"attendees.1", "B"}, {"x", ""}, {"ok", "true"}};
@@ -80,12 +81,14 @@ TEST_CASE("export: the CSV header is the union of paths in first-seen order") {
 }
 
 TEST_CASE("export: text a spreadsheet would run as a formula is neutralised") {
-  auto l = test::load({{"customers/eve.yaml",
-                        "name: '=HYPERLINK(\"http://evil.example\",\"click\")'\nrole: customer\n"}});
+  auto l =
+      test::load({{"customers/eve.yaml",
+                   "name: '=HYPERLINK(\"http://evil.example\",\"click\")'\nrole: customer\n"}});
   auto files = export_files(l.repo, ExportFormat::Csv);
   const std::string* csv = file_named(files, "customers.csv");
   REQUIRE(csv);
-  CHECK(csv->find("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\"") != std::string::npos);
+  CHECK(csv->find("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\"") !=
+        std::string::npos);
   CHECK(csv->find(",=HYPERLINK") == std::string::npos);
 }
 

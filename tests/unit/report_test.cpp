@@ -12,12 +12,14 @@ const char* evil_escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&
 
 test::Loaded evil_repository() {
   return test::load({
-      {"customers/eve.yaml", std::string("name: '") + evil_name + "'\nrole: customer\nit_contact: \"O'Neil\"\n"},
+      {"customers/eve.yaml",
+       std::string("name: '") + evil_name + "'\nrole: customer\nit_contact: \"O'Neil\"\n"},
       {"agreements/eve-2026.yaml",
        "title: 'Pipes | and <b>tags</b>'\ncustomer: eve\nstatus: active\nsigned: 2026-01-01\n"
        "start: 2026-01-01\nservices:\n  - service: 'mail|chat'\n"},
       {"surveys/2026-06-01-round.yaml",
-       std::string("title: '") + evil_name + "'\ndate: 2026-06-01\nresponses:\n  - {customer: eve, score: 4}\n"},
+       std::string("title: '") + evil_name +
+           "'\ndate: 2026-06-01\nresponses:\n  - {customer: eve, score: 4}\n"},
       {"complaints/2026-10-01-x.yaml",
        "customer: eve\nreceived: 2026-10-01\nseverity: high\nsummary: 'a | b'\nstatus: open\n"},
   });
@@ -47,7 +49,8 @@ TEST_CASE("report: record text is HTML-escaped everywhere, SVG labels and titles
   REQUIRE(svg != std::string::npos);
   std::size_t end = html.find("</svg>", svg);
   std::string chart = html.substr(svg, end - svg);
-  CHECK(chart.find("<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;: 100.0%</title>") !=
+  CHECK(chart.find(
+            "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;: 100.0%</title>") !=
         std::string::npos);
   CHECK(chart.find("&lt;script") != std::string::npos);
   CHECK(chart.find("<script") == std::string::npos);
@@ -82,8 +85,10 @@ TEST_CASE("report: the four measures and the per-round survey figures") {
       {"customers/anna.yaml", "name: Anna\nrole: customer\nit_contact: Erik\n"},
       {"customers/bo.yaml", "name: Bo\nrole: customer\n"},
       {"surveys/2026-06-01-h1.yaml",
-       "title: H1\ndate: 2026-06-01\nscale: 10\nquestions:\n  - {id: q, text: Overall}\nresponses:\n"
-       "  - {customer: anna, score: 8, answers: {q: 9}}\n  - {customer: bo, score: 7, answers: {q: 6}}\n"},
+       "title: H1\ndate: 2026-06-01\nscale: 10\nquestions:\n  - {id: q, text: "
+       "Overall}\nresponses:\n"
+       "  - {customer: anna, score: 8, answers: {q: 9}}\n  - {customer: bo, score: 7, answers: {q: "
+       "6}}\n"},
   });
   std::string md = render_report(l.repo, at(), ReportFormat::Markdown);
   CHECK(md.find("- **IT contacts:** 50.0%") != std::string::npos);
@@ -98,9 +103,11 @@ TEST_CASE("report: the customer pack covers the account, purchasers included, an
       {"customers/per.yaml", "name: Per\nrole: purchaser\ncustomer: anna\n"},
       {"customers/bo.yaml", "name: Bo\nrole: customer\n"},
       {"complaints/2026-10-01-per.yaml",
-       "customer: per\nreceived: 2026-10-01\nseverity: high\nsummary: Per's complaint\nstatus: open\n"},
+       "customer: per\nreceived: 2026-10-01\nseverity: high\nsummary: Per's complaint\nstatus: "
+       "open\n"},
       {"complaints/2026-10-02-bo.yaml",
-       "customer: bo\nreceived: 2026-10-02\nseverity: low\nsummary: Bo's complaint\nstatus: open\n"},
+       "customer: bo\nreceived: 2026-10-02\nseverity: low\nsummary: Bo's complaint\nstatus: "
+       "open\n"},
       {"meetings/2026-10-05-per.yaml",
        "date: 2026-10-05\ncustomer: per\nattendees: [Per]\ndecisions: [Go ahead]\n"
        "actions:\n  - {what: Send the plan, owner: Erik, due: 2026-11-01}\n"},

@@ -17,15 +17,15 @@ namespace brm {
 // In the order the agenda shows them: what is overdue, then what falls due within the
 // window, then the standing gaps in the relationship.
 enum class AgendaCategory : std::uint8_t {
-  OverdueAction,     // an open meeting action whose due date has passed
-  AgreementEnded,    // an active agreement already past its end
-  ActionDue,         // an open action due within the window
-  AgreementReview,   // an active agreement whose review date falls within the window (or passed)
-  AgreementEnding,   // an active agreement whose end falls within the window
-  OpenComplaint,     // open or in progress, oldest first
-  NoMeeting,         // a current customer not met for longer than meeting_interval_days
-  NoItContact,       // a current customer or purchaser without a designated IT contact
-  NoWrittenAgreement // a current customer without a written agreement (MEASURES.md, 2)
+  OverdueAction,      // an open meeting action whose due date has passed
+  AgreementEnded,     // an active agreement already past its end
+  ActionDue,          // an open action due within the window
+  AgreementReview,    // an active agreement whose review date falls within the window (or passed)
+  AgreementEnding,    // an active agreement whose end falls within the window
+  OpenComplaint,      // open or in progress, oldest first
+  NoMeeting,          // a current customer not met for longer than meeting_interval_days
+  NoItContact,        // a current customer or purchaser without a designated IT contact
+  NoWrittenAgreement  // a current customer without a written agreement (MEASURES.md, 2)
 };
 inline constexpr std::size_t agenda_category_count = 9;
 
@@ -40,13 +40,13 @@ struct AgendaItem {
   AgendaCategory category = AgendaCategory::OverdueAction;
   Urgency urgency = Urgency::Low;
   KindId kind = KindId::Customer;
-  std::string id;       // the record the item is about
-  std::string path;     // its file
-  std::string account;  // the customer account it belongs to (purchasers roll up)
-  int action = 0;       // meeting actions: the number `brm meeting done` takes; 0 otherwise
-  std::optional<Date> date;           // due, review, end, received, last meeting
-  std::optional<std::int64_t> days;   // today - date: positive is past (overdue, age)
-  std::string message;                // one line, record text as it is
+  std::string id;            // the record the item is about
+  std::string path;          // its file
+  std::string account;       // the customer account it belongs to (purchasers roll up)
+  int action = 0;            // meeting actions: the number `brm meeting done` takes; 0 otherwise
+  std::optional<Date> date;  // due, review, end, received, last meeting
+  std::optional<std::int64_t> days;  // today - date: positive is past (overdue, age)
+  std::string message;               // one line, record text as it is
 };
 
 struct AgendaOptions {
@@ -66,9 +66,9 @@ std::vector<AgendaItem> build_agenda(const Repository& repo, const AgendaOptions
 struct AgendaHeading {
   std::string organisation;
   Date today;
-  int days = 0;             // the window used
-  std::string account;      // as in AgendaOptions
-  std::string account_name; // its customer's name, for the heading
+  int days = 0;              // the window used
+  std::string account;       // as in AgendaOptions
+  std::string account_name;  // its customer's name, for the heading
 };
 
 std::string agenda_text(const std::vector<AgendaItem>& items, const AgendaHeading& heading,

@@ -24,6 +24,7 @@ struct ReportOptions {
 // Only valid records count, as in the measures. Record text is escaped for the format:
 // HTML character references (SVG labels and attributes included), Markdown backslashes.
 // The HTML has no scripts and loads nothing; a Content-Security-Policy says so too.
-std::string render_report(const Repository& repo, const ReportOptions& options, ReportFormat format);
+std::string render_report(const Repository& repo, const ReportOptions& options,
+                          ReportFormat format);
 
 }  // namespace brm
