@@ -25,6 +25,11 @@ using Ranges = std::vector<CodeRange>;
 
 constexpr char32_t kMaxCodePoint = 0x10FFFF;
 
+// std::regex compiles recursively, a level per term and per group: a pattern of 100,000
+// letters or 30,000 nested groups overflowed the stack. Patterns in schemas are short.
+constexpr std::size_t kMaxPatternLength = 4096;
+constexpr std::size_t kMaxGroupDepth = 64;
+
 const Ranges kDigits = {{'0', '9'}};
 const Ranges kWordChars = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
 const Ranges kSpaces = {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680},
@@ -178,6 +183,8 @@ class Translator {
   }
 
   void group() {
+    if (groups_.size() > kMaxGroupDepth)
+      throw Unsupported{fmt::format("groups nested deeper than {}", kMaxGroupDepth)};
     std::u32string_view rest = p_.substr(i_);
     if (rest.substr(0, 3) == U"?<=" || rest.substr(0, 3) == U"?<!") {
       if (!syntax_only_) throw Unsupported{"lookbehind (?<= ) is not supported"};
@@ -452,6 +459,10 @@ struct Compiled {
 
 Compiled compile_ecma(std::string_view pattern, bool syntax_only) {
   std::u32string code_points = unicode::decode_utf8(pattern);
+  if (code_points.size() > kMaxPatternLength)
+    fail(ExitCode::DataErrors,
+         fmt::format("invalid regular expression: it is longer than {} characters",
+                     kMaxPatternLength));
   Translator translator(code_points, syntax_only);
   try {
     translator.run();

@@ -98,4 +98,24 @@ TEST_CASE("robustness: a finding is one line without control characters, whateve
   CHECK(github.find("%0D") != std::string::npos);
 }
 
+TEST_CASE("robustness: a repository schema's huge pattern is a finding, not a stack overflow") {
+  // std::regex compiles recursively: these overflowed the stack of brm check.
+  std::string letters(100'000, 'a');
+  std::string nested = std::string(30'000, '(') + "a" + std::string(30'000, ')');
+  for (const std::string& pattern : {letters, nested}) {
+    Snapshot snap;
+    snap.files.push_back({"brm.yaml", "brm: 1\n", {}});
+    snap.files.push_back({"schema/customer.schema.yaml",
+                          "type: object\nproperties:\n  notes:\n    pattern: '" + pattern + "'\n",
+                          {}});
+    snap.files.push_back({"customers/anna.yaml", "name: Anna\nrole: customer\nnotes: a\n", {}});
+    Diagnostics findings;
+    load_repository(std::move(snap), &findings);
+    bool reported = false;
+    for (const Diagnostic& d : findings)
+      reported = reported || (d.file == "schema/customer.schema.yaml" && d.severity == Severity::Error);
+    CHECK(reported);
+  }
+}
+
 }  // namespace brm
