@@ -41,7 +41,8 @@ std::string escape_html(std::string_view text) {
 std::string escape_markdown(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
-  for (char ch : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
     if (is_control(static_cast<unsigned char>(ch))) {
       if ((ch == '\n' || ch == '\r' || ch == '\t') && !out.empty() && out.back() != ' ') out += ' ';
       continue;
@@ -63,6 +64,17 @@ std::string escape_markdown(std::string_view text) {
       case '#':  // a heading only at the start
         if (out.empty()) out += '\\';
         break;
+      case '-':  // "- " at the start would begin a list inside the list item
+      case '+':
+        if (out.empty() && i + 1 < text.size() && text[i + 1] == ' ') out += '\\';
+        break;
+      case '.':  // "1. " at the start would begin an ordered list
+      case ')': {
+        bool marker = !out.empty() && out.find_first_not_of("0123456789") == std::string::npos &&
+                      (i + 1 == text.size() || text[i + 1] == ' ');
+        if (marker) out += '\\';
+        break;
+      }
       default:
         break;
     }

@@ -18,6 +18,11 @@ TEST_CASE("markup: Markdown escaping keeps text out of markup and in its table c
         "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\](x) \\<b\\> \\&amp;");
   CHECK(escape_markdown("# not a heading, #42") == "\\# not a heading, #42");
   CHECK(escape_markdown("two\r\nlines\n\nhere") == "two lines here");
+  // Text that starts a list would nest one inside the item it is written into.
+  CHECK(escape_markdown("- item") == "\\- item");
+  CHECK(escape_markdown("+ item") == "\\+ item");
+  CHECK(escape_markdown("12. item") == "12\\. item");
+  CHECK(escape_markdown("3) item, -1 and 2.5") == "3\\) item, -1 and 2.5");
 }
 
 TEST_CASE("markup: one_line keeps a record from moving the cursor") {
