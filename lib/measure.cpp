@@ -9,6 +9,7 @@
 
 #include "brm/csv.hpp"
 #include "brm/json.hpp"
+#include "brm/markup.hpp"
 #include "brm/table.hpp"
 
 namespace brm {
@@ -306,7 +307,10 @@ std::string pad(std::string_view s, std::size_t width) {
 }
 
 // Rows of cells aligned in columns, indented, without a header: the lists of gaps.
-std::string aligned(const std::vector<std::vector<std::string>>& rows, std::string_view indent) {
+// Cells are record text on their way to a terminal: one_line drops escape sequences.
+std::string aligned(std::vector<std::vector<std::string>> rows, std::string_view indent) {
+  for (auto& row : rows)
+    for (std::string& cell : row) cell = one_line(cell);
   std::vector<std::size_t> widths;
   for (const auto& row : rows)
     for (std::size_t i = 0; i < row.size(); ++i) {
@@ -346,7 +350,7 @@ std::string title(const Measures& m, const std::string& organisation) {
 }  // namespace
 
 std::string measures_to_text(const Measures& m, const std::string& organisation) {
-  std::string out = title(m, organisation) + "\n";
+  std::string out = one_line(title(m, organisation)) + "\n";
   out += fmt::format("period {} to {}\n\n", m.since.str(), m.as_of.str());
 
   out += "Contacts: customers and purchasers with a designated contact in IT\n";

@@ -127,6 +127,19 @@ std::string check_finding(const Diagnostic& d) {
   return {};
 }
 
+// Text for a terminal: record text must not carry a control character into it.
+std::string check_terminal(std::string_view what, const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+              static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if ((c < 0x20 && c != '\n') || c == 0x7F || c1)
+      return fmt::format("{} holds the control character {:#04x} at byte {}", what,
+                         static_cast<unsigned>(c1 ? static_cast<unsigned char>(text[i + 1]) : c), i);
+  }
+  return {};
+}
+
 std::string check_json(std::string_view what, const std::string& text) {
   Value v;
   JsonError error;
@@ -157,7 +170,9 @@ std::string run_downstream(const Repository& repo) {
   Date today = *Date::parse(kToday);
   Measures m = compute_measures(repo, today);
   if (auto e = check_json("measures", measures_to_json(m)); !e.empty()) return e;
-  (void)measures_to_text(m, repo.settings.organisation);
+  if (auto e = check_terminal("measure's text", measures_to_text(m, repo.settings.organisation));
+      !e.empty())
+    return e;
   (void)measures_to_markdown(m, repo.settings.organisation);
   (void)measures_to_csv(m);
 
@@ -168,7 +183,8 @@ std::string run_downstream(const Repository& repo) {
   heading.organisation = repo.settings.organisation;
   heading.today = today;
   heading.days = repo.settings.review_warning_days;
-  (void)agenda_text(items, heading, false);
+  if (auto e = check_terminal("agenda's text", agenda_text(items, heading, false)); !e.empty())
+    return e;
   (void)agenda_markdown(items, heading);
   if (auto e = check_json("the agenda", agenda_json(items)); !e.empty()) return e;
 

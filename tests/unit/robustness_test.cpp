@@ -11,6 +11,7 @@
 
 #include "brm/diagnostic.hpp"
 #include "brm/error.hpp"
+#include "brm/measure.hpp"
 #include "brm/repository.hpp"
 #include "brm/store.hpp"
 #include "brm/yaml.hpp"
@@ -116,6 +117,21 @@ TEST_CASE("robustness: a repository schema's huge pattern is a finding, not a st
       reported = reported || (d.file == "schema/customer.schema.yaml" && d.severity == Severity::Error);
     CHECK(reported);
   }
+}
+
+TEST_CASE("robustness: brm measure's text drops escape sequences from names") {
+  Snapshot snap;
+  snap.files.push_back({"brm.yaml", "brm: 1\norganisation: \"IT \\e[31mred\"\n", {}});
+  snap.files.push_back(
+      {"customers/anna.yaml", "name: \"Anna \\e]0;pwned\\a\\e[2J Berg\"\nrole: customer\n", {}});
+  Diagnostics findings;
+  Repository repo = load_repository(std::move(snap), &findings);
+  REQUIRE(repo.of(KindId::Customer).size() == 1);
+  std::string text = measures_to_text(compute_measures(repo, Date{2026, 11, 26}),
+                                      repo.settings.organisation);
+  CHECK(text.find("Anna") != std::string::npos);
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\x07') == std::string::npos);
 }
 
 }  // namespace brm
