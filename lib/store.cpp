@@ -55,6 +55,7 @@ fs::path lock_path_for(const fs::path& root) {
 struct LockHolder {
   bool exists = false;
   long pid = 0;  // 0 when the file holds no pid (yet)
+  bool empty = false;  // a file we could read, with nothing in it
   ino_t inode = 0;
   std::time_t since = 0;
 };
@@ -83,6 +84,7 @@ LockHolder read_holder(const fs::path& path) {
   ssize_t n = ::read(fd, buf, sizeof buf - 1);
   ::close(fd);
   if (n > 0) h.pid = std::strtol(buf, nullptr, 10);
+  h.empty = h.exists && n == 0;
   return h;
 }
 
@@ -119,15 +121,22 @@ void acquire_lock(const fs::path& path, int timeout_ms) {
                                             std::strerror(err)));
     LockHolder holder = read_holder(path);
     if (!holder.exists) continue;  // released between our two looks
-    if (holder.pid > 0 && ::kill(static_cast<pid_t>(holder.pid), 0) != 0 && errno == ESRCH) {
+    bool dead = holder.pid > 0 && ::kill(static_cast<pid_t>(holder.pid), 0) != 0 && errno == ESRCH;
+    // A brm killed between creating the lock and writing its pid leaves it empty. A live
+    // one writes its pid at once, so an empty lock seconds old was left by a dead one.
+    bool abandoned = holder.empty && std::time(nullptr) - holder.since > 2;
+    if (dead || abandoned) {
       // Take it over only if it is still the file we read, so that two processes
       // finding the same stale lock do not remove each other's fresh one.
       struct stat st {};
       if (::lstat(path.c_str(), &st) == 0 && st.st_ino == holder.inode) {
         ::unlink(path.c_str());
-        std::fprintf(stderr,
-                     "brm: note: took over the lock of pid %ld, which is no longer running\n",
-                     holder.pid);
+        if (dead)
+          std::fprintf(stderr,
+                       "brm: note: took over the lock of pid %ld, which is no longer running\n",
+                       holder.pid);
+        else
+          std::fprintf(stderr, "brm: note: took over an empty lock left by a brm that was killed\n");
       }
       continue;
     }

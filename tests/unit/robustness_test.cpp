@@ -134,4 +134,16 @@ TEST_CASE("robustness: brm measure's text drops escape sequences from names") {
   CHECK(text.find('\x07') == std::string::npos);
 }
 
+TEST_CASE("robustness: an empty lock left by a brm killed before it wrote its pid is taken over") {
+  // The kill test found it: such a lock made every later write wait 10 s and fail.
+  ScratchRepo repo;
+  std::ofstream(repo.root / ".brm.lock").close();
+  fs::last_write_time(repo.root / ".brm.lock",
+                      fs::file_time_type::clock::now() - std::chrono::minutes(5));
+  WriteOptions options;
+  options.lock_timeout_ms = 100;
+  CHECK_NOTHROW(Transaction(repo.root, options));
+  CHECK_FALSE(fs::exists(repo.root / ".brm.lock"));
+}
+
 }  // namespace brm
