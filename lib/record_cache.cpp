@@ -331,6 +331,26 @@ fs::path record_cache_path(const fs::path& root) {
 
 namespace {
 
+// A brm killed while writing the cache leaves `.<cache name>.<hex>.brm-tmp` beside it, and
+// nothing else removes those (readers take no lock): the next write of the cache does,
+// once they are a minute old and so no other process's write in progress.
+void remove_stale_temps(const fs::path& cache_path) {
+  std::string prefix = fmt::format(".{}.", cache_path.filename().string());
+  constexpr std::string_view suffix = ".brm-tmp";
+  auto now = fs::file_time_type::clock::now();
+  std::error_code ec;
+  for (fs::directory_iterator it(cache_path.parent_path(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || name.size() < prefix.size() + suffix.size() ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    std::error_code old_ec;
+    auto written = fs::last_write_time(it->path(), old_ec);
+    if (!old_ec && now - written > std::chrono::minutes(1)) fs::remove(it->path(), old_ec);
+  }
+}
+
 // The loading behind load_worktree and check_worktree. With `findings_only`, a repository
 // whose files, schemas, settings and day all match the last run's gets that run's
 // findings and no records (*repo stays empty).
@@ -444,6 +464,7 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   w.str(data.out);
   try {
     make_folders(cache_path.parent_path());
+    remove_stale_temps(cache_path);
     write_file_atomic(cache_path, w.out);
   } catch (const std::exception&) {
   }

@@ -40,34 +40,44 @@ check_whole() {
   done
 }
 
-# A write that is not killed: it must succeed despite what killed writers left.
+# A git lock (index.lock, refs/heads/main.lock) left by a brm killed inside its commit:
+# like git, brm cannot know whether its owner still runs, so the next write must refuse
+# clearly (exit 4, naming the lock) and change nothing; then, as a user would, the lock
+# is removed.
 git_locks_reported=0
-checkpoint() {
-  local err="$work/checkpoint.err"
-  if ! "$brm" -C "$repo" customer set customer-1 "notes=checkpoint $1" >/dev/null 2>"$err"; then
-    local code=$?
-    # A git lock (index.lock, a ref's .lock) left by a killed commit: git itself refuses
-    # to guess whether its owner still runs. brm must say so clearly (exit 4, naming
-    # the lock); then, as a user would, remove it and go on.
-    if [ "$code" = 4 ] && grep -q '\.lock' "$err"; then
-      git_locks_reported=$((git_locks_reported + 1))
-      echo "round $1: reported: $(tr '\n' ' ' <"$err")"
-      find "$repo/.git" -name '*.lock' ! -name brm.lock -delete
-      "$brm" -C "$repo" customer set customer-1 "notes=checkpoint $1 again" >/dev/null 2>"$err" ||
-        fail "round $1: the write after removing the git lock failed: $(cat "$err")"
-    else
-      fail "round $1: a write after killed writers failed (exit $code): $(cat "$err")"
-    fi
+handle_git_locks() {
+  local locks err="$work/gitlock.err"
+  locks=$(find "$repo/.git" -name '*.lock' ! -name brm.lock)
+  [ -n "$locks" ] || return 0
+  snapshot "$repo" "$work/before-lock"
+  "$brm" -C "$repo" customer set customer-1 "notes=after a git lock $1" >/dev/null 2>"$err"
+  local code=$?
+  if [ "$code" = 4 ] && grep -q "$(basename "$(echo "$locks" | head -1)")" "$err"; then
+    git_locks_reported=$((git_locks_reported + 1))
+    echo "round $1: reported: $(tr '\n' ' ' <"$err")"
+  else
+    fail "round $1: a git lock ($locks) was not reported clearly (exit $code): $(cat "$err")"
   fi
+  snapshot "$repo" "$work/after-lock"
+  diff -r "$work/before-lock" "$work/after-lock" >/dev/null || fail "round $1: a refused write changed files"
+  echo "$locks" | xargs rm -f
+}
+
+# A write that is not killed: it must succeed despite what killed writers left.
+checkpoint() {
+  local err="$work/checkpoint.err" code=0
+  "$brm" -C "$repo" customer set customer-1 "notes=checkpoint $1" >/dev/null 2>"$err" || code=$?
+  [ "$code" = 0 ] || fail "round $1: a write after killed writers failed (exit $code): $(cat "$err")"
   local left
-  left=$(find "$repo" -name '.*.brm-tmp' | head -5)
+  # The record cache's temporary files (.git/brm) go once they are a minute old.
+  left=$(find "$repo" -path "$repo/.git" -prune -o -name '.*.brm-tmp' -print | head -5)
   [ -z "$left" ] || fail "round $1: temporary files left after a completed write: $left"
   [ ! -e "$repo/.git/brm.lock" ] || fail "round $1: brm.lock left after a completed write"
   assert_sound "$repo"
 }
 
 start=$SECONDS
-killed_mid_write=0 left_temps=0 left_locks=0 done_rounds=0
+killed_mid_write=0 left_temps=0 left_locks=0 left_git_locks=0 done_rounds=0
 for ((round = 1; round <= rounds; round++)); do
   if ((SECONDS - start > seconds)); then break; fi
   extras=$(cd "$repo/customers" && ls extra-*.yaml 2>/dev/null | sed 's/\.yaml$//')
@@ -107,15 +117,24 @@ for ((round = 1; round <= rounds; round++)); do
   [ $? = 137 ] && killed_mid_write=$((killed_mid_write + 1))
 
   [ -n "$(find "$repo" -name '.*.brm-tmp' | head -1)" ] && left_temps=$((left_temps + 1))
+  [ -n "$(find "$repo/.git" -name '*.lock' ! -name brm.lock | head -1)" ] && left_git_locks=$((left_git_locks + 1))
   [ -e "$repo/.git/brm.lock" ] && left_locks=$((left_locks + 1))
   snapshot "$repo" "$work/cur"
   check_whole "$work/old" "$work/new" "$work/cur" "$round"
+  handle_git_locks "$round"
   done_rounds=$round
   if ((round % 10 == 0)); then checkpoint "$round"; fi
 done
 checkpoint end
+# The record cache's temporary files from killed writers go once they are a minute old.
+cache_temps=$(find "$repo/.git" -name '.*.brm-tmp' | wc -l)
+find "$repo/.git" -name '.*.brm-tmp' -exec touch -d '2 minutes ago' {} +
+"$brm" -C "$repo" customer set customer-1 "notes=after the cache's temporary files aged" >/dev/null ||
+  fail "the last write failed"
+left=$(find "$repo" -name '.*.brm-tmp' | head -5)
+[ -z "$left" ] || fail "$cache_temps old temporary files of the record cache, still there: $left"
 echo "$done_rounds rounds in $((SECONDS - start)) s: $killed_mid_write writers killed before they" \
-  "finished, $left_temps left temporary files, $left_locks left the lock," \
-  "$git_locks_reported git locks reported"
+  "finished, $left_temps left temporary files, $left_locks left the lock, $left_git_locks left" \
+  "a git lock ($git_locks_reported reported by the next write)"
 ((done_rounds >= 20)) || fail "only $done_rounds rounds ran"
 finish
