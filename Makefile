@@ -1,16 +1,27 @@
 # The two commands of the quick start, and the few others a developer needs.
-#   make example   installs what is missing, builds, runs brm on the example repository
-#   make test      installs what is missing, builds with warnings as errors, runs every test
+#   make example         installs what is missing, builds, runs brm on the example repository
+#   make test            installs what is missing, builds with warnings as errors, runs every test
+#   make test-sanitize   every test again, built with AddressSanitizer and UBSan (build-asan)
+#   make fuzz            builds the fuzz targets with clang and runs each for FUZZ_SECONDS
 PREFIX ?= /usr/local
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 EXAMPLE := examples/example-group
+SANITIZE_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+# ccache when it is there: CI rebuilds the same sources in a fresh clone.
+LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+export CCACHE_BASEDIR := $(CURDIR)
 
 # Debian packages the build and the tests need.
 DEBS := cmake g++ make pkg-config git python3 python3-yaml libcli11-dev libyaml-cpp-dev libfmt-dev \
         libgit2-dev doctest-dev
+# The robustness tests trace system calls; the fuzzers need clang's libFuzzer.
+TEST_DEBS := strace
+FUZZ_DEBS := clang libclang-rt-14-dev
 
-.PHONY: all deps build example test install clean
+.PHONY: all deps build example test test-sanitize fuzz install clean
 
 all: build
 
@@ -31,7 +42,32 @@ example: build
 	BRM_TODAY=2026-11-26 ./$(BUILD)/brm -C $(EXAMPLE) measure
 
 test: build
+	@$(MAKE) --no-print-directory deps DEBS="$(TEST_DEBS)"
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+test-sanitize: deps
+	@$(MAKE) --no-print-directory deps DEBS="$(TEST_DEBS)"
+	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBRM_SANITIZE=ON $(LAUNCHER)
+	cmake --build $(SANITIZE_BUILD) -j$(JOBS)
+	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS)
+
+# One worker per target (-jobs is left alone): the machines have two cores. Findings
+# land in $(FUZZ_BUILD)/artifacts; a found input goes to tests/fuzz/regressions/<target>/.
+fuzz: deps
+	@$(MAKE) --no-print-directory deps DEBS="$(FUZZ_DEBS)"
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DBRM_FUZZ=ON -DBRM_TESTS=OFF $(LAUNCHER)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_record fuzz_csv fuzz_seeds
+	cd $(FUZZ_BUILD) && ctest --output-on-failure --no-tests=ignore
+	mkdir -p $(FUZZ_BUILD)/artifacts $(FUZZ_BUILD)/corpus/record $(FUZZ_BUILD)/corpus/csv
+	$(FUZZ_BUILD)/tests/fuzz/fuzz_record -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	  -timeout=10 -print_final_stats=1 -dict=tests/fuzz/record.dict \
+	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/record- \
+	  $(FUZZ_BUILD)/corpus/record $(FUZZ_BUILD)/fuzz-seeds/record
+	$(FUZZ_BUILD)/tests/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	  -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/csv- \
+	  $(FUZZ_BUILD)/corpus/csv $(FUZZ_BUILD)/fuzz-seeds/csv
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
