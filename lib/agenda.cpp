@@ -74,16 +74,10 @@ class AgendaBuilder {
   }
 
  private:
-  std::vector<const Record*> records(KindId k) const {
-    std::vector<const Record*> out;
-    for (const Record& r : repo_.of(k))
-      if (r.valid) out.push_back(&r);
-    return out;
-  }
+  std::vector<const Record*> records(KindId k) const { return repo_.valid_records(k); }
 
   std::string name_of(std::string_view customer_id) const {
-    const Record* c = repo_.find(KindId::Customer, customer_id);
-    return std::string(c ? c->label() : customer_id);
+    return repo_.label_of(KindId::Customer, customer_id);
   }
 
   // Purchasers roll up into their customer's account; false when the filter rules it out.

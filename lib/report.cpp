@@ -620,21 +620,14 @@ class ReportBuilder {
   void heading(int level, std::string text) { add(Heading{level, std::move(text)}); }
   void note(std::string text) { add(Paragraph{std::move(text), true}); }
 
-  std::vector<const Record*> records(KindId k) const {
-    std::vector<const Record*> out;
-    for (const Record& r : repo_.of(k))
-      if (r.valid) out.push_back(&r);
-    return out;
-  }
+  std::vector<const Record*> records(KindId k) const { return repo_.valid_records(k); }
 
   std::string name_of(std::string_view customer_id) const {
-    const Record* c = repo_.find(KindId::Customer, customer_id);
-    return std::string(c ? c->label() : customer_id);
+    return repo_.label_of(KindId::Customer, customer_id);
   }
 
   std::string service_name(std::string_view id) const {
-    const Record* s = repo_.find(KindId::Service, id);
-    return std::string(s ? s->label() : id);
+    return repo_.label_of(KindId::Service, id);
   }
 
   bool in_account(const Record& r) const {

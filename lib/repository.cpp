@@ -204,6 +204,18 @@ const Record* Repository::find(KindId k, std::string_view id) const {
   return it != rs.end() && it->id == id ? &*it : nullptr;
 }
 
+std::vector<const Record*> Repository::valid_records(KindId k) const {
+  std::vector<const Record*> out;
+  for (const Record& r : of(k))
+    if (r.valid) out.push_back(&r);
+  return out;
+}
+
+std::string Repository::label_of(KindId k, std::string_view id) const {
+  const Record* r = find(k, id);
+  return std::string(r ? r->label() : id);
+}
+
 std::string_view Repository::account_of(std::string_view id) const {
   const Record* r = find(KindId::Customer, id);
   if (!r) return {};

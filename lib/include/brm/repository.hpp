@@ -101,6 +101,10 @@ class Repository {
   const std::vector<Record>& of(KindId k) const { return records[static_cast<std::size_t>(k)]; }
   std::vector<Record>& of(KindId k) { return records[static_cast<std::size_t>(k)]; }
   const Record* find(KindId k, std::string_view id) const;
+  // The records of a kind that passed validation, the ones figures and reports use.
+  std::vector<const Record*> valid_records(KindId k) const;
+  // The name, title or summary of a record; the id itself when there is no such record.
+  std::string label_of(KindId k, std::string_view id) const;
   // A customer id itself, or for a purchaser its customer. Empty when unknown.
   std::string_view account_of(std::string_view customer_or_purchaser) const;
   // Records of any kind that refer to `target` (through the kinds' reference fields).
