@@ -21,6 +21,7 @@
 #include "brm/report.hpp"
 #include "brm/repository.hpp"
 #include "brm/yaml.hpp"
+#include "brm/yaml_block.hpp"
 
 namespace brm::fuzz {
 namespace {
@@ -200,6 +201,25 @@ std::string run_downstream(const Repository& repo) {
 }
 
 }  // namespace
+
+std::string run_yaml_block_input(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  // The loader only hands over valid UTF-8 (it reports the rest itself): parse_yaml's
+  // own checks decide, through a finding that comes before any parsing.
+  Value ignored;
+  Diagnostics findings;
+  parse_yaml(text, "customers/x.yaml", &ignored, &findings);
+  for (const Diagnostic& d : findings)
+    if (d.rule == "invalid-utf8" || d.rule == "not-text" || d.rule == "too-large") return {};
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  std::string fast = block_yaml_event_log(text);
+  if (fast.empty()) return {};
+  std::string slow = yaml_cpp_event_log(text);
+  if (fast != slow)
+    return fmt::format("the subset reader's events differ from yaml-cpp's:\n--- subset\n{}--- yaml-cpp\n{}",
+                       fast, slow);
+  return {};
+}
 
 void init_fuzzing() {
   // Rules and measures depend on today; a fuzz finding must replay the same way tomorrow.

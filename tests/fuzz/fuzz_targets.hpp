@@ -24,6 +24,11 @@ std::string run_record_input(const std::uint8_t* data, std::size_t size);
 // parse again to the same number of cells.
 std::string run_csv_input(const std::uint8_t* data, std::size_t size);
 
+// YAML text through the subset reader and through yaml-cpp: wherever the subset reader
+// accepts the text (valid UTF-8, as the loader checks first), the two event logs,
+// marks included, must be equal.
+std::string run_yaml_block_input(const std::uint8_t* data, std::size_t size);
+
 // Fixes what the results depend on (today's date) once per process.
 void init_fuzzing();
 

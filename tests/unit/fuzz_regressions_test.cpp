@@ -66,6 +66,10 @@ TEST_CASE("fuzz regressions: CSV files that once broke the reader or writer") {
   replay("csv", fuzz::run_csv_input);
 }
 
+TEST_CASE("fuzz regressions: YAML texts on which the subset reader once disagreed with yaml-cpp") {
+  replay("yaml_block", fuzz::run_yaml_block_input);
+}
+
 TEST_CASE("fuzz regressions: the seeds pass too (the replay is not vacuous)") {
   TodayGuard today;
   std::string customer = std::string(1, '\0') + "name: Anna Berg\nrole: customer\n";
