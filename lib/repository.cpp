@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "brm/error.hpp"
@@ -102,42 +104,67 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 Snapshot read_worktree(const fs::path& root) { return read_worktree(root, ReuseFile()); }
 
+namespace {
+
+// Runs fn(0..n-1) on `threads` threads (0: one per core), few items on one.
+template <class Fn>
+void parallel_for(std::size_t n, unsigned threads, Fn fn) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 64)));
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+// One entry of the listing, in the order findings and files are reported: a file to
+// stat and read, or a finding the listing made itself.
+struct Listed {
+  int dir_fd = -1;        // -1: no file, only `finding`
+  std::string name;       // within dir_fd
+  std::string rel;        // relative to the root
+  bool reusable = false;  // `reuse` may stand in for it (record files)
+  struct ::stat st {};
+  bool stat_ok = false;
+  int error = 0;
+  std::optional<Diagnostic> finding;
+  SourceFile file;
+  bool have_file = false;
+};
+
+}  // namespace
+
 Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   Snapshot snap;
   Folder root_dir(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root_dir.fd < 0)
     throw Error(ExitCode::Io, fmt::format("cannot open '{}': {}", root.string(), std::strerror(errno)));
 
-  // One file of an open folder: stat without following links, then read it unless
-  // `reuse` stands in for it.
-  auto add_file = [&](int dir_fd, const char* name, std::string rel, bool reusable) {
-    struct ::stat st {};
-    if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      snap.findings.push_back({rel, 0, 0, Severity::Error, "unreadable",
-                               fmt::format("cannot read the file: {}", std::strerror(errno))});
-      return;
-    }
-    if (S_ISLNK(st.st_mode)) {
-      snap.findings.push_back({rel, 0, 0, Severity::Error, "symlink",
-                               "the file is a symbolic link; brm does not follow links"});
-      return;
-    }
-    if (!S_ISREG(st.st_mode)) {
-      snap.findings.push_back({rel, 0, 0, Severity::Error, "stray-file", "not a regular file"});
-      return;
-    }
-    SourceFile f;
-    f.path = std::move(rel);
-    if (reuse && reusable && reuse(f.path, stamp_of(st), &f)) {
-      snap.files.push_back(std::move(f));
-      return;
-    }
-    if (!read_file_at(dir_fd, name, static_cast<std::size_t>(st.st_size), &f.content)) {
-      snap.findings.push_back({f.path, 0, 0, Severity::Error, "unreadable",
-                               fmt::format("cannot read the file: {}", std::strerror(errno))});
-      return;
-    }
-    snap.files.push_back(std::move(f));
+  // First the listing, in one thread; then the files are stat'ed and read on every core,
+  // since the kernel's work for 25,000 small files is as much as parsing them. `reuse`
+  // is asked in between, in order, from this thread only.
+  std::vector<Listed> listed;
+  std::vector<std::unique_ptr<Folder>> open_folders;
+  auto add_finding = [&](Diagnostic d) {
+    Listed l;
+    l.finding = std::move(d);
+    listed.push_back(std::move(l));
+  };
+  auto add_file = [&](int dir_fd, std::string name, std::string rel, bool reusable) {
+    Listed l;
+    l.dir_fd = dir_fd;
+    l.name = std::move(name);
+    l.rel = std::move(rel);
+    l.reusable = reusable;
+    listed.push_back(std::move(l));
   };
   // brm.yaml marks the root; a link there would be read from wherever it points.
   add_file(root_dir.fd, "brm.yaml", "brm.yaml", false);
@@ -149,17 +176,25 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
     struct ::stat st {};
     if (::fstatat(root_dir.fd, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (S_ISLNK(st.st_mode)) {
-      snap.findings.push_back({folder, 0, 0, Severity::Error, "symlink",
-                               "the folder is a symbolic link; brm does not follow links"});
+      add_finding({folder, 0, 0, Severity::Error, "symlink",
+                   "the folder is a symbolic link; brm does not follow links"});
       continue;
     }
     if (!S_ISDIR(st.st_mode)) continue;
     int fd = ::openat(root_dir.fd, folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    DIR* dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
+    if (fd < 0) {
+      add_finding({folder, 0, 0, Severity::Error, "unreadable",
+                   fmt::format("cannot list the folder: {}", std::strerror(errno))});
+      continue;
+    }
+    // The listing gets its own descriptor, so that `fd` stays open for the reads.
+    open_folders.push_back(std::make_unique<Folder>(fd));
+    int list_fd = ::dup(fd);
+    DIR* dir = list_fd >= 0 ? ::fdopendir(list_fd) : nullptr;
     if (!dir) {
-      if (fd >= 0) ::close(fd);
-      snap.findings.push_back({folder, 0, 0, Severity::Error, "unreadable",
-                               fmt::format("cannot list the folder: {}", std::strerror(errno))});
+      if (list_fd >= 0) ::close(list_fd);
+      add_finding({folder, 0, 0, Severity::Error, "unreadable",
+                   fmt::format("cannot list the folder: {}", std::strerror(errno))});
       continue;
     }
     std::vector<std::pair<std::string, unsigned char>> names;  // with readdir's d_type
@@ -167,32 +202,77 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
       if (e->d_name[0] == '.') continue;  // . and .., .gitkeep and editors' files
       names.emplace_back(e->d_name, e->d_type);
     }
+    ::closedir(dir);
     std::sort(names.begin(), names.end());
     bool is_schema = folder == "schema";
-    for (const auto& [name, type] : names) {
+    for (auto& [name, type] : names) {
       std::string rel = folder + "/" + name;
       struct ::stat est {};
       bool is_dir = type == DT_DIR ||
                     (type == DT_UNKNOWN &&
-                     ::fstatat(::dirfd(dir), name.c_str(), &est, AT_SYMLINK_NOFOLLOW) == 0 &&
+                     ::fstatat(fd, name.c_str(), &est, AT_SYMLINK_NOFOLLOW) == 0 &&
                      S_ISDIR(est.st_mode));
       if (is_dir) {
         if (!is_schema)
-          snap.findings.push_back({rel, 0, 0, Severity::Warning, "stray-file",
-                                   "folders inside a kind's folder are ignored"});
+          add_finding({rel, 0, 0, Severity::Warning, "stray-file",
+                       "folders inside a kind's folder are ignored"});
         continue;
       }
       if (!ends_with(name, ".yaml")) {
         if (!is_schema)
-          snap.findings.push_back(
-              {rel, 0, 0, Severity::Warning, "stray-file",
-               ends_with(name, ".yml") ? "ignored: records end in '.yaml', not '.yml'"
-                                       : "ignored: not a .yaml file"});
+          add_finding({rel, 0, 0, Severity::Warning, "stray-file",
+                       ends_with(name, ".yml") ? "ignored: records end in '.yaml', not '.yml'"
+                                               : "ignored: not a .yaml file"});
         continue;
       }
-      add_file(::dirfd(dir), name.c_str(), std::move(rel), !is_schema);
+      add_file(fd, std::move(name), std::move(rel), !is_schema);
     }
-    ::closedir(dir);
+  }
+
+  // Stat without following links.
+  parallel_for(listed.size(), 0, [&](std::size_t i) {
+    Listed& l = listed[i];
+    if (l.dir_fd < 0) return;
+    l.stat_ok = ::fstatat(l.dir_fd, l.name.c_str(), &l.st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (!l.stat_ok) l.error = errno;
+  });
+  auto readable = [](const Listed& l) {
+    return l.dir_fd >= 0 && l.stat_ok && S_ISREG(l.st.st_mode) && !l.have_file;
+  };
+  if (reuse) {
+    for (Listed& l : listed) {
+      if (!l.reusable || !readable(l)) continue;
+      l.file.path = l.rel;
+      if (reuse(l.file.path, stamp_of(l.st), &l.file)) l.have_file = true;
+    }
+  }
+  parallel_for(listed.size(), 0, [&](std::size_t i) {
+    Listed& l = listed[i];
+    if (!readable(l)) return;
+    l.file.path = l.rel;
+    if (read_file_at(l.dir_fd, l.name.c_str(), static_cast<std::size_t>(l.st.st_size), &l.file.content))
+      l.have_file = true;
+    else
+      l.error = errno;
+  });
+
+  for (Listed& l : listed) {
+    if (l.finding) {
+      snap.findings.push_back(std::move(*l.finding));
+    } else if (!l.stat_ok) {
+      snap.findings.push_back({l.rel, 0, 0, Severity::Error, "unreadable",
+                               fmt::format("cannot read the file: {}", std::strerror(l.error))});
+    } else if (S_ISLNK(l.st.st_mode)) {
+      snap.findings.push_back({l.rel, 0, 0, Severity::Error, "symlink",
+                               "the file is a symbolic link; brm does not follow links"});
+    } else if (!S_ISREG(l.st.st_mode)) {
+      snap.findings.push_back({l.rel, 0, 0, Severity::Error, "stray-file", "not a regular file"});
+    } else if (!l.have_file) {
+      snap.findings.push_back({l.rel, 0, 0, Severity::Error, "unreadable",
+                               fmt::format("cannot read the file: {}", std::strerror(l.error))});
+    } else {
+      snap.files.push_back(std::move(l.file));
+    }
   }
   return snap;
 }
@@ -334,23 +414,6 @@ Parsed parse_record(const SourceFile& f, const Kind& kind, std::string_view id,
   return p;
 }
 
-template <class Fn>
-void parallel_for(std::size_t n, unsigned threads, Fn fn) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 64)));
-  if (threads <= 1) {
-    for (std::size_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-}
 
 }  // namespace
 
