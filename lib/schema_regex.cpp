@@ -12,6 +12,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
 #include <vector>
 
 #include "brm/error.hpp"
@@ -498,16 +501,304 @@ Compiled compile_ecma(std::string_view pattern, bool syntax_only) {
 
 }  // namespace
 
-EcmaRegex::EcmaRegex(std::string_view pattern) : source_(pattern) {
-  Compiled c = compile_ecma(pattern, false);
+// Most patterns in schemas are a row of classes with quantifiers, anchored:
+// '^[a-z0-9][a-z0-9-]{0,63}$', '^[^\r\n]*\S[^\r\n]*$'. For those, a set-of-positions
+// matcher (Thompson's construction, without the graph) runs in one pass over the text
+// with no allocation, where std::regex's backtracking was 18% of a cold brm check.
+struct EcmaRegex::Simple {
+  struct Atom {
+    std::uint64_t ascii[2] = {0, 0};  // code points below 128
+    Ranges ranges;                    // all of them, for the rest
+    bool matches(char32_t c) const {
+      if (c < 128) return (ascii[c >> 6] >> (c & 63)) & 1u;
+      auto it = std::upper_bound(ranges.begin(), ranges.end(), c,
+                                 [](char32_t v, const CodeRange& r) { return v < r.lo; });
+      return it != ranges.begin() && c <= (it - 1)->hi;
+    }
+  };
+  enum class Repeat : std::uint8_t { Once, Optional, Star };
+  struct Slot {
+    std::uint16_t atom;
+    Repeat repeat;
+  };
+  std::vector<Atom> atoms;
+  std::vector<Slot> slots;  // each atom's quantifier unrolled: a{2,4} is a a a? a?
+  bool anchored_start = false;
+  bool anchored_end = false;
+
+  // The matcher keeps the set of positions in the slots as the bits of one word: bit k
+  // means "matched everything before slot k"; bit slots.size() means "matched".
+  __extension__ using Bits = unsigned __int128;
+  static constexpr std::size_t kMaxSlots = 126;  // the accept bit and `upto` fit in 127
+  Bits ascii_slots[128] = {};     // per ASCII character: the slots it can fill
+  std::vector<Bits> atom_slots;   // per atom: its slots
+  Bits star = 0;                  // slots that repeat in place
+  Bits accept = 0;
+  struct Run {                    // slots that may match nothing, one after another
+    Bits body;                    // their bits
+    Bits upto;                    // every bit up to the position just after them
+  };
+  std::vector<Run> runs;
+
+  void prepare() {
+    atom_slots.assign(atoms.size(), 0);
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+      atom_slots[slots[k].atom] |= Bits{1} << k;
+      if (slots[k].repeat == Repeat::Star) star |= Bits{1} << k;
+    }
+    for (std::size_t a = 0; a < atoms.size(); ++a)
+      for (char32_t c = 0; c < 128; ++c)
+        if (atoms[a].matches(c)) ascii_slots[c] |= atom_slots[a];
+    accept = Bits{1} << slots.size();
+    for (std::size_t k = 0; k < slots.size();) {
+      if (slots[k].repeat == Repeat::Once) {
+        ++k;
+        continue;
+      }
+      std::size_t e = k;
+      Bits body = 0;
+      while (e < slots.size() && slots[e].repeat != Repeat::Once) body |= Bits{1} << e++;
+      runs.push_back({body, (Bits{1} << (e + 1)) - 1});  // e + 1 <= 127: kMaxSlots
+      k = e;
+    }
+  }
+
+  // Adds the positions reached by skipping slots that may match nothing.
+  Bits close(Bits x) const {
+    for (const Run& r : runs) {
+      Bits y = x & r.body;
+      if (y) x |= r.upto & ~((y & (~y + 1)) - 1);
+    }
+    return x;
+  }
+
+  // nullptr when the pattern has anything else: groups, alternatives, assertions,
+  // back-references, \u escapes, lazy quantifiers, non-ASCII characters.
+  static std::unique_ptr<Simple> compile(std::string_view p) {
+    auto out = std::make_unique<Simple>();
+    std::size_t i = 0;
+    if (i < p.size() && p[i] == '^') out->anchored_start = true, ++i;
+    while (i < p.size()) {
+      char c = p[i];
+      if (c == '$' && i + 1 == p.size()) {
+        out->anchored_end = true;
+        break;
+      }
+      Ranges r;
+      if (c == '[') {
+        if (!char_class(p, &i, &r)) return nullptr;
+      } else if (c == '\\') {
+        if (!escape(p, &i, &r, false)) return nullptr;
+      } else if (c == '.') {
+        r = complement(kLineTerminators);
+        ++i;
+      } else if (static_cast<unsigned char>(c) >= 0x80 || c < 0x20 ||
+                 std::string_view("^$|?*+()[]{}").find(c) != std::string_view::npos) {
+        return nullptr;
+      } else {
+        r = {{static_cast<char32_t>(c), static_cast<char32_t>(c)}};
+        ++i;
+      }
+      std::uint32_t min = 1, max = 1;
+      if (!quantifier(p, &i, &min, &max)) return nullptr;
+      Atom a;
+      a.ranges = normalized(std::move(r));
+      for (const CodeRange& x : a.ranges)
+        for (char32_t ch = x.lo; ch <= x.hi && ch < 128; ++ch) a.ascii[ch >> 6] |= std::uint64_t{1} << (ch & 63);
+      auto index = static_cast<std::uint16_t>(out->atoms.size());
+      out->atoms.push_back(std::move(a));
+      constexpr std::uint32_t kUnbounded = 0xFFFFFFFF;
+      if (min > kMaxSlots || (max != kUnbounded && max > kMaxSlots)) return nullptr;
+      for (std::uint32_t k = 0; k < min; ++k) out->slots.push_back({index, Repeat::Once});
+      if (max == kUnbounded)
+        out->slots.push_back({index, Repeat::Star});
+      else
+        for (std::uint32_t k = min; k < max; ++k) out->slots.push_back({index, Repeat::Optional});
+      if (out->slots.size() > kMaxSlots) return nullptr;
+    }
+    out->prepare();
+    return out;
+  }
+
+  // \d \D \w \W \s \S, control escapes, and escaped ASCII punctuation.
+  static bool escape(std::string_view p, std::size_t* i, Ranges* r, bool in_class) {
+    if (*i + 1 >= p.size()) return false;
+    char e = p[*i + 1];
+    *i += 2;
+    auto one = [&](char32_t c) { r->push_back({c, c}); };
+    auto add = [&](const Ranges& x) { r->insert(r->end(), x.begin(), x.end()); };
+    switch (e) {
+      case 'd': add(kDigits); return true;
+      case 'D': add(complement(kDigits)); return true;
+      case 'w': add(kWordChars); return true;
+      case 'W': add(complement(kWordChars)); return true;
+      case 's': add(kSpaces); return true;
+      case 'S': add(complement(kSpaces)); return true;
+      case 'n': one('\n'); return true;
+      case 'r': one('\r'); return true;
+      case 't': one('\t'); return true;
+      case 'f': one('\f'); return true;
+      case 'v': one('\v'); return true;
+      default: break;
+    }
+    if (in_class && e == '-') {
+      one('-');
+      return true;
+    }
+    // In Unicode mode only syntax characters and '/' may be escaped.
+    if (std::string_view("^$\\.*+?()[]{}|/").find(e) == std::string_view::npos) return false;
+    one(static_cast<char32_t>(static_cast<unsigned char>(e)));
+    return true;
+  }
+
+  static bool char_class(std::string_view p, std::size_t* i, Ranges* r) {
+    std::size_t k = *i + 1;
+    bool negate = k < p.size() && p[k] == '^';
+    if (negate) ++k;
+    Ranges set;
+    bool first = true;
+    while (k < p.size()) {
+      if (p[k] == ']') {
+        if (first) return false;  // "[]" matches nothing in ECMA: leave it to std::regex
+        break;
+      }
+      first = false;
+      // One class atom: a character (maybe the start of a range) or a class escape.
+      auto single = [&](char32_t* out) -> int {  // 1: a character, 0: a class, -1: not ours
+        char c = p[k];
+        if (static_cast<unsigned char>(c) >= 0x80 || c < 0x20) return -1;
+        if (c == '\\') {
+          Ranges tmp;
+          std::size_t at = k;
+          if (!escape(p, &at, &tmp, true)) return -1;
+          k = at;
+          if (tmp.size() == 1 && tmp[0].lo == tmp[0].hi) {  // not a class like \d
+            *out = tmp[0].lo;
+            return 1;
+          }
+          set.insert(set.end(), tmp.begin(), tmp.end());
+          return 0;
+        }
+        if (c == '[') return -1;  // nested or POSIX-like classes: not ours
+        ++k;
+        *out = static_cast<char32_t>(c);
+        return 1;
+      };
+      char32_t lo = 0;
+      int kind = single(&lo);
+      if (kind < 0) return false;
+      if (kind == 0) continue;
+      if (k + 1 < p.size() && p[k] == '-' && p[k + 1] != ']') {
+        ++k;
+        char32_t hi = 0;
+        int kind_hi = single(&hi);
+        if (kind_hi != 1 || hi < lo) return false;
+        set.push_back({lo, hi});
+      } else {
+        set.push_back({lo, lo});
+      }
+    }
+    if (k >= p.size()) return false;
+    *i = k + 1;
+    *r = negate ? complement(set) : normalized(std::move(set));
+    return true;
+  }
+
+  static bool quantifier(std::string_view p, std::size_t* i, std::uint32_t* min, std::uint32_t* max) {
+    constexpr std::uint32_t kUnbounded = 0xFFFFFFFF;
+    if (*i >= p.size()) return true;
+    char q = p[*i];
+    if (q == '*') *min = 0, *max = kUnbounded, ++*i;
+    else if (q == '+') *min = 1, *max = kUnbounded, ++*i;
+    else if (q == '?') *min = 0, *max = 1, ++*i;
+    else if (q == '{') {
+      std::size_t k = *i + 1;
+      auto number = [&](std::uint32_t* out) {
+        std::size_t from = k;
+        std::uint32_t v = 0;
+        while (k < p.size() && p[k] >= '0' && p[k] <= '9' && k - from < 6) v = v * 10 + static_cast<std::uint32_t>(p[k++] - '0');
+        *out = v;
+        return k > from && k - from < 6;
+      };
+      if (!number(min)) return false;
+      if (k < p.size() && p[k] == '}') {
+        *max = *min;
+      } else if (k < p.size() && p[k] == ',') {
+        ++k;
+        if (k < p.size() && p[k] == '}') *max = kUnbounded;
+        else if (!number(max) || *max < *min) return false;
+      } else {
+        return false;
+      }
+      if (k >= p.size() || p[k] != '}') return false;
+      *i = k + 1;
+    } else {
+      return true;
+    }
+    // A lazy quantifier or a quantifier on a quantifier: leave it to std::regex.
+    return !(*i < p.size() && (p[*i] == '?' || p[*i] == '*' || p[*i] == '+' || p[*i] == '{'));
+  }
+
+  // 1: a match, 0: none, -1: the text is not UTF-8 (std::regex decides).
+  int search(std::string_view text) const {
+    Bits now = close(1);
+    if ((now & accept) && !anchored_end) return 1;
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    std::size_t i = 0;
+    while (i < text.size()) {
+      char32_t c = s[i];
+      Bits fits;
+      if (c < 0x80) {
+        fits = ascii_slots[c];
+        ++i;
+      } else {
+        std::size_t len;
+        if ((c & 0xE0) == 0xC0) len = 2, c &= 0x1F;
+        else if ((c & 0xF0) == 0xE0) len = 3, c &= 0x0F;
+        else if ((c & 0xF8) == 0xF0) len = 4, c &= 0x07;
+        else return -1;
+        if (i + len > text.size()) return -1;
+        for (std::size_t k = 1; k < len; ++k) {
+          if ((s[i + k] & 0xC0) != 0x80) return -1;
+          c = (c << 6) | (s[i + k] & 0x3Fu);
+        }
+        i += len;
+        fits = 0;
+        for (std::size_t a = 0; a < atoms.size(); ++a)
+          if (atoms[a].matches(c)) fits |= atom_slots[a];
+      }
+      Bits moved = now & fits;
+      Bits next = ((moved & ~star) << 1) | (moved & star);
+      if (!anchored_start) next |= 1;
+      if (!next) return 0;
+      now = close(next);
+      if ((now & accept) && !anchored_end) return 1;
+    }
+    return (now & accept) ? 1 : 0;
+  }
+};
+
+EcmaRegex::EcmaRegex(std::string_view pattern) : EcmaRegex(pattern, Engine::Any) {}
+
+EcmaRegex::EcmaRegex(std::string_view pattern, Engine engine) : source_(pattern) {
+  Compiled c = compile_ecma(pattern, false);  // also the syntax check
   ascii_ = std::move(c.ascii);
   wide_ = std::move(c.wide);
   linear_ = std::move(c.linear);
   has_linear_ = c.has_linear;
   linear_only_ = c.linear_only;
+  if (engine == Engine::Any) simple_ = Simple::compile(pattern);
 }
 
+EcmaRegex::~EcmaRegex() = default;
+EcmaRegex::EcmaRegex(EcmaRegex&&) noexcept = default;
+EcmaRegex& EcmaRegex::operator=(EcmaRegex&&) noexcept = default;
+
 bool EcmaRegex::search(std::string_view text) const {
+  if (simple_) {
+    int found = simple_->search(text);
+    if (found >= 0) return found == 1;
+  }
   bool ascii = std::all_of(text.begin(), text.end(),
                            [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (ascii && text.size() <= kMaxBacktrackingLength) {

@@ -460,3 +460,51 @@ TEST_CASE("schema: patterns and schemas built to be slow still finish") {
   for (int i = 0; i < 100000; ++i) same.push_back(Value::string("x"));
   CHECK_FALSE(unique.is_valid(same));
 }
+
+TEST_CASE("regex: the class matcher agrees with std::regex") {
+  // Patterns of classes and quantifiers take the class matcher; each must give the same
+  // answer as the std::regex translation on every text.
+  const std::vector<std::string> patterns = {
+      "^[a-z0-9][a-z0-9-]{0,63}$", "^[^\\r\\n]*\\S[^\\r\\n]*$", "^[A-Z]{3}$",
+      "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "a+b", "^\\d{2,}$", "x?y*z", "^.$", "[^a-c]",
+      "^\\w\\W\\s$", "^[\\d\\-]+$", "b{2}", "^a{1,3}b?$", "\\.yaml$", "^[^\\s]+$", "c$"};
+  const std::vector<std::string> texts = {
+      "", "a", "abc", "ABC", "AB", "abcd", "a-b", "-ab", "a b", " ", "\t", "x\ny", "\r",
+      "12", "1", "123-4", "aab", "ab", "bb", "xz", "yyz", "z", "\xC3\xA9", "\xC2\xA0",
+      "a\xC2\xA0", "\xE2\x80\xA8", "\xF0\x9F\x98\x80", "r.yaml", "ryaml", "aaab", "aaaab",
+      "Jörg Berg", "x_y", "  x  ", std::string(70, 'a'), "a" + std::string(63, '-'),
+      "caab", "abc\n"};
+  for (const auto& p : patterns) {
+    EcmaRegex fast(p);
+    EcmaRegex slow(p, EcmaRegex::Engine::StdRegex);
+    CAPTURE(p);
+    CHECK(fast.is_simple());
+    CHECK_FALSE(slow.is_simple());
+    for (const auto& t : texts) {
+      CAPTURE(t);
+      CHECK(fast.search(t) == slow.search(t));
+    }
+  }
+  // And on random texts over the characters the patterns care about.
+  const std::vector<std::string> alphabet = {"a", "b", "c", "x", "y", "z", "A", "Z", "0", "9",
+                                             "-", "_", ".", " ", "\t", "\n", "\r",
+                                             "\xC2\xA0", "\xC3\xA9", "\xE2\x80\xA8"};
+  unsigned seed = 12345;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7FFF; };
+  for (const auto& p : patterns) {
+    EcmaRegex fast(p);
+    EcmaRegex slow(p, EcmaRegex::Engine::StdRegex);
+    for (int n = 0; n < 300; ++n) {
+      std::string t;
+      for (unsigned len = next() % 12; len > 0; --len) t += alphabet[next() % alphabet.size()];
+      CAPTURE(p);
+      CAPTURE(t);
+      CHECK(fast.search(t) == slow.search(t));
+    }
+  }
+  // The rest stays with std::regex.
+  for (const char* p : {"(ab)+", "a|b", "^a\\b", "a+?", "\\u0041", "[[:alpha:]]", "\\p{L}"}) {
+    CAPTURE(p);
+    CHECK_FALSE(EcmaRegex(p).is_simple());
+  }
+}
