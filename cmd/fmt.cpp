@@ -12,6 +12,7 @@
 #include "brm/repository.hpp"
 #include "brm/store.hpp"
 #include "cli.hpp"
+#include "path_args.hpp"
 #include "record.hpp"
 
 namespace fs = std::filesystem;
@@ -24,32 +25,6 @@ struct FmtOptions {
   WriteFlags write;
   std::vector<std::string> paths;
 };
-
-// PATH arguments, relative to where brm was started, as repository paths ("" is all).
-std::vector<std::string> selection(Context& ctx, const std::vector<std::string>& paths) {
-  std::vector<std::string> out;
-  for (const std::string& p : paths) {
-    fs::path abs = fs::absolute(ctx.start_dir() / p).lexically_normal();
-    std::string rel = abs.lexically_relative(ctx.root()).generic_string();
-    if (rel.empty() || rel.rfind("..", 0) == 0)
-      throw Error(ExitCode::Usage, fmt::format("'{}' is outside the repository", p));
-    std::error_code ec;
-    if (!fs::exists(fs::symlink_status(abs, ec)))
-      throw Error(ExitCode::Usage, fmt::format("no such file or folder: '{}'", p));
-    if (rel == ".") rel.clear();
-    while (!rel.empty() && rel.back() == '/') rel.pop_back();
-    out.push_back(rel);
-  }
-  return out;
-}
-
-bool selected(const std::vector<std::string>& filters, std::string_view file) {
-  if (filters.empty()) return true;
-  for (const std::string& f : filters)
-    if (f.empty() || file == f || (file.size() > f.size() && file.rfind(f + "/", 0) == 0))
-      return true;
-  return false;
-}
 
 bool is_record_path(std::string_view path) {
   std::size_t slash = path.find('/');
@@ -168,7 +143,7 @@ void setup_fmt(CLI::App& app, Context& ctx) {
       "Exit status: 0 done (or, with --check, every file is canonical), 1 files differ or have\n"
       "errors.");
   cmd->callback([&ctx, o] {
-    std::vector<std::string> filters = selection(ctx, o->paths);
+    std::vector<std::string> filters = repository_relative(ctx, o->paths, MustExist::Yes);
     if (o->check)
       run_check(ctx, filters);
     else
