@@ -52,4 +52,12 @@ bool is_valid_id(std::string_view id) {
   return true;
 }
 
+std::string record_path(KindId kind, std::string_view id) {
+  std::string path(kind_of(kind).folder);
+  path += '/';
+  path += id;
+  path += ".yaml";
+  return path;
+}
+
 }  // namespace brm

@@ -240,10 +240,6 @@ using FindingKey = std::tuple<std::string, std::uint32_t, std::uint32_t, std::st
 
 FindingKey key_of(const Diagnostic& d) { return {d.file, d.line, d.column, d.rule}; }
 
-std::string record_path(KindId kind, std::string_view id) {
-  return fmt::format("{}/{}.yaml", kind_of(kind).folder, id);
-}
-
 }  // namespace
 
 struct Transaction::Impl {
