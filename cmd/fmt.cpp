@@ -26,15 +26,6 @@ struct FmtOptions {
   std::vector<std::string> paths;
 };
 
-bool is_record_path(std::string_view path) {
-  std::size_t slash = path.find('/');
-  if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos)
-    return false;
-  const Kind* k = find_kind(path.substr(0, slash));
-  return k && k->folder == path.substr(0, slash) && path.size() > 5 &&
-         path.substr(path.size() - 5) == ".yaml";
-}
-
 // What fmt makes of the repository: the files that differ from their canonical form,
 // and the findings of the files it must leave alone.
 struct Plan {
@@ -58,7 +49,7 @@ Plan plan(const Repository& repo, const Diagnostics& findings,
     if (d.severity != Severity::Error) continue;
     // With brm.yaml broken (say, another format version) no file is safe to rewrite.
     bool settings = d.file == "brm.yaml";
-    if (!settings && !(is_record_path(d.file) && selected(filters, d.file))) continue;
+    if (!settings && !(kind_of_record_path(d.file) && selected(filters, d.file))) continue;
     p.refusals.push_back(d);
     broken.insert(d.file);
   }
