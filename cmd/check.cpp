@@ -8,6 +8,7 @@
 #include "brm/record_cache.hpp"
 #include "brm/repository.hpp"
 #include "cli.hpp"
+#include "path_args.hpp"
 #include "progress.hpp"
 
 namespace brm::cli {
@@ -20,30 +21,6 @@ struct CheckOptions {
   std::vector<std::string> paths;
 };
 
-// PATH arguments name files or folders, relative to where brm was started; findings
-// outside them are not shown (the whole repository is still loaded for references).
-std::vector<std::string> repository_relative(Context& ctx, const std::vector<std::string>& paths) {
-  std::vector<std::string> out;
-  for (const std::string& p : paths) {
-    std::filesystem::path abs = std::filesystem::absolute(ctx.start_dir() / p).lexically_normal();
-    std::filesystem::path rel = abs.lexically_relative(ctx.root());
-    std::string r = rel.generic_string();
-    if (rel.empty() || r.rfind("..", 0) == 0)
-      throw Error(ExitCode::Usage, fmt::format("'{}' is outside the repository", p));
-    if (r == ".") r.clear();
-    while (!r.empty() && r.back() == '/') r.pop_back();
-    out.push_back(r);
-  }
-  return out;
-}
-
-bool selected(const std::vector<std::string>& filters, const std::string& file) {
-  if (filters.empty()) return true;
-  return std::any_of(filters.begin(), filters.end(), [&](const std::string& f) {
-    return f.empty() || file == f || (file.size() > f.size() && file.rfind(f + "/", 0) == 0);
-  });
-}
-
 void run_check(Context& ctx, const CheckOptions& o) {
   const auto& root = ctx.root();
   Diagnostics findings;
@@ -55,7 +32,7 @@ void run_check(Context& ctx, const CheckOptions& o) {
                           : load_repository(read_git_tree(root, o.at), &findings, load).files;
   progress.finish();
 
-  std::vector<std::string> filters = repository_relative(ctx, o.paths);
+  std::vector<std::string> filters = repository_relative(ctx, o.paths, MustExist::No);
   std::erase_if(findings, [&](const Diagnostic& d) { return !selected(filters, d.file); });
 
   std::size_t errors = count_severity(findings, Severity::Error);

@@ -12,6 +12,7 @@
 #include "brm/repository.hpp"
 #include "brm/store.hpp"
 #include "cli.hpp"
+#include "path_args.hpp"
 #include "record.hpp"
 
 namespace fs = std::filesystem;
@@ -24,41 +25,6 @@ struct FmtOptions {
   WriteFlags write;
   std::vector<std::string> paths;
 };
-
-// PATH arguments, relative to where brm was started, as repository paths ("" is all).
-std::vector<std::string> selection(Context& ctx, const std::vector<std::string>& paths) {
-  std::vector<std::string> out;
-  for (const std::string& p : paths) {
-    fs::path abs = fs::absolute(ctx.start_dir() / p).lexically_normal();
-    std::string rel = abs.lexically_relative(ctx.root()).generic_string();
-    if (rel.empty() || rel.rfind("..", 0) == 0)
-      throw Error(ExitCode::Usage, fmt::format("'{}' is outside the repository", p));
-    std::error_code ec;
-    if (!fs::exists(fs::symlink_status(abs, ec)))
-      throw Error(ExitCode::Usage, fmt::format("no such file or folder: '{}'", p));
-    if (rel == ".") rel.clear();
-    while (!rel.empty() && rel.back() == '/') rel.pop_back();
-    out.push_back(rel);
-  }
-  return out;
-}
-
-bool selected(const std::vector<std::string>& filters, std::string_view file) {
-  if (filters.empty()) return true;
-  for (const std::string& f : filters)
-    if (f.empty() || file == f || (file.size() > f.size() && file.rfind(f + "/", 0) == 0))
-      return true;
-  return false;
-}
-
-bool is_record_path(std::string_view path) {
-  std::size_t slash = path.find('/');
-  if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos)
-    return false;
-  const Kind* k = find_kind(path.substr(0, slash));
-  return k && k->folder == path.substr(0, slash) && path.size() > 5 &&
-         path.substr(path.size() - 5) == ".yaml";
-}
 
 // What fmt makes of the repository: the files that differ from their canonical form,
 // and the findings of the files it must leave alone.
@@ -83,7 +49,7 @@ Plan plan(const Repository& repo, const Diagnostics& findings,
     if (d.severity != Severity::Error) continue;
     // With brm.yaml broken (say, another format version) no file is safe to rewrite.
     bool settings = d.file == "brm.yaml";
-    if (!settings && !(is_record_path(d.file) && selected(filters, d.file))) continue;
+    if (!settings && !(kind_of_record_path(d.file) && selected(filters, d.file))) continue;
     p.refusals.push_back(d);
     broken.insert(d.file);
   }
@@ -168,7 +134,7 @@ void setup_fmt(CLI::App& app, Context& ctx) {
       "Exit status: 0 done (or, with --check, every file is canonical), 1 files differ or have\n"
       "errors.");
   cmd->callback([&ctx, o] {
-    std::vector<std::string> filters = selection(ctx, o->paths);
+    std::vector<std::string> filters = repository_relative(ctx, o->paths, MustExist::Yes);
     if (o->check)
       run_check(ctx, filters);
     else

@@ -157,10 +157,6 @@ WriteOptions write_options(const WriteFlags& flags) {
   return o;
 }
 
-std::string record_path(KindId kind, std::string_view id) {
-  return fmt::format("{}/{}.yaml", kind_of(kind).folder, id);
-}
-
 const Record& find_record(const Repository& repo, KindId kind, std::string_view id) {
   if (const Record* r = repo.find(kind, id)) return *r;
   // A file that does not parse is not in the model; say so rather than "no customer".

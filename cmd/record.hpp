@@ -66,7 +66,6 @@ WriteOptions write_options(const WriteFlags& flags);
 
 // The record, or Error(DataErrors) "no customer 'x' (did you mean 'y'?)".
 const Record& find_record(const Repository& repo, KindId kind, std::string_view id);
-std::string record_path(KindId kind, std::string_view id);  // "customers/anna-berg.yaml"
 
 // "budget.amount" -> "--budget-amount"
 std::string flag_for(std::string_view path);

@@ -13,10 +13,7 @@
 #include <sstream>
 
 #include "brm/error.hpp"
-#include "brm/files.hpp"
-#include "brm/git.hpp"
 #include "brm/record_cache.hpp"
-#include "brm/yaml.hpp"
 #include "record.hpp"
 
 namespace brm::cli {
@@ -146,8 +143,6 @@ void run_edit(Context& ctx, KindId kind, const EditOptions& o) {
       return;
     }
     Diagnostics findings;
-    Value doc;
-    bool parsed = parse_yaml(text, rel, &doc, &findings);
     {
       Transaction tx(root, write_options(o.write));
       const std::string* now = tx.original_text(rel);
@@ -158,18 +153,13 @@ void run_edit(Context& ctx, KindId kind, const EditOptions& o) {
                                 "version is in {}",
                                 rel, scratch.path.string()));
       }
-      if (parsed) {
-        tx.put(kind, o.id, doc);
-        findings = tx.validate();
-      }
-      if (count_severity(findings, Severity::Error) == 0) {
+      try {
         // Written as the user wrote it, not canonicalised: their comments stay.
-        write_file_atomic(file, text);
-        bool commit = !o.write.no_commit && tx.repository().settings.commit.value_or(true) &&
-                      in_git_repository(root);
-        if (commit)
-          git_commit_paths(root, {rel}, fmt::format("{}: edit {}", kind_of(kind).name, o.id));
+        tx.put_text(kind, o.id, text);
+        tx.commit(fmt::format("{}: edit {}", kind_of(kind).name, o.id));
         return;
+      } catch (const InvalidChange& e) {
+        findings = e.findings;
       }
     }  // the lock is released before anything is asked
     print_findings(ctx, findings);

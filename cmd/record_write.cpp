@@ -18,6 +18,24 @@ std::string join(const std::vector<std::string>& words, std::string_view sep) {
   return out;
 }
 
+// set, close and done change one record alike: under the lock, a copy of its document
+// is changed, then put back in canonical form, validated with the rest and committed.
+struct RecordChange {
+  RecordChange(Context& ctx, KindId kind, std::string_view id, const WriteFlags& write)
+      : tx(ctx.root(), write_options(write)),
+        record(find_record(tx.repository(), kind, id)),
+        doc(record.doc) {}
+
+  void commit(Context& ctx, const std::string& message) {
+    tx.put(record.kind, record.id, with_positions(record.kind, doc));
+    commit_or_refuse(ctx, tx, message);
+  }
+
+  Transaction tx;
+  const Record& record;  // as it is in the repository
+  Value doc;             // the copy to change
+};
+
 struct SetOptions {
   std::string id;
   std::vector<std::string> assignments;  // FIELD=VALUE
@@ -35,29 +53,26 @@ void run_set(Context& ctx, KindId kind, const SetOptions& o) {
       throw Error(ExitCode::Usage, fmt::format("expected FIELD=VALUE, got '{}'", a));
     changes.emplace_back(a.substr(0, eq), a.substr(eq + 1));
   }
-  Transaction tx(ctx.root(), write_options(o.write));
-  const Record& r = find_record(tx.repository(), kind, o.id);
-  std::string id = r.id;
-  std::string path = r.path;
-  Value doc = r.doc;
+  RecordChange change(ctx, kind, o.id, o.write);
+  const std::string& id = change.record.id;
+  const std::string& path = change.record.path;
   std::vector<std::string> what;
   for (const auto& [field, value] : changes) {
-    set_path(kind, doc, field, value);
+    set_path(kind, change.doc, field, value);
     what.push_back(field);
   }
   // Unknown fields can be unset too: that is how a typo that `brm check` found goes away.
   for (const std::string& field : o.unset) {
-    unset_path(doc, field);
+    unset_path(change.doc, field);
     what.push_back("unset " + field);
   }
-  if (doc == r.doc) {
+  if (change.doc == change.record.doc) {
     std::fprintf(stderr, "%s: nothing changed\n", path.c_str());
     return;
   }
   bool had_comments = false;
-  if (const std::string* text = tx.original_text(path)) had_comments = has_comments(*text);
-  tx.put(kind, id, with_positions(kind, doc));
-  commit_or_refuse(ctx, tx, fmt::format("{}: set {} {}", kind_of(kind).name, id, join(what, ", ")));
+  if (const std::string* text = change.tx.original_text(path)) had_comments = has_comments(*text);
+  change.commit(ctx, fmt::format("{}: set {} {}", kind_of(kind).name, id, join(what, ", ")));
   if (had_comments)
     std::fprintf(stderr,
                  "warning: the comments in %s were dropped; 'brm %s edit %s' keeps comments\n",
@@ -100,16 +115,12 @@ struct CloseOptions {
 
 void run_close(Context& ctx, const CloseOptions& o) {
   Date closed = date_flag(o.date, "--date");
-  Transaction tx(ctx.root(), write_options(o.write));
-  const Record& r = find_record(tx.repository(), KindId::Complaint, o.id);
-  std::string id = r.id;
-  Value doc = r.doc;
-  doc.set("status", Value::string(o.rejected ? "rejected" : "resolved"));
-  doc.set("closed", Value::string(closed.str()));
-  doc.set("resolution", Value::string(o.resolution));
-  tx.put(KindId::Complaint, id, with_positions(KindId::Complaint, doc));
-  commit_or_refuse(ctx, tx,
-                   fmt::format("complaint: close {}{}", id, o.rejected ? " (rejected)" : ""));
+  RecordChange change(ctx, KindId::Complaint, o.id, o.write);
+  change.doc.set("status", Value::string(o.rejected ? "rejected" : "resolved"));
+  change.doc.set("closed", Value::string(closed.str()));
+  change.doc.set("resolution", Value::string(o.resolution));
+  change.commit(
+      ctx, fmt::format("complaint: close {}{}", change.record.id, o.rejected ? " (rejected)" : ""));
 }
 
 struct DoneOptions {
@@ -121,11 +132,9 @@ struct DoneOptions {
 
 void run_done(Context& ctx, const DoneOptions& o) {
   Date done = date_flag(o.date, "--date");
-  Transaction tx(ctx.root(), write_options(o.write));
-  const Record& r = find_record(tx.repository(), KindId::Meeting, o.id);
-  std::string id = r.id;
-  Value doc = r.doc;
-  Value* actions = doc.find("actions");
+  RecordChange change(ctx, KindId::Meeting, o.id, o.write);
+  const std::string& id = change.record.id;
+  Value* actions = change.doc.find("actions");
   std::size_t count = actions && actions->is_sequence() ? actions->items().size() : 0;
   if (o.number < 1 || static_cast<std::size_t>(o.number) > count)
     throw Error(ExitCode::Usage,
@@ -144,8 +153,7 @@ void run_done(Context& ctx, const DoneOptions& o) {
     return;
   }
   action.set("done", Value::string(done.str()));
-  tx.put(KindId::Meeting, id, with_positions(KindId::Meeting, doc));
-  commit_or_refuse(ctx, tx, fmt::format("meeting: done {} action {}", id, o.number));
+  change.commit(ctx, fmt::format("meeting: done {} action {}", id, o.number));
 }
 
 }  // namespace

@@ -52,4 +52,26 @@ bool is_valid_id(std::string_view id) {
   return true;
 }
 
+std::string record_path(KindId kind, std::string_view id) {
+  std::string path(kind_of(kind).folder);
+  path += '/';
+  path += id;
+  path += ".yaml";
+  return path;
+}
+
+const Kind* kind_of_record_path(std::string_view path, std::string_view* id) {
+  constexpr std::string_view suffix = ".yaml";
+  std::size_t slash = path.find('/');
+  if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos)
+    return nullptr;
+  std::string_view folder = path.substr(0, slash);
+  const Kind* k = find_kind(folder);
+  if (!k || k->folder != folder || path.size() <= suffix.size() ||
+      path.substr(path.size() - suffix.size()) != suffix)
+    return nullptr;
+  if (id) *id = path.substr(slash + 1, path.size() - suffix.size() - slash - 1);
+  return k;
+}
+
 }  // namespace brm

@@ -29,6 +29,7 @@
 #include "brm/files.hpp"
 #include "brm/git.hpp"
 #include "brm/schemas.hpp"
+#include "brm/yaml.hpp"
 
 namespace fs = std::filesystem;
 
@@ -240,8 +241,13 @@ using FindingKey = std::tuple<std::string, std::uint32_t, std::uint32_t, std::st
 
 FindingKey key_of(const Diagnostic& d) { return {d.file, d.line, d.column, d.rule}; }
 
-std::string record_path(KindId kind, std::string_view id) {
-  return fmt::format("{}/{}.yaml", kind_of(kind).folder, id);
+// Ids become file names: an id that is not one could point outside the kind's folder.
+void require_valid_id(const std::string& id) {
+  if (!is_valid_id(id))
+    throw Error(ExitCode::Usage,
+                fmt::format("'{}' is not a valid id: use lowercase letters, digits and '-' "
+                            "(at most 64, starting with a letter or digit)",
+                            id));
 }
 
 }  // namespace
@@ -250,7 +256,8 @@ struct Transaction::Impl {
   struct Change {
     KindId kind;
     std::string id;
-    std::optional<Value> doc;  // nullopt: remove
+    std::optional<Value> doc;         // nullopt: remove
+    std::optional<std::string> text;  // put_text: the file's text, written as it is
   };
 
   fs::path root;
@@ -338,12 +345,17 @@ std::string Transaction::new_id(KindId kind, std::string_view label,
 }
 
 void Transaction::put(KindId kind, const std::string& id, Value doc) {
-  if (!is_valid_id(id))
-    throw Error(ExitCode::Usage,
-                fmt::format("'{}' is not a valid id: use lowercase letters, digits and '-' "
-                            "(at most 64, starting with a letter or digit)",
-                            id));
-  impl_->staged[record_path(kind, id)] = {kind, id, std::move(doc)};
+  require_valid_id(id);
+  impl_->staged[record_path(kind, id)] = {kind, id, std::move(doc), std::nullopt};
+}
+
+void Transaction::put_text(KindId kind, const std::string& id, std::string text) {
+  require_valid_id(id);
+  std::string path = record_path(kind, id);
+  Value doc;
+  Diagnostics findings;
+  if (!parse_yaml(text, path, &doc, &findings)) throw InvalidChange(std::move(findings));
+  impl_->staged[path] = {kind, id, std::move(doc), std::move(text)};
 }
 
 void Transaction::remove(KindId kind, const std::string& id) {
@@ -352,7 +364,7 @@ void Transaction::remove(KindId kind, const std::string& id) {
   if (!is_valid_id(id) ||
       (!impl_->repo.find(kind, id) && !fs::exists(fs::symlink_status(impl_->root / path, ec))))
     throw Error(ExitCode::DataErrors, fmt::format("no {} '{}'", kind_of(kind).name, id));
-  impl_->staged[path] = {kind, id, std::nullopt};
+  impl_->staged[path] = {kind, id, std::nullopt, std::nullopt};
 }
 
 void Transaction::allow_dangling(bool allow) { impl_->allow_dangling = allow; }
@@ -413,7 +425,10 @@ void Transaction::commit(const std::string& message) {
     Step s;
     s.path = path;
     s.old = read_existing(t.root, path);
-    if (change.doc) s.content = to_canonical_yaml(change.kind, *change.doc);
+    if (change.text)
+      s.content = *change.text;
+    else if (change.doc)
+      s.content = to_canonical_yaml(change.kind, *change.doc);
     if (s.content == s.old) continue;
     steps.push_back(std::move(s));
   }

@@ -96,6 +96,50 @@ TEST_CASE("store: an invalid record is refused with its findings and nothing is 
   CHECK_FALSE(r.exists("customers/eva.yaml"));
 }
 
+TEST_CASE("store: a record put as text is written as it is, comments and layout kept") {
+  TempRepo r;
+  const std::string text = "# Chairs the board.\nrole: customer   # since 2024\nname: Anna Berg\n";
+  {
+    Transaction t(r.root, no_commit());
+    t.put_text(KindId::Customer, "anna-berg", text);
+    CHECK(t.validate().empty());
+    t.commit("customer: edit anna-berg");
+    CHECK(t.written() == std::vector<std::string>{"customers/anna-berg.yaml"});
+  }
+  CHECK(r.read("customers/anna-berg.yaml") == text);
+  CHECK_FALSE(r.exists(".brm.lock"));
+}
+
+TEST_CASE("store: a record put as text is validated like any other write") {
+  TempRepo r;
+  const std::string before = r.read("customers/anna-berg.yaml");
+  Transaction t(r.root, no_commit());
+  SUBCASE("text that does not parse is refused at once, with its findings") {
+    try {
+      t.put_text(KindId::Customer, "anna-berg", "name: [Anna\nrole: customer\n");
+      FAIL("no InvalidChange");
+    } catch (const InvalidChange& e) {
+      CHECK(has_rule(e.findings, "yaml-syntax", "customers/anna-berg.yaml"));
+    }
+    t.commit("customer: edit anna-berg");  // nothing was staged
+    CHECK(t.written().empty());
+  }
+  SUBCASE("schema errors point at the lines of the text") {
+    t.put_text(KindId::Customer, "anna-berg", "# a comment\nname: Anna Berg\nrole: boss\n");
+    Diagnostics errors = t.validate();
+    REQUIRE(has_rule(errors, "bad-value", "customers/anna-berg.yaml"));
+    CHECK(errors.front().line == 3);
+    CHECK_THROWS_AS(t.commit("customer: edit anna-berg"), InvalidChange);
+  }
+  SUBCASE("a change that breaks another record is refused") {
+    t.put_text(KindId::Customer, "anna-berg",
+               "name: Anna Berg\nrole: purchaser\ncustomer: nobody\n");
+    CHECK_THROWS_AS(t.commit("customer: edit anna-berg"), InvalidChange);
+  }
+  CHECK_THROWS_AS(t.put_text(KindId::Customer, "../escape", "name: X\n"), Error);
+  CHECK(r.read("customers/anna-berg.yaml") == before);
+}
+
 TEST_CASE("store: a removal that leaves a reference dangling is refused unless allowed") {
   TempRepo r;
   Transaction t(r.root, no_commit());

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,5 +42,14 @@ const Kind* find_kind(std::string_view name_or_folder);
 
 // `[a-z0-9][a-z0-9-]{0,63}`
 bool is_valid_id(std::string_view id);
+
+// A record's file, relative to the root: "customers/anna-berg.yaml". The id is taken as
+// it is; check it with is_valid_id before writing there.
+std::string record_path(KindId kind, std::string_view id);
+
+// The other way: the kind of a record file's path, and its id in *id when asked for.
+// nullptr for anything that is no record file: brm.yaml, schema/..., a kind's folder
+// itself, a file in a folder below it, a name not ending in ".yaml".
+const Kind* kind_of_record_path(std::string_view path, std::string_view* id = nullptr);
 
 }  // namespace brm

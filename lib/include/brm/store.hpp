@@ -54,6 +54,12 @@ class Transaction {
   void put(KindId kind, const std::string& id, Value doc);
   void remove(KindId kind, const std::string& id);
 
+  // Stage a record as the text of its file, to be written as it is rather than in
+  // canonical form, so that its comments and layout stay (`brm KIND edit`). Otherwise
+  // like put(): validated with the rest, written atomically, committed. Throws
+  // InvalidChange with the findings, staging nothing, when the text does not parse.
+  void put_text(KindId kind, const std::string& id, std::string text);
+
   // rm --force: references left dangling by a removal are not blamed on the change.
   void allow_dangling(bool allow = true);
 
@@ -66,7 +72,8 @@ class Transaction {
   // (a dangling reference after rm --force is allowed: see allow_dangling).
   Diagnostics validate() const;
 
-  // Validates, then writes every staged file atomically (canonical form) and, when
+  // Validates, then writes every staged file atomically (canonical form, or the text
+  // given to put_text) and, when
   // committing is on and the root is in a git repository, commits exactly those files
   // with `message`. Throws InvalidChange (nothing written) on errors.
   void commit(const std::string& message);
