@@ -5,7 +5,6 @@
 #include "brm/history.hpp"
 
 #include <algorithm>
-#include <array>
 #include <fmt/format.h>
 
 #include "brm/csv.hpp"
@@ -92,6 +91,7 @@ Revision load_revision(const std::filesystem::path& brm_root, std::string_view r
   Diagnostics findings;  // `brm check --at` is where they are shown
   LoadOptions options;
   options.cache = cache;
+  options.rules = false;
   out.repo = load_repository(std::move(snap), &findings, options);
   out.left_out = records_left_out(record_files, out.repo);
   return out;
@@ -214,7 +214,7 @@ class HistoryLoader {
                 "cannot compare two commits");
     using Key = std::pair<KindId, std::string>;
     std::vector<Key> gone;  // changed or removed: their old records go
-    std::array<std::vector<SourceFile>, kind_count> changed_files;
+    std::vector<SourceFile> changed_files;
     for (std::size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i) {
       const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
       for (int side = 0; side < 2; ++side) {
@@ -233,7 +233,7 @@ class HistoryLoader {
           // a tree of thousands of entries, once per file.
           SourceFile f;
           if (read_blob(d->new_file, path, &f))
-            changed_files[static_cast<std::size_t>(k->id)].push_back(std::move(f));
+            changed_files.push_back(std::move(f));
         }
       }
     }
@@ -245,21 +245,14 @@ class HistoryLoader {
     base.files.push_back(std::move(settings));
     add_schemas(tree.get(), &base);
 
-    // One load per kind: the rules that run with every load look up each reference, and
-    // one that points outside a partial load costs a "did you mean" search among the
-    // ids that are in it. With one kind per load there is almost nothing to search.
-    Repository changed;
-    bool settings_read = false;
-    for (std::size_t i = 0; i < kind_count; ++i) {
-      if (changed_files[i].empty() && (settings_read || i + 1 < kind_count)) continue;
-      Snapshot snap = base;
-      for (SourceFile& f : changed_files[i]) snap.files.push_back(std::move(f));
-      Diagnostics findings;
-      Repository part = load_repository(std::move(snap), &findings);
-      changed.settings = part.settings;
-      changed.records[i] = std::move(part.records[i]);
-      settings_read = true;
-    }
+    // The rules are left out: the findings are `brm check --at`'s business, and the rules
+    // are what would need the whole repository.
+    Snapshot snap = std::move(base);
+    for (SourceFile& f : changed_files) snap.files.push_back(std::move(f));
+    Diagnostics findings;
+    LoadOptions options;
+    options.rules = false;
+    Repository changed = load_repository(std::move(snap), &findings, options);
 
     Repository& repo = current_->repo;
     repo.settings = changed.settings;

@@ -87,6 +87,9 @@ struct LoadOptions {
   ParseCache* cache = nullptr;
   // Called with (done, total) while files are parsed; for progress bars.
   std::function<void(std::size_t, std::size_t)> progress;
+  // false: leave out the rules beyond one file, for callers that throw the findings away
+  // (measure, trend steps). Records and their validity do not depend on the rules.
+  bool rules = true;
 };
 
 class Repository {
