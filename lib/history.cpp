@@ -232,8 +232,7 @@ class HistoryLoader {
           // By the blob id the diff names: a lookup by path would parse the kind's folder,
           // a tree of thousands of entries, once per file.
           SourceFile f;
-          if (read_blob(d->new_file, path, &f))
-            changed_files.push_back(std::move(f));
+          if (read_blob(d->new_file, path, &f)) changed_files.push_back(std::move(f));
         }
       }
     }

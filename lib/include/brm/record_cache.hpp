@@ -26,6 +26,18 @@ Repository load_worktree(const std::filesystem::path& root, Diagnostics* finding
 std::size_t check_worktree(const std::filesystem::path& root, Diagnostics* findings,
                            LoadOptions options = {});
 
+// load_worktree for a caller that reads only `fields` of the records and no findings
+// (brm measure). When no record file changed, the records come straight from the cache
+// and the rest of each document is not even decoded. Every document holds just the
+// selected fields however it was loaded, so a field missing from the selection shows up
+// on every run, not only on a warm one.
+Repository load_worktree_fields(const std::filesystem::path& root, const FieldSelection& fields,
+                                LoadOptions options = {});
+
+// Drops the fields that `fields` does not name from every record, keeping the file order:
+// what load_worktree_fields does to the records it did not take from the cache.
+void keep_fields(Repository* repo, const FieldSelection& fields);
+
 // Where the cache of `root` lives.
 std::filesystem::path record_cache_path(const std::filesystem::path& root);
 

@@ -92,6 +92,10 @@ struct LoadOptions {
   bool rules = true;
 };
 
+// The top-level fields of each kind's records that a reader uses (brm measure reads a
+// few fields of four kinds); an empty list: the kind's records are counted, not read.
+using FieldSelection = std::array<std::vector<std::string_view>, kind_count>;
+
 class Repository {
  public:
   std::filesystem::path root;  // empty when loaded from a git tree
