@@ -696,14 +696,39 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
 
 }  // namespace
 
-void keep_fields(Repository* repo, const FieldSelection& fields) {
-  for (auto& records : repo->records)
-    for (Record& r : records) {
-      const auto& keep = fields[static_cast<std::size_t>(r.kind)];
-      std::erase_if(r.doc.entries(), [&](const Value::Entry& e) {
-        return std::find(keep.begin(), keep.end(), e.key) == keep.end();
-      });
-    }
+struct CachedRecords::Disk {
+  CacheFile file;
+};
+
+CachedRecords::CachedRecords(const fs::path& root, const FieldSelection& fields)
+    : fields_(fields) {
+  fs::path path = cache_disabled() ? fs::path() : record_cache_path(root);
+  if (path.empty()) return;
+  auto disk = std::make_unique<Disk>();
+  if (read_cache(path, binary_identity(), &disk->file)) disk_ = std::move(disk);
+}
+
+CachedRecords::~CachedRecords() = default;
+
+void CachedRecords::fill(const Snapshot& snap, ParseCache* cache) const {
+  if (!disk_) return;
+  CacheFile& disk = disk_->file;
+  // The cache names its schemas by their text, as read from the work tree.
+  std::vector<SourceFile> schemas;
+  for (const SourceFile& f : snap.files)
+    if (f.path.rfind("schema/", 0) == 0) schemas.push_back({f.path, f.content, {}});
+  if (ParseCache::schemas_key(schemas) != disk.schemas_key) return;
+  std::string key = ParseCache::schemas_key(snap.files);
+  disk.rewind();
+  for (const SourceFile& f : snap.files) {
+    if (f.blob_id.empty() || !is_record_file(f.path)) continue;
+    const IndexEntry* e = disk.find(f.path);
+    if (!e || e->blob_id != f.blob_id) continue;
+    Reader r(disk.data.substr(e->offset, e->length));
+    ParsedFile parsed;
+    parsed.record = r.selected_record(fields_);
+    if (r.ok() && r.at_end()) cache->insert(key, f, std::move(parsed));
+  }
 }
 
 Repository load_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {

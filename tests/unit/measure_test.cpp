@@ -5,7 +5,6 @@
 
 #include "brm/json.hpp"
 #include "brm/measure.hpp"
-#include "brm/record_cache.hpp"
 #include "repo_fixture.hpp"
 
 using namespace brm;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -34,9 +35,29 @@ std::size_t check_worktree(const std::filesystem::path& root, Diagnostics* findi
 Repository load_worktree_fields(const std::filesystem::path& root, const FieldSelection& fields,
                                 LoadOptions options = {});
 
-// Drops the fields that `fields` does not name from every record, keeping the file order:
-// what load_worktree_fields does to the records it did not take from the cache.
-void keep_fields(Repository* repo, const FieldSelection& fields);
+class ParseCache;
+
+// The cache of the work tree, as a source of parsed records for a walk through git history:
+// a blob of the history that the work tree also had when the cache was written (same path,
+// same content, same schemas, same brm) is taken from it instead of being parsed again.
+// Its records come limited to `fields` and without their findings: for callers that
+// keep only those fields and throw the findings away (brm measure --trend).
+class CachedRecords {
+ public:
+  CachedRecords(const std::filesystem::path& root, const FieldSelection& fields);
+  ~CachedRecords();
+  CachedRecords(const CachedRecords&) = delete;
+  CachedRecords& operator=(const CachedRecords&) = delete;
+
+  // Puts into *cache, under the snapshot's schemas, each record file of `snap` (read from
+  // git, so with blob ids) that the work tree's cache holds.
+  void fill(const Snapshot& snap, ParseCache* cache) const;
+
+ private:
+  struct Disk;
+  std::unique_ptr<Disk> disk_;  // null when there is no usable cache
+  const FieldSelection& fields_;
+};
 
 // Where the cache of `root` lives.
 std::filesystem::path record_cache_path(const std::filesystem::path& root);

@@ -118,6 +118,11 @@ class Repository {
   std::vector<const Record*> referrers(KindId kind, std::string_view id) const;
 };
 
+// Drops the fields that `fields` does not name from a record or from every record,
+// keeping the file order.
+void keep_fields(Record* record, const FieldSelection& fields);
+void keep_fields(Repository* repo, const FieldSelection& fields);
+
 // Parses and validates every file of the snapshot (schemas, then the rules beyond one
 // file). Every finding goes to *findings, sorted. Records that fail to parse are left
 // out; records with schema errors are kept with valid = false.
