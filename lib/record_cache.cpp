@@ -616,44 +616,51 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   }
   if (wanted.fields && unchanged && load_selected(disk, snap, *wanted.fields, repo)) return;
 
+  // Each record file from its cache entry when that decodes and matches, else from its
+  // text: read now if the listing left it to the cache (a damaged entry, new schemas).
+  ParseCache cache;
+  // path, blob id, stamp
+  std::vector<std::tuple<std::string, std::string, FileStamp>> record_files;
+  std::size_t decoded = 0;
   disk.rewind();
   for (SourceFile& f : snap.files) {
     auto [e, stamp] = lookup(f.path);
     if (!stamp) continue;  // brm.yaml and schemas: always read
-    if (e && e->reused) {
-      if (!schemas_changed) {
-        f.blob_id = std::string(e->blob_id);
-        continue;
-      }
-      std::ifstream in(root / f.path, std::ios::binary | std::ios::ate);
-      f.content.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
-      in.seekg(0);
-      in.read(f.content.data(), static_cast<std::streamsize>(f.content.size()));
-    }
-    f.blob_id = blob_id_of(f.content);
-  }
-
-  ParseCache cache;
-  // path, blob id, stamp
-  std::vector<std::tuple<std::string, std::string, FileStamp>> record_files;
-  disk.rewind();
-  for (const SourceFile& f : snap.files) {
-    auto [e, stamp] = lookup(f.path);
-    if (!stamp) continue;
-    record_files.emplace_back(f.path, f.blob_id, *stamp);
     ParsedFile parsed;
-    if (!schemas_changed && e && e->blob_id == f.blob_id && decode_entry(disk, *e, &parsed))
+    bool from_cache = false;
+    if (e && e->reused) {
+      if (!schemas_changed && decode_entry(disk, *e, &parsed)) {
+        f.blob_id = std::string(e->blob_id);
+        from_cache = true;
+      } else {
+        std::ifstream in(root / f.path, std::ios::binary | std::ios::ate);
+        f.content.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
+        in.seekg(0);
+        in.read(f.content.data(), static_cast<std::streamsize>(f.content.size()));
+      }
+    }
+    if (!from_cache) {
+      f.blob_id = blob_id_of(f.content);
+      from_cache = !schemas_changed && e && e->blob_id == f.blob_id && !e->reused &&
+                   decode_entry(disk, *e, &parsed);
+    }
+    record_files.emplace_back(f.path, f.blob_id, *stamp);
+    if (from_cache) {
       cache.insert(schemas_key, f, std::move(parsed));
+      ++decoded;
+    }
   }
-  // Written back when it learnt anything; when not, its entries can be moved into the
-  // repository instead of copied.
-  bool write_back = !unchanged || result_key != disk.result_key;
+  // Written back when it learnt anything, a damaged entry's parse included; when not, its
+  // entries can be moved into the repository instead of copied. (Moved-out entries must
+  // never be written back: they would stand for empty records from then on.)
+  bool write_back =
+      !unchanged || result_key != disk.result_key || decoded != record_files.size();
   cache.set_single_use(!write_back);
   options.cache = &cache;
   std::size_t before = findings->size();
   *repo = load_repository(std::move(snap), findings, options);
   if (wanted.fields) keep_fields(repo, *wanted.fields);
-  if (!write_back && cache.misses() == 0) return;
+  if (!write_back) return;
 
   // Written whole and atomically: a reader never sees half a cache, and a failure to
   // write (a read-only .git in CI) costs only speed.
