@@ -97,11 +97,11 @@ void run_measure(Context& ctx, const MeasureOptions& o) {
     repo = std::move(rev.repo);
     left_out = rev.left_out;
   } else {
-    Diagnostics findings;  // shown by brm check, not here
+    // Findings are brm check's business; only the fields the figures read are loaded.
     LoadOptions load;
     Progress progress(ctx, "loading");
     load.progress = progress.callback();
-    repo = load_worktree(root, &findings, load);
+    repo = load_worktree_fields(root, measured_fields(), load);
     progress.finish();
     left_out = records_left_out(repo.record_files, repo);
   }

@@ -5,12 +5,12 @@
 #include "brm/history.hpp"
 
 #include <algorithm>
-#include <array>
 #include <fmt/format.h>
 
 #include "brm/csv.hpp"
 #include "brm/json.hpp"
 #include "brm/parse_cache.hpp"
+#include "brm/record_cache.hpp"
 #include "brm/table.hpp"
 #include "git_handle.hpp"
 
@@ -92,6 +92,7 @@ Revision load_revision(const std::filesystem::path& brm_root, std::string_view r
   Diagnostics findings;  // `brm check --at` is where they are shown
   LoadOptions options;
   options.cache = cache;
+  options.rules = false;
   out.repo = load_repository(std::move(snap), &findings, options);
   out.left_out = records_left_out(record_files, out.repo);
   return out;
@@ -123,7 +124,9 @@ namespace {
 // themselves change, the step is a full load.
 class HistoryLoader {
  public:
-  explicit HistoryLoader(const std::filesystem::path& brm_root) : root_(brm_root) {
+  // Records hold only `fields`: a trend reads a few fields, along all of its history.
+  HistoryLoader(const std::filesystem::path& brm_root, const FieldSelection& fields)
+      : root_(brm_root), fields_(fields), cached_(brm_root, fields) {
     gitx::open(repo_, brm_root);
     prefix_ = gitx::prefix_of(repo_.get(), brm_root);
   }
@@ -133,7 +136,7 @@ class HistoryLoader {
     gitx::Tree tree;
     commit_tree(commit.id, tree);
     if (!current_ || !step(commit, tree)) {
-      current_ = load_revision(root_, commit.id);
+      current_ = full_load(commit);
       ++full_loads_;
     }
     tree_ = std::move(tree);
@@ -145,6 +148,33 @@ class HistoryLoader {
   std::size_t steps() const { return steps_; }
 
  private:
+  // load_revision, with the files the work tree's cache knows taken from it.
+  Revision full_load(const CommitInfo& commit) {
+    Revision out;
+    out.commit = git_resolve(root_, commit.id);
+    Snapshot snap = read_git_tree(root_, out.commit.id);
+    std::size_t record_files = count_record_files(snap);
+    out.repo = load(std::move(snap));
+    out.left_out = records_left_out(record_files, out.repo);
+    return out;
+  }
+
+  // load_repository without the rules (the findings are `brm check --at`'s business), its
+  // records limited to fields_.
+  Repository load(Snapshot snap) {
+    ParseCache cache;
+    cached_.fill(snap, &cache);
+    cache.set_single_use(true);
+    cache.set_lookup_only(true);
+    LoadOptions options;
+    options.rules = false;
+    if (cache.size() > 0) options.cache = &cache;
+    Diagnostics findings;
+    Repository repo = load_repository(std::move(snap), &findings, options);
+    keep_fields(&repo, fields_);
+    return repo;
+  }
+
   void commit_tree(const std::string& id, gitx::Tree& tree) {
     git_oid oid;
     gitx::check(git_oid_fromstr(&oid, id.c_str()), "bad commit id");
@@ -214,7 +244,7 @@ class HistoryLoader {
                 "cannot compare two commits");
     using Key = std::pair<KindId, std::string>;
     std::vector<Key> gone;  // changed or removed: their old records go
-    std::array<std::vector<SourceFile>, kind_count> changed_files;
+    std::vector<SourceFile> changed_files;
     for (std::size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i) {
       const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
       for (int side = 0; side < 2; ++side) {
@@ -232,8 +262,7 @@ class HistoryLoader {
           // By the blob id the diff names: a lookup by path would parse the kind's folder,
           // a tree of thousands of entries, once per file.
           SourceFile f;
-          if (read_blob(d->new_file, path, &f))
-            changed_files[static_cast<std::size_t>(k->id)].push_back(std::move(f));
+          if (read_blob(d->new_file, path, &f)) changed_files.push_back(std::move(f));
         }
       }
     }
@@ -245,21 +274,10 @@ class HistoryLoader {
     base.files.push_back(std::move(settings));
     add_schemas(tree.get(), &base);
 
-    // One load per kind: the rules that run with every load look up each reference, and
-    // one that points outside a partial load costs a "did you mean" search among the
-    // ids that are in it. With one kind per load there is almost nothing to search.
-    Repository changed;
-    bool settings_read = false;
-    for (std::size_t i = 0; i < kind_count; ++i) {
-      if (changed_files[i].empty() && (settings_read || i + 1 < kind_count)) continue;
-      Snapshot snap = base;
-      for (SourceFile& f : changed_files[i]) snap.files.push_back(std::move(f));
-      Diagnostics findings;
-      Repository part = load_repository(std::move(snap), &findings);
-      changed.settings = part.settings;
-      changed.records[i] = std::move(part.records[i]);
-      settings_read = true;
-    }
+    // Without the rules, which are what would need the whole repository.
+    Snapshot snap = std::move(base);
+    for (SourceFile& f : changed_files) snap.files.push_back(std::move(f));
+    Repository changed = load(std::move(snap));
 
     Repository& repo = current_->repo;
     repo.settings = changed.settings;
@@ -307,6 +325,8 @@ class HistoryLoader {
   }
 
   std::filesystem::path root_;
+  const FieldSelection& fields_;
+  CachedRecords cached_;
   gitx::Repo repo_;
   std::string prefix_;
   std::optional<Revision> current_;
@@ -324,7 +344,7 @@ Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& o
   Date first = date_of_unix_time(history.back().time);
   Date from = options.from.value_or(Date{first.year, first.month, 1});
 
-  HistoryLoader loader(brm_root);
+  HistoryLoader loader(brm_root, measured_fields());
   for (Date end : period_ends(options.step, from, options.to)) {
     const CommitInfo* commit = commit_on(history, end);
     if (!commit) continue;

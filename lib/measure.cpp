@@ -75,6 +75,22 @@ GapEntry gap(const Record& r) {
 
 }  // namespace
 
+const FieldSelection& measured_fields() {
+  static const FieldSelection fields = [] {
+    FieldSelection f;
+    auto of = [&](KindId k) -> std::vector<std::string_view>& {
+      return f[static_cast<std::size_t>(k)];
+    };
+    // label() of a customer is its name; gap() adds a purchaser's customer.
+    of(KindId::Customer) = {"name", "role", "status", "since", "it_contact", "customer"};
+    of(KindId::Agreement) = {"customer", "status", "signed", "start", "end"};
+    of(KindId::Survey) = {"date", "scale", "responses"};
+    of(KindId::Complaint) = {"customer", "received", "closed", "status"};
+    return f;
+  }();
+  return fields;
+}
+
 Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date> since) {
   Measures m;
   m.as_of = as_of;

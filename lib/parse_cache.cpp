@@ -50,8 +50,14 @@ bool ParseCache::fetch(std::string_view schemas_key, const SourceFile& file, Par
   return true;
 }
 
-void ParseCache::insert(std::string_view schemas_key, const SourceFile& file, ParsedFile parsed) {
-  if (file.blob_id.empty()) return;
+void ParseCache::insert(std::string_view schemas_key, const SourceFile& file,
+                        const ParsedFile& parsed) {
+  if (file.blob_id.empty() || lookup_only_) return;
+  insert(schemas_key, file, ParsedFile(parsed));
+}
+
+void ParseCache::insert(std::string_view schemas_key, const SourceFile& file, ParsedFile&& parsed) {
+  if (file.blob_id.empty() || lookup_only_) return;
   std::string k = key(schemas_key, file);
   std::unique_lock lock(mutex_);
   entries_.try_emplace(std::move(k), std::move(parsed));

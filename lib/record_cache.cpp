@@ -3,17 +3,22 @@
 // Reading is bounds-checked throughout: a damaged cache is ignored, never trusted.
 #include "brm/record_cache.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
+#include <optional>
+#include <tuple>
 #include <unordered_map>
-#include <unordered_set>
+#include <utility>
 
 #include "brm/files.hpp"
 #include "brm/git.hpp"
@@ -128,6 +133,17 @@ class Reader {
     p_ += n;
     return s;
   }
+  // A string left in the cache's memory: valid while the cache is mapped.
+  std::string_view view() {
+    auto n = raw<std::uint64_t>();
+    if (!ok_ || n > static_cast<std::uint64_t>(end_ - p_)) {
+      ok_ = false;
+      return {};
+    }
+    std::string_view s(p_, static_cast<std::size_t>(n));
+    p_ += n;
+    return s;
+  }
   Mark mark() {
     Mark m;
     m.line = raw<std::uint32_t>();
@@ -180,6 +196,84 @@ class Reader {
     ok_ = false;
     return {};
   }
+  // Steps over a value as value() would read it, building nothing.
+  void skip_value(int depth = 0) {
+    if (depth > 128) {
+      ok_ = false;
+      return;
+    }
+    auto type = raw<std::uint8_t>();
+    mark();
+    if (!ok_) return;
+    switch (static_cast<Value::Type>(type)) {
+      case Value::Type::Null: return;
+      case Value::Type::Bool: raw<std::uint8_t>(); return;
+      case Value::Type::Int: raw<std::int64_t>(); return;
+      case Value::Type::Float: raw<double>(); return;
+      case Value::Type::String: view(); return;
+      case Value::Type::Sequence:
+        for (std::size_t i = 0, n = count(9); i < n && ok_; ++i) skip_value(depth + 1);
+        return;
+      case Value::Type::Mapping:
+        for (std::size_t i = 0, n = count(25); i < n && ok_; ++i) {
+          view();
+          mark();
+          skip_value(depth + 1);
+        }
+        return;
+    }
+    ok_ = false;
+  }
+  // A record's top-level mapping with only the members `keep` names, in file order.
+  Value selected(const std::vector<std::string_view>& keep) {
+    auto type = raw<std::uint8_t>();
+    Mark m = mark();
+    if (!ok_ || static_cast<Value::Type>(type) != Value::Type::Mapping) {
+      ok_ = false;  // a record is always a mapping
+      return {};
+    }
+    Value v = Value::mapping(m);
+    std::size_t n = count(25);
+    v.entries().reserve(std::min(n, keep.size()));
+    for (std::size_t i = 0; i < n && ok_; ++i) {
+      std::string_view key = view();
+      Mark km = mark();
+      if (std::find(keep.begin(), keep.end(), key) == keep.end()) {
+        skip_value(1);
+        continue;
+      }
+      Value item = value(1);
+      v.entries().push_back({std::string(key), km, std::move(item)});
+    }
+    return v;
+  }
+  // What parsed() reads, without the findings and with the document limited to `fields`.
+  std::optional<Record> selected_record(const FieldSelection& fields) {
+    std::optional<Record> out;
+    if (raw<std::uint8_t>() != 0) {
+      Record r;
+      auto kind = raw<std::uint8_t>();
+      if (kind >= kind_count) {
+        ok_ = false;
+        return out;
+      }
+      r.kind = static_cast<KindId>(kind);
+      r.id = str();
+      r.path = str();
+      r.valid = raw<std::uint8_t>() != 0;
+      r.doc = selected(fields[kind]);
+      out = std::move(r);
+    }
+    for (std::size_t i = 0, n = count(41); i < n && ok_; ++i) {
+      view();
+      raw<std::uint32_t>();
+      raw<std::uint32_t>();
+      raw<std::uint8_t>();
+      view();
+      view();
+    }
+    return out;
+  }
   ParsedFile parsed() {
     ParsedFile p;
     if (raw<std::uint8_t>() != 0) {
@@ -218,24 +312,92 @@ class Reader {
   bool ok_ = true;
 };
 
+// A file mapped read-only, so that only the parts a run decodes are read in. The cache is
+// only ever replaced by a rename, never written in place, so the mapping cannot change.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (data_) ::munmap(data_, size_);
+  }
+  bool map(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct ::stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      void* p =
+          ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        data_ = p;
+        size_ = static_cast<std::size_t>(st.st_size);
+      }
+    }
+    ::close(fd);
+    return data_ != nullptr;
+  }
+  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 // Where one file's parsed form lies in the data section; decoded only when needed.
 struct IndexEntry {
+  std::string_view path;  // in the mapping, as blob_id
   FileStamp stamp;
-  std::string blob_id;
+  std::string_view blob_id;
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
+  // What this run's listing found: the file, its stamp now, and whether that vouches
+  // for the entry.
+  bool seen = false;
+  bool reused = false;
+  FileStamp now;
 };
 
 struct CacheFile {
-  std::string buffer;  // the whole file; `data` points into it
+  MappedFile file;  // the strings below marked so point into it
   std::string schemas_key;
   std::int64_t saved_at_ns = 0;
   // The findings of the last whole load, valid while result_key and every file match.
   std::string result_key;
   std::uint64_t result_files = 0;
   Diagnostics result_findings;
-  std::unordered_map<std::string, IndexEntry> index;  // by path
-  std::string_view data;
+  std::vector<IndexEntry> index;  // in the order written, which is the listing's order
+  std::string_view data;          // in the mapping
+
+  // The entry of `path`, nullptr when none. A listing asks in the order the entries were
+  // written, so the next entry is tried first and the map is built only on a miss.
+  IndexEntry* find(std::string_view path) {
+    if (next_ < index.size() && index[next_].path == path) return &index[next_++];
+    if (by_path_.empty())
+      for (std::size_t i = 0; i < index.size(); ++i) by_path_.emplace(index[i].path, i);
+    auto it = by_path_.find(path);
+    if (it == by_path_.end()) return nullptr;
+    next_ = it->second + 1;
+    return &index[it->second];
+  }
+  void rewind() { next_ = 0; }
+
+  // Forgets what was read (a damaged cache), keeping the mapping the views point into.
+  void clear() {
+    schemas_key.clear();
+    saved_at_ns = 0;
+    result_key.clear();
+    result_files = 0;
+    result_findings.clear();
+    index.clear();
+    data = {};
+    by_path_.clear();
+    next_ = 0;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::size_t> by_path_;
+  std::size_t next_ = 0;
 };
 
 bool read_diagnostics(Reader& r, Diagnostics* out) {
@@ -244,14 +406,10 @@ bool read_diagnostics(Reader& r, Diagnostics* out) {
 }
 
 bool read_cache(const fs::path& path, const std::string& identity, CacheFile* cache) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return false;
-  std::string& buf = cache->buffer;
-  buf.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
-  in.seekg(0);
-  if (!in.read(buf.data(), static_cast<std::streamsize>(buf.size()))) return false;
-  if (buf.compare(0, magic.size(), magic) != 0) return false;
-  Reader r(std::string_view(buf).substr(magic.size()));
+  if (!cache->file.map(path)) return false;
+  std::string_view buf = cache->file.view();
+  if (buf.substr(0, magic.size()) != magic) return false;
+  Reader r(buf.substr(magic.size()));
   if (r.raw<std::uint32_t>() != format_version || r.str() != identity) return false;
   cache->schemas_key = r.str();
   cache->saved_at_ns = r.raw<std::int64_t>();
@@ -259,21 +417,21 @@ bool read_cache(const fs::path& path, const std::string& identity, CacheFile* ca
   cache->result_files = r.raw<std::uint64_t>();
   if (!read_diagnostics(r, &cache->result_findings)) return false;
   std::size_t n = r.count(40);
+  cache->index.reserve(n);
   for (std::size_t i = 0; i < n && r.ok(); ++i) {
-    std::string p = r.str();
     IndexEntry e;
+    e.path = r.view();
     e.stamp.mtime_ns = r.raw<std::int64_t>();
     e.stamp.size = r.raw<std::uint64_t>();
     e.stamp.inode = r.raw<std::uint64_t>();
-    e.blob_id = r.str();
+    e.blob_id = r.view();
     e.offset = r.raw<std::uint64_t>();
     e.length = r.raw<std::uint64_t>();
-    cache->index.emplace(std::move(p), std::move(e));
+    cache->index.push_back(e);
   }
-  std::string data = r.str();  // checks the length; the view below avoids the copy
+  cache->data = r.view();
   if (!r.ok() || !r.at_end()) return false;
-  cache->data = std::string_view(buf).substr(buf.size() - data.size());
-  for (const auto& [p, e] : cache->index)
+  for (const IndexEntry& e : cache->index)
     if (e.offset > cache->data.size() || e.length > cache->data.size() - e.offset) return false;
   return true;
 }
@@ -351,32 +509,84 @@ void remove_stale_temps(const fs::path& cache_path) {
   }
 }
 
-// The loading behind load_worktree and check_worktree. With `findings_only`, a repository
-// whose files, schemas, settings and day all match the last run's gets that run's
-// findings and no records (*repo stays empty).
+// What a caller of load_through_cache wants.
+struct Wanted {
+  // Only the findings: a repository whose files, schemas, settings and day all match the
+  // last run's gets that run's findings and no records (*repo stays empty).
+  bool findings_only = false;
+  // Only these fields of the records, and no findings at all (nullptr: everything).
+  const FieldSelection* fields = nullptr;
+};
+
+// What read_worktree lists besides the record files: brm.yaml and the schemas.
+bool is_record_file(std::string_view path) {
+  return path != "brm.yaml" && path.substr(0, 7) != "schema/";
+}
+
+// Every record straight from the cache, limited to `fields`, when no record file changed:
+// no parsing, no validation, no rules. brm.yaml (for the settings) and the schemas go
+// through load_repository as usual. False when an entry does not decode.
+bool load_selected(const CacheFile& disk, const Snapshot& snap, const FieldSelection& fields,
+                   Repository* repo) {
+  // The index holds exactly the record files (each was reused).
+  Snapshot base;
+  for (const SourceFile& f : snap.files)
+    if (!is_record_file(f.path)) base.files.push_back(f);
+  Diagnostics ignored;
+  LoadOptions options;
+  options.rules = false;
+  *repo = load_repository(std::move(base), &ignored, options);
+  repo->files = snap.files.size();
+  repo->record_files = disk.index.size();
+  std::array<std::size_t, kind_count> per_kind{};
+  for (const IndexEntry& e : disk.index)
+    if (const Kind* k = find_kind(e.path.substr(0, e.path.find('/'))))
+      ++per_kind[static_cast<std::size_t>(k->id)];
+  for (std::size_t k = 0; k < kind_count; ++k) repo->records[k].reserve(per_kind[k]);
+  for (const IndexEntry& e : disk.index) {
+    Reader r(disk.data.substr(e.offset, e.length));
+    std::optional<Record> record = r.selected_record(fields);
+    if (!r.ok() || !r.at_end()) return false;
+    if (!record) continue;
+    if (!record->valid) ++repo->invalid;
+    repo->of(record->kind).push_back(std::move(*record));
+  }
+  for (auto& rs : repo->records)
+    std::sort(rs.begin(), rs.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
+  return true;
+}
+
+// The loading behind load_worktree, check_worktree and load_worktree_fields.
 void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions options,
-                        bool findings_only, Repository* repo) {
+                        Wanted wanted, Repository* repo) {
   fs::path cache_path = cache_disabled() ? fs::path() : record_cache_path(root);
   if (cache_path.empty()) {
+    if (wanted.fields) options.rules = false;
     *repo = load_repository(read_worktree(root), findings, options);
+    if (wanted.fields) keep_fields(repo, *wanted.fields);
     return;
   }
   std::string identity = binary_identity();
   CacheFile disk;
-  if (!read_cache(cache_path, identity, &disk)) disk = CacheFile();
+  if (!read_cache(cache_path, identity, &disk)) disk.clear();
 
   // Files the cache may stand in for without being read: same stamp, and not written
   // so close to the cache that a change within the clock's resolution could hide.
-  std::unordered_map<std::string, FileStamp> stamps;
-  std::unordered_set<std::string> reused;
-  ReuseFile reuse = [&](const std::string& path, const FileStamp& stamp, SourceFile* out) {
-    stamps[path] = stamp;
-    auto it = disk.index.find(path);
-    if (it == disk.index.end() || !(it->second.stamp == stamp) ||
-        stamp.mtime_ns >= disk.saved_at_ns - racy_ns)
+  // The stamps of record files the cache does not know are kept aside.
+  std::unordered_map<std::string, FileStamp> fresh;
+  std::size_t reused = 0;
+  // A reused file is left without content and blob id: filled in below, when needed.
+  ReuseFile reuse = [&](const std::string& path, const FileStamp& stamp, SourceFile*) {
+    IndexEntry* e = disk.find(path);
+    if (!e) {
+      fresh[path] = stamp;
       return false;
-    out->blob_id = it->second.blob_id;
-    reused.insert(path);
+    }
+    e->seen = true;
+    e->now = stamp;
+    if (!(e->stamp == stamp) || stamp.mtime_ns >= disk.saved_at_ns - racy_ns) return false;
+    e->reused = true;
+    ++reused;
     return true;
   };
   Snapshot snap = read_worktree(root, reuse);
@@ -390,58 +600,79 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
     if (f.path == "brm.yaml") result_key.append("\n").append(blob_id_of(f.content));
   for (const Diagnostic& d : snap.findings) result_key.append("\n").append(format_text(d));
 
-  bool unchanged = !schemas_changed && reused.size() == stamps.size() &&
-                   stamps.size() == disk.index.size();
-  if (findings_only && unchanged && result_key == disk.result_key) {
+  bool unchanged = !schemas_changed && fresh.empty() && reused == disk.index.size();
+  // A record file's cache entry (nullptr when the cache does not know it) and its stamp
+  // now; no stamp for brm.yaml and the schemas.
+  auto lookup = [&](const std::string& path) -> std::pair<const IndexEntry*, const FileStamp*> {
+    if (!is_record_file(path)) return {};
+    if (const IndexEntry* e = disk.find(path); e && e->seen) return {e, &e->now};
+    auto it = fresh.find(path);
+    return {nullptr, it == fresh.end() ? nullptr : &it->second};
+  };
+  if (wanted.findings_only && unchanged && result_key == disk.result_key) {
     *findings = std::move(disk.result_findings);
     repo->files = static_cast<std::size_t>(disk.result_files);
     return;
   }
+  if (wanted.fields && unchanged && load_selected(disk, snap, *wanted.fields, repo)) return;
 
-  for (SourceFile& f : snap.files) {
-    if (!stamps.count(f.path)) continue;  // brm.yaml and schemas: always read
-    if (reused.count(f.path)) {
-      if (!schemas_changed) continue;
-      std::ifstream in(root / f.path, std::ios::binary | std::ios::ate);
-      f.content.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
-      in.seekg(0);
-      in.read(f.content.data(), static_cast<std::streamsize>(f.content.size()));
-    }
-    f.blob_id = blob_id_of(f.content);
-  }
-
+  // Each record file from its cache entry when that decodes and matches, else from its
+  // text: read now if the listing left it to the cache (a damaged entry, new schemas).
   ParseCache cache;
-  std::vector<std::pair<std::string, std::string>> record_files;  // path, blob id
-  for (const SourceFile& f : snap.files) {
-    if (!stamps.count(f.path)) continue;
-    record_files.emplace_back(f.path, f.blob_id);
-    auto it = disk.index.find(f.path);
+  // path, blob id, stamp
+  std::vector<std::tuple<std::string, std::string, FileStamp>> record_files;
+  std::size_t decoded = 0;
+  disk.rewind();
+  for (SourceFile& f : snap.files) {
+    auto [e, stamp] = lookup(f.path);
+    if (!stamp) continue;  // brm.yaml and schemas: always read
     ParsedFile parsed;
-    if (!schemas_changed && it != disk.index.end() && it->second.blob_id == f.blob_id &&
-        decode_entry(disk, it->second, &parsed))
+    bool from_cache = false;
+    if (e && e->reused) {
+      if (!schemas_changed && decode_entry(disk, *e, &parsed)) {
+        f.blob_id = std::string(e->blob_id);
+        from_cache = true;
+      } else {
+        std::ifstream in(root / f.path, std::ios::binary | std::ios::ate);
+        f.content.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
+        in.seekg(0);
+        in.read(f.content.data(), static_cast<std::streamsize>(f.content.size()));
+      }
+    }
+    if (!from_cache) {
+      f.blob_id = blob_id_of(f.content);
+      from_cache = !schemas_changed && e && e->blob_id == f.blob_id && !e->reused &&
+                   decode_entry(disk, *e, &parsed);
+    }
+    record_files.emplace_back(f.path, f.blob_id, *stamp);
+    if (from_cache) {
       cache.insert(schemas_key, f, std::move(parsed));
+      ++decoded;
+    }
   }
-  // Written back when it learnt anything; when not, its entries can be moved into the
-  // repository instead of copied.
-  bool write_back = !unchanged || result_key != disk.result_key;
+  // Written back when it learnt anything, a damaged entry's parse included; when not, its
+  // entries can be moved into the repository instead of copied. (Moved-out entries must
+  // never be written back: they would stand for empty records from then on.)
+  bool write_back =
+      !unchanged || result_key != disk.result_key || decoded != record_files.size();
   cache.set_single_use(!write_back);
   options.cache = &cache;
   std::size_t before = findings->size();
   *repo = load_repository(std::move(snap), findings, options);
-  if (!write_back && cache.misses() == 0) return;
+  if (wanted.fields) keep_fields(repo, *wanted.fields);
+  if (!write_back) return;
 
   // Written whole and atomically: a reader never sees half a cache, and a failure to
   // write (a read-only .git in CI) costs only speed.
   Writer data;
   Writer index;
   std::uint64_t n = 0;
-  for (const auto& [path, blob] : record_files) {
+  for (const auto& [path, blob, st] : record_files) {
     const ParsedFile* p = cache.find(schemas_key, SourceFile{path, {}, blob});
     if (!p) continue;
     std::size_t offset = data.out.size();
     data.parsed(*p);
     index.str(path);
-    const FileStamp& st = stamps[path];
     index.raw(st.mtime_ns);
     index.raw(st.size);
     index.raw(st.inode);
@@ -472,15 +703,58 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
 
 }  // namespace
 
+struct CachedRecords::Disk {
+  CacheFile file;
+};
+
+CachedRecords::CachedRecords(const fs::path& root, const FieldSelection& fields)
+    : fields_(fields) {
+  fs::path path = cache_disabled() ? fs::path() : record_cache_path(root);
+  if (path.empty()) return;
+  auto disk = std::make_unique<Disk>();
+  if (read_cache(path, binary_identity(), &disk->file)) disk_ = std::move(disk);
+}
+
+CachedRecords::~CachedRecords() = default;
+
+void CachedRecords::fill(const Snapshot& snap, ParseCache* cache) const {
+  if (!disk_) return;
+  CacheFile& disk = disk_->file;
+  // The cache names its schemas by their text, as read from the work tree.
+  std::vector<SourceFile> schemas;
+  for (const SourceFile& f : snap.files)
+    if (f.path.rfind("schema/", 0) == 0) schemas.push_back({f.path, f.content, {}});
+  if (ParseCache::schemas_key(schemas) != disk.schemas_key) return;
+  std::string key = ParseCache::schemas_key(snap.files);
+  disk.rewind();
+  for (const SourceFile& f : snap.files) {
+    if (f.blob_id.empty() || !is_record_file(f.path)) continue;
+    const IndexEntry* e = disk.find(f.path);
+    if (!e || e->blob_id != f.blob_id) continue;
+    Reader r(disk.data.substr(e->offset, e->length));
+    ParsedFile parsed;
+    parsed.record = r.selected_record(fields_);
+    if (r.ok() && r.at_end()) cache->insert(key, f, std::move(parsed));
+  }
+}
+
 Repository load_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {
   Repository repo;
-  load_through_cache(root, findings, std::move(options), false, &repo);
+  load_through_cache(root, findings, std::move(options), Wanted{}, &repo);
+  return repo;
+}
+
+Repository load_worktree_fields(const fs::path& root, const FieldSelection& fields,
+                                LoadOptions options) {
+  Repository repo;
+  Diagnostics findings;
+  load_through_cache(root, &findings, std::move(options), Wanted{false, &fields}, &repo);
   return repo;
 }
 
 std::size_t check_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {
   Repository repo;
-  load_through_cache(root, findings, std::move(options), true, &repo);
+  load_through_cache(root, findings, std::move(options), Wanted{true, nullptr}, &repo);
   std::size_t files = repo.files;
   // Freeing tens of thousands of records costs more than a cached check itself, and
   // the caller only wanted the findings (ninja skips its cleanup at exit likewise).

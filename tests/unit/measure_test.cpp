@@ -1,6 +1,8 @@
 // The edges of every definition in MEASURES.md, one case each.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "brm/json.hpp"
 #include "brm/measure.hpp"
 #include "repo_fixture.hpp"
@@ -311,4 +313,22 @@ TEST_CASE("measure: CSV is the by_account table with a header row") {
         "account,purchasers,purchasers_with_contact,has_contact,written_agreement,responses,mean,"
         "complaints_received,complaints_open\n"
         "c,0,0,true,false,1,4,0,0\n");
+}
+
+TEST_CASE("measure: the fields brm measure loads are all that compute_measures reads") {
+  // brm measure loads only measured_fields(); were a field read but not listed, the
+  // figures would change here, and not only in a golden test that happens to use it.
+  namespace fs = std::filesystem;
+  Diagnostics findings;
+  Repository full = load_repository(
+      read_worktree(fs::path(BRM_SOURCE_DIR) / "examples" / "example-group"), &findings);
+  Repository selected = full;
+  keep_fields(&selected, measured_fields());
+  for (const char* as_of : {"2024-06-30", "2025-03-31", "2025-12-31", "2026-06-30", "2027-06-30"}) {
+    CAPTURE(as_of);
+    CHECK(to_json(measures_to_value(compute_measures(selected, day(as_of)))) ==
+          to_json(measures_to_value(compute_measures(full, day(as_of)))));
+    CHECK(measures_to_text(compute_measures(selected, day(as_of)), "") ==
+          measures_to_text(compute_measures(full, day(as_of)), ""));
+  }
 }

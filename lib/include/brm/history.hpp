@@ -71,7 +71,8 @@ struct Trend {
 
 // The figures at each period end, each from the commit commit_on() picks. The first
 // commit is loaded whole; each later one by the tree diff from the one before, parsing
-// only the files that changed, so a walk costs one load plus what changed.
+// only the files that changed, so a walk costs one load plus what changed. Files the work
+// tree's record cache knows (same path and blob) are taken from it, not parsed.
 Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& options);
 
 // One row per period. JSON is an array of the objects of MEASURES.md without by_account;

@@ -77,6 +77,11 @@ struct Measures {
 // included; `since` defaults to default_since(as_of)). Only valid records count.
 Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date> since = {});
 
+// The fields compute_measures reads, per kind: what `brm measure` loads of the records.
+// Kept beside compute_measures; a field read there but missing here reads as absent, on
+// every run, so the golden tests notice at once.
+const FieldSelection& measured_fields();
+
 // The median of `values` (the mean of the two middle ones for an even count); nullopt
 // when empty. Exposed for the tests.
 std::optional<double> median(std::vector<std::int64_t> values);

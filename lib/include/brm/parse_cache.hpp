@@ -39,9 +39,13 @@ class ParseCache {
   // (a cache loaded for one load, as the on-disk record cache is).
   bool fetch(std::string_view schemas_key, const SourceFile& file, ParsedFile* out);
   void set_single_use(bool on) { single_use_ = on; }
+  // A cache filled for one load that keeps nothing the load parsed (a history walk taking
+  // what the work tree's cache knows): insert() then keeps nothing, and copies nothing.
+  void set_lookup_only(bool on) { lookup_only_ = on; }
 
-  // Ignored for files without a blob id.
-  void insert(std::string_view schemas_key, const SourceFile& file, ParsedFile parsed);
+  // Ignored for files without a blob id, and when lookup_only (then not even copied).
+  void insert(std::string_view schemas_key, const SourceFile& file, ParsedFile&& parsed);
+  void insert(std::string_view schemas_key, const SourceFile& file, const ParsedFile& parsed);
 
   std::size_t size() const;
   // How often find() answered and did not: what the benchmark reports.
@@ -56,6 +60,7 @@ class ParseCache {
   mutable std::atomic<std::size_t> hits_{0};
   mutable std::atomic<std::size_t> misses_{0};
   bool single_use_ = false;
+  bool lookup_only_ = false;
 };
 
 }  // namespace brm

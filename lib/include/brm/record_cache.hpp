@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,38 @@ Repository load_worktree(const std::filesystem::path& root, Diagnostics* finding
 // cache and no record is loaded. Returns the number of files checked.
 std::size_t check_worktree(const std::filesystem::path& root, Diagnostics* findings,
                            LoadOptions options = {});
+
+// load_worktree for a caller that reads only `fields` of the records and no findings
+// (brm measure). When no record file changed, the records come straight from the cache
+// and the rest of each document is not even decoded. Every document holds just the
+// selected fields however it was loaded, so a field missing from the selection shows up
+// on every run, not only on a warm one.
+Repository load_worktree_fields(const std::filesystem::path& root, const FieldSelection& fields,
+                                LoadOptions options = {});
+
+class ParseCache;
+
+// The cache of the work tree, as a source of parsed records for a walk through git history:
+// a blob of the history that the work tree also had when the cache was written (same path,
+// same content, same schemas, same brm) is taken from it instead of being parsed again.
+// Its records come limited to `fields` and without their findings: for callers that
+// keep only those fields and throw the findings away (brm measure --trend).
+class CachedRecords {
+ public:
+  CachedRecords(const std::filesystem::path& root, const FieldSelection& fields);
+  ~CachedRecords();
+  CachedRecords(const CachedRecords&) = delete;
+  CachedRecords& operator=(const CachedRecords&) = delete;
+
+  // Puts into *cache, under the snapshot's schemas, each record file of `snap` (read from
+  // git, so with blob ids) that the work tree's cache holds.
+  void fill(const Snapshot& snap, ParseCache* cache) const;
+
+ private:
+  struct Disk;
+  std::unique_ptr<Disk> disk_;  // null when there is no usable cache
+  const FieldSelection& fields_;
+};
 
 // Where the cache of `root` lives.
 std::filesystem::path record_cache_path(const std::filesystem::path& root);

@@ -87,7 +87,14 @@ struct LoadOptions {
   ParseCache* cache = nullptr;
   // Called with (done, total) while files are parsed; for progress bars.
   std::function<void(std::size_t, std::size_t)> progress;
+  // false: leave out the rules beyond one file, for callers that throw the findings away
+  // (measure, trend steps). Records and their validity do not depend on the rules.
+  bool rules = true;
 };
+
+// The top-level fields of each kind's records that a reader uses (brm measure reads a
+// few fields of four kinds); an empty list: the kind's records are counted, not read.
+using FieldSelection = std::array<std::vector<std::string_view>, kind_count>;
 
 class Repository {
  public:
@@ -110,6 +117,11 @@ class Repository {
   // Records of any kind that refer to `target` (through the kinds' reference fields).
   std::vector<const Record*> referrers(KindId kind, std::string_view id) const;
 };
+
+// Drops the fields that `fields` does not name from a record or from every record,
+// keeping the file order.
+void keep_fields(Record* record, const FieldSelection& fields);
+void keep_fields(Repository* repo, const FieldSelection& fields);
 
 // Parses and validates every file of the snapshot (schemas, then the rules beyond one
 // file). Every finding goes to *findings, sorted. Records that fail to parse are left
