@@ -329,7 +329,6 @@ Parsed parse_record(const SourceFile& f, const Kind& kind, std::string_view id,
   r.id = std::string(id);
   r.path = f.path;
   r.doc = std::move(doc);
-  r.doc.shrink_to_fit();  // kept for the whole run: no room for growth
   r.valid = valid;
   p.record = std::move(r);
   return p;
@@ -417,8 +416,13 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
     std::string().swap(f.content);
     std::string().swap(f.path);
     file_findings[i] = std::move(parsed.findings);
-    // A record always has an id: an empty one marks a place left empty.
-    if (parsed.record) repo.of(work[i].second->id)[slot[i]] = std::move(*parsed.record);
+    if (parsed.record) {
+      Value& doc = parsed.record->doc;
+      if (options.findings_only) keep_rule_fields(parsed.record->kind, &doc);
+      doc.shrink_to_fit();  // kept for the whole run: no room for growth
+      // A record always has an id: an empty one marks a place left empty.
+      repo.of(work[i].second->id)[slot[i]] = std::move(*parsed.record);
+    }
     std::size_t d = done.fetch_add(1) + 1;
     if (options.progress && (d % 256 == 0 || d == work.size())) options.progress(d, work.size());
   });

@@ -87,6 +87,10 @@ struct LoadOptions {
   ParseCache* cache = nullptr;
   // Called with (done, total) while files are parsed; for progress bars.
   std::function<void(std::size_t, std::size_t)> progress;
+  // For callers that want only the findings (brm check): each record keeps just the
+  // fields that check_rules reads, a fraction of the memory. Such records are not fit
+  // for figures, reports or writes. The cache still gets whole records.
+  bool findings_only = false;
 };
 
 class Repository {
@@ -119,6 +123,9 @@ Repository load_repository(Snapshot snapshot, Diagnostics* findings, const LoadO
 // The rules beyond one file of FORMAT.md (references, roles, date order, ...), run by
 // load_repository; exposed for the write commands that validate one changed record.
 void check_rules(const Repository& repo, Diagnostics* findings, Date today);
+
+// Drops the fields of a record's document that check_rules does not read.
+void keep_rule_fields(KindId kind, Value* doc);
 
 // Values of the nested list fields as "list[].field" paths describe them.
 void for_each_path_value(const Value& doc, std::string_view path,
