@@ -75,8 +75,9 @@ Value Value::mapping(Mark m) { return Value(Type::Mapping, m); }
 
 namespace {
 
-// What the accessors of another type hand out. Per thread, and emptied on every use, so
-// that a write through one (lost, as documented) is never seen by the next reader.
+// Handed out for writing by the accessors of another type. Per thread, and emptied on
+// every use, so that a write through one (lost, as documented) is never seen by the
+// next reader.
 template <class T>
 T& nothing() noexcept {
   thread_local T empty;
@@ -86,31 +87,27 @@ T& nothing() noexcept {
 
 }  // namespace
 
-const std::string& Value::as_string() const noexcept {
+const std::string& Value::no_text() noexcept {
   static const std::string empty;
-  return type_ == Type::String ? text_ : empty;
+  return empty;
 }
 
-std::string& Value::as_string() noexcept {
-  return type_ == Type::String ? text_ : nothing<std::string>();
-}
+std::string& Value::no_text_to_write() noexcept { return nothing<std::string>(); }
 
-const std::vector<Value>& Value::items() const noexcept {
+const std::vector<Value>& Value::no_items() noexcept {
   static const std::vector<Value> empty;
-  return type_ == Type::Sequence ? items_ : empty;
+  return empty;
 }
 
-std::vector<Value>& Value::items() noexcept {
-  return type_ == Type::Sequence ? items_ : nothing<std::vector<Value>>();
-}
+std::vector<Value>& Value::no_items_to_write() noexcept { return nothing<std::vector<Value>>(); }
 
-const std::vector<Value::Entry>& Value::entries() const noexcept {
+const std::vector<Value::Entry>& Value::no_entries() noexcept {
   static const std::vector<Entry> empty;
-  return type_ == Type::Mapping ? entries_ : empty;
+  return empty;
 }
 
-std::vector<Value::Entry>& Value::entries() noexcept {
-  return type_ == Type::Mapping ? entries_ : nothing<std::vector<Entry>>();
+std::vector<Value::Entry>& Value::no_entries_to_write() noexcept {
+  return nothing<std::vector<Entry>>();
 }
 
 void Value::shrink_to_fit() {

@@ -31,10 +31,10 @@ struct Settings {
 
 struct Record {
   KindId kind = KindId::Customer;
+  bool valid = false;  // parsed and passed its schemas (beside kind: one padding, not two)
   std::string id;
   std::string path;    // "customers/anna-berg.yaml"
   Value doc;           // the top-level mapping
-  bool valid = false;  // parsed and passed its schemas
 
   const Value* field(std::string_view key) const { return doc.find(key); }
   // The field's text; empty when absent or not a string.

@@ -95,6 +95,13 @@ class Value {
 
  private:
   explicit Value(Type t, Mark m) noexcept;  // an empty value of type t
+  // What the accessors of another type answer.
+  static const std::string& no_text() noexcept;
+  static std::string& no_text_to_write() noexcept;
+  static const std::vector<Value>& no_items() noexcept;
+  static std::vector<Value>& no_items_to_write() noexcept;
+  static const std::vector<Entry>& no_entries() noexcept;
+  static std::vector<Entry>& no_entries_to_write() noexcept;
   // Start the member of `other`'s type from it; this holds no live member yet.
   void construct_from(const Value& other);
   void construct_from(Value&& other) noexcept;
@@ -157,6 +164,26 @@ inline Value& Value::operator=(Value&& other) noexcept {
 }
 
 inline Value::~Value() { destroy(); }
+
+// Inline: schema validation and the rules ask these of every value.
+inline const std::string& Value::as_string() const noexcept {
+  return type_ == Type::String ? text_ : no_text();
+}
+inline std::string& Value::as_string() noexcept {
+  return type_ == Type::String ? text_ : no_text_to_write();
+}
+inline const std::vector<Value>& Value::items() const noexcept {
+  return type_ == Type::Sequence ? items_ : no_items();
+}
+inline std::vector<Value>& Value::items() noexcept {
+  return type_ == Type::Sequence ? items_ : no_items_to_write();
+}
+inline const std::vector<Value::Entry>& Value::entries() const noexcept {
+  return type_ == Type::Mapping ? entries_ : no_entries();
+}
+inline std::vector<Value::Entry>& Value::entries() noexcept {
+  return type_ == Type::Mapping ? entries_ : no_entries_to_write();
+}
 
 inline void Value::push_back(Value v) { items().push_back(std::move(v)); }
 
