@@ -1,8 +1,9 @@
 // The rules beyond one file (FORMAT.md, "Rules beyond one file") and the checks a
 // schema cannot express: date order, survey scales, question ids.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <span>
-#include <fmt/format.h>
 
 #include "brm/repository.hpp"
 
@@ -145,13 +146,20 @@ std::span<const std::string_view> rule_fields(KindId kind) {
   static constexpr std::string_view survey[] = {"scale", "questions", "responses"};
   static constexpr std::string_view requirement[] = {"raised", "decided", "delivered"};
   switch (kind) {
-    case KindId::Customer: return customer;
-    case KindId::Agreement: return agreement;
-    case KindId::Complaint: return complaint;
-    case KindId::Meeting: return meeting;
-    case KindId::Survey: return survey;
-    case KindId::Requirement: return requirement;
-    case KindId::Service: break;
+    case KindId::Customer:
+      return customer;
+    case KindId::Agreement:
+      return agreement;
+    case KindId::Complaint:
+      return complaint;
+    case KindId::Meeting:
+      return meeting;
+    case KindId::Survey:
+      return survey;
+    case KindId::Requirement:
+      return requirement;
+    case KindId::Service:
+      break;
   }
   return {};
 }

@@ -129,22 +129,42 @@ struct Value::Entry {
 // while Entry is still incomplete. Inline, because vectors of values move them often.
 inline void Value::construct_from(Value&& other) noexcept {
   switch (type_) {
-    case Type::Null: break;
-    case Type::Bool: bool_ = other.bool_; break;
-    case Type::Int: int_ = other.int_; break;
-    case Type::Float: float_ = other.float_; break;
-    case Type::String: new (&text_) std::string(std::move(other.text_)); break;
-    case Type::Sequence: new (&items_) std::vector<Value>(std::move(other.items_)); break;
-    case Type::Mapping: new (&entries_) std::vector<Entry>(std::move(other.entries_)); break;
+    case Type::Null:
+      break;
+    case Type::Bool:
+      bool_ = other.bool_;
+      break;
+    case Type::Int:
+      int_ = other.int_;
+      break;
+    case Type::Float:
+      float_ = other.float_;
+      break;
+    case Type::String:
+      new (&text_) std::string(std::move(other.text_));
+      break;
+    case Type::Sequence:
+      new (&items_) std::vector<Value>(std::move(other.items_));
+      break;
+    case Type::Mapping:
+      new (&entries_) std::vector<Entry>(std::move(other.entries_));
+      break;
   }
 }
 
 inline void Value::destroy() noexcept {
   switch (type_) {
-    case Type::String: text_.~basic_string(); break;
-    case Type::Sequence: items_.~vector(); break;
-    case Type::Mapping: entries_.~vector(); break;
-    default: break;
+    case Type::String:
+      text_.~basic_string();
+      break;
+    case Type::Sequence:
+      items_.~vector();
+      break;
+    case Type::Mapping:
+      entries_.~vector();
+      break;
+    default:
+      break;
   }
 }
 
