@@ -754,6 +754,7 @@ Repository load_worktree_fields(const fs::path& root, const FieldSelection& fiel
 
 std::size_t check_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {
   Repository repo;
+  options.findings_only = true;
   load_through_cache(root, findings, std::move(options), Wanted{true, nullptr}, &repo);
   std::size_t files = repo.files;
   // Freeing tens of thousands of records costs more than a cached check itself, and

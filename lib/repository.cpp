@@ -443,9 +443,9 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
                          "brm.yaml is missing"});
   }
 
-  std::vector<std::pair<const SourceFile*, const Kind*>> work;
+  std::vector<std::pair<SourceFile*, const Kind*>> work;
   std::vector<std::string_view> ids;
-  for (const SourceFile& f : snap.files) {
+  for (SourceFile& f : snap.files) {
     std::string_view id;
     if (const Kind* k = kind_of_path(f.path, &id)) {
       work.emplace_back(&f, k);
@@ -453,27 +453,50 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
     }
   }
   repo.record_files = work.size();
-  std::vector<Parsed> parsed(work.size());
+  // Each file parses straight into its place in its kind's list, and the places of
+  // files that gave no record are dropped after: no second copy of every record.
+  std::vector<std::size_t> slot(work.size());
+  {
+    std::array<std::size_t, kind_count> per_kind{};
+    for (std::size_t i = 0; i < work.size(); ++i)
+      slot[i] = per_kind[static_cast<std::size_t>(work[i].second->id)]++;
+    for (std::size_t k = 0; k < kind_count; ++k) repo.records[k].resize(per_kind[k]);
+  }
+  std::vector<Diagnostics> file_findings(work.size());
   std::atomic<std::size_t> done{0};
   // A file read from git that was parsed before (same blob, same schemas) is copied
   // from the cache, not parsed again: history walks see mostly unchanged files.
   std::string schemas_key = options.cache ? ParseCache::schemas_key(snap.files) : std::string();
   parallel_for(work.size(), options.threads, [&](std::size_t i) {
-    const SourceFile& f = *work[i].first;
-    if (options.cache && options.cache->fetch(schemas_key, f, &parsed[i])) {
-    } else {
-      parsed[i] = parse_record(f, *work[i].second, ids[i], schemas);
-      if (options.cache) options.cache->insert(schemas_key, f, parsed[i]);
+    SourceFile& f = *work[i].first;
+    Parsed parsed;
+    if (!options.cache || !options.cache->fetch(schemas_key, f, &parsed)) {
+      parsed = parse_record(f, *work[i].second, ids[i], schemas);
+      if (options.cache) options.cache->insert(schemas_key, f, parsed);
+    }
+    // The text and path are not needed once parsed; freed now, the trees that follow
+    // reuse their room.
+    std::string().swap(f.content);
+    std::string().swap(f.path);
+    file_findings[i] = std::move(parsed.findings);
+    if (parsed.record) {
+      Value& doc = parsed.record->doc;
+      if (options.findings_only) keep_rule_fields(parsed.record->kind, &doc);
+      doc.shrink_to_fit();  // kept for the whole run: no room for growth
+      // A record always has an id: an empty one marks a place left empty.
+      repo.of(work[i].second->id)[slot[i]] = std::move(*parsed.record);
     }
     std::size_t d = done.fetch_add(1) + 1;
     if (options.progress && (d % 256 == 0 || d == work.size())) options.progress(d, work.size());
   });
-  for (Parsed& p : parsed) {
-    for (auto& d : p.findings) findings->push_back(std::move(d));
-    if (p.record) {
-      if (!p.record->valid) ++repo.invalid;
-      repo.of(p.record->kind).push_back(std::move(*p.record));
-    }
+  std::vector<SourceFile>().swap(snap.files);
+  for (Diagnostics& ds : file_findings)
+    for (auto& d : ds) findings->push_back(std::move(d));
+  std::vector<Diagnostics>().swap(file_findings);
+  for (auto& rs : repo.records) {
+    std::erase_if(rs, [](const Record& r) { return r.id.empty(); });
+    repo.invalid += static_cast<std::size_t>(
+        std::count_if(rs.begin(), rs.end(), [](const Record& r) { return !r.valid; }));
   }
   for (auto& rs : repo.records)
     std::sort(rs.begin(), rs.end(), [](const Record& a, const Record& b) { return a.id < b.id; });

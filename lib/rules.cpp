@@ -1,7 +1,9 @@
 // The rules beyond one file (FORMAT.md, "Rules beyond one file") and the checks a
 // schema cannot express: date order, survey scales, question ids.
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <span>
 
 #include "brm/repository.hpp"
 
@@ -131,6 +133,49 @@ class RuleContext {
 };
 
 }  // namespace
+
+namespace {
+
+// The fields the rules below read, beyond the kinds' references: keep in step with them
+// (the unit tests' loader checks every load both ways, whole and trimmed).
+std::span<const std::string_view> rule_fields(KindId kind) {
+  static constexpr std::string_view customer[] = {"role"};
+  static constexpr std::string_view agreement[] = {"start", "end", "status"};
+  static constexpr std::string_view complaint[] = {"received", "closed"};
+  static constexpr std::string_view meeting[] = {"date"};
+  static constexpr std::string_view survey[] = {"scale", "questions", "responses"};
+  static constexpr std::string_view requirement[] = {"raised", "decided", "delivered"};
+  switch (kind) {
+    case KindId::Customer:
+      return customer;
+    case KindId::Agreement:
+      return agreement;
+    case KindId::Complaint:
+      return complaint;
+    case KindId::Meeting:
+      return meeting;
+    case KindId::Survey:
+      return survey;
+    case KindId::Requirement:
+      return requirement;
+    case KindId::Service:
+      break;
+  }
+  return {};
+}
+
+}  // namespace
+
+void keep_rule_fields(KindId kind, Value* doc) {
+  auto read_by_rules = [&](std::string_view key) {
+    for (const Reference& ref : kind_of(kind).references)
+      if (ref.path.substr(0, ref.path.find("[].")) == key) return true;
+    for (std::string_view f : rule_fields(kind))
+      if (f == key) return true;
+    return false;
+  };
+  std::erase_if(doc->entries(), [&](const Value::Entry& e) { return !read_by_rules(e.key); });
+}
 
 void check_rules(const Repository& repo, Diagnostics* findings, Date today) {
   RuleContext ctx(repo, findings, today);

@@ -8,56 +8,140 @@
 
 namespace brm {
 
-Value Value::null(Mark m) {
-  Value v;
-  v.mark_ = m;
-  return v;
+Value::Value(Type t, Mark m) noexcept : type_(t), mark_(m) {
+  switch (t) {
+    case Type::Bool:
+      bool_ = false;
+      break;
+    case Type::Int:
+      int_ = 0;
+      break;
+    case Type::Float:
+      float_ = 0.0;
+      break;
+    case Type::String:
+      new (&text_) std::string();
+      break;
+    case Type::Sequence:
+      new (&items_) std::vector<Value>();
+      break;
+    case Type::Mapping:
+      new (&entries_) std::vector<Entry>();
+      break;
+    case Type::Null:
+      break;
+  }
 }
 
+void Value::construct_from(const Value& other) {
+  switch (type_) {
+    case Type::Null:
+      break;
+    case Type::Bool:
+      bool_ = other.bool_;
+      break;
+    case Type::Int:
+      int_ = other.int_;
+      break;
+    case Type::Float:
+      float_ = other.float_;
+      break;
+    case Type::String:
+      new (&text_) std::string(other.text_);
+      break;
+    case Type::Sequence:
+      new (&items_) std::vector<Value>(other.items_);
+      break;
+    case Type::Mapping:
+      new (&entries_) std::vector<Entry>(other.entries_);
+      break;
+  }
+}
+
+Value::Value(const Value& other) : type_(other.type_), mark_(other.mark_) { construct_from(other); }
+
+Value& Value::operator=(const Value& other) {
+  // Copied first: `other` may live inside this tree, and a failed copy leaves this whole.
+  if (this != &other) *this = Value(other);
+  return *this;
+}
+
+Value Value::null(Mark m) { return Value(Type::Null, m); }
+
 Value Value::boolean(bool b, Mark m) {
-  Value v;
-  v.type_ = Type::Bool;
+  Value v(Type::Bool, m);
   v.bool_ = b;
-  v.mark_ = m;
   return v;
 }
 
 Value Value::integer(std::int64_t i, Mark m) {
-  Value v;
-  v.type_ = Type::Int;
+  Value v(Type::Int, m);
   v.int_ = i;
-  v.mark_ = m;
   return v;
 }
 
 Value Value::floating(double d, Mark m) {
-  Value v;
-  v.type_ = Type::Float;
+  Value v(Type::Float, m);
   v.float_ = d;
-  v.mark_ = m;
   return v;
 }
 
 Value Value::string(std::string s, Mark m) {
-  Value v;
+  Value v(Type::Null, m);
+  new (&v.text_) std::string(std::move(s));
   v.type_ = Type::String;
-  v.text_ = std::move(s);
-  v.mark_ = m;
   return v;
 }
 
-Value Value::sequence(Mark m) {
-  Value v;
-  v.type_ = Type::Sequence;
-  v.mark_ = m;
-  return v;
+Value Value::sequence(Mark m) { return Value(Type::Sequence, m); }
+
+Value Value::mapping(Mark m) { return Value(Type::Mapping, m); }
+
+namespace {
+
+// Handed out for writing by the accessors of another type. Per thread, and emptied on
+// every use, so that a write through one (lost, as documented) is never seen by the
+// next reader.
+template <class T>
+T& nothing() noexcept {
+  thread_local T empty;
+  empty = T();
+  return empty;
 }
 
-Value Value::mapping(Mark m) {
-  Value v;
-  v.type_ = Type::Mapping;
-  v.mark_ = m;
-  return v;
+}  // namespace
+
+const std::string& Value::no_text() noexcept {
+  static const std::string empty;
+  return empty;
+}
+
+std::string& Value::no_text_to_write() noexcept { return nothing<std::string>(); }
+
+const std::vector<Value>& Value::no_items() noexcept {
+  static const std::vector<Value> empty;
+  return empty;
+}
+
+std::vector<Value>& Value::no_items_to_write() noexcept { return nothing<std::vector<Value>>(); }
+
+const std::vector<Value::Entry>& Value::no_entries() noexcept {
+  static const std::vector<Entry> empty;
+  return empty;
+}
+
+std::vector<Value::Entry>& Value::no_entries_to_write() noexcept {
+  return nothing<std::vector<Entry>>();
+}
+
+void Value::shrink_to_fit() {
+  if (type_ == Type::Sequence) {
+    items_.shrink_to_fit();
+    for (Value& v : items_) v.shrink_to_fit();
+  } else if (type_ == Type::Mapping) {
+    entries_.shrink_to_fit();
+    for (Entry& e : entries_) e.value.shrink_to_fit();
+  }
 }
 
 bool Value::is_integral() const noexcept {
@@ -84,17 +168,19 @@ Value* Value::find(std::string_view key) noexcept {
 }
 
 Value& Value::set(std::string key, Value v, Mark key_mark) {
-  for (Entry& e : entries_) {
+  std::vector<Entry>& entries = this->entries();
+  for (Entry& e : entries) {
     if (e.key == key) {
       e.value = std::move(v);
       return e.value;
     }
   }
-  entries_.push_back(Entry{std::move(key), key_mark, std::move(v)});
-  return entries_.back().value;
+  entries.push_back(Entry{std::move(key), key_mark, std::move(v)});
+  return entries.back().value;
 }
 
 bool Value::erase(std::string_view key) {
+  if (type_ != Type::Mapping) return false;
   auto it =
       std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
   if (it == entries_.end()) return false;

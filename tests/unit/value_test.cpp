@@ -99,3 +99,75 @@ TEST_CASE("value: type names are JSON Schema's") {
   CHECK(Value::mapping().size() == 0);
   CHECK(Value::string("abc").size() == 0);  // scalars have no members
 }
+
+TEST_CASE("value: copies and moves carry the one member of the value's type") {
+  Value doc = Value::mapping({1, 1});
+  doc.set("name", Value::string("a name longer than the small-string buffer", {1, 7}));
+  Value list = Value::sequence();
+  list.push_back(Value::integer(-3));
+  list.push_back(Value::floating(0.5));
+  list.push_back(Value::boolean(true));
+  list.push_back(Value::null());
+  doc.set("list", std::move(list));
+
+  Value copy = doc;
+  CHECK(copy == doc);
+  CHECK(copy.find("name")->mark().column == 7);
+  Value moved = std::move(copy);
+  CHECK(moved == doc);
+  copy = moved;  // assigning to a moved-from value
+  CHECK(copy == doc);
+  copy = Value::string("now a string");  // a mapping becomes a string
+  CHECK(copy.as_string() == "now a string");
+  copy = doc;  // and back
+  CHECK(copy.find("list")->items()[0].as_int() == -3);
+  CHECK(copy.find("list")->items()[2].as_bool());
+
+  Value& self = copy;
+  copy = self;
+  copy = std::move(self);
+  CHECK(copy == doc);
+}
+
+TEST_CASE("value: a value can be replaced by a part of itself") {
+  Value doc = Value::mapping();
+  Value inner = Value::mapping();
+  inner.set("deep", Value::string("a string long enough to live on the heap"));
+  doc.set("inner", std::move(inner));
+  doc = std::move(*doc.find("inner"));
+  CHECK(doc.find("deep")->as_string() == "a string long enough to live on the heap");
+
+  Value list = Value::sequence();
+  list.push_back(Value::string("first item, long enough to live on the heap"));
+  list = list.items()[0];  // a copy of its own item
+  CHECK(list.as_string() == "first item, long enough to live on the heap");
+}
+
+TEST_CASE("value: asked as another type, a value answers empty") {
+  Value s = Value::string("text");
+  CHECK(s.items().empty());
+  CHECK(s.entries().empty());
+  CHECK(s.find("x") == nullptr);
+  CHECK_FALSE(s.erase("x"));
+  CHECK(s.size() == 0);
+  CHECK(Value::integer(5).as_string().empty());
+  CHECK_FALSE(Value::integer(1).as_bool());
+  CHECK(Value::floating(2.5).as_int() == 0);
+  CHECK(Value::integer(2).as_double() == 2.0);
+  const Value m = Value::mapping();
+  CHECK(m.items().empty());
+  CHECK(m.as_string().empty());
+}
+
+TEST_CASE("value: shrink_to_fit keeps the tree as it was") {
+  Value doc = Value::mapping();
+  Value list = Value::sequence();
+  for (int i = 0; i < 5; ++i) list.push_back(Value::integer(i));
+  doc.set("list", std::move(list));
+  doc.set("name", Value::string("n"));
+  Value before = doc;
+  doc.shrink_to_fit();
+  CHECK(doc == before);
+  CHECK(doc.entries().capacity() == 2);
+  CHECK(doc.find("list")->items().capacity() == 5);
+}

@@ -31,10 +31,10 @@ struct Settings {
 
 struct Record {
   KindId kind = KindId::Customer;
+  bool valid = false;  // parsed and passed its schemas (beside kind: one padding, not two)
   std::string id;
   std::string path;    // "customers/anna-berg.yaml"
   Value doc;           // the top-level mapping
-  bool valid = false;  // parsed and passed its schemas
 
   const Value* field(std::string_view key) const { return doc.find(key); }
   // The field's text; empty when absent or not a string.
@@ -90,6 +90,10 @@ struct LoadOptions {
   // false: leave out the rules beyond one file, for callers that throw the findings away
   // (measure, trend steps). Records and their validity do not depend on the rules.
   bool rules = true;
+  // For callers that want only the findings (brm check): each record keeps just the
+  // fields that check_rules reads, a fraction of the memory. Such records are not fit
+  // for figures, reports or writes. The cache still gets whole records.
+  bool findings_only = false;
 };
 
 // The top-level fields of each kind's records that a reader uses (brm measure reads a
@@ -131,6 +135,9 @@ Repository load_repository(Snapshot snapshot, Diagnostics* findings, const LoadO
 // The rules beyond one file of FORMAT.md (references, roles, date order, ...), run by
 // load_repository; exposed for the write commands that validate one changed record.
 void check_rules(const Repository& repo, Diagnostics* findings, Date today);
+
+// Drops the fields of a record's document that check_rules does not read.
+void keep_rule_fields(KindId kind, Value* doc);
 
 // Values of the nested list fields as "list[].field" paths describe them.
 void for_each_path_value(const Value& doc, std::string_view path,
