@@ -480,9 +480,8 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
     std::string().swap(f.path);
     file_findings[i] = std::move(parsed.findings);
     if (parsed.record) {
-      Value& doc = parsed.record->doc;
-      if (options.findings_only) keep_rule_fields(parsed.record->kind, &doc);
-      doc.shrink_to_fit();  // kept for the whole run: no room for growth
+      if (options.findings_only) keep_fields(&*parsed.record, rule_read_fields());
+      parsed.record->doc.shrink_to_fit();  // kept for the whole run: no room for growth
       // A record always has an id: an empty one marks a place left empty.
       repo.of(work[i].second->id)[slot[i]] = std::move(*parsed.record);
     }

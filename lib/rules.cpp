@@ -166,15 +166,21 @@ std::span<const std::string_view> rule_fields(KindId kind) {
 
 }  // namespace
 
-void keep_rule_fields(KindId kind, Value* doc) {
-  auto read_by_rules = [&](std::string_view key) {
-    for (const Reference& ref : kind_of(kind).references)
-      if (ref.path.substr(0, ref.path.find("[].")) == key) return true;
-    for (std::string_view f : rule_fields(kind))
-      if (f == key) return true;
-    return false;
-  };
-  std::erase_if(doc->entries(), [&](const Value::Entry& e) { return !read_by_rules(e.key); });
+const FieldSelection& rule_read_fields() {
+  static const FieldSelection fields = [] {
+    FieldSelection f;
+    for (const Kind& k : kinds()) {
+      auto& keep = f[static_cast<std::size_t>(k.id)];
+      for (const Reference& ref : k.references) {
+        std::string_view top = ref.path.substr(0, ref.path.find("[]."));
+        if (std::find(keep.begin(), keep.end(), top) == keep.end()) keep.push_back(top);
+      }
+      for (std::string_view field : rule_fields(k.id))
+        if (std::find(keep.begin(), keep.end(), field) == keep.end()) keep.push_back(field);
+    }
+    return f;
+  }();
+  return fields;
 }
 
 void check_rules(const Repository& repo, Diagnostics* findings, Date today) {

@@ -136,8 +136,8 @@ Repository load_repository(Snapshot snapshot, Diagnostics* findings, const LoadO
 // load_repository; exposed for the write commands that validate one changed record.
 void check_rules(const Repository& repo, Diagnostics* findings, Date today);
 
-// Drops the fields of a record's document that check_rules does not read.
-void keep_rule_fields(KindId kind, Value* doc);
+// The fields of each kind that check_rules reads (for keep_fields).
+const FieldSelection& rule_read_fields();
 
 // Values of the nested list fields as "list[].field" paths describe them.
 void for_each_path_value(const Value& doc, std::string_view path,
