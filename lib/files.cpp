@@ -34,6 +34,10 @@ struct TempFile {
 }  // namespace
 
 void write_file_atomic(const fs::path& path, std::string_view content) {
+  write_file_atomic(path, std::span<const std::string_view>(&content, 1));
+}
+
+void write_file_atomic(const fs::path& path, std::span<const std::string_view> pieces) {
   fs::path dir = path.parent_path();
   if (dir.empty()) dir = ".";
   std::random_device rd;
@@ -48,17 +52,36 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
     }
   }
   if (tmp.fd < 0) io_fail(path, "write", EEXIST);
-  const char* p = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(tmp.fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      io_fail(path, "write", errno);
+  auto write_all = [&](std::string_view bytes) {
+    const char* p = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+      ssize_t n = ::write(tmp.fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        io_fail(path, "write", errno);
+      }
+      p += n;
+      left -= static_cast<std::size_t>(n);
     }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  };
+  // Small pieces are gathered first: a cache is tens of thousands of them.
+  std::string buffer;
+  constexpr std::size_t kBuffer = std::size_t{1} << 20;
+  for (std::string_view piece : pieces) {
+    if (piece.size() >= kBuffer) {
+      write_all(buffer);
+      buffer.clear();
+      write_all(piece);
+      continue;
+    }
+    if (buffer.size() + piece.size() > kBuffer) {
+      write_all(buffer);
+      buffer.clear();
+    }
+    buffer.append(piece);
   }
+  write_all(buffer);
   if (::fsync(tmp.fd) != 0) io_fail(path, "write", errno);
   if (::close(tmp.fd) != 0) {
     tmp.fd = -1;

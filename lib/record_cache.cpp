@@ -621,6 +621,7 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   ParseCache cache;
   // path, blob id, stamp
   std::vector<std::tuple<std::string, std::string, FileStamp>> record_files;
+  std::vector<std::string_view> reused_bytes;  // an entry's bytes in the old file, if reused
   std::size_t decoded = 0;
   disk.rewind();
   for (SourceFile& f : snap.files) {
@@ -645,18 +646,35 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
                    decode_entry(disk, *e, &parsed);
     }
     record_files.emplace_back(f.path, f.blob_id, *stamp);
+    reused_bytes.push_back({});
     if (from_cache) {
       cache.insert(schemas_key, f, std::move(parsed));
+      reused_bytes.back() = disk.data.substr(e->offset, e->length);
       ++decoded;
     }
   }
-  // Written back when it learnt anything, a damaged entry's parse included; when not, its
-  // entries can be moved into the repository instead of copied. (Moved-out entries must
-  // never be written back: they would stand for empty records from then on.)
+  // Written back when it learnt anything, a damaged entry's parse included. The entries
+  // the cache stood in for are moved into the repository: their bytes are copied from
+  // the old file as they are. The files parsed now are encoded on the loading threads,
+  // each into its own slot, as they are parsed.
   bool write_back =
       !unchanged || result_key != disk.result_key || decoded != record_files.size();
-  cache.set_single_use(!write_back);
+  cache.set_single_use(true);
+  cache.set_lookup_only(true);
   options.cache = &cache;
+  std::vector<std::string> encoded(record_files.size());
+  std::unordered_map<std::string_view, std::size_t> slot_of;
+  if (write_back) {
+    slot_of.reserve(record_files.size());
+    for (std::size_t i = 0; i < record_files.size(); ++i) slot_of.emplace(std::get<0>(record_files[i]), i);
+    options.parsed = [&](const SourceFile& f, const ParsedFile& p) {
+      auto it = slot_of.find(f.path);
+      if (it == slot_of.end()) return;
+      Writer w;
+      w.parsed(p);
+      encoded[it->second] = std::move(w.out);  // each slot has one writer
+    };
+  }
   std::size_t before = findings->size();
   *repo = load_repository(std::move(snap), findings, options);
   if (wanted.fields) keep_fields(repo, *wanted.fields);
@@ -664,21 +682,23 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
 
   // Written whole and atomically: a reader never sees half a cache, and a failure to
   // write (a read-only .git in CI) costs only speed.
-  Writer data;
   Writer index;
-  std::uint64_t n = 0;
-  for (const auto& [path, blob, st] : record_files) {
-    const ParsedFile* p = cache.find(schemas_key, SourceFile{path, {}, blob});
-    if (!p) continue;
-    std::size_t offset = data.out.size();
-    data.parsed(*p);
+  std::uint64_t n = 0, data_size = 0;
+  std::vector<std::string_view> pieces;
+  pieces.reserve(record_files.size() + 1);
+  for (std::size_t i = 0; i < record_files.size(); ++i) {
+    const auto& [path, blob, st] = record_files[i];
+    std::string_view bytes = !encoded[i].empty() ? std::string_view(encoded[i]) : reused_bytes[i];
+    if (bytes.empty()) continue;
     index.str(path);
     index.raw(st.mtime_ns);
     index.raw(st.size);
     index.raw(st.inode);
     index.str(blob);
-    index.raw<std::uint64_t>(offset);
-    index.raw<std::uint64_t>(data.out.size() - offset);
+    index.raw<std::uint64_t>(data_size);
+    index.raw<std::uint64_t>(bytes.size());
+    data_size += bytes.size();
+    pieces.push_back(bytes);
     ++n;
   }
   Writer w;
@@ -692,11 +712,13 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   w.diagnostics(Diagnostics(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end()));
   w.raw(n);
   w.out.append(index.out);
-  w.str(data.out);
+  std::string().swap(index.out);
+  w.raw<std::uint64_t>(data_size);
+  pieces.insert(pieces.begin(), w.out);
   try {
     make_folders(cache_path.parent_path());
     remove_stale_temps(cache_path);
-    write_file_atomic(cache_path, w.out);
+    write_file_atomic(cache_path, pieces);
   } catch (const std::exception&) {
   }
 }

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string_view>
 
 namespace brm {
 
 // Throws Error(Io) with the path and the system's reason (permissions, disk full).
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+// The same, with the content given in pieces (written one after another).
+void write_file_atomic(const std::filesystem::path& path, std::span<const std::string_view> pieces);
 
 // Creates `dir` and its parents; Error(Io) on failure.
 void make_folders(const std::filesystem::path& dir);

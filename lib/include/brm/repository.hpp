@@ -81,10 +81,15 @@ Snapshot read_worktree(const std::filesystem::path& root, const ReuseFile& reuse
 // A cache of parsed and validated records keyed by content, so that a file that did
 // not change is parsed once (history walks, repeated checks).
 class ParseCache;
+struct ParsedFile;
 
 struct LoadOptions {
   unsigned threads = 0;          // 0: all cores
   ParseCache* cache = nullptr;
+  // Called on the loading threads, at once from several, with each file parsed in this
+  // load (not those `cache` stood in for) and what it became, before records are
+  // trimmed: the record cache encodes them there, on every core.
+  std::function<void(const SourceFile&, const ParsedFile&)> parsed;
   // Called with (done, total) while files are parsed; for progress bars.
   std::function<void(std::size_t, std::size_t)> progress;
   // false: leave out the rules beyond one file, for callers that throw the findings away
