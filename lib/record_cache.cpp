@@ -661,7 +661,8 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
       !unchanged || result_key != disk.result_key || decoded != record_files.size();
   cache.set_single_use(true);
   cache.set_lookup_only(true);
-  options.cache = &cache;
+  // An empty cache would only cost a locked lookup per file (a fresh clone's first run).
+  options.cache = decoded > 0 ? &cache : nullptr;
   std::vector<std::string> encoded(record_files.size());
   std::unordered_map<std::string_view, std::size_t> slot_of;
   if (write_back) {
