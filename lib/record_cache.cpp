@@ -15,6 +15,8 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -30,7 +32,7 @@ namespace brm {
 namespace {
 
 constexpr std::string_view magic = "BRMCACHE";
-constexpr std::uint32_t format_version = 2;
+constexpr std::uint32_t format_version = 3;
 constexpr std::int64_t racy_ns = 2'000'000'000;
 
 // The running binary, by path, size and modification time: a rebuilt brm (new rules,
@@ -405,12 +407,24 @@ bool read_diagnostics(Reader& r, Diagnostics* out) {
   return r.ok();
 }
 
+// The file: magic, version, binary identity | each file's entry, in the order they were
+// parsed | the tail: schemas, time, last result, index | the tail's offset, magic. The
+// entries come first so that they can be written while the files are parsed.
 bool read_cache(const fs::path& path, const std::string& identity, CacheFile* cache) {
   if (!cache->file.map(path)) return false;
   std::string_view buf = cache->file.view();
-  if (buf.substr(0, magic.size()) != magic) return false;
-  Reader r(buf.substr(magic.size()));
-  if (r.raw<std::uint32_t>() != format_version || r.str() != identity) return false;
+  constexpr std::size_t footer = sizeof(std::uint64_t) + magic.size();
+  if (buf.size() < magic.size() + footer || buf.substr(0, magic.size()) != magic ||
+      buf.substr(buf.size() - magic.size()) != magic)
+    return false;
+  Reader head(buf.substr(magic.size()));
+  if (head.raw<std::uint32_t>() != format_version || head.str() != identity) return false;
+  const std::size_t data_start = magic.size() + sizeof(std::uint32_t) + sizeof(std::uint64_t) + identity.size();
+  std::uint64_t tail_offset = 0;
+  std::memcpy(&tail_offset, buf.data() + buf.size() - footer, sizeof tail_offset);
+  if (tail_offset < data_start || tail_offset > buf.size() - footer) return false;
+  cache->data = buf.substr(data_start, static_cast<std::size_t>(tail_offset) - data_start);
+  Reader r(buf.substr(static_cast<std::size_t>(tail_offset), buf.size() - footer - static_cast<std::size_t>(tail_offset)));
   cache->schemas_key = r.str();
   cache->saved_at_ns = r.raw<std::int64_t>();
   cache->result_key = r.str();
@@ -429,7 +443,6 @@ bool read_cache(const fs::path& path, const std::string& identity, CacheFile* ca
     e.length = r.raw<std::uint64_t>();
     cache->index.push_back(e);
   }
-  cache->data = r.view();
   if (!r.ok() || !r.at_end()) return false;
   for (const IndexEntry& e : cache->index)
     if (e.offset > cache->data.size() || e.length > cache->data.size() - e.offset) return false;
@@ -654,72 +667,92 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
     }
   }
   // Written back when it learnt anything, a damaged entry's parse included. The entries
-  // the cache stood in for are moved into the repository: their bytes are copied from
-  // the old file as they are. The files parsed now are encoded on the loading threads,
-  // each into its own slot, as they are parsed.
+  // the cache stood in for are moved into the repository; their bytes are copied from
+  // the old file as they are. The files parsed now are encoded on the loading threads
+  // and appended as they come: the whole cache is never in memory. Written atomically,
+  // so that a reader never sees half a cache; a failure to write (a read-only .git in
+  // CI) costs only speed.
   bool write_back =
       !unchanged || result_key != disk.result_key || decoded != record_files.size();
   cache.set_single_use(true);
   cache.set_lookup_only(true);
   // An empty cache would only cost a locked lookup per file (a fresh clone's first run).
   options.cache = decoded > 0 ? &cache : nullptr;
-  std::vector<std::string> encoded(record_files.size());
+  std::unique_ptr<AtomicFile> out;
+  std::uint64_t data_start = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> placed(record_files.size());  // offset, length
   std::unordered_map<std::string_view, std::size_t> slot_of;
+  std::mutex out_mutex;
+  bool out_failed = false;
   if (write_back) {
+    try {
+      make_folders(cache_path.parent_path());
+      remove_stale_temps(cache_path);
+      out = std::make_unique<AtomicFile>(cache_path);
+      Writer head;
+      head.out.append(magic);
+      head.raw(format_version);
+      head.str(identity);
+      out->append(head.out);
+      data_start = out->size();
+      for (std::size_t i = 0; i < record_files.size(); ++i) {
+        if (reused_bytes[i].empty()) continue;
+        placed[i] = {out->size() - data_start, reused_bytes[i].size()};
+        out->append(reused_bytes[i]);
+      }
+    } catch (const std::exception&) {
+      out.reset();
+    }
+  }
+  if (out) {
     slot_of.reserve(record_files.size());
     for (std::size_t i = 0; i < record_files.size(); ++i) slot_of.emplace(std::get<0>(record_files[i]), i);
     options.parsed = [&](const SourceFile& f, const ParsedFile& p) {
       auto it = slot_of.find(f.path);
       if (it == slot_of.end()) return;
-      Writer w;
+      thread_local Writer w;
+      w.out.clear();
       w.parsed(p);
-      encoded[it->second] = std::move(w.out);  // each slot has one writer
+      std::lock_guard lock(out_mutex);
+      if (out_failed) return;
+      try {
+        placed[it->second] = {out->size() - data_start, w.out.size()};
+        out->append(w.out);
+      } catch (const std::exception&) {
+        out_failed = true;  // on a loading thread: never let it escape
+      }
     };
   }
   std::size_t before = findings->size();
   *repo = load_repository(std::move(snap), findings, options);
   if (wanted.fields) keep_fields(repo, *wanted.fields);
-  if (!write_back) return;
+  if (!out || out_failed) return;
 
-  // Written whole and atomically: a reader never sees half a cache, and a failure to
-  // write (a read-only .git in CI) costs only speed.
-  Writer index;
-  std::uint64_t n = 0, data_size = 0;
-  std::vector<std::string_view> pieces;
-  pieces.reserve(record_files.size() + 1);
+  Writer tail;
+  tail.str(schemas_key);
+  tail.raw(now_ns());
+  tail.str(result_key);
+  tail.raw<std::uint64_t>(repo->files);
+  tail.diagnostics(Diagnostics(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end()));
+  std::uint64_t n = 0;
+  for (const auto& [offset, length] : placed) n += length > 0 ? 1 : 0;
+  tail.raw(n);
   for (std::size_t i = 0; i < record_files.size(); ++i) {
     const auto& [path, blob, st] = record_files[i];
-    std::string_view bytes = !encoded[i].empty() ? std::string_view(encoded[i]) : reused_bytes[i];
-    if (bytes.empty()) continue;
-    index.str(path);
-    index.raw(st.mtime_ns);
-    index.raw(st.size);
-    index.raw(st.inode);
-    index.str(blob);
-    index.raw<std::uint64_t>(data_size);
-    index.raw<std::uint64_t>(bytes.size());
-    data_size += bytes.size();
-    pieces.push_back(bytes);
-    ++n;
+    if (placed[i].second == 0) continue;
+    tail.str(path);
+    tail.raw(st.mtime_ns);
+    tail.raw(st.size);
+    tail.raw(st.inode);
+    tail.str(blob);
+    tail.raw(placed[i].first);
+    tail.raw(placed[i].second);
   }
-  Writer w;
-  w.out.append(magic);
-  w.raw(format_version);
-  w.str(identity);
-  w.str(schemas_key);
-  w.raw(now_ns());
-  w.str(result_key);
-  w.raw<std::uint64_t>(repo->files);
-  w.diagnostics(Diagnostics(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end()));
-  w.raw(n);
-  w.out.append(index.out);
-  std::string().swap(index.out);
-  w.raw<std::uint64_t>(data_size);
-  pieces.insert(pieces.begin(), w.out);
+  tail.raw<std::uint64_t>(out->size());  // where the tail starts
+  tail.out.append(magic);
   try {
-    make_folders(cache_path.parent_path());
-    remove_stale_temps(cache_path);
-    write_file_atomic(cache_path, pieces);
+    out->append(tail.out);
+    out->commit();
   } catch (const std::exception&) {
   }
 }

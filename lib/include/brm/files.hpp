@@ -3,15 +3,39 @@
 #pragma once
 
 #include <filesystem>
-#include <span>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace brm {
 
 // Throws Error(Io) with the path and the system's reason (permissions, disk full).
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
-// The same, with the content given in pieces (written one after another).
-void write_file_atomic(const std::filesystem::path& path, std::span<const std::string_view> pieces);
+
+// A file written in pieces and put in place whole: until commit(), nothing at `path`
+// changes (a temporary file beside it takes the writes, removed if the writer is
+// abandoned). Every failure throws Error(Io) naming `path`.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::filesystem::path path);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  void append(std::string_view bytes);
+  std::uint64_t size() const noexcept { return size_; }  // bytes appended so far
+  // Writes what is buffered, fsyncs, renames over `path`, fsyncs the folder.
+  void commit();
+
+ private:
+  void write_all(std::string_view bytes);
+
+  std::filesystem::path path_;
+  std::filesystem::path temp_;
+  int fd_ = -1;
+  std::string buffer_;
+  std::uint64_t size_ = 0;
+};
 
 // Creates `dir` and its parents; Error(Io) on failure.
 void make_folders(const std::filesystem::path& dir);
