@@ -128,16 +128,17 @@ void parallel_for(std::size_t n, unsigned threads, Fn fn) {
 // One entry of the listing, in the order findings and files are reported: a file to
 // stat and read, or a finding the listing made itself.
 struct Listed {
-  int dir_fd = -1;        // -1: no file, only `finding`
-  std::string name;       // within dir_fd
-  std::string rel;        // relative to the root
-  bool reusable = false;  // `reuse` may stand in for it (record files)
-  struct ::stat st {};
+  int dir_fd = -1;           // -1: no file, only the finding
+  int finding = -1;          // the listing's own finding, in `listing_findings`
+  std::uint32_t name_at = 0;  // where the name within dir_fd starts in file.path
+  bool reusable = false;     // `reuse` may stand in for it (record files)
   bool stat_ok = false;
-  int error = 0;
-  std::optional<Diagnostic> finding;
-  SourceFile file;
   bool have_file = false;
+  int error = 0;
+  mode_t mode = 0;
+  FileStamp stamp;
+  SourceFile file;  // file.path: relative to the root
+  const char* name() const { return file.path.c_str() + name_at; }
 };
 
 }  // namespace
@@ -153,21 +154,23 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   // is asked in between, in order, from this thread only.
   std::vector<Listed> listed;
   std::vector<std::unique_ptr<Folder>> open_folders;
+  Diagnostics listing_findings;
   auto add_finding = [&](Diagnostic d) {
     Listed l;
-    l.finding = std::move(d);
+    l.finding = static_cast<int>(listing_findings.size());
+    listing_findings.push_back(std::move(d));
     listed.push_back(std::move(l));
   };
-  auto add_file = [&](int dir_fd, std::string name, std::string rel, bool reusable) {
+  auto add_file = [&](int dir_fd, std::string rel, std::size_t name_at, bool reusable) {
     Listed l;
     l.dir_fd = dir_fd;
-    l.name = std::move(name);
-    l.rel = std::move(rel);
+    l.file.path = std::move(rel);
+    l.name_at = static_cast<std::uint32_t>(name_at);
     l.reusable = reusable;
     listed.push_back(std::move(l));
   };
   // brm.yaml marks the root; a link there would be read from wherever it points.
-  add_file(root_dir.fd, "brm.yaml", "brm.yaml", false);
+  add_file(root_dir.fd, "brm.yaml", 0, false);
 
   std::vector<std::string> folders;
   for (const Kind& k : kinds()) folders.emplace_back(k.folder);
@@ -225,7 +228,7 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
                                                : "ignored: not a .yaml file"});
         continue;
       }
-      add_file(fd, std::move(name), std::move(rel), !is_schema);
+      add_file(fd, std::move(rel), folder.size() + 1, !is_schema);
     }
   }
 
@@ -233,42 +236,46 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   parallel_for(listed.size(), 0, [&](std::size_t i) {
     Listed& l = listed[i];
     if (l.dir_fd < 0) return;
-    l.stat_ok = ::fstatat(l.dir_fd, l.name.c_str(), &l.st, AT_SYMLINK_NOFOLLOW) == 0;
-    if (!l.stat_ok) l.error = errno;
+    struct ::stat st {};
+    l.stat_ok = ::fstatat(l.dir_fd, l.name(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (!l.stat_ok) {
+      l.error = errno;
+      return;
+    }
+    l.mode = st.st_mode;
+    l.stamp = stamp_of(st);
   });
   auto readable = [](const Listed& l) {
-    return l.dir_fd >= 0 && l.stat_ok && S_ISREG(l.st.st_mode) && !l.have_file;
+    return l.dir_fd >= 0 && l.stat_ok && S_ISREG(l.mode) && !l.have_file;
   };
   if (reuse) {
     for (Listed& l : listed) {
       if (!l.reusable || !readable(l)) continue;
-      l.file.path = l.rel;
-      if (reuse(l.file.path, stamp_of(l.st), &l.file)) l.have_file = true;
+      if (reuse(l.file.path, l.stamp, &l.file)) l.have_file = true;
     }
   }
   parallel_for(listed.size(), 0, [&](std::size_t i) {
     Listed& l = listed[i];
     if (!readable(l)) return;
-    l.file.path = l.rel;
-    if (read_file_at(l.dir_fd, l.name.c_str(), static_cast<std::size_t>(l.st.st_size), &l.file.content))
+    if (read_file_at(l.dir_fd, l.name(), static_cast<std::size_t>(l.stamp.size), &l.file.content))
       l.have_file = true;
     else
       l.error = errno;
   });
 
   for (Listed& l : listed) {
-    if (l.finding) {
-      snap.findings.push_back(std::move(*l.finding));
+    if (l.finding >= 0) {
+      snap.findings.push_back(std::move(listing_findings[static_cast<std::size_t>(l.finding)]));
     } else if (!l.stat_ok) {
-      snap.findings.push_back({l.rel, 0, 0, Severity::Error, "unreadable",
+      snap.findings.push_back({l.file.path, 0, 0, Severity::Error, "unreadable",
                                fmt::format("cannot read the file: {}", std::strerror(l.error))});
-    } else if (S_ISLNK(l.st.st_mode)) {
-      snap.findings.push_back({l.rel, 0, 0, Severity::Error, "symlink",
+    } else if (S_ISLNK(l.mode)) {
+      snap.findings.push_back({l.file.path, 0, 0, Severity::Error, "symlink",
                                "the file is a symbolic link; brm does not follow links"});
-    } else if (!S_ISREG(l.st.st_mode)) {
-      snap.findings.push_back({l.rel, 0, 0, Severity::Error, "stray-file", "not a regular file"});
+    } else if (!S_ISREG(l.mode)) {
+      snap.findings.push_back({l.file.path, 0, 0, Severity::Error, "stray-file", "not a regular file"});
     } else if (!l.have_file) {
-      snap.findings.push_back({l.rel, 0, 0, Severity::Error, "unreadable",
+      snap.findings.push_back({l.file.path, 0, 0, Severity::Error, "unreadable",
                                fmt::format("cannot read the file: {}", std::strerror(l.error))});
     } else {
       snap.files.push_back(std::move(l.file));
