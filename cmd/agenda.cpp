@@ -7,7 +7,6 @@
 
 #include "brm/error.hpp"
 #include "brm/history.hpp"
-#include "brm/record_cache.hpp"
 #include "cli.hpp"
 #include "progress.hpp"
 
@@ -22,11 +21,7 @@ struct AgendaFlags {
 
 void run_agenda(Context& ctx, const AgendaFlags& o) {
   Diagnostics findings;  // brm check shows them; here they only leave records out
-  LoadOptions load;
-  Progress progress(ctx, "loading");
-  load.progress = progress.callback();
-  Repository repo = load_worktree(ctx.root(), &findings, load);
-  progress.finish();
+  Repository repo = load_worktree_with_progress(ctx, &findings);
   AgendaOptions options;
   options.today = today();
   options.days = o.days;

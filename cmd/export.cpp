@@ -8,7 +8,6 @@
 
 #include "brm/error.hpp"
 #include "brm/files.hpp"
-#include "brm/record_cache.hpp"
 #include "cli.hpp"
 #include "progress.hpp"
 
@@ -58,11 +57,7 @@ void run_export(Context& ctx, const ExportOptions& o) {
     throw Error(ExitCode::Usage,
                 "--format csv writes one file per kind; name a folder with -o DIR");
   Diagnostics findings;
-  LoadOptions load;
-  Progress progress(ctx, "loading");
-  load.progress = progress.callback();
-  Repository repo = load_worktree(ctx.root(), &findings, load);
-  progress.finish();
+  Repository repo = load_worktree_with_progress(ctx, &findings);
   warn_about_errors(repo, findings);
   if (o.output.empty()) {
     std::fputs(export_json(repo).c_str(), stdout);

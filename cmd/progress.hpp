@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string>
 
+#include "brm/record_cache.hpp"
+#include "brm/repository.hpp"
 #include "cli.hpp"
 
 namespace brm::cli {
@@ -49,5 +51,16 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
   std::mutex mutex_;
 };
+
+// The work tree through the record cache, with a progress line while it loads: what
+// the commands that read whole records (agenda, report, export) start with.
+inline Repository load_worktree_with_progress(Context& ctx, Diagnostics* findings) {
+  LoadOptions load;
+  Progress progress(ctx, "loading");
+  load.progress = progress.callback();
+  Repository repo = load_worktree(ctx.root(), findings, load);
+  progress.finish();
+  return repo;
+}
 
 }  // namespace brm::cli

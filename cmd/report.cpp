@@ -9,7 +9,6 @@
 #include "brm/error.hpp"
 #include "brm/files.hpp"
 #include "brm/history.hpp"
-#include "brm/record_cache.hpp"
 #include "cli.hpp"
 #include "progress.hpp"
 
@@ -40,11 +39,7 @@ void run_report(Context& ctx, const ReportFlags& o) {
     options.as_of = *d;
   }
   Diagnostics findings;  // brm check shows them; here they only leave records out
-  LoadOptions load;
-  Progress progress(ctx, "loading");
-  load.progress = progress.callback();
-  Repository repo = load_worktree(ctx.root(), &findings, load);
-  progress.finish();
+  Repository repo = load_worktree_with_progress(ctx, &findings);
   if (!o.customer.empty()) options.account = account_for(repo, o.customer);
   options.left_out = records_left_out(repo.record_files, repo);
   if (options.left_out > 0)
