@@ -33,31 +33,6 @@ Value::Value(Type t, Mark m) noexcept : type_(t), mark_(m) {
   }
 }
 
-void Value::construct_from(const Value& other) {
-  switch (type_) {
-    case Type::Null:
-      break;
-    case Type::Bool:
-      bool_ = other.bool_;
-      break;
-    case Type::Int:
-      int_ = other.int_;
-      break;
-    case Type::Float:
-      float_ = other.float_;
-      break;
-    case Type::String:
-      new (&text_) std::string(other.text_);
-      break;
-    case Type::Sequence:
-      new (&items_) std::vector<Value>(other.items_);
-      break;
-    case Type::Mapping:
-      new (&entries_) std::vector<Entry>(other.entries_);
-      break;
-  }
-}
-
 Value::Value(const Value& other) : type_(other.type_), mark_(other.mark_) { construct_from(other); }
 
 Value& Value::operator=(const Value& other) {

@@ -103,8 +103,9 @@ class Value {
   static const std::vector<Entry>& no_entries() noexcept;
   static std::vector<Entry>& no_entries_to_write() noexcept;
   // Start the member of `other`'s type from it; this holds no live member yet.
-  void construct_from(const Value& other);
-  void construct_from(Value&& other) noexcept;
+  // Copies or moves, as `other` is passed.
+  template <class V>
+  void construct_from(V&& other);
   void destroy() noexcept;  // ends the live member; the type is left as it was
 
   Type type_ = Type::Null;
@@ -127,7 +128,8 @@ struct Value::Entry {
 
 // Out of the class: inside it, clang 14 instantiates C++20's constexpr vector members
 // while Entry is still incomplete. Inline, because vectors of values move them often.
-inline void Value::construct_from(Value&& other) noexcept {
+template <class V>
+inline void Value::construct_from(V&& other) {
   switch (type_) {
     case Type::Null:
       break;
@@ -141,13 +143,13 @@ inline void Value::construct_from(Value&& other) noexcept {
       float_ = other.float_;
       break;
     case Type::String:
-      new (&text_) std::string(std::move(other.text_));
+      new (&text_) std::string(std::forward<V>(other).text_);
       break;
     case Type::Sequence:
-      new (&items_) std::vector<Value>(std::move(other.items_));
+      new (&items_) std::vector<Value>(std::forward<V>(other).items_);
       break;
     case Type::Mapping:
-      new (&entries_) std::vector<Entry>(std::move(other.entries_));
+      new (&entries_) std::vector<Entry>(std::forward<V>(other).entries_);
       break;
   }
 }
