@@ -23,11 +23,6 @@ using namespace gitx;
 using Index = Handle<git_index, git_index_free>;
 using Signature = Handle<git_signature, git_signature_free>;
 
-void init_libgit2() {
-  static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
-}
-
 void open_repo(Repo& repo, const fs::path& path) { gitx::open(repo, path); }
 
 void default_signature(Signature& sig, git_repository* repo) {
@@ -45,7 +40,7 @@ void default_signature(Signature& sig, git_repository* repo) {
 }  // namespace
 
 bool in_git_repository(const fs::path& path) {
-  init_libgit2();
+  gitx::init();
   Repo repo;
   return git_repository_open_ext(repo.out(), path.c_str(), 0, nullptr) == 0;
 }
@@ -57,7 +52,7 @@ std::string blob_id_of(std::string_view content) {
 }
 
 void git_init(const fs::path& dir) {
-  init_libgit2();
+  gitx::init();
   git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
   opts.flags = GIT_REPOSITORY_INIT_MKPATH;
   opts.initial_head = "main";
