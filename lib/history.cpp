@@ -135,12 +135,15 @@ class HistoryLoader {
     if (current_ && current_->commit.id == commit.id) return *current_;
     gitx::Tree tree;
     commit_tree(commit.id, tree);
-    if (!current_ || !step(commit, tree)) {
+    Folders folders = read_folders(tree.get());
+    if (!current_ || !step(commit, tree.get(), &folders)) {
       current_ = full_load(commit);
       ++full_loads_;
     }
-    tree_ = std::move(tree);
-    current_->left_out = records_left_out(count_tree_records(tree_.get()), current_->repo);
+    folders_ = std::move(folders);
+    std::size_t record_files = 0;
+    for (std::size_t n : folders_.counts) record_files += n;
+    current_->left_out = records_left_out(record_files, current_->repo);
     return *current_;
   }
 
@@ -200,69 +203,115 @@ class HistoryLoader {
     return true;
   }
 
-  bool read_blob(const git_diff_file& file, const std::string& path, SourceFile* out) {
-    if (file.mode != GIT_FILEMODE_BLOB && file.mode != GIT_FILEMODE_BLOB_EXECUTABLE) return false;
+  void read_blob(const git_oid* id, SourceFile* out) {
     gitx::Blob blob;
-    gitx::check(git_blob_lookup(blob.out(), repo_.get(), &file.id),
-                fmt::format("cannot read '{}'", path));
-    out->path = path;
+    gitx::check(git_blob_lookup(blob.out(), repo_.get(), id),
+                fmt::format("cannot read '{}'", out->path));
     out->content.assign(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                         static_cast<std::size_t>(git_blob_rawsize(blob.get())));
-    out->blob_id = gitx::oid_string(&file.id);
-    return true;
+    out->blob_id = gitx::oid_string(id);
   }
 
-  // Record files in the kinds' folders of `tree`, counted as read_git_tree would read them.
-  std::size_t count_tree_records(git_tree* tree) {
-    std::size_t n = 0;
+  // The folders of one commit that a step compares: each kind's tree, kept from one step to
+  // the next so that a version of a folder is read from git once, and the schema folder's id.
+  struct Folders {
+    std::array<gitx::Tree, kind_count> trees;    // null: no such folder
+    std::array<std::size_t, kind_count> counts{};  // record files, as read_git_tree reads them
+    std::optional<git_oid> schema;
+  };
+
+  static bool is_blob(git_filemode_t mode) {
+    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+  }
+
+  // `<id>.yaml`, not hidden: the names read_git_tree takes as record files.
+  static bool record_name(std::string_view name) {
+    return name.size() > 5 && name[0] != '.' && name.substr(name.size() - 5) == ".yaml";
+  }
+
+  std::optional<git_oid> folder_id(git_tree* root, std::string_view folder) {
+    gitx::TreeEntry e;
+    std::string path = prefix_ + std::string(folder);
+    if (git_tree_entry_bypath(e.out(), root, path.c_str()) < 0) return std::nullopt;
+    if (git_tree_entry_type(e.get()) != GIT_OBJECT_TREE) return std::nullopt;
+    return *git_tree_entry_id(e.get());
+  }
+
+  // The folders of the commit whose tree is `root`; a folder that did not change since the
+  // current commit is taken over, not read again.
+  Folders read_folders(git_tree* root) {
+    Folders out;
+    out.schema = folder_id(root, "schema");
     for (const Kind& k : kinds()) {
-      gitx::TreeEntry e;
-      std::string path = prefix_ + std::string(k.folder);
-      if (git_tree_entry_bypath(e.out(), tree, path.c_str()) < 0) continue;
-      if (git_tree_entry_type(e.get()) != GIT_OBJECT_TREE) continue;
-      gitx::Tree sub;
-      gitx::check(git_tree_lookup(sub.out(), repo_.get(), git_tree_entry_id(e.get())),
-                  "cannot read a tree");
-      for (std::size_t i = 0, count = git_tree_entrycount(sub.get()); i < count; ++i) {
-        const git_tree_entry* f = git_tree_entry_byindex(sub.get(), i);
-        std::string name = git_tree_entry_name(f);
-        git_filemode_t mode = git_tree_entry_filemode(f);
-        bool yaml = name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0;
-        if (name[0] != '.' && yaml &&
-            (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE))
-          ++n;
+      auto i = static_cast<std::size_t>(k.id);
+      std::optional<git_oid> id = folder_id(root, k.folder);
+      if (!id) continue;
+      const gitx::Tree& old = folders_.trees[i];
+      if (old.get() && git_oid_equal(git_tree_id(old.get()), &*id)) {
+        gitx::check(git_tree_dup(out.trees[i].out(), old.get()), "cannot read a tree");
+        out.counts[i] = folders_.counts[i];
+        continue;
+      }
+      gitx::check(git_tree_lookup(out.trees[i].out(), repo_.get(), &*id),
+                  fmt::format("cannot read '{}'", k.folder));
+      for (std::size_t e = 0, n = git_tree_entrycount(out.trees[i].get()); e < n; ++e) {
+        const git_tree_entry* f = git_tree_entry_byindex(out.trees[i].get(), e);
+        if (is_blob(git_tree_entry_filemode(f)) && record_name(git_tree_entry_name(f)))
+          ++out.counts[i];
       }
     }
-    return n;
+    return out;
   }
 
-  // Moves current_ to `commit` by the changes since tree_; false when only a full load
-  // will do (the repository's own schemas changed).
-  bool step(const CommitInfo& commit, const gitx::Tree& tree) {
-    gitx::Diff diff;
-    gitx::check(git_diff_tree_to_tree(diff.out(), repo_.get(), tree_.get(), tree.get(), nullptr),
-                "cannot compare two commits");
-    using Key = std::pair<KindId, std::string>;
-    std::vector<Key> gone;  // changed or removed: their old records go
+  // Moves current_ to `commit` (whose folders are `next`) by what changed in the kinds'
+  // folders since folders_; false when only a full load will do (the repository's own
+  // schemas changed). The folders' trees are compared entry by entry, both being in git's
+  // order: what git_diff_tree_to_tree would find, without reading any tree twice.
+  bool step(const CommitInfo& commit, git_tree* root, const Folders* next) {
+    auto same = [](const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
+      return a.has_value() == b.has_value() && (!a || git_oid_equal(&*a, &*b));
+    };
+    if (!same(folders_.schema, next->schema)) return false;
+
+    std::array<std::vector<std::string>, kind_count> gone;  // changed or removed: old records go
     std::vector<SourceFile> changed_files;
-    for (std::size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i) {
-      const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-      for (int side = 0; side < 2; ++side) {
-        bool is_new = side == 1;
-        const char* p = is_new ? d->new_file.path : d->old_file.path;
-        std::string_view full = p ? p : "";
-        if (full.substr(0, prefix_.size()) != prefix_) continue;
-        std::string path(full.substr(prefix_.size()));
-        if (path.rfind("schema/", 0) == 0) return false;
-        std::string id;
-        const Kind* k = record_file_kind(path, &id);
-        if (!k) continue;
-        gone.emplace_back(k->id, id);
-        if (is_new && d->status != GIT_DELTA_DELETED) {
-          // By the blob id the diff names: a lookup by path would parse the kind's folder,
-          // a tree of thousands of entries, once per file.
-          SourceFile f;
-          if (read_blob(d->new_file, path, &f)) changed_files.push_back(std::move(f));
+    for (const Kind& k : kinds()) {
+      auto i = static_cast<std::size_t>(k.id);
+      git_tree* before = folders_.trees[i].get();
+      git_tree* after = next->trees[i].get();
+      if (before == after || (before && after && git_oid_equal(git_tree_id(before), git_tree_id(after))))
+        continue;
+      auto removed = [&](const git_tree_entry* e) {
+        std::string_view name = git_tree_entry_name(e);
+        if (git_tree_entry_type(e) != GIT_OBJECT_TREE && record_name(name))
+          gone[i].emplace_back(name.substr(0, name.size() - 5));
+      };
+      auto added = [&](const git_tree_entry* e) {
+        std::string_view name = git_tree_entry_name(e);
+        if (!is_blob(git_tree_entry_filemode(e)) || !record_name(name)) return;
+        gone[i].emplace_back(name.substr(0, name.size() - 5));
+        SourceFile f;
+        f.path = fmt::format("{}/{}", k.folder, name);
+        read_blob(git_tree_entry_id(e), &f);
+        changed_files.push_back(std::move(f));
+      };
+      std::size_t a = 0, na = before ? git_tree_entrycount(before) : 0;
+      std::size_t b = 0, nb = after ? git_tree_entrycount(after) : 0;
+      while (a < na || b < nb) {
+        const git_tree_entry* ea = a < na ? git_tree_entry_byindex(before, a) : nullptr;
+        const git_tree_entry* eb = b < nb ? git_tree_entry_byindex(after, b) : nullptr;
+        int order = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+        if (order < 0) {
+          removed(ea), ++a;
+        } else if (order > 0) {
+          added(eb), ++b;
+        } else {
+          if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
+              git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
+            removed(ea);
+            added(eb);
+          }
+          ++a, ++b;
         }
       }
     }
@@ -270,9 +319,9 @@ class HistoryLoader {
     // validated as in a full load; their findings are `brm check --at`'s business.
     Snapshot base;
     SourceFile settings;
-    if (!read_file(tree.get(), "brm.yaml", &settings)) return false;
+    if (!read_file(root, "brm.yaml", &settings)) return false;
     base.files.push_back(std::move(settings));
-    add_schemas(tree.get(), &base);
+    add_schemas(root, &base);
 
     // Without the rules, which are what would need the whole repository.
     Snapshot snap = std::move(base);
@@ -281,19 +330,24 @@ class HistoryLoader {
 
     Repository& repo = current_->repo;
     repo.settings = changed.settings;
-    std::sort(gone.begin(), gone.end());
     for (const Kind& k : kinds()) {
+      auto i = static_cast<std::size_t>(k.id);
       std::vector<Record>& records = repo.of(k.id);
       std::vector<Record>& fresh = changed.of(k.id);
-      if (fresh.empty() && std::none_of(gone.begin(), gone.end(),
-                                        [&](const Key& g) { return g.first == k.id; }))
-        continue;
-      std::erase_if(records, [&](const Record& r) {
-        return std::binary_search(gone.begin(), gone.end(), Key{k.id, r.id});
-      });
-      std::size_t kept = records.size();
+      if (fresh.empty() && gone[i].empty()) continue;
+      // Both in id order: one pass drops the records that went.
+      std::sort(gone[i].begin(), gone[i].end());
+      auto next_gone = gone[i].cbegin();
+      std::size_t kept = 0;
+      for (Record& r : records) {
+        while (next_gone != gone[i].cend() && *next_gone < r.id) ++next_gone;
+        if (next_gone != gone[i].cend() && *next_gone == r.id) continue;
+        if (&r != &records[kept]) records[kept] = std::move(r);
+        ++kept;
+      }
+      records.erase(records.begin() + static_cast<std::ptrdiff_t>(kept), records.end());
       for (Record& r : fresh) records.push_back(std::move(r));
-      auto by_id = [](const Record& a, const Record& b) { return a.id < b.id; };
+      auto by_id = [](const Record& x, const Record& y) { return x.id < y.id; };
       std::inplace_merge(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(kept),
                          records.end(), by_id);
     }
@@ -330,7 +384,7 @@ class HistoryLoader {
   gitx::Repo repo_;
   std::string prefix_;
   std::optional<Revision> current_;
-  gitx::Tree tree_;
+  Folders folders_;  // current_'s
   std::size_t full_loads_ = 0;
   std::size_t steps_ = 0;
 };
