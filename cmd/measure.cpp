@@ -115,6 +115,7 @@ void run_measure(Context& ctx, const MeasureOptions& o) {
   print_measures(m, o.format, repo.settings);
   std::fflush(stdout);
   warn_left_out(left_out, o.at);
+  keep_until_exit(std::move(repo));
 }
 
 }  // namespace

@@ -13,9 +13,4 @@ void keep_fields(Record* record, const FieldSelection& fields) {
   });
 }
 
-void keep_fields(Repository* repo, const FieldSelection& fields) {
-  for (auto& records : repo->records)
-    for (Record& r : records) keep_fields(&r, fields);
-}
-
 }  // namespace brm

@@ -171,11 +171,10 @@ class HistoryLoader {
     cache.set_lookup_only(true);
     LoadOptions options;
     options.rules = false;
+    options.keep = &fields_;
     if (cache.size() > 0) options.cache = &cache;
     Diagnostics findings;
-    Repository repo = load_repository(std::move(snap), &findings, options);
-    keep_fields(&repo, fields_);
-    return repo;
+    return load_repository(std::move(snap), &findings, options);
   }
 
   void commit_tree(const std::string& id, gitx::Tree& tree) {

@@ -572,11 +572,13 @@ bool load_selected(const CacheFile& disk, const Snapshot& snap, const FieldSelec
 // The loading behind load_worktree, check_worktree and load_worktree_fields.
 void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions options,
                         Wanted wanted, Repository* repo) {
+  if (wanted.fields) {
+    options.rules = false;  // no findings wanted
+    options.keep = wanted.fields;
+  }
   fs::path cache_path = cache_disabled() ? fs::path() : record_cache_path(root);
   if (cache_path.empty()) {
-    if (wanted.fields) options.rules = false;
     *repo = load_repository(read_worktree(root), findings, options);
-    if (wanted.fields) keep_fields(repo, *wanted.fields);
     return;
   }
   std::string identity = binary_identity();
@@ -653,9 +655,11 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
         in.read(f.content.data(), static_cast<std::streamsize>(f.content.size()));
       }
     }
-    if (!from_cache) {
+    if (!from_cache && e) {
+      // Touched but maybe not changed: the content decides. A file the cache does not
+      // know gets its blob id where it is parsed, on every core.
       f.blob_id = blob_id_of(f.content);
-      from_cache = !schemas_changed && e && e->blob_id == f.blob_id && !e->reused &&
+      from_cache = !schemas_changed && e->blob_id == f.blob_id && !e->reused &&
                    decode_entry(disk, *e, &parsed);
     }
     record_files.emplace_back(f.path, f.blob_id, *stamp);
@@ -710,6 +714,8 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
     options.parsed = [&](const SourceFile& f, const ParsedFile& p) {
       auto it = slot_of.find(f.path);
       if (it == slot_of.end()) return;
+      std::string& blob_id = std::get<1>(record_files[it->second]);  // this thread's alone
+      if (blob_id.empty()) blob_id = blob_id_of(f.content);
       thread_local Writer w;
       w.out.clear();
       w.parsed(p);
@@ -725,7 +731,6 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   }
   std::size_t before = findings->size();
   *repo = load_repository(std::move(snap), findings, options);
-  if (wanted.fields) keep_fields(repo, *wanted.fields);
   if (!out || out_failed) return;
 
   Writer tail;
@@ -810,15 +815,10 @@ Repository load_worktree_fields(const fs::path& root, const FieldSelection& fiel
 
 std::size_t check_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {
   Repository repo;
-  options.findings_only = true;
+  options.keep = &rule_read_fields();
   load_through_cache(root, findings, std::move(options), Wanted{true, nullptr}, &repo);
   std::size_t files = repo.files;
-  // Freeing tens of thousands of records costs more than a cached check itself, and
-  // the caller only wanted the findings (ninja skips its cleanup at exit likewise).
-  // Held through a pointer that is never freed, so that LeakSanitizer still sees the
-  // records reachable at exit (a static vector would be destroyed first).
-  static auto* kept = new std::vector<Repository*>;
-  kept->push_back(new Repository(std::move(repo)));
+  keep_until_exit(std::move(repo));  // the caller only wanted the findings
   return files;
 }
 

@@ -284,6 +284,13 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   return snap;
 }
 
+void keep_until_exit(Repository&& repo) {
+  // Held through a pointer that is never freed, so that LeakSanitizer still sees the
+  // records reachable at exit (a static vector would be destroyed first).
+  static auto* kept = new std::vector<Repository*>;
+  kept->push_back(new Repository(std::move(repo)));
+}
+
 const Record* Repository::find(KindId k, std::string_view id) const {
   const auto& rs = of(k);
   auto it = std::lower_bound(rs.begin(), rs.end(), id,
@@ -488,7 +495,7 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
     std::string().swap(f.path);
     file_findings[i] = std::move(parsed.findings);
     if (parsed.record) {
-      if (options.findings_only) keep_fields(&*parsed.record, rule_read_fields());
+      if (options.keep) keep_fields(&*parsed.record, *options.keep);
       parsed.record->doc.shrink_to_fit();  // kept for the whole run: no room for growth
       // A record always has an id: an empty one marks a place left empty.
       repo.of(work[i].second->id)[slot[i]] = std::move(*parsed.record);

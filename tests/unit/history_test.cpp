@@ -13,7 +13,9 @@
 
 #include "brm/history.hpp"
 #include "brm/json.hpp"
+#include "brm/git.hpp"
 #include "brm/parse_cache.hpp"
+#include "brm/record_cache.hpp"
 #include "repo_fixture.hpp"
 
 using namespace brm;
@@ -399,4 +401,31 @@ TEST_CASE("history: trend steps agree with whole loads through every kind of cha
   CHECK(t.rows.back().measures.customers.total > 3);
   CHECK(std::any_of(t.rows.begin(), t.rows.end(),
                     [](const TrendRow& r) { return r.measures.left_out > 0; }));
+}
+
+TEST_CASE("history: a first load's cache knows every record blob of HEAD by its git id") {
+  // The work tree's cache is what a trend takes unchanged blobs from, matched by git blob
+  // id; a first run computes those ids as it parses. Each way of loading must leave every
+  // record file's id right, or the trend parses them all again.
+  Story s;
+  for (int way = 0; way < 3; ++way) {
+    CAPTURE(way);
+    History h;
+    h.commit(s.c7, unix_time("2026-06-30", 12, 0));
+    for (const auto& [path, text] : s.c7) {
+      fs::create_directories((h.dir() / path).parent_path());
+      std::ofstream(h.dir() / path, std::ios::binary) << text;
+    }
+    Diagnostics findings;
+    if (way == 0) load_worktree(h.dir(), &findings);
+    if (way == 1) check_worktree(h.dir(), &findings);
+    if (way == 2) load_worktree_fields(h.dir(), measured_fields());
+    REQUIRE(fs::exists(record_cache_path(h.dir())));
+    Snapshot head = read_git_tree(h.dir(), "HEAD");
+    std::size_t record_files = count_record_files(head);
+    CHECK(record_files == 7);
+    ParseCache cache;
+    CachedRecords(h.dir(), measured_fields()).fill(head, &cache);
+    CHECK(cache.size() == record_files);
+  }
 }

@@ -38,7 +38,7 @@ inline Loaded load(std::vector<std::pair<std::string, std::string>> files,
   // brm check loads records trimmed to what the rules read: every test's repository
   // must give the same findings that way.
   LoadOptions trimmed = o;
-  trimmed.findings_only = true;
+  trimmed.keep = &rule_read_fields();
   Diagnostics trimmed_findings;
   load_repository(snap, &trimmed_findings, trimmed);
   l.repo = load_repository(std::move(snap), &l.findings, o);

@@ -83,6 +83,10 @@ Snapshot read_worktree(const std::filesystem::path& root, const ReuseFile& reuse
 class ParseCache;
 struct ParsedFile;
 
+// The top-level fields of each kind's records that a reader uses (brm measure reads a
+// few fields of four kinds); an empty list: the kind's records are counted, not read.
+using FieldSelection = std::array<std::vector<std::string_view>, kind_count>;
+
 struct LoadOptions {
   unsigned threads = 0;          // 0: all cores
   ParseCache* cache = nullptr;
@@ -95,15 +99,12 @@ struct LoadOptions {
   // false: leave out the rules beyond one file, for callers that throw the findings away
   // (measure, trend steps). Records and their validity do not depend on the rules.
   bool rules = true;
-  // For callers that want only the findings (brm check): each record keeps just the
-  // fields that check_rules reads, a fraction of the memory. Such records are not fit
-  // for figures, reports or writes. The cache still gets whole records.
-  bool findings_only = false;
+  // For callers that read only some fields: each record keeps just these, from the
+  // moment it is parsed, a fraction of the memory (brm check keeps what check_rules reads,
+  // brm measure what the figures read). Such records are not fit for writes. `parsed`
+  // (the cache) still gets whole records.
+  const FieldSelection* keep = nullptr;
 };
-
-// The top-level fields of each kind's records that a reader uses (brm measure reads a
-// few fields of four kinds); an empty list: the kind's records are counted, not read.
-using FieldSelection = std::array<std::vector<std::string_view>, kind_count>;
 
 class Repository {
  public:
@@ -127,10 +128,14 @@ class Repository {
   std::vector<const Record*> referrers(KindId kind, std::string_view id) const;
 };
 
-// Drops the fields that `fields` does not name from a record or from every record,
-// keeping the file order.
+// For a command that is done with a repository and about to exit: the repository is
+// never freed. Freeing tens of thousands of records one by one costs more than a cached
+// brm check itself, and the process's end frees them all at once (ninja skips its
+// cleanup at exit likewise).
+void keep_until_exit(Repository&& repo);
+
+// Drops the fields that `fields` does not name from a record, keeping the file order.
 void keep_fields(Record* record, const FieldSelection& fields);
-void keep_fields(Repository* repo, const FieldSelection& fields);
 
 // Parses and validates every file of the snapshot (schemas, then the rules beyond one
 // file). Every finding goes to *findings, sorted. Records that fail to parse are left
