@@ -74,15 +74,16 @@ void AtomicFile::append(std::string_view bytes) {
     buffer_.append(bytes);
 }
 
-void AtomicFile::commit() {
+void AtomicFile::commit(Sync sync) {
   write_all(buffer_);
   buffer_.clear();
-  if (::fsync(fd_) != 0) io_fail(path_, "write", errno);
+  if (sync == Sync::Yes && ::fsync(fd_) != 0) io_fail(path_, "write", errno);
   int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) io_fail(path_, "write", errno);
   if (::rename(temp_.c_str(), path_.c_str()) != 0) io_fail(path_, "write", errno);
   temp_.clear();
+  if (sync == Sync::No) return;
   fs::path dir = path_.parent_path();
   if (dir.empty()) dir = ".";
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -32,7 +32,7 @@ namespace brm {
 namespace {
 
 constexpr std::string_view magic = "BRMCACHE";
-constexpr std::uint32_t format_version = 3;
+constexpr std::uint32_t format_version = 4;
 constexpr std::int64_t racy_ns = 2'000'000'000;
 
 // The running binary, by path, size and modification time: a rebuilt brm (new rules,
@@ -46,9 +46,44 @@ std::string binary_identity() {
                      st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 }
 
+// A checksum against damage (a torn write, a flipped bit), not against an adversary:
+// 8 bytes at a time through a 64x64->128-bit multiply, as the wyhash family does.
+std::uint64_t checksum(std::string_view bytes) {
+  constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ull, k2 = 0xD6E8FEB86659FD93ull;
+  __extension__ using Wide = unsigned __int128;
+  auto mix = [](std::uint64_t a, std::uint64_t b) {
+    Wide p = static_cast<Wide>(a) * b;
+    return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
+  };
+  std::uint64_t h = k1 ^ bytes.size();
+  std::size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, bytes.data() + i, 8);
+    h = mix(h ^ w, k2) + k1;
+  }
+  std::uint64_t last = 0;
+  std::memcpy(&last, bytes.data() + i, bytes.size() - i);
+  return mix(mix(h ^ last, k2) + k1, k1);
+}
+
+constexpr std::size_t seal_size = sizeof(std::uint64_t);
+
+// What a sealed piece holds without its checksum; nullopt when the checksum disagrees.
+std::optional<std::string_view> unseal(std::string_view sealed) {
+  if (sealed.size() < seal_size) return std::nullopt;
+  std::string_view body = sealed.substr(0, sealed.size() - seal_size);
+  std::uint64_t stored;
+  std::memcpy(&stored, sealed.data() + body.size(), seal_size);
+  if (stored != checksum(body)) return std::nullopt;
+  return body;
+}
+
 class Writer {
  public:
   std::string out;
+  // Ends a piece (an entry, the tail) with the checksum of everything written to it.
+  void seal() { raw(checksum(out)); }
   template <class T>
   void raw(T v) {
     out.append(reinterpret_cast<const char*>(&v), sizeof v);
@@ -424,7 +459,10 @@ bool read_cache(const fs::path& path, const std::string& identity, CacheFile* ca
   std::memcpy(&tail_offset, buf.data() + buf.size() - footer, sizeof tail_offset);
   if (tail_offset < data_start || tail_offset > buf.size() - footer) return false;
   cache->data = buf.substr(data_start, static_cast<std::size_t>(tail_offset) - data_start);
-  Reader r(buf.substr(static_cast<std::size_t>(tail_offset), buf.size() - footer - static_cast<std::size_t>(tail_offset)));
+  std::optional<std::string_view> tail = unseal(buf.substr(
+      static_cast<std::size_t>(tail_offset), buf.size() - footer - static_cast<std::size_t>(tail_offset)));
+  if (!tail) return false;
+  Reader r(*tail);
   cache->schemas_key = r.str();
   cache->saved_at_ns = r.raw<std::int64_t>();
   cache->result_key = r.str();
@@ -451,7 +489,9 @@ bool read_cache(const fs::path& path, const std::string& identity, CacheFile* ca
 
 // One file's parsed form from the data section; false when it does not decode whole.
 bool decode_entry(const CacheFile& cache, const IndexEntry& e, ParsedFile* out) {
-  Reader r(cache.data.substr(e.offset, e.length));
+  std::optional<std::string_view> bytes = unseal(cache.data.substr(e.offset, e.length));
+  if (!bytes) return false;
+  Reader r(*bytes);
   *out = r.parsed();
   return r.ok() && r.at_end();
 }
@@ -557,7 +597,9 @@ bool load_selected(const CacheFile& disk, const Snapshot& snap, const FieldSelec
       ++per_kind[static_cast<std::size_t>(k->id)];
   for (std::size_t k = 0; k < kind_count; ++k) repo->records[k].reserve(per_kind[k]);
   for (const IndexEntry& e : disk.index) {
-    Reader r(disk.data.substr(e.offset, e.length));
+    std::optional<std::string_view> bytes = unseal(disk.data.substr(e.offset, e.length));
+    if (!bytes) return false;
+    Reader r(*bytes);
     std::optional<Record> record = r.selected_record(fields);
     if (!r.ok() || !r.at_end()) return false;
     if (!record) continue;
@@ -719,6 +761,7 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
       thread_local Writer w;
       w.out.clear();
       w.parsed(p);
+      w.seal();
       std::lock_guard lock(out_mutex);
       if (out_failed) return;
       try {
@@ -753,11 +796,13 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
     tail.raw(placed[i].first);
     tail.raw(placed[i].second);
   }
+  tail.seal();
   tail.raw<std::uint64_t>(out->size());  // where the tail starts
   tail.out.append(magic);
   try {
     out->append(tail.out);
-    out->commit();
+    // Not synced to disk: a cache torn by a crash fails its checksums and is rebuilt.
+    out->commit(AtomicFile::Sync::No);
   } catch (const std::exception&) {
   }
 }
@@ -792,7 +837,9 @@ void CachedRecords::fill(const Snapshot& snap, ParseCache* cache) const {
     if (f.blob_id.empty() || !is_record_file(f.path)) continue;
     const IndexEntry* e = disk.find(f.path);
     if (!e || e->blob_id != f.blob_id) continue;
-    Reader r(disk.data.substr(e->offset, e->length));
+    std::optional<std::string_view> bytes = unseal(disk.data.substr(e->offset, e->length));
+    if (!bytes) continue;
+    Reader r(*bytes);
     ParsedFile parsed;
     parsed.record = r.selected_record(fields_);
     if (r.ok() && r.at_end()) cache->insert(key, f, std::move(parsed));

@@ -24,8 +24,12 @@ class AtomicFile {
 
   void append(std::string_view bytes);
   std::uint64_t size() const noexcept { return size_; }  // bytes appended so far
-  // Writes what is buffered, fsyncs, renames over `path`, fsyncs the folder.
-  void commit();
+  // Writes what is buffered, fsyncs, renames over `path`, fsyncs the folder. Sync::No
+  // leaves out both fsyncs, for a file whose reader detects damage and can do without it
+  // (the record cache): readers still never see half a file, but a crash soon after may
+  // leave a damaged one.
+  enum class Sync { Yes, No };
+  void commit(Sync sync = Sync::Yes);
 
  private:
   void write_all(std::string_view bytes);
