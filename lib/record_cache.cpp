@@ -388,11 +388,9 @@ struct IndexEntry {
   std::string_view blob_id;
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
-  // What this run's listing found: the file, its stamp now, and whether that vouches
-  // for the entry.
+  // What this run's listing found: the file, and whether its stamp vouches for the entry.
   bool seen = false;
   bool reused = false;
-  FileStamp now;
 };
 
 struct CacheFile {
@@ -629,24 +627,26 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
 
   // Files the cache may stand in for without being read: same stamp, and not written
   // so close to the cache that a change within the clock's resolution could hide.
-  // The stamps of record files the cache does not know are kept aside.
-  std::unordered_map<std::string, FileStamp> fresh;
+  std::size_t unknown = 0;  // record files the cache does not know
   std::size_t reused = 0;
   // A reused file is left without content and blob id: filled in below, when needed.
   ReuseFile reuse = [&](const std::string& path, const FileStamp& stamp, SourceFile*) {
     IndexEntry* e = disk.find(path);
     if (!e) {
-      fresh[path] = stamp;
+      ++unknown;
       return false;
     }
     e->seen = true;
-    e->now = stamp;
     if (!(e->stamp == stamp) || stamp.mtime_ns >= disk.saved_at_ns - racy_ns) return false;
     e->reused = true;
     ++reused;
     return true;
   };
-  Snapshot snap = read_worktree(root, reuse);
+  // With nothing to reuse (a first run), the listing reads each file in one go.
+  Snapshot snap = disk.index.empty() ? read_worktree(root) : read_worktree(root, reuse);
+  if (disk.index.empty())
+    unknown = static_cast<std::size_t>(std::count_if(
+        snap.files.begin(), snap.files.end(), [](const SourceFile& f) { return is_record_file(f.path); }));
   std::string schemas_key = ParseCache::schemas_key(snap.files);
   bool schemas_changed = schemas_key != disk.schemas_key;
 
@@ -657,14 +657,11 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
     if (f.path == "brm.yaml") result_key.append("\n").append(blob_id_of(f.content));
   for (const Diagnostic& d : snap.findings) result_key.append("\n").append(format_text(d));
 
-  bool unchanged = !schemas_changed && fresh.empty() && reused == disk.index.size();
-  // A record file's cache entry (nullptr when the cache does not know it) and its stamp
-  // now; no stamp for brm.yaml and the schemas.
-  auto lookup = [&](const std::string& path) -> std::pair<const IndexEntry*, const FileStamp*> {
-    if (!is_record_file(path)) return {};
-    if (const IndexEntry* e = disk.find(path); e && e->seen) return {e, &e->now};
-    auto it = fresh.find(path);
-    return {nullptr, it == fresh.end() ? nullptr : &it->second};
+  bool unchanged = !schemas_changed && unknown == 0 && reused == disk.index.size();
+  // A record file's cache entry; nullptr when the cache does not know it.
+  auto entry_of = [&](const std::string& path) -> const IndexEntry* {
+    const IndexEntry* e = disk.find(path);
+    return e && e->seen ? e : nullptr;
   };
   if (wanted.findings_only && unchanged && result_key == disk.result_key) {
     *findings = std::move(disk.result_findings);
@@ -682,8 +679,8 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   std::size_t decoded = 0;
   disk.rewind();
   for (SourceFile& f : snap.files) {
-    auto [e, stamp] = lookup(f.path);
-    if (!stamp) continue;  // brm.yaml and schemas: always read
+    if (!is_record_file(f.path)) continue;  // brm.yaml and schemas: always read
+    const IndexEntry* e = entry_of(f.path);
     ParsedFile parsed;
     bool from_cache = false;
     if (e && e->reused) {
@@ -704,7 +701,7 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
       from_cache = !schemas_changed && e->blob_id == f.blob_id && !e->reused &&
                    decode_entry(disk, *e, &parsed);
     }
-    record_files.emplace_back(f.path, f.blob_id, *stamp);
+    record_files.emplace_back(f.path, f.blob_id, f.stamp);
     reused_bytes.push_back({});
     if (from_cache) {
       cache.insert(schemas_key, f, std::move(parsed));

@@ -61,9 +61,8 @@ namespace {
 
 // Reads a file relative to an open folder, never through a symbolic link (O_NOFOLLOW:
 // a link swapped in after the listing is refused, not followed).
-bool read_file_at(int dir_fd, const char* name, std::size_t size, std::string* out) {
-  int fd = ::openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return false;
+// Reads an open file of `size` bytes (as stat'ed).
+void read_open_file(int fd, std::size_t size, std::string* out) {
   // Files beyond the limit are read only so far: the parser reports their size.
   constexpr std::size_t cap = (std::size_t{1} << 20) + 1;
   out->resize(std::min(size, cap));
@@ -74,9 +73,15 @@ bool read_file_at(int dir_fd, const char* name, std::size_t size, std::string* o
     if (n <= 0) break;
     got += static_cast<std::size_t>(n);
   }
-  ::close(fd);
   if (got < out->size()) out->resize(got);  // shrank while we read
   if (size > cap) out->resize(size);        // the size is what the parser reports
+}
+
+bool read_file_at(int dir_fd, const char* name, std::size_t size, std::string* out) {
+  int fd = ::openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  read_open_file(fd, size, out);
+  ::close(fd);
   return true;
 }
 
@@ -132,6 +137,7 @@ struct Listed {
   int finding = -1;          // the listing's own finding, in `listing_findings`
   std::uint32_t name_at = 0;  // where the name within dir_fd starts in file.path
   bool reusable = false;     // `reuse` may stand in for it (record files)
+  bool regular = false;      // a regular file, as the listing says (d_type)
   bool stat_ok = false;
   bool have_file = false;
   int error = 0;
@@ -161,16 +167,18 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
     listing_findings.push_back(std::move(d));
     listed.push_back(std::move(l));
   };
-  auto add_file = [&](int dir_fd, std::string rel, std::size_t name_at, bool reusable) {
+  auto add_file = [&](int dir_fd, std::string rel, std::size_t name_at, bool reusable,
+                      bool regular) {
     Listed l;
     l.dir_fd = dir_fd;
     l.file.path = std::move(rel);
     l.name_at = static_cast<std::uint32_t>(name_at);
     l.reusable = reusable;
+    l.regular = regular;
     listed.push_back(std::move(l));
   };
   // brm.yaml marks the root; a link there would be read from wherever it points.
-  add_file(root_dir.fd, "brm.yaml", 0, false);
+  add_file(root_dir.fd, "brm.yaml", 0, false, false);
 
   std::vector<std::string> folders;
   for (const Kind& k : kinds()) folders.emplace_back(k.folder);
@@ -228,13 +236,12 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
                                                : "ignored: not a .yaml file"});
         continue;
       }
-      add_file(fd, std::move(rel), folder.size() + 1, !is_schema);
+      add_file(fd, std::move(rel), folder.size() + 1, !is_schema, type == DT_REG);
     }
   }
 
   // Stat without following links.
-  parallel_for(listed.size(), 0, [&](std::size_t i) {
-    Listed& l = listed[i];
+  auto stat_file = [](Listed& l) {
     if (l.dir_fd < 0) return;
     struct ::stat st {};
     l.stat_ok = ::fstatat(l.dir_fd, l.name(), &st, AT_SYMLINK_NOFOLLOW) == 0;
@@ -244,24 +251,51 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
     }
     l.mode = st.st_mode;
     l.stamp = stamp_of(st);
-  });
+  };
   auto readable = [](const Listed& l) {
     return l.dir_fd >= 0 && l.stat_ok && S_ISREG(l.mode) && !l.have_file;
   };
-  if (reuse) {
-    for (Listed& l : listed) {
-      if (!l.reusable || !readable(l)) continue;
-      if (reuse(l.file.path, l.stamp, &l.file)) l.have_file = true;
-    }
-  }
-  parallel_for(listed.size(), 0, [&](std::size_t i) {
-    Listed& l = listed[i];
+  auto read_file = [&](Listed& l) {
     if (!readable(l)) return;
     if (read_file_at(l.dir_fd, l.name(), static_cast<std::size_t>(l.stamp.size), &l.file.content))
       l.have_file = true;
     else
       l.error = errno;
-  });
+  };
+  // A file the listing calls regular, opened without following links and without
+  // blocking (should it have become a fifo), stat'ed by its descriptor and read: one path
+  // lookup instead of two. False when that did not work out, for the slow way to say why.
+  auto open_stat_read = [](Listed& l) {
+    if (!l.regular) return false;
+    int fd = ::openat(l.dir_fd, l.name(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return false;
+    struct ::stat st {};
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (ok) {
+      l.stat_ok = true;
+      l.mode = st.st_mode;
+      l.stamp = stamp_of(st);
+      read_open_file(fd, static_cast<std::size_t>(st.st_size), &l.file.content);
+      l.have_file = true;
+    }
+    ::close(fd);
+    return ok;
+  };
+  if (reuse) {
+    parallel_for(listed.size(), 0, [&](std::size_t i) { stat_file(listed[i]); });
+    for (Listed& l : listed) {
+      if (!l.reusable || !readable(l)) continue;
+      if (reuse(l.file.path, l.stamp, &l.file)) l.have_file = true;
+    }
+    parallel_for(listed.size(), 0, [&](std::size_t i) { read_file(listed[i]); });
+  } else {
+    parallel_for(listed.size(), 0, [&](std::size_t i) {
+      Listed& l = listed[i];
+      if (l.dir_fd < 0 || open_stat_read(l)) return;
+      stat_file(l);
+      read_file(l);
+    });
+  }
 
   for (Listed& l : listed) {
     if (l.finding >= 0) {
@@ -278,6 +312,7 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
       snap.findings.push_back({l.file.path, 0, 0, Severity::Error, "unreadable",
                                fmt::format("cannot read the file: {}", std::strerror(l.error))});
     } else {
+      l.file.stamp = l.stamp;
       snap.files.push_back(std::move(l.file));
     }
   }

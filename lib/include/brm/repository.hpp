@@ -43,11 +43,20 @@ struct Record {
   std::string_view label() const;  // the name, title or summary; the id when none
 };
 
+// What identifies a file's version without reading it (as git's index does).
+struct FileStamp {
+  std::int64_t mtime_ns = 0;
+  std::uint64_t size = 0;
+  std::uint64_t inode = 0;
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+
 // One file as found in the work tree or in a git tree.
 struct SourceFile {
   std::string path;     // relative to the root, '/' separated
   std::string content;
   std::string blob_id;  // the git object id when read from git; empty from the work tree
+  FileStamp stamp{};    // from the work tree (read_worktree); zero from git
 };
 
 // What a listing found: brm.yaml, the record files, the repository's own schemas, and
@@ -64,17 +73,10 @@ std::filesystem::path find_repository_root(const std::filesystem::path& start);
 // Lists and reads the repository's files. Symbolic links are never followed.
 Snapshot read_worktree(const std::filesystem::path& root);
 
-// What identifies a file's version without reading it (as git's index does).
-struct FileStamp {
-  std::int64_t mtime_ns = 0;
-  std::uint64_t size = 0;
-  std::uint64_t inode = 0;
-  friend bool operator==(const FileStamp&, const FileStamp&) = default;
-};
-
 // read_worktree with a say in each record file: `reuse` gets the path and stamp and may
 // fill the SourceFile itself (a cache that knows the file); it returns true when it did,
-// and the file is then not read.
+// and the file is then not read. Without `reuse` each file is opened, stat'ed and read in
+// one go; with it, every file is stat'ed first, which costs a second path lookup.
 using ReuseFile = std::function<bool(const std::string& path, const FileStamp& stamp, SourceFile* out)>;
 Snapshot read_worktree(const std::filesystem::path& root, const ReuseFile& reuse);
 
