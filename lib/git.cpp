@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fmt/format.h>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,39 @@ std::string blob_id_of(std::string_view content) {
   git_oid oid;
   if (git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB) != 0) return {};
   return oid_string(&oid);
+}
+
+ObjectId blob_object_id_of(std::string_view content) {
+  static_assert(sizeof(git_oid::id) == std::tuple_size_v<ObjectId>);
+  git_oid oid{};
+  git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB);  // cannot fail for a blob
+  ObjectId out;
+  std::memcpy(out.data(), oid.id, out.size());
+  return out;
+}
+
+std::string to_hex(const ObjectId& id) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(id.size() * 2, '0');
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    out[2 * i] = digits[id[i] >> 4];
+    out[2 * i + 1] = digits[id[i] & 15];
+  }
+  return out;
+}
+
+std::optional<ObjectId> object_id_from_hex(std::string_view hex) {
+  ObjectId out;
+  if (hex.size() != out.size() * 2) return std::nullopt;
+  auto nibble = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  return out;
 }
 
 void git_init(const fs::path& dir) {

@@ -47,24 +47,50 @@ std::string binary_identity() {
 }
 
 // A checksum against damage (a torn write, a flipped bit), not against an adversary:
-// 8 bytes at a time through a 64x64->128-bit multiply, as the wyhash family does.
-std::uint64_t checksum(std::string_view bytes) {
-  constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ull, k2 = 0xD6E8FEB86659FD93ull;
-  __extension__ using Wide = unsigned __int128;
-  auto mix = [](std::uint64_t a, std::uint64_t b) {
+// 8 bytes at a time through a 64x64->128-bit multiply, as the wyhash family does. Fed in
+// pieces of any size, it gives what it gives for the whole.
+class Checksum {
+ public:
+  void update(std::string_view bytes) {
+    total_ += bytes.size();
+    while (!bytes.empty() && (carried_ > 0 || bytes.size() < 8)) {
+      carry_[carried_++] = static_cast<unsigned char>(bytes.front());
+      bytes.remove_prefix(1);
+      if (carried_ == 8) absorb(carry_), carried_ = 0;
+    }
+    for (; bytes.size() >= 8; bytes.remove_prefix(8)) absorb(bytes.data());
+    for (char c : bytes) carry_[carried_++] = static_cast<unsigned char>(c);
+  }
+  std::uint64_t value() const {
+    unsigned char last[8] = {};
+    std::memcpy(last, carry_, carried_);
+    std::uint64_t w;
+    std::memcpy(&w, last, 8);
+    return mix((mix(h_ ^ w, k2) + k1) ^ total_, k1);
+  }
+
+ private:
+  static constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ull, k2 = 0xD6E8FEB86659FD93ull;
+  static std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+    __extension__ using Wide = unsigned __int128;
     Wide p = static_cast<Wide>(a) * b;
     return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
-  };
-  std::uint64_t h = k1 ^ bytes.size();
-  std::size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, bytes.data() + i, 8);
-    h = mix(h ^ w, k2) + k1;
   }
-  std::uint64_t last = 0;
-  std::memcpy(&last, bytes.data() + i, bytes.size() - i);
-  return mix(mix(h ^ last, k2) + k1, k1);
+  void absorb(const void* word) {
+    std::uint64_t w;
+    std::memcpy(&w, word, 8);
+    h_ = mix(h_ ^ w, k2) + k1;
+  }
+  std::uint64_t h_ = k1;
+  std::uint64_t total_ = 0;
+  unsigned char carry_[8] = {};
+  std::size_t carried_ = 0;
+};
+
+std::uint64_t checksum(std::string_view bytes) {
+  Checksum c;
+  c.update(bytes);
+  return c.value();
 }
 
 constexpr std::size_t seal_size = sizeof(std::uint64_t);
@@ -672,13 +698,24 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
 
   // Each record file from its cache entry when that decodes and matches, else from its
   // text: read now if the listing left it to the cache (a damaged entry, new schemas).
+  // What the cache's index will say of each: its path (taken from the load once parsed),
+  // stamp, blob id, and where its entry went.
+  struct RecordFile {
+    std::string path;
+    FileStamp stamp;
+    ObjectId blob{};
+    bool has_blob = false;
+    std::string_view reused_bytes;  // its entry in the old file, copied as it is
+    std::uint64_t offset = 0, length = 0;  // length 0: no entry (not written)
+  };
+  constexpr std::uint32_t no_slot = ~std::uint32_t{0};
+  std::vector<RecordFile> record_files;
+  std::vector<std::uint32_t> slot_of(snap.files.size(), no_slot);  // by snapshot position
   ParseCache cache;
-  // path, blob id, stamp
-  std::vector<std::tuple<std::string, std::string, FileStamp>> record_files;
-  std::vector<std::string_view> reused_bytes;  // an entry's bytes in the old file, if reused
   std::size_t decoded = 0;
   disk.rewind();
-  for (SourceFile& f : snap.files) {
+  for (std::size_t i = 0; i < snap.files.size(); ++i) {
+    SourceFile& f = snap.files[i];
     if (!is_record_file(f.path)) continue;  // brm.yaml and schemas: always read
     const IndexEntry* e = entry_of(f.path);
     ParsedFile parsed;
@@ -701,20 +738,26 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
       from_cache = !schemas_changed && e->blob_id == f.blob_id && !e->reused &&
                    decode_entry(disk, *e, &parsed);
     }
-    record_files.emplace_back(f.path, f.blob_id, f.stamp);
-    reused_bytes.push_back({});
+    slot_of[i] = static_cast<std::uint32_t>(record_files.size());
+    RecordFile& rf = record_files.emplace_back();
+    rf.stamp = f.stamp;
+    if (std::optional<ObjectId> id = object_id_from_hex(f.blob_id)) {
+      rf.blob = *id;
+      rf.has_blob = true;
+    }
     if (from_cache) {
+      rf.path = f.path;  // the load will not call back for it
+      rf.reused_bytes = disk.data.substr(e->offset, e->length);
       cache.insert(schemas_key, f, std::move(parsed));
-      reused_bytes.back() = disk.data.substr(e->offset, e->length);
       ++decoded;
     }
   }
   // Written back when it learnt anything, a damaged entry's parse included. The entries
   // the cache stood in for are moved into the repository; their bytes are copied from
   // the old file as they are. The files parsed now are encoded on the loading threads
-  // and appended as they come: the whole cache is never in memory. Written atomically,
-  // so that a reader never sees half a cache; a failure to write (a read-only .git in
-  // CI) costs only speed.
+  // and appended as they come, and the index is written in pieces: neither is ever
+  // whole in memory. Written atomically, so that a reader never sees half a cache; a
+  // failure to write (a read-only .git in CI) costs only speed.
   bool write_back =
       !unchanged || result_key != disk.result_key || decoded != record_files.size();
   cache.set_single_use(true);
@@ -723,8 +766,6 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   options.cache = decoded > 0 ? &cache : nullptr;
   std::unique_ptr<AtomicFile> out;
   std::uint64_t data_start = 0;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> placed(record_files.size());  // offset, length
-  std::unordered_map<std::string_view, std::size_t> slot_of;
   std::mutex out_mutex;
   bool out_failed = false;
   if (write_back) {
@@ -738,23 +779,26 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
       head.str(identity);
       out->append(head.out);
       data_start = out->size();
-      for (std::size_t i = 0; i < record_files.size(); ++i) {
-        if (reused_bytes[i].empty()) continue;
-        placed[i] = {out->size() - data_start, reused_bytes[i].size()};
-        out->append(reused_bytes[i]);
+      for (RecordFile& rf : record_files) {
+        if (rf.reused_bytes.empty()) continue;
+        rf.offset = out->size() - data_start;
+        rf.length = rf.reused_bytes.size();
+        out->append(rf.reused_bytes);
       }
     } catch (const std::exception&) {
       out.reset();
     }
   }
   if (out) {
-    slot_of.reserve(record_files.size());
-    for (std::size_t i = 0; i < record_files.size(); ++i) slot_of.emplace(std::get<0>(record_files[i]), i);
-    options.parsed = [&](const SourceFile& f, const ParsedFile& p) {
-      auto it = slot_of.find(f.path);
-      if (it == slot_of.end()) return;
-      std::string& blob_id = std::get<1>(record_files[it->second]);  // this thread's alone
-      if (blob_id.empty()) blob_id = blob_id_of(f.content);
+    options.parsed = [&](std::size_t position, SourceFile& f, const ParsedFile& p) {
+      std::uint32_t slot = position < slot_of.size() ? slot_of[position] : no_slot;
+      if (slot == no_slot) return;
+      RecordFile& rf = record_files[slot];  // this thread's alone
+      if (!rf.has_blob) {
+        rf.blob = blob_object_id_of(f.content);
+        rf.has_blob = true;
+      }
+      rf.path = std::move(f.path);
       thread_local Writer w;
       w.out.clear();
       w.parsed(p);
@@ -762,7 +806,8 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
       std::lock_guard lock(out_mutex);
       if (out_failed) return;
       try {
-        placed[it->second] = {out->size() - data_start, w.out.size()};
+        rf.offset = out->size() - data_start;
+        rf.length = w.out.size();
         out->append(w.out);
       } catch (const std::exception&) {
         out_failed = true;  // on a loading thread: never let it escape
@@ -772,31 +817,41 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   std::size_t before = findings->size();
   *repo = load_repository(std::move(snap), findings, options);
   if (!out || out_failed) return;
+  std::vector<std::uint32_t>().swap(slot_of);
 
-  Writer tail;
-  tail.str(schemas_key);
-  tail.raw(now_ns());
-  tail.str(result_key);
-  tail.raw<std::uint64_t>(repo->files);
-  tail.diagnostics(Diagnostics(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end()));
-  std::uint64_t n = 0;
-  for (const auto& [offset, length] : placed) n += length > 0 ? 1 : 0;
-  tail.raw(n);
-  for (std::size_t i = 0; i < record_files.size(); ++i) {
-    const auto& [path, blob, st] = record_files[i];
-    if (placed[i].second == 0) continue;
-    tail.str(path);
-    tail.raw(st.mtime_ns);
-    tail.raw(st.size);
-    tail.raw(st.inode);
-    tail.str(blob);
-    tail.raw(placed[i].first);
-    tail.raw(placed[i].second);
-  }
-  tail.seal();
-  tail.raw<std::uint64_t>(out->size());  // where the tail starts
-  tail.out.append(magic);
   try {
+    std::uint64_t tail_start = out->size();
+    Checksum sum;
+    Writer tail;
+    auto flush = [&] {
+      sum.update(tail.out);
+      out->append(tail.out);
+      tail.out.clear();
+    };
+    tail.str(schemas_key);
+    tail.raw(now_ns());
+    tail.str(result_key);
+    tail.raw<std::uint64_t>(repo->files);
+    tail.diagnostics(
+        Diagnostics(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end()));
+    std::uint64_t n = 0;
+    for (const RecordFile& rf : record_files) n += rf.length > 0 ? 1 : 0;
+    tail.raw(n);
+    for (const RecordFile& rf : record_files) {
+      if (rf.length == 0) continue;
+      tail.str(rf.path);
+      tail.raw(rf.stamp.mtime_ns);
+      tail.raw(rf.stamp.size);
+      tail.raw(rf.stamp.inode);
+      tail.str(to_hex(rf.blob));
+      tail.raw(rf.offset);
+      tail.raw(rf.length);
+      if (tail.out.size() >= (std::size_t{1} << 20)) flush();
+    }
+    flush();
+    tail.raw(sum.value());
+    tail.raw<std::uint64_t>(tail_start);  // where the tail starts
+    tail.out.append(magic);
     out->append(tail.out);
     // Not synced to disk: a cache torn by a crash fails its checksums and is rebuilt.
     out->commit(AtomicFile::Sync::No);

@@ -522,7 +522,8 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
     if (!options.cache || !options.cache->fetch(schemas_key, f, &parsed)) {
       parsed = parse_record(f, *work[i].second, ids[i], schemas);
       if (options.cache) options.cache->insert(schemas_key, f, parsed);
-      if (options.parsed) options.parsed(f, parsed);
+      if (options.parsed)
+        options.parsed(static_cast<std::size_t>(work[i].first - snap.files.data()), f, parsed);
     }
     // The text and path are not needed once parsed; freed now, the trees that follow
     // reuse their room.

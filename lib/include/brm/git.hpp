@@ -1,8 +1,10 @@
 // Every git operation brm makes, through libgit2 (brm never runs the git program).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,13 @@ bool in_git_repository(const std::filesystem::path& path);
 
 // The git blob id of `content`, what `git hash-object` prints; computed, not stored.
 std::string blob_id_of(std::string_view content);
+
+// The same id as its 20 bytes, for keeping many (a third of the memory of the text).
+using ObjectId = std::array<unsigned char, 20>;
+ObjectId blob_object_id_of(std::string_view content);
+std::string to_hex(const ObjectId& id);
+// The id that 40 lowercase hex digits spell; nullopt for any other text.
+std::optional<ObjectId> object_id_from_hex(std::string_view hex);
 
 // `git init` at `dir`.
 void git_init(const std::filesystem::path& dir);

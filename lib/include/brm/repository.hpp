@@ -93,9 +93,11 @@ struct LoadOptions {
   unsigned threads = 0;          // 0: all cores
   ParseCache* cache = nullptr;
   // Called on the loading threads, at once from several, with each file parsed in this
-  // load (not those `cache` stood in for) and what it became, before records are
-  // trimmed: the record cache encodes them there, on every core.
-  std::function<void(const SourceFile&, const ParsedFile&)> parsed;
+  // load (not those `cache` stood in for), its position in the snapshot, and what it
+  // became, before records are trimmed: the record cache encodes them there, on every
+  // core. The load needs neither the file's path nor its text afterwards: either may be
+  // taken.
+  std::function<void(std::size_t position, SourceFile&, const ParsedFile&)> parsed;
   // Called with (done, total) while files are parsed; for progress bars.
   std::function<void(std::size_t, std::size_t)> progress;
   // false: leave out the rules beyond one file, for callers that throw the findings away
