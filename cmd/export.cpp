@@ -31,9 +31,9 @@ void warn_about_errors(const Repository& repo, const Diagnostics& findings) {
       bad.insert(d.file);
   }
   if (bad.empty()) return;
-  std::set<std::string_view> loaded;
+  std::set<std::string, std::less<>> loaded;
   for (const auto& records : repo.records)
-    for (const Record& r : records) loaded.insert(r.path);
+    for (const Record& r : records) loaded.insert(r.path());
   std::size_t unread = 0;
   for (std::string_view f : bad) unread += loaded.count(f) == 0;
   std::size_t exported = bad.size() - unread;

@@ -30,6 +30,7 @@ struct FmtOptions {
 // and the findings of the files it must leave alone.
 struct Plan {
   struct Rewrite {
+    std::string path;
     const Record* record;
     std::string canonical;
     bool had_comments;
@@ -56,17 +57,18 @@ Plan plan(const Repository& repo, const Diagnostics& findings,
   p.refused_files = broken.size();
   p.settings_broken = broken.count("brm.yaml") > 0;
   if (p.settings_broken) return p;
-  std::vector<const Record*> records;
+  std::vector<std::pair<std::string, const Record*>> records;  // by path
   for (const auto& of_kind : repo.records)
     for (const Record& r : of_kind)
-      if (selected(filters, r.path) && !broken.count(r.path)) records.push_back(&r);
-  std::sort(records.begin(), records.end(),
-            [](const Record* a, const Record* b) { return a->path < b->path; });
-  for (const Record* r : records) {
-    const std::string* text = text_of(r->path);
+      if (std::string path = r.path(); selected(filters, path) && !broken.count(path))
+        records.emplace_back(std::move(path), &r);
+  std::sort(records.begin(), records.end());
+  for (auto& [path, r] : records) {
+    const std::string* text = text_of(path);
     std::string canonical = to_canonical_yaml(r->kind, r->doc);
     if (text && *text == canonical) continue;
-    p.rewrites.push_back({r, std::move(canonical), text && has_comments(*text)});
+    bool had_comments = text && has_comments(*text);
+    p.rewrites.push_back({std::move(path), r, std::move(canonical), had_comments});
   }
   return p;
 }
@@ -93,7 +95,7 @@ void run_check(Context& ctx, const std::vector<std::string>& filters) {
     auto it = texts.find(path);
     return it == texts.end() ? nullptr : &it->second;
   });
-  for (const Plan::Rewrite& r : p.rewrites) std::printf("%s\n", r.record->path.c_str());
+  for (const Plan::Rewrite& r : p.rewrites) std::printf("%s\n", r.path.c_str());
   std::fflush(stdout);
   if (!p.refusals.empty()) refuse(ctx, p);
   if (!p.rewrites.empty()) ctx.exit_code = static_cast<int>(ExitCode::DataErrors);
@@ -107,14 +109,14 @@ void run_rewrite(Context& ctx, const std::vector<std::string>& filters, const Wr
     for (const Plan::Rewrite& r : p.rewrites) tx.put(r.record->kind, r.record->id, r.record->doc);
     commit_or_refuse(ctx, tx, fmt::format("fmt: rewrite {}", files(p.rewrites.size())));
   }
-  for (const Plan::Rewrite& r : p.rewrites) std::printf("%s\n", r.record->path.c_str());
+  for (const Plan::Rewrite& r : p.rewrites) std::printf("%s\n", r.path.c_str());
   std::printf("rewrote %s\n", files(p.rewrites.size()).c_str());
   std::fflush(stdout);
   for (const Plan::Rewrite& r : p.rewrites)
     if (r.had_comments)
       std::fprintf(stderr,
                    "warning: the comments in %s were dropped; 'brm %s edit %s' keeps comments\n",
-                   r.record->path.c_str(), std::string(kind_of(r.record->kind).name).c_str(),
+                   r.path.c_str(), std::string(kind_of(r.record->kind).name).c_str(),
                    r.record->id.c_str());
   if (!p.refusals.empty()) refuse(ctx, p);
 }

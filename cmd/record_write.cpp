@@ -55,7 +55,7 @@ void run_set(Context& ctx, KindId kind, const SetOptions& o) {
   }
   RecordChange change(ctx, kind, o.id, o.write);
   const std::string& id = change.record.id;
-  const std::string& path = change.record.path;
+  const std::string path = change.record.path();
   std::vector<std::string> what;
   for (const auto& [field, value] : changes) {
     set_path(kind, change.doc, field, value);
@@ -90,7 +90,7 @@ void run_rm(Context& ctx, KindId kind, const RmOptions& o) {
   const Record& r = find_record(tx.repository(), kind, o.id);
   std::string id = r.id;
   std::vector<std::string> paths;
-  for (const Record* ref : tx.repository().referrers(kind, id)) paths.push_back(ref->path);
+  for (const Record* ref : tx.repository().referrers(kind, id)) paths.push_back(ref->path());
   if (!paths.empty() && !o.force)
     throw Error(ExitCode::DataErrors,
                 fmt::format("refused: {} is referred to by: {}\n"

@@ -90,7 +90,7 @@ class AgendaBuilder {
     item.urgency = u;
     item.kind = r.kind;
     item.id = r.id;
-    item.path = r.path;
+    item.path = r.path();
     item.account = std::string(account);
     item.date = date;
     if (date) item.days = today_.days() - date->days();

@@ -32,7 +32,7 @@ namespace brm {
 namespace {
 
 constexpr std::string_view magic = "BRMCACHE";
-constexpr std::uint32_t format_version = 4;
+constexpr std::uint32_t format_version = 5;
 constexpr std::int64_t racy_ns = 2'000'000'000;
 
 // The running binary, by path, size and modification time: a rebuilt brm (new rules,
@@ -150,7 +150,6 @@ class Writer {
     if (p.record) {
       raw(static_cast<std::uint8_t>(p.record->kind));
       str(p.record->id);
-      str(p.record->path);
       raw<std::uint8_t>(p.record->valid ? 1 : 0);
       value(p.record->doc);
     }
@@ -322,7 +321,6 @@ class Reader {
       }
       r.kind = static_cast<KindId>(kind);
       r.id = str();
-      r.path = str();
       r.valid = raw<std::uint8_t>() != 0;
       r.doc = selected(fields[kind]);
       out = std::move(r);
@@ -345,7 +343,6 @@ class Reader {
       if (kind >= kind_count) ok_ = false;
       r.kind = static_cast<KindId>(kind);
       r.id = str();
-      r.path = str();
       r.valid = raw<std::uint8_t>() != 0;
       r.doc = value();
       p.record = std::move(r);

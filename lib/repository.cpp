@@ -456,7 +456,6 @@ Parsed parse_record(const SourceFile& f, const Kind& kind, std::string_view id,
   Record r;
   r.kind = kind.id;
   r.id = std::string(id);
-  r.path = f.path;
   r.doc = std::move(doc);
   r.valid = valid;
   p.record = std::move(r);

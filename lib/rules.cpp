@@ -16,7 +16,7 @@ class RuleContext {
       : repo_(repo), findings_(findings), today_(today) {}
 
   void add(const Record& r, Mark m, Severity s, std::string_view rule, std::string message) {
-    findings_->push_back({r.path, m.line, m.column, s, std::string(rule), std::move(message)});
+    findings_->push_back({r.path(), m.line, m.column, s, std::string(rule), std::move(message)});
   }
 
   void references(const Record& r) {

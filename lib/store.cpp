@@ -381,7 +381,6 @@ Diagnostics Transaction::validate() const {
     Record r;
     r.kind = change.kind;
     r.id = change.id;
-    r.path = path;
     r.doc = *change.doc;
     if (r.doc.is_mapping())
       r.valid = t.schemas->validate(change.kind, r.doc, path, &found);

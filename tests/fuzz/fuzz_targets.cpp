@@ -89,16 +89,16 @@ std::string check_canonical(const Record& r) {
   std::string text = to_canonical_yaml(r.kind, r.doc);
   Value back;
   Diagnostics findings;
-  if (!parse_yaml(text, r.path, &back, &findings))
-    return fmt::format("{}: the canonical text does not parse: {}\n--- text:\n{}", r.path,
+  if (!parse_yaml(text, r.path(), &back, &findings))
+    return fmt::format("{}: the canonical text does not parse: {}\n--- text:\n{}", r.path(),
                        findings.empty() ? "" : format_text(findings.front()), text);
   if (!same(back, r.doc))
     return fmt::format("{}: the canonical text reads back as another record\n--- text:\n{}",
-                       r.path, text);
+                       r.path(), text);
   std::string again = to_canonical_yaml(r.kind, back);
   if (again != text)
     return fmt::format("{}: canonical form is not a fixed point\n--- first:\n{}--- second:\n{}",
-                       r.path, text, again);
+                       r.path(), text, again);
   return {};
 }
 

@@ -33,8 +33,11 @@ struct Record {
   KindId kind = KindId::Customer;
   bool valid = false;  // parsed and passed its schemas (beside kind: one padding, not two)
   std::string id;
-  std::string path;    // "customers/anna-berg.yaml"
   Value doc;           // the top-level mapping
+
+  // "customers/anna-berg.yaml": made when asked for, not kept (a hundred thousand
+  // records held them as 10 MB).
+  std::string path() const { return record_path(kind, id); }
 
   const Value* field(std::string_view key) const { return doc.find(key); }
   // The field's text; empty when absent or not a string.
