@@ -398,6 +398,16 @@ class MappedFile {
     return data_ != nullptr;
   }
   std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+  // Lets the pages wholly inside `part` (a piece of view()) go from this process's
+  // memory; they stay in the page cache, and reading them again maps them again.
+  void release(std::string_view part) const {
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    auto begin = reinterpret_cast<std::uintptr_t>(part.data());
+    auto end = begin + part.size();
+    begin = (begin + page - 1) / page * page;
+    end = end / page * page;
+    if (begin < end) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+  }
 
  private:
   void* data_ = nullptr;
@@ -617,12 +627,25 @@ bool load_selected(const CacheFile& disk, const Snapshot& snap, const FieldSelec
     if (const Kind* k = find_kind(e.path.substr(0, e.path.find('/'))))
       ++per_kind[static_cast<std::size_t>(k->id)];
   for (std::size_t k = 0; k < kind_count; ++k) repo->records[k].reserve(per_kind[k]);
-  for (const IndexEntry& e : disk.index) {
-    std::optional<std::string_view> bytes = unseal(disk.data.substr(e.offset, e.length));
+  // In the order the entries lie in the file, letting each stretch go once decoded: the
+  // records hold copies, and the mapping would otherwise count whole in the peak memory.
+  std::vector<const IndexEntry*> in_file_order;
+  in_file_order.reserve(disk.index.size());
+  for (const IndexEntry& e : disk.index) in_file_order.push_back(&e);
+  std::sort(in_file_order.begin(), in_file_order.end(),
+            [](const IndexEntry* a, const IndexEntry* b) { return a->offset < b->offset; });
+  constexpr std::uint64_t stretch = std::uint64_t{4} << 20;
+  std::uint64_t released = 0;
+  for (const IndexEntry* e : in_file_order) {
+    std::optional<std::string_view> bytes = unseal(disk.data.substr(e->offset, e->length));
     if (!bytes) return false;
     Reader r(*bytes);
     std::optional<Record> record = r.selected_record(fields);
     if (!r.ok() || !r.at_end()) return false;
+    if (e->offset - released >= stretch) {
+      disk.file.release(disk.data.substr(released, e->offset - released));
+      released = e->offset;
+    }
     if (!record) continue;
     if (!record->valid) ++repo->invalid;
     repo->of(record->kind).push_back(std::move(*record));
