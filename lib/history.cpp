@@ -405,7 +405,7 @@ Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& o
     TrendRow row;
     row.period_end = end;
     row.commit = rev.commit;
-    row.measures = compute_measures(rev.repo, end);
+    row.measures = compute_measures(rev.repo, end, std::nullopt, MeasureDetail::Figures);
     row.measures.left_out = rev.left_out;
     trend.rows.push_back(std::move(row));
   }

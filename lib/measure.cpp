@@ -91,7 +91,9 @@ const FieldSelection& measured_fields() {
   return fields;
 }
 
-Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date> since) {
+Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date> since,
+                          MeasureDetail detail) {
+  const bool full = detail == MeasureDetail::Full;
   Measures m;
   m.as_of = as_of;
   m.since = since.value_or(default_since(as_of));
@@ -114,14 +116,15 @@ Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date
   const auto& people = repo.of(KindId::Customer);
   for (const Record& r : people) {
     if (!r.valid || !is_current(r, as_of) || r.text("role") != "customer") continue;
-    account_index.emplace(r.id, m.by_account.size());
+    if (full) account_index.emplace(r.id, m.by_account.size());
     AccountFigures a;
     a.id = r.id;
-    a.name = std::string(r.label());
+    if (full) a.name = std::string(r.label());
     a.has_contact = has_contact(r);
     m.by_account.push_back(std::move(a));
   }
   auto account_figures = [&](std::string_view id) -> AccountFigures* {
+    if (!full) return nullptr;
     auto it = account_index.find(account_of(id));
     return it == account_index.end() ? nullptr : &m.by_account[it->second];
   };
@@ -132,11 +135,11 @@ Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date
     if (role == "customer") {
       ++m.customers.total;
       if (contact) ++m.customers.with_contact;
-      else m.customers_without_contact.push_back(gap(r));
+      else if (full) m.customers_without_contact.push_back(gap(r));
     } else if (role == "purchaser") {
       ++m.purchasers.total;
       if (contact) ++m.purchasers.with_contact;
-      else m.purchasers_without_contact.push_back(gap(r));
+      else if (full) m.purchasers_without_contact.push_back(gap(r));
       if (AccountFigures* a = account_figures(r.id)) {
         ++a->purchasers;
         if (contact) ++a->purchasers_with_contact;
@@ -154,7 +157,7 @@ Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date
     a.written_agreement = with_agreement.count(a.id) > 0;
     if (a.written_agreement) {
       ++m.with_written_agreement;
-    } else {
+    } else if (full) {
       const Record* r = repo.find(KindId::Customer, a.id);
       m.customers_without_agreement.push_back(gap(*r));
     }
@@ -215,6 +218,7 @@ Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date
     }
   }
   m.median_days_to_close = median(std::move(days_to_close));
+  if (!full) std::vector<AccountFigures>().swap(m.by_account);
   return m;
 }
 

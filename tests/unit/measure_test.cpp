@@ -335,3 +335,22 @@ TEST_CASE("measure: the fields brm measure loads are all that compute_measures r
           measures_to_text(compute_measures(full, day(as_of)), ""));
   }
 }
+
+TEST_CASE("measure: the figures alone are the full figures without accounts and gaps") {
+  // What a trend keeps of each period: the same numbers, none of the lists.
+  namespace fs = std::filesystem;
+  Diagnostics findings;
+  Repository repo = load_repository(
+      read_worktree(fs::path(BRM_SOURCE_DIR) / "examples" / "example-group"), &findings);
+  for (const char* as_of : {"2024-06-30", "2025-03-31", "2025-12-31", "2026-06-30"}) {
+    CAPTURE(as_of);
+    Measures full = compute_measures(repo, day(as_of));
+    Measures figures = compute_measures(repo, day(as_of), std::nullopt, MeasureDetail::Figures);
+    CHECK(to_json(measures_to_value(figures, false)) == to_json(measures_to_value(full, false)));
+    CHECK(figures.by_account.empty());
+    CHECK(figures.customers_without_contact.empty());
+    CHECK(figures.purchasers_without_contact.empty());
+    CHECK(figures.customers_without_agreement.empty());
+  }
+  CHECK(!compute_measures(repo, day("2026-06-30")).by_account.empty());
+}

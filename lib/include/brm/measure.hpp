@@ -73,9 +73,14 @@ struct Measures {
   std::size_t left_out = 0;
 };
 
+// How much of Measures to fill: everything, or the figures alone, without by_account and
+// the gap lists (a trend keeps a row per period and shows neither).
+enum class MeasureDetail { Full, Figures };
+
 // The figures of MEASURES.md for the day `as_of` and the period `since`..`as_of` (both
 // included; `since` defaults to default_since(as_of)). Only valid records count.
-Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date> since = {});
+Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date> since = {},
+                          MeasureDetail detail = MeasureDetail::Full);
 
 // The fields compute_measures reads, per kind: what `brm measure` loads of the records.
 // Kept beside compute_measures; a field read there but missing here reads as absent, on
