@@ -182,7 +182,7 @@ CommitInfo git_resolve(const fs::path& brm_root, std::string_view rev) {
   return info;
 }
 
-Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev) {
+Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev, bool record_texts) {
   Repo repo;
   open_repo(repo, brm_root);
   std::string prefix = prefix_of(repo.get(), brm_root);
@@ -192,7 +192,14 @@ Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev) {
   check(git_commit_tree(tree.out(), commit.get()), "cannot read the commit's tree");
 
   Snapshot snap;
-  auto read_blob = [&](const git_tree_entry* e, std::string rel) {
+  auto read_blob = [&](const git_tree_entry* e, std::string rel, bool text = true) {
+    if (!text) {
+      SourceFile f;
+      f.path = std::move(rel);
+      f.blob_id = oid_string(git_tree_entry_id(e));
+      snap.files.push_back(std::move(f));
+      return;
+    }
     Blob blob;
     check(git_blob_lookup(blob.out(), repo.get(), git_tree_entry_id(e)),
           fmt::format("cannot read '{}'", rel));
@@ -241,7 +248,7 @@ Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev) {
                                        ? "folders inside a kind's folder are ignored"
                                        : "ignored: not a .yaml file"});
       } else if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
-        read_blob(e, rel);
+        read_blob(e, rel, is_schema || record_texts);
       }
     }
   }

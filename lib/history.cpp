@@ -155,7 +155,7 @@ class HistoryLoader {
   Revision full_load(const CommitInfo& commit) {
     Revision out;
     out.commit = git_resolve(root_, commit.id);
-    Snapshot snap = read_git_tree(root_, out.commit.id);
+    Snapshot snap = read_git_tree(root_, out.commit.id, false);  // texts read in load()
     std::size_t record_files = count_record_files(snap);
     out.repo = load(std::move(snap));
     out.left_out = records_left_out(record_files, out.repo);
@@ -167,6 +167,16 @@ class HistoryLoader {
   Repository load(Snapshot snap) {
     ParseCache cache;
     cached_.fill(snap, &cache);
+    // A record file that came without its text (a full load) and that the cache does not
+    // know is read now: most of a commit's files are usually in the work tree's cache.
+    std::string schemas = ParseCache::schemas_key(snap.files);
+    for (SourceFile& f : snap.files) {
+      git_oid id;
+      if (!f.content.empty() || f.blob_id.empty() || cache.find(schemas, f) ||
+          git_oid_fromstr(&id, f.blob_id.c_str()) != 0)
+        continue;
+      read_blob(&id, &f);
+    }
     cache.set_single_use(true);
     cache.set_lookup_only(true);
     LoadOptions options;

@@ -34,6 +34,8 @@ namespace {
 constexpr std::string_view magic = "BRMCACHE";
 constexpr std::uint32_t format_version = 5;
 constexpr std::int64_t racy_ns = 2'000'000'000;
+// How much of the mapped cache a reader decodes before letting it go (MappedFile::release).
+constexpr std::uint64_t release_stretch = std::uint64_t{4} << 20;
 
 // The running binary, by path, size and modification time: a rebuilt brm (new rules,
 // new built-in schemas) never reads an older one's cache.
@@ -634,7 +636,6 @@ bool load_selected(const CacheFile& disk, const Snapshot& snap, const FieldSelec
   for (const IndexEntry& e : disk.index) in_file_order.push_back(&e);
   std::sort(in_file_order.begin(), in_file_order.end(),
             [](const IndexEntry* a, const IndexEntry* b) { return a->offset < b->offset; });
-  constexpr std::uint64_t stretch = std::uint64_t{4} << 20;
   std::uint64_t released = 0;
   for (const IndexEntry* e : in_file_order) {
     std::optional<std::string_view> bytes = unseal(disk.data.substr(e->offset, e->length));
@@ -642,7 +643,7 @@ bool load_selected(const CacheFile& disk, const Snapshot& snap, const FieldSelec
     Reader r(*bytes);
     std::optional<Record> record = r.selected_record(fields);
     if (!r.ok() || !r.at_end()) return false;
-    if (e->offset - released >= stretch) {
+    if (e->offset - released >= release_stretch) {
       disk.file.release(disk.data.substr(released, e->offset - released));
       released = e->offset;
     }
@@ -904,17 +905,29 @@ void CachedRecords::fill(const Snapshot& snap, ParseCache* cache) const {
     if (f.path.rfind("schema/", 0) == 0) schemas.push_back({f.path, f.content, {}});
   if (ParseCache::schemas_key(schemas) != disk.schemas_key) return;
   std::string key = ParseCache::schemas_key(snap.files);
+  // The files the cache has, decoded in the order their entries lie in the file, each
+  // stretch let go once decoded (as in load_selected): the records are copies.
+  std::vector<std::pair<const IndexEntry*, const SourceFile*>> known;
   disk.rewind();
   for (const SourceFile& f : snap.files) {
     if (f.blob_id.empty() || !is_record_file(f.path)) continue;
     const IndexEntry* e = disk.find(f.path);
-    if (!e || e->blob_id != f.blob_id) continue;
+    if (e && e->blob_id == f.blob_id) known.emplace_back(e, &f);
+  }
+  std::sort(known.begin(), known.end(),
+            [](const auto& a, const auto& b) { return a.first->offset < b.first->offset; });
+  std::uint64_t released = 0;
+  for (const auto& [e, f] : known) {
+    if (e->offset - released >= release_stretch) {
+      disk.file.release(disk.data.substr(released, e->offset - released));
+      released = e->offset;
+    }
     std::optional<std::string_view> bytes = unseal(disk.data.substr(e->offset, e->length));
     if (!bytes) continue;
     Reader r(*bytes);
     ParsedFile parsed;
     parsed.record = r.selected_record(fields_);
-    if (r.ok() && r.at_end()) cache->insert(key, f, std::move(parsed));
+    if (r.ok() && r.at_end()) cache->insert(key, *f, std::move(parsed));
   }
 }
 

@@ -46,7 +46,10 @@ struct CommitInfo {
 CommitInfo git_resolve(const std::filesystem::path& brm_root, std::string_view rev);
 
 // The repository's files as they are in revision `rev`, read from git objects (no
-// checkout). Blob ids are filled in so that callers can cache by content.
-Snapshot read_git_tree(const std::filesystem::path& brm_root, std::string_view rev);
+// checkout). Blob ids are filled in so that callers can cache by content. Without
+// `record_texts`, record files come with their blob ids and no text, for a caller that has
+// most of them parsed already and reads the others itself (a history walk).
+Snapshot read_git_tree(const std::filesystem::path& brm_root, std::string_view rev,
+                       bool record_texts = true);
 
 }  // namespace brm
