@@ -111,11 +111,11 @@ Snapshot read_worktree(const fs::path& root) { return read_worktree(root, ReuseF
 
 namespace {
 
-// Runs fn(0..n-1) on `threads` threads (0: one per core), few items on one.
+// Runs fn(0..n-1) on `threads` threads (0: one per core), at least `per_thread` items each.
 template <class Fn>
-void parallel_for(std::size_t n, unsigned threads, Fn fn) {
+void parallel_for(std::size_t n, unsigned threads, std::size_t per_thread, Fn fn) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 64)));
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / per_thread)));
   if (threads <= 1) {
     for (std::size_t i = 0; i < n; ++i) fn(i);
     return;
@@ -157,88 +157,123 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
 
   // First the listing, in one thread; then the files are stat'ed and read on every core,
   // since the kernel's work for 25,000 small files is as much as parsing them. `reuse`
-  // is asked in between, in order, from this thread only.
-  std::vector<Listed> listed;
-  std::vector<std::unique_ptr<Folder>> open_folders;
-  Diagnostics listing_findings;
-  auto add_finding = [&](Diagnostic d) {
-    Listed l;
-    l.finding = static_cast<int>(listing_findings.size());
-    listing_findings.push_back(std::move(d));
-    listed.push_back(std::move(l));
+  // is asked in between, in order, from this thread only. The folders are listed at
+  // once too, each into its own list; the lists are joined in the folders' order.
+  struct FolderList {
+    std::vector<Listed> listed;
+    Diagnostics findings;  // what Listed::finding counts in
+    void add_finding(Diagnostic d) {
+      Listed l;
+      l.finding = static_cast<int>(findings.size());
+      findings.push_back(std::move(d));
+      listed.push_back(std::move(l));
+    }
+    void add_file(int dir_fd, std::string rel, std::size_t name_at, bool reusable, bool regular) {
+      Listed l;
+      l.dir_fd = dir_fd;
+      l.file.path = std::move(rel);
+      l.name_at = static_cast<std::uint32_t>(name_at);
+      l.reusable = reusable;
+      l.regular = regular;
+      listed.push_back(std::move(l));
+    }
   };
-  auto add_file = [&](int dir_fd, std::string rel, std::size_t name_at, bool reusable,
-                      bool regular) {
-    Listed l;
-    l.dir_fd = dir_fd;
-    l.file.path = std::move(rel);
-    l.name_at = static_cast<std::uint32_t>(name_at);
-    l.reusable = reusable;
-    l.regular = regular;
-    listed.push_back(std::move(l));
-  };
-  // brm.yaml marks the root; a link there would be read from wherever it points.
-  add_file(root_dir.fd, "brm.yaml", 0, false, false);
-
   std::vector<std::string> folders;
   for (const Kind& k : kinds()) folders.emplace_back(k.folder);
   folders.emplace_back("schema");
-  for (const std::string& folder : folders) {
+  std::vector<FolderList> lists(folders.size() + 1);
+  std::vector<std::unique_ptr<Folder>> open_folders(folders.size());
+  // brm.yaml marks the root; a link there would be read from wherever it points.
+  lists[0].add_file(root_dir.fd, "brm.yaml", 0, false, false);
+
+  parallel_for(folders.size(), 0, 1, [&](std::size_t fi) {
+    const std::string& folder = folders[fi];
+    FolderList& out = lists[fi + 1];
     struct ::stat st {};
-    if (::fstatat(root_dir.fd, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (::fstatat(root_dir.fd, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
     if (S_ISLNK(st.st_mode)) {
-      add_finding({folder, 0, 0, Severity::Error, "symlink",
-                   "the folder is a symbolic link; brm does not follow links"});
-      continue;
+      out.add_finding({folder, 0, 0, Severity::Error, "symlink",
+                       "the folder is a symbolic link; brm does not follow links"});
+      return;
     }
-    if (!S_ISDIR(st.st_mode)) continue;
+    if (!S_ISDIR(st.st_mode)) return;
     int fd = ::openat(root_dir.fd, folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-      add_finding({folder, 0, 0, Severity::Error, "unreadable",
-                   fmt::format("cannot list the folder: {}", std::strerror(errno))});
-      continue;
+      out.add_finding({folder, 0, 0, Severity::Error, "unreadable",
+                       fmt::format("cannot list the folder: {}", std::strerror(errno))});
+      return;
     }
     // The listing gets its own descriptor, so that `fd` stays open for the reads.
-    open_folders.push_back(std::make_unique<Folder>(fd));
+    open_folders[fi] = std::make_unique<Folder>(fd);
     int list_fd = ::dup(fd);
     DIR* dir = list_fd >= 0 ? ::fdopendir(list_fd) : nullptr;
     if (!dir) {
       if (list_fd >= 0) ::close(list_fd);
-      add_finding({folder, 0, 0, Severity::Error, "unreadable",
-                   fmt::format("cannot list the folder: {}", std::strerror(errno))});
-      continue;
+      out.add_finding({folder, 0, 0, Severity::Error, "unreadable",
+                       fmt::format("cannot list the folder: {}", std::strerror(errno))});
+      return;
     }
-    std::vector<std::pair<std::string, unsigned char>> names;  // with readdir's d_type
+    // The names go into one buffer, each ended by a NUL (for the calls that take one),
+    // and are sorted as views: a folder of thousands of files costs no string apiece.
+    std::string buffer;
+    struct Name {
+      std::size_t at, size;
+      unsigned char type;  // readdir's d_type
+    };
+    std::vector<Name> names;
     while (const struct ::dirent* e = ::readdir(dir)) {
       if (e->d_name[0] == '.') continue;  // . and .., .gitkeep and editors' files
-      names.emplace_back(e->d_name, e->d_type);
+      std::size_t size = std::strlen(e->d_name);
+      names.push_back({buffer.size(), size, e->d_type});
+      buffer.append(e->d_name, size + 1);
     }
     ::closedir(dir);
-    std::sort(names.begin(), names.end());
+    auto view = [&](const Name& n) { return std::string_view(buffer).substr(n.at, n.size); };
+    std::sort(names.begin(), names.end(),
+              [&](const Name& a, const Name& b) { return view(a) < view(b); });
     bool is_schema = folder == "schema";
-    for (auto& [name, type] : names) {
-      std::string rel = folder + "/" + name;
+    out.listed.reserve(names.size());
+    for (const Name& n : names) {
+      std::string_view name = view(n);
+      unsigned char type = n.type;
+      std::string rel;
+      rel.reserve(folder.size() + 1 + name.size());
+      rel.append(folder).append(1, '/').append(name);
       struct ::stat est {};
       bool is_dir = type == DT_DIR ||
                     (type == DT_UNKNOWN &&
-                     ::fstatat(fd, name.c_str(), &est, AT_SYMLINK_NOFOLLOW) == 0 &&
+                     ::fstatat(fd, buffer.c_str() + n.at, &est, AT_SYMLINK_NOFOLLOW) == 0 &&
                      S_ISDIR(est.st_mode));
       if (is_dir) {
         if (!is_schema)
-          add_finding({rel, 0, 0, Severity::Warning, "stray-file",
-                       "folders inside a kind's folder are ignored"});
+          out.add_finding({rel, 0, 0, Severity::Warning, "stray-file",
+                           "folders inside a kind's folder are ignored"});
         continue;
       }
       if (!ends_with(name, ".yaml")) {
         if (!is_schema)
-          add_finding({rel, 0, 0, Severity::Warning, "stray-file",
-                       ends_with(name, ".yml") ? "ignored: records end in '.yaml', not '.yml'"
-                                               : "ignored: not a .yaml file"});
+          out.add_finding({rel, 0, 0, Severity::Warning, "stray-file",
+                           ends_with(name, ".yml") ? "ignored: records end in '.yaml', not '.yml'"
+                                                   : "ignored: not a .yaml file"});
         continue;
       }
-      add_file(fd, std::move(rel), folder.size() + 1, !is_schema, type == DT_REG);
+      out.add_file(fd, std::move(rel), folder.size() + 1, !is_schema, type == DT_REG);
+    }
+  });
+  std::vector<Listed> listed;
+  Diagnostics listing_findings;
+  std::size_t total = 0;
+  for (const FolderList& list : lists) total += list.listed.size();
+  listed.reserve(total);
+  for (FolderList& list : lists) {
+    int base = static_cast<int>(listing_findings.size());
+    for (Diagnostic& d : list.findings) listing_findings.push_back(std::move(d));
+    for (Listed& l : list.listed) {
+      if (l.finding >= 0) l.finding += base;
+      listed.push_back(std::move(l));
     }
   }
+  std::vector<FolderList>().swap(lists);
 
   // Stat without following links.
   auto stat_file = [](Listed& l) {
@@ -282,14 +317,14 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
     return ok;
   };
   if (reuse) {
-    parallel_for(listed.size(), 0, [&](std::size_t i) { stat_file(listed[i]); });
+    parallel_for(listed.size(), 0, 64, [&](std::size_t i) { stat_file(listed[i]); });
     for (Listed& l : listed) {
       if (!l.reusable || !readable(l)) continue;
       if (reuse(l.file.path, l.stamp, &l.file)) l.have_file = true;
     }
-    parallel_for(listed.size(), 0, [&](std::size_t i) { read_file(listed[i]); });
+    parallel_for(listed.size(), 0, 64, [&](std::size_t i) { read_file(listed[i]); });
   } else {
-    parallel_for(listed.size(), 0, [&](std::size_t i) {
+    parallel_for(listed.size(), 0, 64, [&](std::size_t i) {
       Listed& l = listed[i];
       if (l.dir_fd < 0 || open_stat_read(l)) return;
       stat_file(l);
@@ -297,6 +332,7 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
     });
   }
 
+  snap.files.reserve(listed.size());
   for (Listed& l : listed) {
     if (l.finding >= 0) {
       snap.findings.push_back(std::move(listing_findings[static_cast<std::size_t>(l.finding)]));
@@ -515,7 +551,7 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
   // A file read from git that was parsed before (same blob, same schemas) is copied
   // from the cache, not parsed again: history walks see mostly unchanged files.
   std::string schemas_key = options.cache ? ParseCache::schemas_key(snap.files) : std::string();
-  parallel_for(work.size(), options.threads, [&](std::size_t i) {
+  parallel_for(work.size(), options.threads, 64, [&](std::size_t i) {
     SourceFile& f = *work[i].first;
     Parsed parsed;
     if (!options.cache || !options.cache->fetch(schemas_key, f, &parsed)) {
