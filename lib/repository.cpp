@@ -181,16 +181,44 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   std::vector<std::string> folders;
   for (const Kind& k : kinds()) folders.emplace_back(k.folder);
   folders.emplace_back("schema");
+  // Stat without following links.
+  auto stat_file = [](Listed& l) {
+    if (l.dir_fd < 0) return;
+    struct ::stat st {};
+    l.stat_ok = ::fstatat(l.dir_fd, l.name(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (!l.stat_ok) {
+      l.error = errno;
+      return;
+    }
+    l.mode = st.st_mode;
+    l.stamp = stamp_of(st);
+  };
   std::vector<FolderList> lists(folders.size() + 1);
   std::vector<std::unique_ptr<Folder>> open_folders(folders.size());
   // brm.yaml marks the root; a link there would be read from wherever it points.
   lists[0].add_file(root_dir.fd, "brm.yaml", 0, false, false);
 
-  parallel_for(folders.size(), 0, 1, [&](std::size_t fi) {
+  // With a `reuse` to ask, each folder's files are stat'ed by the worker that listed
+  // them, the largest folders first (a folder's size grows with its entries), so that
+  // the workers finish together.
+  std::vector<struct ::stat> folder_stats(folders.size());
+  std::vector<bool> folder_found(folders.size());
+  std::vector<std::size_t> order(folders.size());
+  for (std::size_t fi = 0; fi < folders.size(); ++fi) {
+    order[fi] = fi;
+    folder_found[fi] =
+        ::fstatat(root_dir.fd, folders[fi].c_str(), &folder_stats[fi], AT_SYMLINK_NOFOLLOW) == 0;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return (folder_found[a] ? folder_stats[a].st_size : 0) >
+           (folder_found[b] ? folder_stats[b].st_size : 0);
+  });
+  parallel_for(folders.size(), 0, 1, [&](std::size_t nth) {
+    std::size_t fi = order[nth];
     const std::string& folder = folders[fi];
     FolderList& out = lists[fi + 1];
-    struct ::stat st {};
-    if (::fstatat(root_dir.fd, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    if (!folder_found[fi]) return;
+    const struct ::stat& st = folder_stats[fi];
     if (S_ISLNK(st.st_mode)) {
       out.add_finding({folder, 0, 0, Severity::Error, "symlink",
                        "the folder is a symbolic link; brm does not follow links"});
@@ -259,6 +287,8 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
       }
       out.add_file(fd, std::move(rel), folder.size() + 1, !is_schema, type == DT_REG);
     }
+    if (reuse)
+      for (Listed& l : out.listed) stat_file(l);
   });
   std::vector<Listed> listed;
   Diagnostics listing_findings;
@@ -275,18 +305,6 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   }
   std::vector<FolderList>().swap(lists);
 
-  // Stat without following links.
-  auto stat_file = [](Listed& l) {
-    if (l.dir_fd < 0) return;
-    struct ::stat st {};
-    l.stat_ok = ::fstatat(l.dir_fd, l.name(), &st, AT_SYMLINK_NOFOLLOW) == 0;
-    if (!l.stat_ok) {
-      l.error = errno;
-      return;
-    }
-    l.mode = st.st_mode;
-    l.stamp = stamp_of(st);
-  };
   auto readable = [](const Listed& l) {
     return l.dir_fd >= 0 && l.stat_ok && S_ISREG(l.mode) && !l.have_file;
   };
@@ -317,7 +335,7 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
     return ok;
   };
   if (reuse) {
-    parallel_for(listed.size(), 0, 64, [&](std::size_t i) { stat_file(listed[i]); });
+    stat_file(listed.front());  // brm.yaml; the folders' files were stat'ed as listed
     for (Listed& l : listed) {
       if (!l.reusable || !readable(l)) continue;
       if (reuse(l.file.path, l.stamp, &l.file)) l.have_file = true;
