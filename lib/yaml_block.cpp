@@ -47,12 +47,14 @@ struct Line {
   bool blank;            // only spaces, or a comment
 };
 
+// '$' for JSON Schema's own keys ($schema, $ref, $defs): not a YAML indicator anywhere.
 bool is_key_char(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-' || c == '.';
+         c == '-' || c == '.' || c == '$';
 }
 bool is_key_start(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$';
 }
 
 class Reader {

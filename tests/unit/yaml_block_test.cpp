@@ -103,9 +103,9 @@ TEST_CASE("yaml subset: the loader gives the same tree and findings either way")
   CHECK(findings[0].column == 1);
 }
 
-TEST_CASE("yaml subset: every example and test repository file reads the same both ways") {
-  std::size_t accepted = 0, files = 0;
-  for (const char* top : {"examples", "tests/cli"}) {
+TEST_CASE("yaml subset: every example, test repository and schema file reads the same both ways") {
+  std::size_t accepted = 0, files = 0, schemas = 0;
+  for (const char* top : {"examples", "tests/cli", "schema"}) {
     for (const auto& entry : fs::recursive_directory_iterator(fs::path(BRM_SOURCE_DIR) / top)) {
       if (!entry.is_regular_file() || entry.path().extension() != ".yaml") continue;
       std::ifstream in(entry.path(), std::ios::binary);
@@ -118,6 +118,7 @@ TEST_CASE("yaml subset: every example and test repository file reads the same bo
       std::string fast = block_yaml_event_log(s);
       if (fast.empty()) continue;
       ++accepted;
+      if (std::string_view(top) == "schema") ++schemas;
       CAPTURE(entry.path().string());
       CHECK(fast == yaml_cpp_event_log(s));
     }
@@ -125,4 +126,6 @@ TEST_CASE("yaml subset: every example and test repository file reads the same bo
   // Nearly all of them are in the subset; if that falls, the fast path stopped working.
   CHECK(files > 300);
   CHECK(accepted * 10 > files * 9);
+  // The built-in schemas too: every brm command parses them as it starts.
+  CHECK(schemas >= 9);
 }
