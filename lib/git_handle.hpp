@@ -56,14 +56,19 @@ inline void check(int rc, std::string_view what) {
 }
 
 // libgit2, once per process. Objects read back are not hashed again to check their ids:
-// git itself leaves that to `git fsck`, and it was a fifth of a trend's time.
+// git itself leaves that to `git fsck`, and it was a fifth of a trend's time. The object
+// cache and the pack windows are kept small (the defaults are 256 MiB and 8 GiB): a
+// history walk reads each object about once and keeps the trees it needs itself, and
+// mapped pack pages count in its peak memory (the 126k-record trend: 174 -> 138 MiB, for
+// 8% more time).
 inline void init() {
   static std::once_flag once;
   std::call_once(once, [] {
     git_libgit2_init();
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(16) << 20);
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, std::size_t{32} << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, std::size_t{8} << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, std::size_t{4} << 20);
   });
 }
 
