@@ -50,15 +50,10 @@ const CommitInfo* commit_on(const std::vector<CommitInfo>& history, Date day) {
 }
 
 const Kind* record_file_kind(std::string_view path, std::string* id) {
-  std::size_t slash = path.find('/');
-  if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos)
-    return nullptr;
-  std::string_view folder = path.substr(0, slash), name = path.substr(slash + 1);
-  const Kind* k = find_kind(folder);
-  if (!k || k->folder != folder || name.empty() || name[0] == '.' || name.size() <= 5 ||
-      name.substr(name.size() - 5) != ".yaml")
-    return nullptr;
-  *id = std::string(name.substr(0, name.size() - 5));
+  std::string_view name;
+  const Kind* k = kind_of_record_path(path, &name);
+  if (!k || name.empty() || name[0] == '.') return nullptr;  // read_git_tree skips hidden files
+  *id = std::string(name);
   return k;
 }
 

@@ -461,16 +461,6 @@ Settings read_settings(const Value& doc) {
 // What one file became: kept apart per file so that threads never share a vector.
 using Parsed = ParsedFile;
 
-const Kind* kind_of_path(std::string_view path, std::string_view* id) {
-  std::size_t slash = path.find('/');
-  if (slash == std::string_view::npos) return nullptr;
-  const Kind* k = find_kind(path.substr(0, slash));
-  if (!k || k->folder != path.substr(0, slash)) return nullptr;
-  std::string_view name = path.substr(slash + 1);
-  *id = name.substr(0, name.size() - 5);  // ".yaml"
-  return k;
-}
-
 Parsed parse_record(const SourceFile& f, const Kind& kind, std::string_view id,
                     const RecordSchemas& schemas) {
   Parsed p;
@@ -549,7 +539,7 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
   std::vector<std::string_view> ids;
   for (SourceFile& f : snap.files) {
     std::string_view id;
-    if (const Kind* k = kind_of_path(f.path, &id)) {
+    if (const Kind* k = kind_of_record_path(f.path, &id)) {
       work.emplace_back(&f, k);
       ids.push_back(id);
     }
