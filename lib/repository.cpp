@@ -155,10 +155,10 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   if (root_dir.fd < 0)
     throw Error(ExitCode::Io, fmt::format("cannot open '{}': {}", root.string(), std::strerror(errno)));
 
-  // First the listing, in one thread; then the files are stat'ed and read on every core,
-  // since the kernel's work for 25,000 small files is as much as parsing them. `reuse`
-  // is asked in between, in order, from this thread only. The folders are listed at
-  // once too, each into its own list; the lists are joined in the folders' order.
+  // First the listing, a worker per folder, each into its own list (the lists are joined
+  // in the folders' order); then the files are stat'ed and read on every core, since the
+  // kernel's work for 25,000 small files is as much as parsing them. `reuse` is asked in
+  // between, in order, from this thread only.
   struct FolderList {
     std::vector<Listed> listed;
     Diagnostics findings;  // what Listed::finding counts in
