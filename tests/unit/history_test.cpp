@@ -429,3 +429,15 @@ TEST_CASE("history: a first load's cache knows every record blob of HEAD by its 
     CHECK(cache.size() == record_files);
   }
 }
+
+TEST_CASE("history: object ids as 20 bytes and as hex, both ways") {
+  std::string hex = blob_id_of("name: Anna\n");
+  REQUIRE(hex.size() == 40);
+  CHECK(to_hex(blob_object_id_of("name: Anna\n")) == hex);
+  std::optional<ObjectId> back = object_id_from_hex(hex);
+  REQUIRE(back);
+  CHECK(*back == blob_object_id_of("name: Anna\n"));
+  CHECK_FALSE(object_id_from_hex(hex.substr(1)));
+  CHECK_FALSE(object_id_from_hex(hex.substr(1) + "g"));
+  CHECK_FALSE(object_id_from_hex(""));
+}

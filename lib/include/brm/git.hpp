@@ -23,7 +23,9 @@ std::string blob_id_of(std::string_view content);
 using ObjectId = std::array<unsigned char, 20>;
 ObjectId blob_object_id_of(std::string_view content);
 std::string to_hex(const ObjectId& id);
-// The id that 40 lowercase hex digits spell; nullopt for any other text.
+// The id that 40 lowercase hex digits spell; nullopt for any other text. Written by hand,
+// not with git_oid_fromstrn: libgit2 reports a bad text through its error state, which
+// needs libgit2 set up, and a warm brm check never sets it up.
 std::optional<ObjectId> object_id_from_hex(std::string_view hex);
 
 // `git init` at `dir`.
