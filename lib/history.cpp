@@ -59,13 +59,8 @@ const Kind* record_file_kind(std::string_view path, std::string* id) {
 
 std::size_t count_record_files(const Snapshot& snap) {
   std::size_t n = 0;
-  for (const SourceFile& f : snap.files) {
-    std::size_t slash = f.path.find('/');
-    if (slash == std::string::npos) continue;
-    std::string_view folder = std::string_view(f.path).substr(0, slash);
-    const Kind* k = find_kind(folder);
-    if (k && k->folder == folder) ++n;
-  }
+  for (const SourceFile& f : snap.files)
+    if (kind_of_record_path(f.path)) ++n;
   return n;
 }
 

@@ -604,10 +604,9 @@ struct Wanted {
   const FieldSelection* fields = nullptr;
 };
 
-// What read_worktree lists besides the record files: brm.yaml and the schemas.
-bool is_record_file(std::string_view path) {
-  return path != "brm.yaml" && path.substr(0, 7) != "schema/";
-}
+// A record file, as load_repository takes one (read_worktree lists besides them only
+// brm.yaml and the schemas).
+bool is_record_file(std::string_view path) { return kind_of_record_path(path) != nullptr; }
 
 // Every record straight from the cache, limited to `fields`, when no record file changed:
 // no parsing, no validation, no rules. brm.yaml (for the settings) and the schemas go
