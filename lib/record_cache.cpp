@@ -621,7 +621,7 @@ bool load_selected(const CacheFile& disk, const Snapshot& snap, const FieldSelec
   LoadOptions options;
   options.rules = false;
   *repo = load_repository(std::move(base), &ignored, options);
-  repo->files = snap.files.size();
+  repo->files = snap.files.size() + snap.left_out;
   repo->record_files = disk.index.size();
   std::array<std::size_t, kind_count> per_kind{};
   for (const IndexEntry& e : disk.index)
@@ -675,8 +675,9 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   // so close to the cache that a change within the clock's resolution could hide.
   std::size_t unknown = 0;  // record files the cache does not know
   std::size_t reused = 0;
+  Reuse reuse;
   // A reused file is left without content and blob id: filled in below, when needed.
-  ReuseFile reuse = [&](const std::string& path, const FileStamp& stamp, SourceFile*) {
+  reuse.file = [&](std::string_view path, const FileStamp& stamp) {
     IndexEntry* e = disk.find(path);
     if (!e) {
       ++unknown;
@@ -688,33 +689,54 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
     ++reused;
     return true;
   };
+  // What the findings depend on besides the record files: the schemas, the day (rules
+  // about dates), the settings, and the files the listing passed over.
+  auto schemas_key_of = [](const Snapshot& s) { return ParseCache::schemas_key(s.files); };
+  auto result_key_of = [](const Snapshot& s) {
+    std::string key = today().str();
+    for (const SourceFile& f : s.files)
+      if (f.path == "brm.yaml") key.append("\n").append(blob_id_of(f.content));
+    for (const Diagnostic& d : s.findings) key.append("\n").append(format_text(d));
+    return key;
+  };
+  // When the cache holds every record file as it is, and the answer wanted comes from
+  // the cache alone, the record files need not be in the snapshot at all.
+  reuse.leave_out = [&](const Snapshot& others) {
+    if (unknown != 0 || reused != disk.index.size() || schemas_key_of(others) != disk.schemas_key)
+      return false;
+    return wanted.fields || (wanted.findings_only && result_key_of(others) == disk.result_key);
+  };
   // With nothing to reuse (a first run), the listing reads each file in one go.
   Snapshot snap = disk.index.empty() ? read_worktree(root) : read_worktree(root, reuse);
   if (disk.index.empty())
     unknown = static_cast<std::size_t>(std::count_if(
         snap.files.begin(), snap.files.end(), [](const SourceFile& f) { return is_record_file(f.path); }));
-  std::string schemas_key = ParseCache::schemas_key(snap.files);
-  bool schemas_changed = schemas_key != disk.schemas_key;
-
-  // What else the findings depend on: the day (rules about dates), the settings, and
-  // the files the listing passed over.
-  std::string result_key = today().str();
-  for (const SourceFile& f : snap.files)
-    if (f.path == "brm.yaml") result_key.append("\n").append(blob_id_of(f.content));
-  for (const Diagnostic& d : snap.findings) result_key.append("\n").append(format_text(d));
-
-  bool unchanged = !schemas_changed && unknown == 0 && reused == disk.index.size();
-  // A record file's cache entry; nullptr when the cache does not know it.
-  auto entry_of = [&](const std::string& path) -> const IndexEntry* {
-    const IndexEntry* e = disk.find(path);
-    return e && e->seen ? e : nullptr;
-  };
+  std::string schemas_key = schemas_key_of(snap);
+  std::string result_key = result_key_of(snap);
+  bool unchanged = schemas_key == disk.schemas_key && unknown == 0 && reused == disk.index.size();
   if (wanted.findings_only && unchanged && result_key == disk.result_key) {
     *findings = std::move(disk.result_findings);
     repo->files = static_cast<std::size_t>(disk.result_files);
     return;
   }
   if (wanted.fields && unchanged && load_selected(disk, snap, *wanted.fields, repo)) return;
+  if (snap.left_out > 0) {
+    // An entry did not decode: list again, this time with every record file.
+    unknown = reused = 0;
+    for (IndexEntry& e : disk.index) e.seen = e.reused = false;
+    disk.rewind();
+    reuse.leave_out = nullptr;
+    snap = read_worktree(root, reuse);
+    schemas_key = schemas_key_of(snap);
+    result_key = result_key_of(snap);
+    unchanged = schemas_key == disk.schemas_key && unknown == 0 && reused == disk.index.size();
+  }
+  bool schemas_changed = schemas_key != disk.schemas_key;
+  // A record file's cache entry; nullptr when the cache does not know it.
+  auto entry_of = [&](const std::string& path) -> const IndexEntry* {
+    const IndexEntry* e = disk.find(path);
+    return e && e->seen ? e : nullptr;
+  };
 
   // Each record file from its cache entry when that decodes and matches, else from its
   // text: read now if the listing left it to the cache (a damaged entry, new schemas).

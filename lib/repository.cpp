@@ -107,7 +107,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
-Snapshot read_worktree(const fs::path& root) { return read_worktree(root, ReuseFile()); }
+Snapshot read_worktree(const fs::path& root) { return read_worktree(root, Reuse()); }
 
 namespace {
 
@@ -130,62 +130,133 @@ void parallel_for(std::size_t n, unsigned threads, std::size_t per_thread, Fn fn
   for (auto& t : pool) t.join();
 }
 
-// One entry of the listing, in the order findings and files are reported: a file to
-// stat and read, or a finding the listing made itself.
+// One entry of a folder's listing, in the order findings and files are reported: a file
+// to stat and read, or a finding the listing made itself. Its path is kept in the
+// folder's buffer, so that a file the cache stands in for costs no string of its own.
 struct Listed {
-  int dir_fd = -1;           // -1: no file, only the finding
-  int finding = -1;          // the listing's own finding, in `listing_findings`
-  std::uint32_t name_at = 0;  // where the name within dir_fd starts in file.path
-  bool reusable = false;     // `reuse` may stand in for it (record files)
-  bool regular = false;      // a regular file, as the listing says (d_type)
+  std::uint32_t at = 0;       // the path, relative to the root, in FolderList::paths
+  std::uint32_t size = 0;
+  std::uint32_t name_at = 0;  // where the name within the folder starts in the path
+  int finding = -1;           // -1: a file; else the listing's own finding
+  bool reusable = false;      // `reuse` may stand in for it (record files)
+  bool regular = false;       // a regular file, as the listing says (d_type)
   bool stat_ok = false;
-  bool have_file = false;
+  bool have_file = false;     // read, or stood in for
+  bool reused = false;        // stood in for
   int error = 0;
   mode_t mode = 0;
   FileStamp stamp;
-  SourceFile file;  // file.path: relative to the root
-  const char* name() const { return file.path.c_str() + name_at; }
+  std::string content;
+};
+
+// A folder's listing, its paths in one buffer, each ended by a NUL for the calls that
+// take one.
+struct FolderList {
+  int dir_fd = -1;
+  std::string paths;
+  std::vector<Listed> listed;
+  Diagnostics findings;  // what Listed::finding counts in
+
+  std::string_view path(const Listed& l) const { return std::string_view(paths).substr(l.at, l.size); }
+  const char* name(const Listed& l) const { return paths.c_str() + l.at + l.name_at; }
+  void add_finding(Diagnostic d) {
+    Listed l;
+    l.finding = static_cast<int>(findings.size());
+    findings.push_back(std::move(d));
+    listed.push_back(std::move(l));
+  }
+  void add_file(std::string_view folder, std::string_view name, bool reusable, bool regular) {
+    Listed l;
+    l.at = static_cast<std::uint32_t>(paths.size());
+    if (!folder.empty()) paths.append(folder).append(1, '/');
+    l.name_at = static_cast<std::uint32_t>(paths.size() - l.at);
+    paths.append(name);
+    l.size = static_cast<std::uint32_t>(paths.size() - l.at);
+    paths.append(1, '\0');
+    l.reusable = reusable;
+    l.regular = regular;
+    listed.push_back(std::move(l));
+  }
+};
+
+// The names of an open folder but those starting with '.' (., .., .gitkeep, editors'
+// files), sorted, as views into one buffer: a folder of thousands of files costs no
+// string apiece. False when the folder cannot be listed.
+struct Names {
+  struct Name {
+    std::uint64_t key;  // 8 bytes from where the names start to differ, for sorting
+    std::uint32_t at, size;
+    unsigned char type;  // readdir's d_type
+  };
+  std::string buffer;
+  std::vector<Name> names;
+  std::string_view view(const Name& n) const { return std::string_view(buffer).substr(n.at, n.size); }
+  const char* c_str(const Name& n) const { return buffer.c_str() + n.at; }
+
+  bool list(int fd) {
+    int list_fd = ::dup(fd);  // closedir closes it; `fd` stays open for the reads
+    DIR* dir = list_fd >= 0 ? ::fdopendir(list_fd) : nullptr;
+    if (!dir) {
+      int e = errno;
+      if (list_fd >= 0) ::close(list_fd);
+      errno = e;
+      return false;
+    }
+    while (const struct ::dirent* e = ::readdir(dir)) {
+      if (e->d_name[0] == '.') continue;
+      std::size_t size = std::strlen(e->d_name);
+      names.push_back({0, static_cast<std::uint32_t>(buffer.size()), static_cast<std::uint32_t>(size), e->d_type});
+      buffer.append(e->d_name, size + 1);
+    }
+    ::closedir(dir);
+    sort();
+    return true;
+  }
+
+ private:
+  // Names in a folder share long prefixes (2024-05-17-meeting-...): comparing 8 bytes
+  // past the common prefix as one number settles most comparisons without memcmp.
+  void sort() {
+    if (names.empty()) return;
+    std::string_view first = view(names.front());
+    std::size_t common = first.size();
+    for (const Name& n : names) {
+      std::string_view v = view(n);
+      std::size_t i = 0;
+      while (i < common && i < v.size() && v[i] == first[i]) ++i;
+      common = i;
+    }
+    for (Name& n : names) {
+      std::uint64_t key = 0;
+      for (std::size_t i = 0; i < 8; ++i) {
+        std::size_t at = common + i;
+        key = (key << 8) | (at < n.size ? static_cast<unsigned char>(buffer[n.at + at]) : 0u);
+      }
+      n.key = key;
+    }
+    std::sort(names.begin(), names.end(), [&](const Name& a, const Name& b) {
+      return a.key != b.key ? a.key < b.key : view(a) < view(b);
+    });
+  }
 };
 
 }  // namespace
 
-Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
-  Snapshot snap;
+Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
   Folder root_dir(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root_dir.fd < 0)
     throw Error(ExitCode::Io, fmt::format("cannot open '{}': {}", root.string(), std::strerror(errno)));
 
-  // First the listing, a worker per folder, each into its own list (the lists are joined
-  // in the folders' order); then the files are stat'ed and read on every core, since the
-  // kernel's work for 25,000 small files is as much as parsing them. `reuse` is asked in
-  // between, in order, from this thread only.
-  struct FolderList {
-    std::vector<Listed> listed;
-    Diagnostics findings;  // what Listed::finding counts in
-    void add_finding(Diagnostic d) {
-      Listed l;
-      l.finding = static_cast<int>(findings.size());
-      findings.push_back(std::move(d));
-      listed.push_back(std::move(l));
-    }
-    void add_file(int dir_fd, std::string rel, std::size_t name_at, bool reusable, bool regular) {
-      Listed l;
-      l.dir_fd = dir_fd;
-      l.file.path = std::move(rel);
-      l.name_at = static_cast<std::uint32_t>(name_at);
-      l.reusable = reusable;
-      l.regular = regular;
-      listed.push_back(std::move(l));
-    }
-  };
+  // First the listing, a worker per folder, each into its own list; then the files are
+  // stat'ed and read on every core, since the kernel's work for 25,000 small files is as
+  // much as parsing them. `reuse` is asked in between, in order, from this thread only.
   std::vector<std::string> folders;
   for (const Kind& k : kinds()) folders.emplace_back(k.folder);
   folders.emplace_back("schema");
   // Stat without following links.
-  auto stat_file = [](Listed& l) {
-    if (l.dir_fd < 0) return;
+  auto stat_file = [](const FolderList& list, Listed& l) {
     struct ::stat st {};
-    l.stat_ok = ::fstatat(l.dir_fd, l.name(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    l.stat_ok = ::fstatat(list.dir_fd, list.name(l), &st, AT_SYMLINK_NOFOLLOW) == 0;
     if (!l.stat_ok) {
       l.error = errno;
       return;
@@ -196,7 +267,8 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   std::vector<FolderList> lists(folders.size() + 1);
   std::vector<std::unique_ptr<Folder>> open_folders(folders.size());
   // brm.yaml marks the root; a link there would be read from wherever it points.
-  lists[0].add_file(root_dir.fd, "brm.yaml", 0, false, false);
+  lists[0].dir_fd = root_dir.fd;
+  lists[0].add_file("", "brm.yaml", false, false);
 
   // With a `reuse` to ask, each folder's files are stat'ed by the worker that listed
   // them, the largest folders first (a folder's size grows with its entries), so that
@@ -226,91 +298,62 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
     }
     if (!S_ISDIR(st.st_mode)) return;
     int fd = ::openat(root_dir.fd, folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
+    Names names;
+    if (fd >= 0) open_folders[fi] = std::make_unique<Folder>(fd);
+    if (fd < 0 || !names.list(fd)) {
       out.add_finding({folder, 0, 0, Severity::Error, "unreadable",
                        fmt::format("cannot list the folder: {}", std::strerror(errno))});
       return;
     }
-    // The listing gets its own descriptor, so that `fd` stays open for the reads.
-    open_folders[fi] = std::make_unique<Folder>(fd);
-    int list_fd = ::dup(fd);
-    DIR* dir = list_fd >= 0 ? ::fdopendir(list_fd) : nullptr;
-    if (!dir) {
-      if (list_fd >= 0) ::close(list_fd);
-      out.add_finding({folder, 0, 0, Severity::Error, "unreadable",
-                       fmt::format("cannot list the folder: {}", std::strerror(errno))});
-      return;
-    }
-    // The names go into one buffer, each ended by a NUL (for the calls that take one),
-    // and are sorted as views: a folder of thousands of files costs no string apiece.
-    std::string buffer;
-    struct Name {
-      std::size_t at, size;
-      unsigned char type;  // readdir's d_type
-    };
-    std::vector<Name> names;
-    while (const struct ::dirent* e = ::readdir(dir)) {
-      if (e->d_name[0] == '.') continue;  // . and .., .gitkeep and editors' files
-      std::size_t size = std::strlen(e->d_name);
-      names.push_back({buffer.size(), size, e->d_type});
-      buffer.append(e->d_name, size + 1);
-    }
-    ::closedir(dir);
-    auto view = [&](const Name& n) { return std::string_view(buffer).substr(n.at, n.size); };
-    std::sort(names.begin(), names.end(),
-              [&](const Name& a, const Name& b) { return view(a) < view(b); });
+    out.dir_fd = fd;
     bool is_schema = folder == "schema";
-    out.listed.reserve(names.size());
-    for (const Name& n : names) {
-      std::string_view name = view(n);
-      unsigned char type = n.type;
-      std::string rel;
-      rel.reserve(folder.size() + 1 + name.size());
-      rel.append(folder).append(1, '/').append(name);
+    out.listed.reserve(names.names.size());
+    out.paths.reserve(names.buffer.size() + names.names.size() * (folder.size() + 1));
+    for (const Names::Name& n : names.names) {
+      std::string_view name = names.view(n);
       struct ::stat est {};
-      bool is_dir = type == DT_DIR ||
-                    (type == DT_UNKNOWN &&
-                     ::fstatat(fd, buffer.c_str() + n.at, &est, AT_SYMLINK_NOFOLLOW) == 0 &&
+      bool is_dir = n.type == DT_DIR ||
+                    (n.type == DT_UNKNOWN && ::fstatat(fd, names.c_str(n), &est, AT_SYMLINK_NOFOLLOW) == 0 &&
                      S_ISDIR(est.st_mode));
+      auto rel = [&] { return fmt::format("{}/{}", folder, name); };
       if (is_dir) {
         if (!is_schema)
-          out.add_finding({rel, 0, 0, Severity::Warning, "stray-file",
+          out.add_finding({rel(), 0, 0, Severity::Warning, "stray-file",
                            "folders inside a kind's folder are ignored"});
         continue;
       }
       if (!ends_with(name, ".yaml")) {
         if (!is_schema)
-          out.add_finding({rel, 0, 0, Severity::Warning, "stray-file",
+          out.add_finding({rel(), 0, 0, Severity::Warning, "stray-file",
                            ends_with(name, ".yml") ? "ignored: records end in '.yaml', not '.yml'"
                                                    : "ignored: not a .yaml file"});
         continue;
       }
-      out.add_file(fd, std::move(rel), folder.size() + 1, !is_schema, type == DT_REG);
+      out.add_file(folder, name, !is_schema, n.type == DT_REG);
     }
-    if (reuse)
-      for (Listed& l : out.listed) stat_file(l);
+    if (reuse.file)
+      for (Listed& l : out.listed)
+        if (l.finding < 0) stat_file(out, l);
   });
-  std::vector<Listed> listed;
-  Diagnostics listing_findings;
+
+  // Every entry, in order, for the steps below.
+  struct Ref {
+    FolderList* list;
+    Listed* l;
+  };
+  std::vector<Ref> refs;
   std::size_t total = 0;
   for (const FolderList& list : lists) total += list.listed.size();
-  listed.reserve(total);
-  for (FolderList& list : lists) {
-    int base = static_cast<int>(listing_findings.size());
-    for (Diagnostic& d : list.findings) listing_findings.push_back(std::move(d));
-    for (Listed& l : list.listed) {
-      if (l.finding >= 0) l.finding += base;
-      listed.push_back(std::move(l));
-    }
-  }
-  std::vector<FolderList>().swap(lists);
+  refs.reserve(total);
+  for (FolderList& list : lists)
+    for (Listed& l : list.listed) refs.push_back({&list, &l});
 
   auto readable = [](const Listed& l) {
-    return l.dir_fd >= 0 && l.stat_ok && S_ISREG(l.mode) && !l.have_file;
+    return l.finding < 0 && l.stat_ok && S_ISREG(l.mode) && !l.have_file;
   };
-  auto read_file = [&](Listed& l) {
+  auto read_file = [&](const FolderList& list, Listed& l) {
     if (!readable(l)) return;
-    if (read_file_at(l.dir_fd, l.name(), static_cast<std::size_t>(l.stamp.size), &l.file.content))
+    if (read_file_at(list.dir_fd, list.name(l), static_cast<std::size_t>(l.stamp.size), &l.content))
       l.have_file = true;
     else
       l.error = errno;
@@ -318,9 +361,9 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
   // A file the listing calls regular, opened without following links and without
   // blocking (should it have become a fifo), stat'ed by its descriptor and read: one path
   // lookup instead of two. False when that did not work out, for the slow way to say why.
-  auto open_stat_read = [](Listed& l) {
+  auto open_stat_read = [](const FolderList& list, Listed& l) {
     if (!l.regular) return false;
-    int fd = ::openat(l.dir_fd, l.name(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    int fd = ::openat(list.dir_fd, list.name(l), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return false;
     struct ::stat st {};
     bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
@@ -328,49 +371,72 @@ Snapshot read_worktree(const fs::path& root, const ReuseFile& reuse) {
       l.stat_ok = true;
       l.mode = st.st_mode;
       l.stamp = stamp_of(st);
-      read_open_file(fd, static_cast<std::size_t>(st.st_size), &l.file.content);
+      read_open_file(fd, static_cast<std::size_t>(st.st_size), &l.content);
       l.have_file = true;
     }
     ::close(fd);
     return ok;
   };
-  if (reuse) {
-    stat_file(listed.front());  // brm.yaml; the folders' files were stat'ed as listed
-    for (Listed& l : listed) {
-      if (!l.reusable || !readable(l)) continue;
-      if (reuse(l.file.path, l.stamp, &l.file)) l.have_file = true;
+  std::size_t asked = 0, reused = 0;
+  if (reuse.file) {
+    stat_file(lists[0], lists[0].listed.front());  // brm.yaml; the folders' files were stat'ed as listed
+    for (const Ref& r : refs) {
+      if (!r.l->reusable || !readable(*r.l)) continue;
+      ++asked;
+      if (reuse.file(r.list->path(*r.l), r.l->stamp)) {
+        r.l->have_file = r.l->reused = true;
+        ++reused;
+      }
     }
-    parallel_for(listed.size(), 0, 64, [&](std::size_t i) { read_file(listed[i]); });
+    parallel_for(refs.size(), 0, 64, [&](std::size_t i) { read_file(*refs[i].list, *refs[i].l); });
   } else {
-    parallel_for(listed.size(), 0, 64, [&](std::size_t i) {
-      Listed& l = listed[i];
-      if (l.dir_fd < 0 || open_stat_read(l)) return;
-      stat_file(l);
-      read_file(l);
+    parallel_for(refs.size(), 0, 64, [&](std::size_t i) {
+      const Ref& r = refs[i];
+      if (r.l->finding >= 0 || open_stat_read(*r.list, *r.l)) return;
+      stat_file(*r.list, *r.l);
+      read_file(*r.list, *r.l);
     });
   }
 
-  snap.files.reserve(listed.size());
-  for (Listed& l : listed) {
-    if (l.finding >= 0) {
-      snap.findings.push_back(std::move(listing_findings[static_cast<std::size_t>(l.finding)]));
-    } else if (!l.stat_ok) {
-      snap.findings.push_back({l.file.path, 0, 0, Severity::Error, "unreadable",
-                               fmt::format("cannot read the file: {}", std::strerror(l.error))});
-    } else if (S_ISLNK(l.mode)) {
-      snap.findings.push_back({l.file.path, 0, 0, Severity::Error, "symlink",
-                               "the file is a symbolic link; brm does not follow links"});
-    } else if (!S_ISREG(l.mode)) {
-      snap.findings.push_back({l.file.path, 0, 0, Severity::Error, "stray-file", "not a regular file"});
-    } else if (!l.have_file) {
-      snap.findings.push_back({l.file.path, 0, 0, Severity::Error, "unreadable",
-                               fmt::format("cannot read the file: {}", std::strerror(l.error))});
-    } else {
-      l.file.stamp = l.stamp;
-      snap.files.push_back(std::move(l.file));
+  // The snapshot, in the listing's order; with `keep_reused` false, without the files
+  // the caller stands in for, and with their contents copied (that snapshot is a draft).
+  auto snapshot = [&](bool keep_reused) {
+    Snapshot snap;
+    snap.files.reserve(keep_reused ? refs.size() : refs.size() - reused);
+    for (const Ref& r : refs) {
+      FolderList& list = *r.list;
+      Listed& l = *r.l;
+      auto path = [&] { return std::string(list.path(l)); };
+      if (l.finding >= 0) {
+        const Diagnostic& d = list.findings[static_cast<std::size_t>(l.finding)];
+        snap.findings.push_back(keep_reused ? std::move(list.findings[static_cast<std::size_t>(l.finding)]) : d);
+      } else if (!l.stat_ok) {
+        snap.findings.push_back({path(), 0, 0, Severity::Error, "unreadable",
+                                 fmt::format("cannot read the file: {}", std::strerror(l.error))});
+      } else if (S_ISLNK(l.mode)) {
+        snap.findings.push_back({path(), 0, 0, Severity::Error, "symlink",
+                                 "the file is a symbolic link; brm does not follow links"});
+      } else if (!S_ISREG(l.mode)) {
+        snap.findings.push_back({path(), 0, 0, Severity::Error, "stray-file", "not a regular file"});
+      } else if (!l.have_file) {
+        snap.findings.push_back({path(), 0, 0, Severity::Error, "unreadable",
+                                 fmt::format("cannot read the file: {}", std::strerror(l.error))});
+      } else if (keep_reused) {
+        snap.files.push_back({path(), std::move(l.content), {}, l.stamp});
+      } else if (!l.reused) {
+        snap.files.push_back({path(), l.content, {}, l.stamp});
+      }
+    }
+    return snap;
+  };
+  if (reuse.leave_out && reused > 0 && reused == asked) {
+    Snapshot others = snapshot(false);
+    if (reuse.leave_out(others)) {
+      others.left_out = reused;
+      return others;
     }
   }
-  return snap;
+  return snapshot(true);
 }
 
 void keep_until_exit(Repository&& repo) {

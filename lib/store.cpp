@@ -300,8 +300,10 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
     // Records come through the record cache; the listing below reads only brm.yaml
     // and the repository's own schemas, which validate() needs.
     t.repo = load_worktree(t.root, &t.existing);
-    Snapshot schema_files =
-        read_worktree(t.root, [](const std::string&, const FileStamp&, SourceFile*) { return true; });
+    Reuse only_others;
+    only_others.file = [](std::string_view, const FileStamp&) { return true; };
+    only_others.leave_out = [](const Snapshot&) { return true; };
+    Snapshot schema_files = read_worktree(t.root, only_others);
     Diagnostics ignored;  // the same findings came from the load
     t.schemas = std::make_unique<RecordSchemas>(schema_files.files, &ignored);
     t.repo.root = t.root;

@@ -67,6 +67,7 @@ struct SourceFile {
 struct Snapshot {
   std::vector<SourceFile> files;
   Diagnostics findings;
+  std::size_t left_out = 0;  // record files left out of `files` (Reuse::leave_out)
 };
 
 // The nearest folder at or above `start` that holds brm.yaml; throws
@@ -76,12 +77,21 @@ std::filesystem::path find_repository_root(const std::filesystem::path& start);
 // Lists and reads the repository's files. Symbolic links are never followed.
 Snapshot read_worktree(const std::filesystem::path& root);
 
-// read_worktree with a say in each record file: `reuse` gets the path and stamp and may
-// fill the SourceFile itself (a cache that knows the file); it returns true when it did,
-// and the file is then not read. Without `reuse` each file is opened, stat'ed and read in
-// one go; with it, every file is stat'ed first, which costs a second path lookup.
-using ReuseFile = std::function<bool(const std::string& path, const FileStamp& stamp, SourceFile* out)>;
-Snapshot read_worktree(const std::filesystem::path& root, const ReuseFile& reuse);
+// A caller's say in read_worktree, for a cache of what the record files hold.
+struct Reuse {
+  // Asked for each readable record file, in the listing's order, from one thread, with
+  // its path and stamp: true when the caller will stand in for the file, which is then
+  // listed without its content and not read. With it, every file is stat'ed first,
+  // which costs a second path lookup; without it, each file is opened, stat'ed and read
+  // in one go.
+  std::function<bool(std::string_view path, const FileStamp& stamp)> file;
+  // Asked once `file` stood in for every record file, with the snapshot of the rest
+  // (brm.yaml, the schemas, the listing's findings): true to have the record files left
+  // out of the snapshot, and only counted (Snapshot::left_out). A cache that can answer
+  // from what it holds is then spared a string per file.
+  std::function<bool(const Snapshot& others)> leave_out;
+};
+Snapshot read_worktree(const std::filesystem::path& root, const Reuse& reuse);
 
 // A cache of parsed and validated records keyed by content, so that a file that did
 // not change is parsed once (history walks, repeated checks).
