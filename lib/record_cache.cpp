@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "brm/checksum.hpp"
 #include "brm/files.hpp"
 #include "brm/git.hpp"
 #include "brm/parse_cache.hpp"
@@ -32,7 +33,7 @@ namespace brm {
 namespace {
 
 constexpr std::string_view magic = "BRMCACHE";
-constexpr std::uint32_t format_version = 5;
+constexpr std::uint32_t format_version = 6;
 constexpr std::int64_t racy_ns = 2'000'000'000;
 // How much of the mapped cache a reader decodes before letting it go (MappedFile::release).
 constexpr std::uint64_t release_stretch = std::uint64_t{4} << 20;
@@ -46,53 +47,6 @@ std::string binary_identity() {
   if (ec || ::stat(exe.c_str(), &st) != 0) return std::string("brm ") + BRM_VERSION;
   return fmt::format("brm {} {} {} {}.{}", BRM_VERSION, exe.string(), st.st_size,
                      st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-}
-
-// A checksum against damage (a torn write, a flipped bit), not against an adversary:
-// 8 bytes at a time through a 64x64->128-bit multiply, as the wyhash family does. Fed in
-// pieces of any size, it gives what it gives for the whole.
-class Checksum {
- public:
-  void update(std::string_view bytes) {
-    total_ += bytes.size();
-    while (!bytes.empty() && (carried_ > 0 || bytes.size() < 8)) {
-      carry_[carried_++] = static_cast<unsigned char>(bytes.front());
-      bytes.remove_prefix(1);
-      if (carried_ == 8) absorb(carry_), carried_ = 0;
-    }
-    for (; bytes.size() >= 8; bytes.remove_prefix(8)) absorb(bytes.data());
-    for (char c : bytes) carry_[carried_++] = static_cast<unsigned char>(c);
-  }
-  std::uint64_t value() const {
-    unsigned char last[8] = {};
-    std::memcpy(last, carry_, carried_);
-    std::uint64_t w;
-    std::memcpy(&w, last, 8);
-    return mix((mix(h_ ^ w, k2) + k1) ^ total_, k1);
-  }
-
- private:
-  static constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ull, k2 = 0xD6E8FEB86659FD93ull;
-  static std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
-    __extension__ using Wide = unsigned __int128;
-    Wide p = static_cast<Wide>(a) * b;
-    return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
-  }
-  void absorb(const void* word) {
-    std::uint64_t w;
-    std::memcpy(&w, word, 8);
-    h_ = mix(h_ ^ w, k2) + k1;
-  }
-  std::uint64_t h_ = k1;
-  std::uint64_t total_ = 0;
-  unsigned char carry_[8] = {};
-  std::size_t carried_ = 0;
-};
-
-std::uint64_t checksum(std::string_view bytes) {
-  Checksum c;
-  c.update(bytes);
-  return c.value();
 }
 
 constexpr std::size_t seal_size = sizeof(std::uint64_t);
