@@ -67,7 +67,9 @@ struct SourceFile {
 struct Snapshot {
   std::vector<SourceFile> files;
   Diagnostics findings;
-  std::size_t left_out = 0;  // record files left out of `files` (Reuse::leave_out)
+  // Record files left out of `files` (Reuse::leave_out): the caller that stood in for them
+  // loads them itself; load_repository knows only `files`.
+  std::size_t left_out = 0;
 };
 
 // The nearest folder at or above `start` that holds brm.yaml; throws
