@@ -398,8 +398,9 @@ Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
     });
   }
 
-  // The snapshot, in the listing's order; with `keep_reused` false, without the files
-  // the caller stands in for, and with their contents copied (that snapshot is a draft).
+  // The snapshot, in the listing's order. With `keep_reused` false, the files the caller
+  // stands in for are left out and the others' contents copied, not moved: the caller
+  // may still decline, and the whole snapshot then needs them.
   auto snapshot = [&](bool keep_reused) {
     Snapshot snap;
     snap.files.reserve(keep_reused ? refs.size() : refs.size() - reused);
