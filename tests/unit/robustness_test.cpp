@@ -15,24 +15,15 @@
 #include "brm/repository.hpp"
 #include "brm/store.hpp"
 #include "brm/yaml.hpp"
+#include "scratch_folder.hpp"
 
 namespace brm {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct ScratchRepo {
-  fs::path root;
-  ScratchRepo() {
-    std::string tmpl = (fs::temp_directory_path() / "brm-robust-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    root = tmpl;
-    std::ofstream(root / "brm.yaml") << "brm: 1\n";
-  }
-  ~ScratchRepo() {
-    std::error_code ec;
-    fs::remove_all(root, ec);
-  }
+struct ScratchRepo : test::ScratchFolder {
+  ScratchRepo() : ScratchFolder("brm-robust") { write("brm.yaml", "brm: 1\n"); }
 };
 
 std::string first_rule(std::string_view text) {

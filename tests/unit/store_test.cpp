@@ -13,6 +13,7 @@
 #include "brm/error.hpp"
 #include "brm/git.hpp"
 #include "brm/yaml.hpp"
+#include "scratch_folder.hpp"
 
 using namespace brm;
 namespace fs = std::filesystem;
@@ -20,34 +21,12 @@ namespace fs = std::filesystem;
 namespace {
 
 // A repository in a fresh temporary folder, removed afterwards.
-struct TempRepo {
-  fs::path root;
-
-  TempRepo() {
-    std::string tmpl = (fs::temp_directory_path() / "brm-store-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    root = tmpl;
+struct TempRepo : brm::test::ScratchFolder {
+  TempRepo() : ScratchFolder("brm-store") {
     write("brm.yaml", "brm: 1\norganisation: Test\n");
     write("customers/anna-berg.yaml", "name: Anna Berg\nrole: customer\n");
     write("customers/per-holm.yaml", "name: Per Holm\nrole: purchaser\ncustomer: anna-berg\n");
   }
-  ~TempRepo() {
-    std::error_code ec;
-    fs::permissions(root, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(root, ec);
-  }
-
-  void write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((root / rel).parent_path());
-    std::ofstream(root / rel, std::ios::binary) << text;
-  }
-  std::string read(const std::string& rel) const {
-    std::ifstream in(root / rel, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  bool exists(const std::string& rel) const { return fs::exists(root / rel); }
 };
 
 Value yaml(std::string_view text) {

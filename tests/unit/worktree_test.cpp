@@ -12,28 +12,15 @@
 #include <vector>
 
 #include "brm/repository.hpp"
+#include "scratch_folder.hpp"
 
 namespace brm {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Worktree {
-  fs::path root;
-  Worktree() {
-    std::string tmpl = (fs::temp_directory_path() / "brm-worktree-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    root = tmpl;
-    write("brm.yaml", "brm: 1\n");
-  }
-  ~Worktree() {
-    std::error_code ec;
-    fs::remove_all(root, ec);
-  }
-  void write(const std::string& path, const std::string& text) {
-    fs::create_directories((root / path).parent_path());
-    std::ofstream(root / path) << text;
-  }
+struct Worktree : test::ScratchFolder {
+  Worktree() : ScratchFolder("brm-worktree") { write("brm.yaml", "brm: 1\n"); }
 };
 
 std::vector<std::string> paths(const Snapshot& s) {
