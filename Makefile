@@ -34,7 +34,7 @@ deps:
 	fi
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DBRM_WERROR=ON
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DBRM_WERROR=ON $(LAUNCHER)
 	cmake --build $(BUILD) -j$(JOBS)
 
 example: build
