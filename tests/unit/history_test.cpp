@@ -194,6 +194,13 @@ TEST_CASE("history: period ends of months and quarters within the range") {
         day("2028-02-29"));
 }
 
+// The id of the commit commit_on() picks, or "" for none: a wrong pick fails the check
+// instead of dereferencing null and ending the whole unit binary.
+static std::string id_on(const std::vector<CommitInfo>& history, Date d) {
+  const CommitInfo* c = commit_on(history, d);
+  return c ? c->id : std::string();
+}
+
 TEST_CASE("history: the commit of a day is the newest first-parent one by its end, in UTC") {
   Built b;
   auto history = first_parent_history(b.h.dir());
@@ -202,11 +209,11 @@ TEST_CASE("history: the commit of a day is the newest first-parent one by its en
   CHECK(history.back().id == b.c1);
   for (const auto& c : history) CHECK(c.id != b.side);
   CHECK(commit_on(history, day("2026-01-09")) == nullptr);
-  CHECK(commit_on(history, day("2026-01-10"))->id == b.c1);
-  CHECK(commit_on(history, day("2026-01-31"))->id == b.c3);
-  CHECK(commit_on(history, day("2026-02-01"))->id == b.c4);
-  CHECK(commit_on(history, day("2026-03-31"))->id == b.c5);
-  CHECK(commit_on(history, day("2026-06-30"))->id == b.c7);
+  CHECK(id_on(history, day("2026-01-10")) == b.c1);
+  CHECK(id_on(history, day("2026-01-31")) == b.c3);
+  CHECK(id_on(history, day("2026-02-01")) == b.c4);
+  CHECK(id_on(history, day("2026-03-31")) == b.c5);
+  CHECK(id_on(history, day("2026-06-30")) == b.c7);
 }
 
 TEST_CASE("history: --at reads a revision's files and defaults as_of to its UTC day") {
