@@ -73,3 +73,16 @@ TEST_CASE("csv: what csv_line writes parses back to the same cells") {
   CHECK(rows[1].cells == cells);
   CHECK(rows[1].line == 3);
 }
+
+TEST_CASE("csv: a doubled quote is one quote wherever it stands in a quoted cell") {
+  auto rows = rows_of("\"\"\"\",\"\"\"a\",\"a\"\"\",\"a\"\"\"\"b\",\"\"\n");
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].cells == std::vector<std::string>{"\"", "\"a", "a\"", "a\"\"b", ""});
+}
+
+TEST_CASE("csv: a quote that closes a cell is not taken for a doubled one across a separator") {
+  auto rows = rows_of("\"a\",\"b\"\n\"\",x\n");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].cells == std::vector<std::string>{"a", "b"});
+  CHECK(rows[1].cells == std::vector<std::string>{"", "x"});
+}
