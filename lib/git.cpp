@@ -174,12 +174,7 @@ CommitInfo git_resolve(const fs::path& brm_root, std::string_view rev) {
   open_repo(repo, brm_root);
   Commit commit;
   peel_commit(commit, repo.get(), rev);
-  CommitInfo info;
-  info.id = oid_string(git_commit_id(commit.get()));
-  info.time = static_cast<std::int64_t>(git_commit_time(commit.get()));
-  if (const char* s = git_commit_summary(commit.get())) info.summary = s;
-  if (const git_signature* a = git_commit_author(commit.get()); a && a->name) info.author = a->name;
-  return info;
+  return commit_info(commit.get());
 }
 
 Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev, bool record_texts) {
