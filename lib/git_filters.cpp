@@ -34,6 +34,17 @@ bool blob_names_filter(git_repository* repo, const git_oid* id) {
                        static_cast<std::size_t>(git_blob_rawsize(blob.get()))});
 }
 
+// Whether `path` below `root` passes through a symbolic link (brm never follows one).
+bool through_link(const fs::path& root, const std::string& path) {
+  fs::path at = root;
+  for (const fs::path& part : fs::path(path)) {
+    at /= part;
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(at, ec))) return true;
+  }
+  return false;
+}
+
 // The .gitattributes of `folder` (from the git root) in the commit, the index or the work
 // tree: does any name a filter?
 bool folder_names_filter(git_repository* repo, git_tree* tree, git_index* index,
@@ -47,7 +58,7 @@ bool folder_names_filter(git_repository* repo, git_tree* tree, git_index* index,
       i && blob_names_filter(repo, &i->id))
     return true;
   const char* workdir = git_repository_workdir(repo);
-  return workdir && file_names_filter(fs::path(workdir) / path);
+  return workdir && !through_link(workdir, path) && file_names_filter(fs::path(workdir) / path);
 }
 
 // The attributes files outside the tree: info/attributes, core.attributesFile (or its
