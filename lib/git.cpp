@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "brm/error.hpp"
+#include "git_filters.hpp"
 #include "git_handle.hpp"
 
 namespace fs = std::filesystem;
@@ -174,12 +175,7 @@ CommitInfo git_resolve(const fs::path& brm_root, std::string_view rev) {
   open_repo(repo, brm_root);
   Commit commit;
   peel_commit(commit, repo.get(), rev);
-  CommitInfo info;
-  info.id = oid_string(git_commit_id(commit.get()));
-  info.time = static_cast<std::int64_t>(git_commit_time(commit.get()));
-  if (const char* s = git_commit_summary(commit.get())) info.summary = s;
-  if (const git_signature* a = git_commit_author(commit.get()); a && a->name) info.author = a->name;
-  return info;
+  return commit_info(commit.get());
 }
 
 Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev, bool record_texts) {
@@ -191,8 +187,24 @@ Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev, bool reco
   Tree tree;
   check(git_commit_tree(tree.out(), commit.get()), "cannot read the commit's tree");
 
+  std::vector<std::string> folders;
+  for (const Kind& k : kinds()) folders.emplace_back(k.folder);
+  folders.emplace_back("schema");
+  std::vector<std::string> read_in = {prefix};  // where read_blob reads, for the filters
+  for (const std::string& folder : folders) read_in.push_back(prefix + folder + "/");
+  FilteredPaths filtered(repo.get(), commit.get(), read_in);
+
   Snapshot snap;
   auto read_blob = [&](const git_tree_entry* e, std::string rel, bool text = true) {
+    // What a clean filter stored (git-crypt's ciphertext, an LFS pointer) is not the file:
+    // one finding, not a heap of YAML errors.
+    if (std::string filter = filtered.filter_of(prefix + rel); !filter.empty()) {
+      snap.findings.push_back({std::move(rel), 0, 0, Severity::Error, "filtered-file",
+                               fmt::format("stored through the filter '{}': brm cannot read it "
+                                           "from git, only its work tree copy",
+                                           filter)});
+      return;
+    }
     if (!text) {
       SourceFile f;
       f.path = std::move(rel);
@@ -219,9 +231,6 @@ Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev, bool reco
     throw Error(ExitCode::NotARepository,
                 fmt::format("revision '{}' has no brm.yaml in '{}'", rev, prefix.empty() ? "." : prefix));
 
-  std::vector<std::string> folders;
-  for (const Kind& k : kinds()) folders.emplace_back(k.folder);
-  folders.emplace_back("schema");
   for (const std::string& folder : folders) {
     TreeEntry entry;
     std::string path = prefix + folder;

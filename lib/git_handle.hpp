@@ -11,6 +11,8 @@
 #include <string_view>
 
 #include "brm/error.hpp"
+#include "brm/git.hpp"
+#include "git_shallow.hpp"
 
 namespace brm::gitx {
 
@@ -96,12 +98,22 @@ inline std::string oid_string(const git_oid* oid) {
   return buf;
 }
 
-// The commit `rev` names (a commit id, tag, branch, HEAD~3).
+// What brm shows of a commit: its id, committer time, subject and author.
+inline CommitInfo commit_info(const git_commit* c) {
+  CommitInfo info;
+  info.id = oid_string(git_commit_id(c));
+  info.time = static_cast<std::int64_t>(git_commit_time(c));
+  if (const char* s = git_commit_summary(const_cast<git_commit*>(c))) info.summary = s;
+  if (const git_signature* a = git_commit_author(c); a && a->name) info.author = a->name;
+  return info;
+}
+
+// The commit `rev` names (a commit id, tag, branch, HEAD~3). In a shallow clone, a
+// revision past the clone's history says so.
 inline void peel_commit(Commit& commit, git_repository* repo, std::string_view rev) {
   Object obj;
   std::string r(rev);
-  if (git_revparse_single(obj.out(), repo, r.c_str()) < 0)
-    fail(fmt::format("unknown revision '{}'", rev));
+  if (git_revparse_single(obj.out(), repo, r.c_str()) < 0) fail_revision(repo, rev);
   Object peeled;
   check(git_object_peel(peeled.out(), obj.get(), GIT_OBJECT_COMMIT),
         fmt::format("'{}' does not name a commit", rev));

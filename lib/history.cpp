@@ -5,6 +5,7 @@
 #include "brm/history.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fmt/format.h>
 
 #include "brm/csv.hpp"
@@ -16,30 +17,50 @@
 
 namespace brm {
 
-std::vector<CommitInfo> first_parent_history(const std::filesystem::path& brm_root,
-                                             std::string_view rev) {
+namespace {
+
+// Whether `commit`'s tree holds brm.yaml at `settings` (its path from the git root).
+bool holds_settings(const git_commit* commit, const std::string& settings) {
+  gitx::Tree tree;
+  gitx::check(git_commit_tree(tree.out(), commit), "cannot read the commit's tree");
+  gitx::TreeEntry e;
+  return git_tree_entry_bypath(e.out(), tree.get(), settings.c_str()) == 0 &&
+         git_tree_entry_type(e.get()) == GIT_OBJECT_BLOB;
+}
+
+}  // namespace
+
+// Commit by commit along the first parents, not with a revwalk: libgit2 1.5 knows no
+// shallow clones, and its revwalk fails at a boundary, which must not pass for the end.
+FirstParentHistory first_parent_history(const std::filesystem::path& brm_root,
+                                        std::string_view rev) {
   gitx::Repo repo;
   gitx::open(repo, brm_root);
-  gitx::Commit start;
-  gitx::peel_commit(start, repo.get(), rev);
-  gitx::Revwalk walk;
-  gitx::check(git_revwalk_new(walk.out(), repo.get()), "cannot walk the history");
-  gitx::check(git_revwalk_simplify_first_parent(walk.get()), "cannot walk the history");
-  gitx::check(git_revwalk_push(walk.get(), git_commit_id(start.get())), "cannot walk the history");
-
-  std::vector<CommitInfo> out;
-  git_oid oid;
-  while (git_revwalk_next(&oid, walk.get()) == 0) {
-    gitx::Commit c;
-    gitx::check(git_commit_lookup(c.out(), repo.get(), &oid), "cannot read a commit");
-    CommitInfo info;
-    info.id = gitx::oid_string(&oid);
-    info.time = static_cast<std::int64_t>(git_commit_time(c.get()));
-    if (const char* s = git_commit_summary(c.get())) info.summary = s;
-    if (const git_signature* a = git_commit_author(c.get()); a && a->name) info.author = a->name;
-    out.push_back(std::move(info));
+  std::string settings = gitx::prefix_of(repo.get(), brm_root) + "brm.yaml";
+  gitx::ShallowCommits shallow(repo.get());
+  gitx::Commit at;
+  gitx::peel_commit(at, repo.get(), rev);
+  FirstParentHistory out;
+  while (holds_settings(at.get(), settings)) {
+    out.commits.push_back(gitx::commit_info(at.get()));
+    if (shallow.contains(*git_commit_id(at.get()))) {
+      out.shallow = true;
+      break;
+    }
+    if (git_commit_parentcount(at.get()) == 0) break;
+    gitx::Commit parent;
+    gitx::check(git_commit_parent(parent.out(), at.get(), 0),
+                fmt::format("cannot read the first parent of {}",
+                            gitx::describe_commit(out.commits.back().id, out.commits.back().time)));
+    at = std::move(parent);
   }
   return out;
+}
+
+void warn_shallow_boundary(const CommitInfo& boundary) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "brm: warning: %s\n",
+               gitx::shallow_boundary_warning(boundary.id, boundary.time).c_str());
 }
 
 const CommitInfo* commit_on(const std::vector<CommitInfo>& history, Date day) {
@@ -61,6 +82,10 @@ std::size_t count_record_files(const Snapshot& snap) {
   std::size_t n = 0;
   for (const SourceFile& f : snap.files)
     if (kind_of_record_path(f.path)) ++n;
+  // A record file stored through a filter is one too, left out for its finding: a step of
+  // a trend, which counts a folder's files, counts it as well.
+  for (const Diagnostic& d : snap.findings)
+    if (d.rule == "filtered-file" && kind_of_record_path(d.file)) ++n;
   return n;
 }
 
@@ -392,10 +417,16 @@ class HistoryLoader {
 
 Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& options) {
   Trend trend;
-  std::vector<CommitInfo> history = first_parent_history(brm_root, options.rev);
+  FirstParentHistory walk = first_parent_history(brm_root, options.rev);
+  const std::vector<CommitInfo>& history = walk.commits;
   if (history.empty()) return trend;
   Date first = date_of_unix_time(history.back().time);
   Date from = options.from.value_or(Date{first.year, first.month, 1});
+  // The range reaches back to the boundary's day or before: what the clone lacks is missing.
+  if (walk.shallow && from <= first) {
+    trend.shallow_boundary = history.back();
+    warn_shallow_boundary(history.back());
+  }
 
   HistoryLoader loader(brm_root, measured_fields());
   for (Date end : period_ends(options.step, from, options.to)) {

@@ -155,16 +155,17 @@ class LogWalker {
   }
 
   // What `commit` changed against its first parent, within `paths` (exact paths relative
-  // to the brm root; empty: everything brm reads).
+  // to the brm root; empty: everything brm reads). A shallow clone's boundary (`root`)
+  // is compared with nothing, as git shows it: its parents are not in the clone.
   std::vector<RecordChange> changes(const std::string& commit_id,
-                                    const std::vector<std::string>& paths) {
+                                    const std::vector<std::string>& paths, bool root) {
     git_oid oid;
     gitx::check(git_oid_fromstr(&oid, commit_id.c_str()), "bad commit id");
     gitx::Commit c;
     gitx::check(git_commit_lookup(c.out(), repo_.get(), &oid), "cannot read a commit");
     gitx::Tree tree, parent_tree;
     gitx::check(git_commit_tree(tree.out(), c.get()), "cannot read the commit's tree");
-    if (git_commit_parentcount(c.get()) > 0) {
+    if (!root && git_commit_parentcount(c.get()) > 0) {
       gitx::Commit parent;
       gitx::check(git_commit_parent(parent.out(), c.get(), 0), "cannot read a parent commit");
       gitx::check(git_commit_tree(parent_tree.out(), parent.get()), "cannot read a tree");
@@ -247,7 +248,7 @@ std::vector<LogEntry> repository_log(const std::filesystem::path& brm_root, cons
   std::optional<Target> target;
   if (!o.record.empty()) target = parse_target(o.record);
   LogWalker walker(brm_root);
-  std::vector<CommitInfo> history = first_parent_history(brm_root, o.rev);
+  FirstParentHistory history = first_parent_history(brm_root, o.rev);
 
   // A bare id is looked for in the revision first; only a record that is gone from it
   // needs the whole history to find its kind.
@@ -261,9 +262,12 @@ std::vector<LogEntry> repository_log(const std::filesystem::path& brm_root, cons
 
   bool must_see_all = target && target->kinds.size() > 1;
   std::vector<LogEntry> log;
-  for (const CommitInfo& c : history) {
+  for (const CommitInfo& c : history.commits) {
     if (o.max_count > 0 && log.size() >= o.max_count && !must_see_all) break;
-    std::vector<RecordChange> changes = walker.changes(c.id, paths);
+    bool boundary = history.shallow && &c == &history.commits.back();
+    // Said before the error or the output below, so that neither passes for the whole story.
+    if (boundary) warn_shallow_boundary(c);
+    std::vector<RecordChange> changes = walker.changes(c.id, paths, boundary);
     if (changes.empty()) continue;
     log.push_back({c, std::move(changes)});
   }

@@ -33,7 +33,7 @@ namespace brm {
 namespace {
 
 constexpr std::string_view magic = "BRMCACHE";
-constexpr std::uint32_t format_version = 6;
+constexpr std::uint32_t format_version = 7;  // 7: stamps with ctime and device
 constexpr std::int64_t racy_ns = 2'000'000'000;
 // How much of the mapped cache a reader decodes before letting it go (MappedFile::release).
 constexpr std::uint64_t release_stretch = std::uint64_t{4} << 20;
@@ -463,6 +463,8 @@ bool read_cache(const fs::path& path, const std::string& identity, CacheFile* ca
     e.stamp.mtime_ns = r.raw<std::int64_t>();
     e.stamp.size = r.raw<std::uint64_t>();
     e.stamp.inode = r.raw<std::uint64_t>();
+    e.stamp.ctime_ns = r.raw<std::int64_t>();
+    e.stamp.device = r.raw<std::uint64_t>();
     e.blob_id = r.view();
     e.offset = r.raw<std::uint64_t>();
     e.length = r.raw<std::uint64_t>();
@@ -839,6 +841,8 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
       tail.raw(rf.stamp.mtime_ns);
       tail.raw(rf.stamp.size);
       tail.raw(rf.stamp.inode);
+      tail.raw(rf.stamp.ctime_ns);
+      tail.raw(rf.stamp.device);
       tail.str(to_hex(rf.blob));
       tail.raw(rf.offset);
       tail.raw(rf.length);

@@ -86,8 +86,12 @@ bool read_file_at(int dir_fd, const char* name, std::size_t size, std::string* o
 }
 
 FileStamp stamp_of(const struct ::stat& st) {
-  return {static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-          static_cast<std::uint64_t>(st.st_size), static_cast<std::uint64_t>(st.st_ino)};
+  auto ns = [](const struct ::timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+  };
+  return {ns(st.st_mtim), static_cast<std::uint64_t>(st.st_size),
+          static_cast<std::uint64_t>(st.st_ino), ns(st.st_ctim),
+          static_cast<std::uint64_t>(st.st_dev)};
 }
 
 // An open folder that closes itself.

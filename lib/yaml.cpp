@@ -11,6 +11,7 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -357,6 +358,25 @@ std::size_t find_control(std::string_view s, std::uint32_t* found) {
   return std::string_view::npos;
 }
 
+// The first line of git's conflict markers (`<<<<<<< ours`, `|||||||`, `=======`,
+// `>>>>>>> theirs`, at a line's start) in a file that has an opening or closing one; npos
+// when there is none. A lone `=======` line is left to the YAML reader.
+std::size_t find_conflict_marker(std::string_view s) {
+  auto first = [&](std::string_view marker, bool label) {
+    for (std::size_t at = s.find(marker); at != std::string_view::npos;
+         at = s.find(marker, at + 1)) {
+      if (at > 0 && s[at - 1] != '\n') continue;
+      std::size_t end = at + marker.size();
+      char next = end < s.size() ? s[end] : '\n';
+      if (next == '\n' || next == '\r' || (label && next == ' ')) return at;
+    }
+    return std::string_view::npos;
+  };
+  std::size_t open = first("<<<<<<<", true), close = first(">>>>>>>", true);
+  if (open == std::string_view::npos && close == std::string_view::npos) return open;
+  return std::min({open, close, first("|||||||", true), first("=======", false)});
+}
+
 Mark mark_at(std::string_view s, std::size_t offset) {
   Mark m{1, 1};
   for (std::size_t i = 0; i < offset && i < s.size(); ++i) {
@@ -448,6 +468,9 @@ bool parse_yaml(std::string_view text, std::string_view file, Value* out, Diagno
                       fmt::format("file is {} bytes; the limit is {} bytes", text.size(),
                                   limits.max_bytes));
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (std::size_t at = find_conflict_marker(text); at != std::string_view::npos)
+    return file_error(mark_at(text, at), "merge-conflict",
+                      "unresolved merge conflict: git's conflict markers are in the file");
   if (std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos)
     return file_error(mark_at(text, bad), "invalid-utf8", "file is not valid UTF-8");
   if (std::size_t nul = text.find('\0'); nul != std::string_view::npos)

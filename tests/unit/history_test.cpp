@@ -11,8 +11,10 @@
 #include <random>
 #include <set>
 
+#include "brm/error.hpp"
 #include "brm/history.hpp"
 #include "brm/json.hpp"
+#include "brm/log.hpp"
 #include "brm/git.hpp"
 #include "brm/parse_cache.hpp"
 #include "brm/record_cache.hpp"
@@ -203,7 +205,7 @@ static std::string id_on(const std::vector<CommitInfo>& history, Date d) {
 
 TEST_CASE("history: the commit of a day is the newest first-parent one by its end, in UTC") {
   Built b;
-  auto history = first_parent_history(b.h.dir());
+  auto history = first_parent_history(b.h.dir()).commits;
   REQUIRE(history.size() == 8);  // the side commit is not on the first-parent line
   CHECK(history.front().id == b.c7);
   CHECK(history.back().id == b.c1);
@@ -214,6 +216,115 @@ TEST_CASE("history: the commit of a day is the newest first-parent one by its en
   CHECK(id_on(history, day("2026-02-01")) == b.c4);
   CHECK(id_on(history, day("2026-03-31")) == b.c5);
   CHECK(id_on(history, day("2026-06-30")) == b.c7);
+}
+
+// What git does in a clone of depth N: the boundary commit listed in .git/shallow, the
+// commits beyond it absent. libgit2 writes loose objects here, so removing one is easy.
+void remove_commit(const fs::path& dir, const std::string& id) {
+  REQUIRE(fs::remove(dir / ".git" / "objects" / id.substr(0, 2) / id.substr(2)));
+}
+void make_shallow(const fs::path& dir, const std::string& boundary,
+                  const std::vector<std::string>& gone) {
+  std::ofstream(dir / ".git" / "shallow") << boundary << "\n";
+  for (const std::string& id : gone) remove_commit(dir, id);
+}
+
+// The exit code and message of what `fn` throws.
+template <class Fn>
+std::pair<ExitCode, std::string> error_of(Fn fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return {e.code(), e.what()};
+  }
+  return {ExitCode::Ok, ""};
+}
+
+TEST_CASE("history: a shallow clone's history stops at its boundary, the boundary included") {
+  Built b;
+  make_shallow(b.h.dir(), b.c4, {b.c3, b.c2, b.c1});
+  FirstParentHistory h = first_parent_history(b.h.dir());
+  CHECK(h.shallow);
+  std::vector<std::string> ids;
+  for (const CommitInfo& c : h.commits) ids.push_back(c.id);
+  CHECK(ids == std::vector<std::string>{b.c7, b.c6, b.merge, b.c5, b.c4});
+
+  // The trend: a row for each month the clone's history covers, and the boundary named.
+  TrendOptions o;
+  o.to = day("2026-06-30");
+  Trend t = compute_trend(b.h.dir(), o);
+  REQUIRE(t.rows.size() == 5);
+  CHECK(t.rows.front().period_end == day("2026-02-28"));
+  CHECK(t.rows.front().commit.id == b.c4);
+  REQUIRE(t.shallow_boundary);
+  CHECK(t.shallow_boundary->id == b.c4);
+  o.from = day("2026-03-01");  // a range inside the clone's history: nothing is missing
+  CHECK_FALSE(compute_trend(b.h.dir(), o).shallow_boundary);
+
+  // The boundary itself is a revision like any other; one past it says where the clone stops.
+  CHECK(git_resolve(b.h.dir(), "HEAD~4").id == b.c4);
+  for (const char* rev : {"HEAD~5", "HEAD~4^", "HEAD~3~2", "HEAD^1~9"}) {
+    CAPTURE(rev);
+    auto [code, message] = error_of([&] { git_resolve(b.h.dir(), rev); });
+    CHECK(code == ExitCode::Git);
+    CHECK(message.find("past the history of this shallow clone, which stops at commit " +
+                       b.c4.substr(0, 7) + " (2026-02-01)") != std::string::npos);
+    CHECK(message.find("git fetch --unshallow") != std::string::npos);
+  }
+  auto [code, message] = error_of([&] { read_git_tree(b.h.dir(), b.c2); });
+  CHECK(code == ExitCode::Git);
+  CHECK(message.find("shallow clone") != std::string::npos);
+
+  // brm log: the boundary's files read as added, as git log shows a commit without parents.
+  std::vector<LogEntry> log = repository_log(b.h.dir(), {});
+  REQUIRE(log.size() == 5);
+  CHECK(log.back().commit.id == b.c4);
+  std::set<std::string> added;
+  for (const RecordChange& r : log.back().changes)
+    if (r.change == Change::Added) added.insert(r.path);
+  CHECK(added == std::set<std::string>{"brm.yaml", "agreements/a.yaml",
+                                       "complaints/2026-01-05-x.yaml", "customers/anna.yaml",
+                                       "customers/per.yaml"});
+  LogOptions anna;
+  anna.record = "anna";
+  log = repository_log(b.h.dir(), anna);
+  REQUIRE(log.size() == 1);
+  CHECK(log[0].commit.id == b.c4);
+}
+
+TEST_CASE("history: a missing parent outside a shallow clone is an error, never the end") {
+  Built b;
+  remove_commit(b.h.dir(), b.c3);
+  auto [code, message] = error_of([&] { first_parent_history(b.h.dir()); });
+  CHECK(code == ExitCode::Git);
+  CHECK(message.find("cannot read the first parent of commit " + b.c4.substr(0, 7)) !=
+        std::string::npos);
+  TrendOptions o;
+  o.to = day("2026-06-30");
+  CHECK(error_of([&] { compute_trend(b.h.dir(), o); }).first == ExitCode::Git);
+}
+
+TEST_CASE("history: brm's history starts at the first commit that holds brm.yaml") {
+  // A project that came to brm later: two commits without brm.yaml, then brm in a folder.
+  History h;
+  h.commit({{"README", "a project\n"}}, unix_time("2026-01-10", 12, 0));
+  h.commit({{"README", "a project\n"}, {"customers/anna.yaml", "not brm's: no brm.yaml yet\n"}},
+           unix_time("2026-02-10", 12, 0));
+  Story s;
+  std::string first = h.commit(s.c1, unix_time("2026-04-10", 12, 0));
+  std::string second = h.commit(s.c2, unix_time("2026-05-10", 12, 0));
+  FirstParentHistory walk = first_parent_history(h.dir());
+  CHECK_FALSE(walk.shallow);
+  REQUIRE(walk.commits.size() == 2);
+  CHECK(walk.commits.back().id == first);
+  TrendOptions o;
+  o.from = day("2026-01-01");
+  o.to = day("2026-05-31");
+  Trend t = compute_trend(h.dir(), o);
+  REQUIRE(t.rows.size() == 2);
+  CHECK(t.rows[0].period_end == day("2026-04-30"));
+  CHECK(t.rows[1].commit.id == second);
+  CHECK_FALSE(t.shallow_boundary);
 }
 
 TEST_CASE("history: --at reads a revision's files and defaults as_of to its UTC day") {

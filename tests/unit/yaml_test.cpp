@@ -168,3 +168,27 @@ TEST_CASE("yaml: a quote left open at the end of the file is an error") {
   CHECK(ok.ok);
   CHECK(ok.doc.find("a")->as_string() == "it's");
 }
+
+TEST_CASE("yaml: git's conflict markers are one finding at the first marker's line") {
+  auto p = parse(
+      "name: Anna Berg\n<<<<<<< HEAD\nit_contact: Lars\n=======\nit_contact: Maria\n"
+      ">>>>>>> other\nrole: customer\n");
+  CHECK_FALSE(p.ok);
+  REQUIRE(p.findings.size() == 1);
+  CHECK(p.findings[0].rule == "merge-conflict");
+  CHECK(p.findings[0].line == 2);
+  CHECK(p.findings[0].column == 1);
+  CHECK(p.findings[0].message.find("unresolved merge conflict") == 0);
+  // diff3 style, CRLF, markers without a label, and a file whose opening marker was cut.
+  auto diff3 = parse("<<<<<<<\r\na: 1\r\n||||||| base\r\na: 0\r\n=======\r\na: 2\r\n>>>>>>>\r\n");
+  CHECK(first_rule(diff3) == "merge-conflict");
+  CHECK(diff3.findings[0].line == 1);
+  auto cut = parse("name: A\na: 1\n=======\na: 2\n>>>>>>> theirs\n");
+  CHECK(first_rule(cut) == "merge-conflict");
+  CHECK(cut.findings[0].line == 3);
+  // Not markers: indented, in a block scalar, longer or glued to text, or a lone =======.
+  CHECK(parse("notes: |\n  <<<<<<< HEAD\n  =======\n  >>>>>>> x\n").ok);
+  CHECK(parse("a: '<<<<<<< HEAD'\n").ok);
+  CHECK(first_rule(parse("a: 1\n<<<<<<<<x\n")) != "merge-conflict");
+  CHECK(first_rule(parse("a: 1\n=======\n")) != "merge-conflict");
+}

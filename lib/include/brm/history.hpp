@@ -17,9 +17,19 @@
 
 namespace brm {
 
-// The first-parent history of `rev`, newest first, with committer times.
-std::vector<CommitInfo> first_parent_history(const std::filesystem::path& brm_root,
-                                             std::string_view rev = "HEAD");
+// The first-parent history of `rev` as brm reads it, newest first, with committer times:
+// down to the oldest commit of the run that holds brm.yaml (at the brm root's path), and
+// in a shallow clone down to its boundary (the boundary included, as git log shows it).
+// A commit that cannot be read is an Error(Git), never the end of the history.
+struct FirstParentHistory {
+  std::vector<CommitInfo> commits;
+  bool shallow = false;  // the walk stopped at a shallow clone's boundary: commits.back()
+};
+FirstParentHistory first_parent_history(const std::filesystem::path& brm_root,
+                                        std::string_view rev = "HEAD");
+
+// On standard error: the history stops at `boundary`, and `git fetch --unshallow`.
+void warn_shallow_boundary(const CommitInfo& boundary);
 
 // The commit whose files describe the end of `day`: walking back from the newest commit
 // of `history` (newest first), the first whose committer time is at or before the end of
@@ -63,10 +73,12 @@ struct TrendOptions {
 };
 
 struct Trend {
-  std::vector<TrendRow> rows;  // periods before the first commit are left out
+  std::vector<TrendRow> rows;  // periods before the first commit with brm.yaml are left out
   // How the walk went, for the benchmark: loads of a whole tree, steps by a tree diff.
   std::size_t full_loads = 0;
   std::size_t steps = 0;
+  // Set when the range reaches back to a shallow clone's boundary (a warning said so).
+  std::optional<CommitInfo> shallow_boundary;
 };
 
 // The figures at each period end, each from the commit commit_on() picks. The first

@@ -2,10 +2,11 @@
 // did not change reads one cache file instead of parsing thousands of YAML files.
 // The cache lives in the git folder (.git/brm/records.cache) or, outside git, in the
 // user's cache folder; never in the work tree. A file is taken from the cache only when
-// its size, inode and modification time match and it was not modified within two seconds
-// of the cache being written (git's "racy" rule); otherwise it is read and matched by
-// content. A cache written by another brm binary, for other schemas, or damaged is ignored:
-// each entry and the index carry a checksum, and a damaged entry costs a parse of its file.
+// its size, inode, device, modification and change times match, as in git's index, and it
+// was not modified within two seconds of the cache being written (git's "racy" rule);
+// otherwise it is read and matched by content. A cache written by another brm binary,
+// for other schemas, or damaged is ignored: each entry and the index carry a checksum,
+// and a damaged entry costs a parse of its file.
 #pragma once
 
 #include <filesystem>

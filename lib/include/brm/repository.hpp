@@ -46,11 +46,15 @@ struct Record {
   std::string_view label() const;  // the name, title or summary; the id when none
 };
 
-// What identifies a file's version without reading it (as git's index does).
+// What identifies a file's version without reading it (as git's index does). The change
+// time catches what the others miss: a file rewritten in place to the same size with its
+// modification time set back; no program can set it back.
 struct FileStamp {
   std::int64_t mtime_ns = 0;
   std::uint64_t size = 0;
   std::uint64_t inode = 0;
+  std::int64_t ctime_ns = 0;
+  std::uint64_t device = 0;
   friend bool operator==(const FileStamp&, const FileStamp&) = default;
 };
 
