@@ -43,6 +43,8 @@ example: build
 
 test: build
 	@$(MAKE) --no-print-directory deps DEBS="$(TEST_DEBS)"
+	@# The editor and CI tests run Node tools from npm (Debian's npm; a NodeSource node has its own).
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory deps DEBS="nodejs npm"
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 test-sanitize: deps

@@ -11,6 +11,7 @@
 #include "brm/error.hpp"
 #include "brm/repository.hpp"
 #include "brm/store.hpp"
+#include "brm/unified_diff.hpp"
 #include "cli.hpp"
 #include "path_args.hpp"
 #include "record.hpp"
@@ -22,6 +23,7 @@ namespace {
 
 struct FmtOptions {
   bool check = false;
+  bool diff = false;
   WriteFlags write;
   std::vector<std::string> paths;
 };
@@ -32,6 +34,7 @@ struct Plan {
   struct Rewrite {
     std::string path;
     const Record* record;
+    const std::string* text;  // as it is now; nullptr when unknown
     std::string canonical;
     bool had_comments;
   };
@@ -65,10 +68,11 @@ Plan plan(const Repository& repo, const Diagnostics& findings,
   std::sort(records.begin(), records.end());
   for (auto& [path, r] : records) {
     const std::string* text = text_of(path);
-    std::string canonical = to_canonical_yaml(r->kind, r->doc);
+    std::string canonical =
+        to_canonical_yaml(r->kind, r->doc, text ? leading_modeline(*text) : std::string_view());
     if (text && *text == canonical) continue;
     bool had_comments = text && has_comments(*text);
-    p.rewrites.push_back({std::move(path), r, std::move(canonical), had_comments});
+    p.rewrites.push_back({std::move(path), r, text, std::move(canonical), had_comments});
   }
   return p;
 }
@@ -84,7 +88,7 @@ void refuse(Context& ctx, const Plan& p) {
                           p.refused_files == 1 ? "it is" : "they are"));
 }
 
-void run_check(Context& ctx, const std::vector<std::string>& filters) {
+void run_check(Context& ctx, const std::vector<std::string>& filters, bool diff) {
   // Read-only: no lock, so that CI can run it on a read-only checkout.
   Snapshot snap = read_worktree(ctx.root());
   std::unordered_map<std::string, std::string> texts;
@@ -95,7 +99,13 @@ void run_check(Context& ctx, const std::vector<std::string>& filters) {
     auto it = texts.find(path);
     return it == texts.end() ? nullptr : &it->second;
   });
-  for (const Plan::Rewrite& r : p.rewrites) std::printf("%s\n", r.path.c_str());
+  for (const Plan::Rewrite& r : p.rewrites) {
+    // As `git diff` names them, so that `git apply` (or `patch -p1`) in the root applies it.
+    std::string out = diff ? unified_diff(r.text ? *r.text : std::string(), r.canonical,
+                                          "a/" + r.path, "b/" + r.path)
+                           : r.path + "\n";
+    std::fputs(out.c_str(), stdout);
+  }
   std::fflush(stdout);
   if (!p.refusals.empty()) refuse(ctx, p);
   if (!p.rewrites.empty()) ctx.exit_code = static_cast<int>(ExitCode::DataErrors);
@@ -126,19 +136,23 @@ void run_rewrite(Context& ctx, const std::vector<std::string>& filters, const Wr
 void setup_fmt(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<FmtOptions>();
   auto* cmd = app.add_subcommand("fmt", "Rewrite record files into the canonical form");
-  cmd->add_flag("--check", o->check, "Only list the files that differ; exit 1 if any do");
+  auto* check_flag =
+      cmd->add_flag("--check", o->check, "Only list the files that differ; exit 1 if any do");
+  cmd->add_flag("--diff", o->diff, "With --check: print a unified diff of each change instead")
+      ->needs(check_flag);
   add_write_flags(cmd, &o->write);
   cmd->add_option("PATH", o->paths, "Only these files or folders (default: the whole repository)");
   cmd->footer(
       "Canonical: keys in the order of the format, two-space indent, block style, quotes only\n"
-      "where YAML needs them, a final newline. Comments are dropped ('brm KIND edit' keeps them).\n"
+      "where YAML needs them, a final newline. Comments are dropped ('brm KIND edit' keeps them),\n"
+      "except a first line '# yaml-language-server: $schema=...' for editors.\n"
       "Files with errors are left as they are and reported.\n"
       "Exit status: 0 done (or, with --check, every file is canonical), 1 files differ or have\n"
       "errors.");
   cmd->callback([&ctx, o] {
     std::vector<std::string> filters = repository_relative(ctx, o->paths, MustExist::Yes);
     if (o->check)
-      run_check(ctx, filters);
+      run_check(ctx, filters, o->diff);
     else
       run_rewrite(ctx, filters, o->write);
   });

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <iostream>
 
+#include "brm/editor_schema.hpp"
 #include "brm/embedded.hpp"
 #include "brm/error.hpp"
 #include "brm/files.hpp"
@@ -70,6 +71,8 @@ void run_init(Context& ctx, const InitOptions& o) {
     written.push_back("brm.yaml");
   }
   for (const Kind& k : kinds()) make_folders(dir / k.folder);
+  // Editors find the schemas through .vscode/settings.json (see brm-schema(1)).
+  for (std::string& f : write_editor_settings(dir)) written.push_back(std::move(f));
 
   bool git = !o.no_git;
   if (git) {

@@ -364,9 +364,19 @@ std::string write_document(const Value& doc, SchemaNode schema) {
 
 }  // namespace
 
-std::string to_canonical_yaml(KindId kind, const Value& doc) {
+std::string to_canonical_yaml(KindId kind, const Value& doc, std::string_view modeline) {
   const Value& schema = RecordSchemas::builtin_document(kind);
-  return write_document(doc, {&schema, &schema});
+  std::string text = write_document(doc, {&schema, &schema});
+  return modeline.empty() ? text : std::string(modeline) + "\n" + text;
+}
+
+std::string_view leading_modeline(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  constexpr std::string_view start = "# yaml-language-server:";
+  if (text.substr(0, start.size()) != start) return {};
+  std::string_view line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
 }
 
 std::string to_yaml(const Value& doc) { return write_document(doc, {}); }
@@ -397,6 +407,7 @@ bool is_plain_safe(std::string_view s) {
 // towards finding a comment, which only costs a needless warning.
 bool has_comments(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  text.remove_prefix(leading_modeline(text).size());
   const std::size_t n = text.size();
   std::size_t i = 0;
   bool in_block = false;

@@ -47,6 +47,16 @@ bool in_git_repository(const fs::path& path) {
   return git_repository_open_ext(repo.out(), path.c_str(), 0, nullptr) == 0;
 }
 
+std::optional<std::string> git_work_tree_prefix(const fs::path& brm_root) {
+  gitx::init();
+  Repo repo;
+  if (git_repository_open_ext(repo.out(), brm_root.c_str(), 0, nullptr) != 0) return std::nullopt;
+  if (!git_repository_workdir(repo.get())) return std::nullopt;
+  std::string prefix = prefix_of(repo.get(), brm_root);
+  if (prefix.rfind("../", 0) == 0) return std::nullopt;  // GIT_WORK_TREE elsewhere
+  return prefix;
+}
+
 std::string blob_id_of(std::string_view content) {
   git_oid oid;
   if (git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB) != 0) return {};

@@ -88,6 +88,16 @@ const Value& RecordSchemas::builtin_document(KindId kind) {
   return builtin_documents()[static_cast<std::size_t>(kind)];
 }
 
+const Value& RecordSchemas::settings_document() {
+  static const Value doc = parse_embedded("schema/settings.schema.yaml");
+  return doc;
+}
+
+const Value& RecordSchemas::common_document() {
+  static const Value doc = parse_embedded("schema/common.schema.yaml");
+  return doc;
+}
+
 RecordSchemas::RecordSchemas(const std::vector<SourceFile>& files, Diagnostics* findings) {
   builtin();  // compile before any thread needs it
   for (const SourceFile& f : files) {

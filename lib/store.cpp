@@ -429,7 +429,7 @@ void Transaction::commit(const std::string& message) {
     if (change.text)
       s.content = *change.text;
     else if (change.doc)
-      s.content = to_canonical_yaml(change.kind, *change.doc);
+      s.content = to_canonical_yaml(change.kind, *change.doc, leading_modeline(s.old.value_or("")));
     if (s.content == s.old) continue;
     steps.push_back(std::move(s));
   }

@@ -387,3 +387,20 @@ TEST_CASE("canonical: comments are found outside strings and block scalars only"
   CHECK(has_comments("text: don't # stop\n"));  // the apostrophe opens no string
   CHECK_FALSE(has_comments("tags: [a#b, c]\n"));
 }
+
+TEST_CASE("canonical: a first-line yaml-language-server modeline is kept, nothing else") {
+  const std::string modeline =
+      "# yaml-language-server: $schema=../.brm/schema/customer.schema.json";
+  CHECK(leading_modeline(modeline + "\nname: A\n") == modeline);
+  CHECK(leading_modeline("\xEF\xBB\xBF" + modeline + "\r\nname: A\r\n") == modeline);
+  CHECK(leading_modeline("name: A\n" + modeline + "\n").empty());
+  CHECK(leading_modeline("# a comment\nname: A\n").empty());
+  Value doc = parse("role: customer\nname: Anna\n");
+  CHECK(to_canonical_yaml(KindId::Customer, doc, modeline) ==
+        modeline + "\nname: Anna\nrole: customer\n");
+  CHECK(to_canonical_yaml(KindId::Customer, doc, "") == "name: Anna\nrole: customer\n");
+  // The writes keep it, so it is no comment that they drop; another one still is.
+  CHECK(!has_comments(modeline + "\nname: Anna\n"));
+  CHECK(has_comments(modeline + "\nname: Anna  # the customer\n"));
+  CHECK(has_comments("# yaml-language-server is great\nname: Anna\n"));
+}

@@ -11,8 +11,14 @@
 
 namespace brm {
 
-// A record document as its canonical file text.
-std::string to_canonical_yaml(KindId kind, const Value& doc);
+// A record document as its canonical file text. A `modeline` (see leading_modeline) is
+// kept as the first line.
+std::string to_canonical_yaml(KindId kind, const Value& doc, std::string_view modeline = {});
+
+// The `# yaml-language-server: $schema=...` comment on the first line of a record's text,
+// without its line ending, or empty. It tells editors which schema the file has, so the
+// canonical form keeps it: fmt, set and the other writes leave it where it is.
+std::string_view leading_modeline(std::string_view yaml_text);
 
 // Any value as block-style YAML in its own key order (brm.yaml, `show --format yaml`).
 std::string to_yaml(const Value& doc);
@@ -23,7 +29,7 @@ bool is_plain_safe(std::string_view text);
 
 // Whether YAML text holds `#` comments (outside quoted strings and block scalars). The
 // canonical writer cannot keep them (yaml-cpp's events drop them), so commands that
-// rewrite a file warn first.
+// rewrite a file warn first. A leading modeline, which they keep, does not count.
 bool has_comments(std::string_view yaml_text);
 
 }  // namespace brm

@@ -16,6 +16,10 @@ namespace brm {
 // The git repository that holds `path`, if any (searching upwards like git).
 bool in_git_repository(const std::filesystem::path& path);
 
+// The brm root relative to the root of the git work tree that holds it: "" or "sub/dir/";
+// nullopt outside git (or in a bare repository).
+std::optional<std::string> git_work_tree_prefix(const std::filesystem::path& brm_root);
+
 // The git blob id of `content`, what `git hash-object` prints; computed, not stored.
 std::string blob_id_of(std::string_view content);
 

@@ -29,6 +29,9 @@ class RecordSchemas {
 
   // The built-in schema document of a kind (for key order and field lists).
   static const Value& builtin_document(KindId kind);
+  // brm.yaml's schema, and the definitions the others share (urn:brm:schema:common).
+  static const Value& settings_document();
+  static const Value& common_document();
 
  private:
   std::array<std::unique_ptr<CompiledSchema>, kind_count> extra_;
