@@ -327,6 +327,37 @@ TEST_CASE("history: brm's history starts at the first commit that holds brm.yaml
   CHECK_FALSE(t.shallow_boundary);
 }
 
+TEST_CASE("history: a file stored through a filter is one finding on --at, and left out") {
+  // git-crypt's ciphertext under a filter= attribute of the revision; a plain record beside
+  // it; and a later commit that changes the filtered file, for a step of the trend.
+  History h;
+  Files files = {{"brm.yaml", settings},
+                 {".gitattributes", "customers/secret.yaml filter=git-crypt diff=git-crypt\n"},
+                 {"customers/secret.yaml", std::string("\0GITCRYPT\0\x91\x0f", 12)},
+                 {"customers/anna.yaml", "name: Anna\nrole: customer\n"}};
+  std::string first = h.commit(files, unix_time("2026-01-10", 12, 0));
+  files["customers/secret.yaml"] = std::string("\0GITCRYPT\0\x22\x33", 12);
+  h.commit(files, unix_time("2026-02-10", 12, 0));
+
+  Snapshot snap = read_git_tree(h.dir(), first);
+  REQUIRE(snap.findings.size() == 1);
+  CHECK(snap.findings[0].file == "customers/secret.yaml");
+  CHECK(snap.findings[0].rule == "filtered-file");
+  CHECK(snap.findings[0].message.find("'git-crypt'") != std::string::npos);
+  for (const SourceFile& f : snap.files) CHECK(f.path != "customers/secret.yaml");
+  CHECK(count_record_files(snap) == 2);
+  CHECK(load_revision(h.dir(), first).left_out == 1);
+  // A full load and a step count it alike.
+  TrendOptions o;
+  o.to = day("2026-02-28");
+  Trend t = compute_trend(h.dir(), o);
+  REQUIRE(t.rows.size() == 2);
+  CHECK(t.steps == 1);
+  CHECK(t.rows[0].measures.left_out == 1);
+  CHECK(t.rows[1].measures.left_out == 1);
+  CHECK(t.rows[1].measures.customers.total == 1);
+}
+
 TEST_CASE("history: --at reads a revision's files and defaults as_of to its UTC day") {
   Built b;
   Revision rev = load_revision(b.h.dir(), b.c3);
