@@ -190,6 +190,19 @@ case_ssh_signing() {
   ! grep -q "title" customers/nina-dahl.yaml || fail "the file was not put back"
 }
 
+case_openpgp_signing() {
+  command -v gpg >/dev/null && command -v gpgconf >/dev/null || { echo "  (skipped: no gpg)" >&2; return 0; }
+  export GNUPGHOME=$PWD/gnupg && mkdir -m 700 "$GNUPGHOME" || return 1
+  gpg --batch --quiet --passphrase '' --quick-gen-key "Rita Relationship <rita@example.com>" \
+    ed25519 sign never 2>/dev/null || { echo "  (skipped: gpg cannot make a key here)" >&2; return 0; }
+  make_repo r && cd r && git config commit.gpgsign true || return 1
+  add_nina >/dev/null 2>"$E/err"; local code=$?
+  git verify-commit HEAD 2>"$E/vout"; local verified=$?
+  gpgconf --kill gpg-agent 2>/dev/null
+  [ "$code" = 0 ] || fail "$(cat "$E/err")" || return 1
+  [ "$verified" = 0 ] && grep -q "Good signature" "$E/vout" || fail "not verified: $(cat "$E/vout")"
+}
+
 # ---- attributes and ignore rules ----------------------------------------------------
 
 case_filter_attribute() {
