@@ -107,8 +107,10 @@ struct HookRun {
 };
 
 // Runs hook `name` if there is one; false when it failed (its own output said why).
-bool run_hook(const HookRun& h, const char* name, std::vector<std::string> args = {}) {
-  fs::path hook = hook_path(h.repo, h.config, name);
+// `warn`: say that a hook is not executable (has_any_hook already said it for the others).
+bool run_hook(const HookRun& h, const char* name, std::vector<std::string> args = {},
+              bool warn = false) {
+  fs::path hook = hook_path(h.repo, h.config, name, warn);
   if (hook.empty()) return true;
   Program p;
   p.argv = {hook.string()};
@@ -132,9 +134,9 @@ bool run_hook(const HookRun& h, const char* name, std::vector<std::string> args 
 
 bool has_any_hook(git_repository* repo, git_config* config,
                   std::initializer_list<const char*> names) {
-  for (const char* n : names)
-    if (!hook_path(repo, config, n).empty()) return true;
-  return false;
+  bool any = false;
+  for (const char* n : names) any = !hook_path(repo, config, n).empty() || any;  // each warns
+  return any;
 }
 
 std::string read_file(const fs::path& p) {
@@ -403,7 +405,7 @@ bool GitWriter::commit(const std::vector<std::string>& paths, const std::string&
                  e && e->message ? e->message : "unknown error", files.c_str());
   }
   hooks.env = hook_environment(git_index_path(g.index.get()), g.identity->author.get());
-  run_hook(hooks, "post-commit");  // as in git, its failure changes nothing
+  run_hook(hooks, "post-commit", {}, true);  // as in git, its failure changes nothing
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -117,13 +118,23 @@ ProgramResult run_program(const Program& p) {
   if (!p.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, p.cwd.c_str());
   std::vector<std::string> args = p.argv, env = environment_with(p.env);
   std::vector<char*> argv = pointers(args), envp = pointers(env);
+  // brm ignores SIGXFSZ (a full disk is an error it reports); the program gets the defaults.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGXFSZ);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  int rc = ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
   if (rc == ENOEXEC) {  // a script without #!: git hands it to sh, so does brm
     args.insert(args.begin(), "/bin/sh");
     argv = pointers(args);
-    rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    rc = ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
   }
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     r.error = rc;
@@ -137,14 +148,21 @@ ProgramResult run_program(const Program& p) {
     out.close_end(0);
     err.close_end(0);
   }
-  exchange(in, out, err, p.input, &r);
+  {
+    // A program that exits before reading all its input must not kill brm with SIGPIPE.
+    struct sigaction ignore {}, before {};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignore, &before);
+    exchange(in, out, err, p.input, &r);
+    ::sigaction(SIGPIPE, &before, nullptr);
+  }
   r.status = wait_for(pid);
   return r;
 }
 
 // ---- hooks ------------------------------------------------------------------------
 
-fs::path hook_path(git_repository* repo, git_config* config, const char* name) {
+fs::path hook_path(git_repository* repo, git_config* config, const char* name, bool warn) {
   fs::path dir;
   git_buf buf = GIT_BUF_INIT;
   if (git_config_get_path(&buf, config, "core.hooksPath") == 0) {
@@ -161,7 +179,7 @@ fs::path hook_path(git_repository* repo, git_config* config, const char* name) {
   fs::path hook = dir / name;
   if (::access(hook.c_str(), X_OK) == 0) return hook;
   struct stat st {};
-  if (::stat(hook.c_str(), &st) == 0)
+  if (warn && ::stat(hook.c_str(), &st) == 0)
     std::fprintf(stderr,
                  "hint: The '%s' hook was ignored because it's not set as executable.\n"
                  "hint: You can disable this warning with `git config advice.ignoredHook "

@@ -62,8 +62,9 @@ struct ProgramResult {
 ProgramResult run_program(const Program& program);
 
 // The hook `name` that git would run ("" when there is none). A hook that exists but is not
-// executable is ignored with git's hint.
-std::filesystem::path hook_path(git_repository* repo, git_config* config, const char* name);
+// executable is ignored, with git's hint when `warn`.
+std::filesystem::path hook_path(git_repository* repo, git_config* config, const char* name,
+                                bool warn = true);
 
 // How commits are signed, read from the configuration before anything is written; nullopt
 // when commit.gpgsign is off. Error(Git) naming the setting when it cannot be done.

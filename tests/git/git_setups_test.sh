@@ -164,6 +164,17 @@ case_hooks_run_as_git_runs_them() {
     fail "the failed write changed something"
 }
 
+case_hook_not_executable() {
+  make_repo r && cp -a r copy && cd r || return 1
+  hook .git/hooks pre-commit 'exit 1' && chmod -x .git/hooks/pre-commit
+  add_nina >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1
+  [ "$(grep -c "pre-commit' hook was ignored" "$E/err")" = 1 ] || fail "hint: $(cat "$E/err")" || return 1
+  # git ignores it too, with the same hint.
+  cd ../copy && hook .git/hooks pre-commit 'exit 1' && chmod -x .git/hooks/pre-commit && touch x &&
+    git add x && git commit -q -m x 2>"$E/gerr" || fail "git refused" || return 1
+  grep -q "pre-commit' hook was ignored" "$E/gerr" || fail "git said: $(cat "$E/gerr")"
+}
+
 # ---- signing ------------------------------------------------------------------------
 
 case_ssh_signing() {
