@@ -150,7 +150,8 @@ ProgramResult run_program(const Program& p) {
   }
   {
     // A program that exits before reading all its input must not kill brm with SIGPIPE.
-    struct sigaction ignore {}, before {};
+    struct sigaction ignore {
+    }, before{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &before);
     exchange(in, out, err, p.input, &r);
