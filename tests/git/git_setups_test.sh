@@ -339,6 +339,17 @@ case_merge_in_progress() {
   grep -q "^warning: a merge is in progress" "$E/err" || fail "no warning: $(cat "$E/err")"
 }
 
+case_rebase_in_progress() {
+  make_repo r && cd r && echo x > x && git add x && git commit -qm x || return 1
+  GIT_SEQUENCE_EDITOR="sed -i 1s/^pick/edit/" git rebase -q -i HEAD~1 >/dev/null 2>&1
+  [ -d .git/rebase-merge ] || fail "setup: no rebase in progress" || return 1
+  add_nina >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1
+  grep -q "^warning: a rebase is in progress" "$E/err" || fail "no warning: $(cat "$E/err")" || return 1
+  [ "$(git log -1 --format=%s)" = "customer: add nina-dahl" ] || fail "no commit" || return 1
+  git rebase --continue >/dev/null 2>&1 && git ls-files --error-unmatch customers/nina-dahl.yaml >/dev/null ||
+    fail "the rebase could not go on"
+}
+
 cases=("$@")
 [ ${#cases[@]} = 0 ] && cases=($(declare -F | awk '{print $3}' | grep '^case_' | sed 's/^case_//'))
 failed=0
