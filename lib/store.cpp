@@ -437,7 +437,7 @@ void Transaction::commit(const std::string& message) {
     if (s.content == s.old) continue;
     steps.push_back(std::move(s));
   }
-  if (t.git) {
+  if (t.git && !steps.empty()) {
     std::vector<std::string> writes;
     for (const Step& s : steps)
       if (s.content) writes.push_back(s.path);
