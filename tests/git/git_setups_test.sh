@@ -104,6 +104,16 @@ case_identity_same_commit_as_git() {
     fail "commits differ:" "$(git -C ../r cat-file -p HEAD)" "---" "$(git cat-file -p HEAD)"
 }
 
+case_bad_date_refused_as_git_refuses() {
+  make_repo r && cd r || return 1
+  GIT_AUTHOR_DATE="next tuesday-ish" add_nina >/dev/null 2>"$E/err"; local code=$?
+  [ "$code" = 4 ] && grep -q "invalid date format in GIT_AUTHOR_DATE" "$E/err" ||
+    fail "exit $code: $(cat "$E/err")" || return 1
+  [ ! -e customers/nina-dahl.yaml ] || fail "written" || return 1
+  touch x && git add x && ! GIT_AUTHOR_DATE="next tuesday-ish" git commit -qm x 2>/dev/null ||
+    fail "git accepted the date"
+}
+
 case_no_identity() {
   make_repo r && cd r && mkdir ../nobody || return 1
   HOME=$PWD/../nobody add_nina >/dev/null 2>"$E/err"; local code=$?
