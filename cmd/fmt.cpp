@@ -9,6 +9,7 @@
 
 #include "brm/canonical.hpp"
 #include "brm/error.hpp"
+#include "brm/line_endings.hpp"
 #include "brm/repository.hpp"
 #include "brm/store.hpp"
 #include "brm/unified_diff.hpp"
@@ -70,7 +71,7 @@ Plan plan(const Repository& repo, const Diagnostics& findings,
     const std::string* text = text_of(path);
     std::string canonical =
         to_canonical_yaml(r->kind, r->doc, text ? leading_modeline(*text) : std::string_view());
-    if (text && *text == canonical) continue;
+    if (text && same_but_line_endings(*text, canonical)) continue;
     bool had_comments = text && has_comments(*text);
     p.rewrites.push_back({std::move(path), r, text, std::move(canonical), had_comments});
   }

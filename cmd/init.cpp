@@ -1,13 +1,12 @@
 // brm init: a new repository with brm.yaml, the kinds' folders and a first commit.
 #include <fmt/format.h>
+
 #include <iostream>
 
 #include "brm/editor_schema.hpp"
 #include "brm/embedded.hpp"
 #include "brm/error.hpp"
-#include "brm/files.hpp"
-#include "brm/git.hpp"
-#include "brm/kinds.hpp"
+#include "brm/store.hpp"
 #include "cli.hpp"
 
 namespace brm::cli {
@@ -18,6 +17,7 @@ struct InitOptions {
   std::string organisation;
   bool no_git = false;
   bool example = false;
+  bool force = false;
 };
 
 // Quotes a value for brm.yaml when YAML would read it as something else.
@@ -38,14 +38,11 @@ std::string yaml_text(const std::string& s) {
 }
 
 void run_init(Context& ctx, const InitOptions& o) {
-  namespace fs = std::filesystem;
-  fs::path dir = (ctx.start_dir() / o.dir).lexically_normal();
-  std::error_code ec;
-  if (fs::exists(dir / "brm.yaml", ec))
-    throw Error(ExitCode::Usage, fmt::format("'{}' is already a brm repository", dir.string()));
-  make_folders(dir);
-
-  std::vector<std::string> written;
+  NewRepository r;
+  r.dir = (ctx.start_dir() / o.dir).lexically_normal();
+  r.git = !o.no_git;
+  r.force = o.force;
+  r.message = o.example ? "brm: init with the example data" : "brm: init";
   if (o.example) {
     const std::string prefix = "examples/example-group/";
     for (const EmbeddedFile& f : embedded_files()) {
@@ -58,29 +55,27 @@ void run_init(Context& ctx, const InitOptions& o) {
         if (at != std::string::npos)
           content.replace(at, end - at, "organisation: " + yaml_text(o.organisation));
       }
-      make_folders((dir / rel).parent_path());
-      write_file_atomic(dir / rel, content);
-      written.push_back(rel);
+      r.files.emplace_back(std::move(rel), std::move(content));
     }
   } else {
     std::string settings = "brm: 1\n";
-    settings += "organisation: " + yaml_text(o.organisation.empty() ? dir.filename().string()
-                                                                    : o.organisation) + "\n";
+    settings += "organisation: " +
+                yaml_text(o.organisation.empty() ? r.dir.filename().string() : o.organisation) +
+                "\n";
     settings += "currency: EUR\n";
-    write_file_atomic(dir / "brm.yaml", settings);
-    written.push_back("brm.yaml");
+    r.files.emplace_back("brm.yaml", std::move(settings));
   }
-  for (const Kind& k : kinds()) make_folders(dir / k.folder);
-  // Editors find the schemas through .vscode/settings.json (see brm-schema(1)).
-  for (std::string& f : write_editor_settings(dir)) written.push_back(std::move(f));
-
-  bool git = !o.no_git;
-  if (git) {
-    if (!in_git_repository(dir)) git_init(dir);
-    git_commit_paths(dir, written, o.example ? "brm: init with the example data" : "brm: init");
-  }
-  std::cout << fmt::format("created a brm repository in {}{}\n", dir.string(),
-                           git ? " (git, first commit made)" : "");
+  // Editors find the schemas through .vscode/settings.json (see brm-schema(1)); a user's own
+  // settings file is left as it is.
+  std::vector<SourceFile> sources;
+  for (const auto& [path, content] : r.files) sources.push_back({path, content, {}, {}});
+  std::error_code ec;
+  bool vscode = !std::filesystem::exists(
+      std::filesystem::symlink_status(r.dir / ".vscode/settings.json", ec));
+  for (auto& f : editor_settings_files(sources, vscode)) r.files.push_back(std::move(f));
+  create_repository(r);
+  std::cout << fmt::format("created a brm repository in {}{}\n", r.dir.string(),
+                           r.git ? " (git, first commit made)" : "");
 }
 
 }  // namespace
@@ -93,6 +88,7 @@ void setup_init(CLI::App& app, Context& ctx) {
       ->option_text("NAME");
   cmd->add_flag("--no-git", o->no_git, "Do not create a git repository or commit");
   cmd->add_flag("--example", o->example, "Fill it with the example data");
+  cmd->add_flag("--force", o->force, "Commit even where git ignores the folder (git add -f)");
   cmd->callback([&ctx, o] { run_init(ctx, *o); });
 }
 

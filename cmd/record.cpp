@@ -149,11 +149,15 @@ const KindView& view_of(KindId kind) {
 
 void add_write_flags(CLI::App* cmd, WriteFlags* flags) {
   cmd->add_flag("--no-commit", flags->no_commit, "Write the file but make no git commit");
+  // rm has its own --force (dangling references); it never adds a file, so needs no other.
+  if (!cmd->get_option_no_throw("--force"))
+    cmd->add_flag("--force", flags->force, "Commit files even in paths git ignores (git add -f)");
 }
 
 WriteOptions write_options(const WriteFlags& flags) {
   WriteOptions o;
   o.commit = !flags.no_commit;
+  o.force = flags.force;
   return o;
 }
 

@@ -60,6 +60,7 @@ const KindView& view_of(KindId kind);
 
 struct WriteFlags {
   bool no_commit = false;
+  bool force = false;  // commit files in paths git ignores
 };
 void add_write_flags(CLI::App* cmd, WriteFlags* flags);
 WriteOptions write_options(const WriteFlags& flags);

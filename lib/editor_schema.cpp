@@ -191,36 +191,32 @@ void write_editor_schemas(const std::vector<EditorSchema>& schemas, const fs::pa
     write_file_atomic(dir / editor_schema_file(s.name, yaml), editor_schema_text(s.document, yaml));
 }
 
-std::vector<std::string> write_editor_settings(const fs::path& root) {
-  Snapshot snap = read_worktree(root);
+std::vector<std::pair<std::string, std::string>> editor_settings_files(
+    const std::vector<SourceFile>& files, bool with_vscode_settings) {
   Diagnostics findings;
-  std::vector<EditorSchema> schemas = editor_schemas(snap.files, &findings);
+  std::vector<EditorSchema> schemas = editor_schemas(files, &findings);
   if (!findings.empty()) {
     std::string text;
     for (const Diagnostic& d : findings)
       text += fmt::format("{}{}", text.empty() ? "" : "\n", format_text(d));
     throw Error(ExitCode::DataErrors, text);
   }
-  std::vector<std::string> written;
-  write_editor_schemas(schemas, root / editor_schema_folder, false);
+  std::vector<std::pair<std::string, std::string>> out;
   Value associations = Value::mapping();
   for (const EditorSchema& s : schemas) {
     std::string path =
         fmt::format("{}/{}", editor_schema_folder, editor_schema_file(s.name, false));
-    written.push_back(path);
+    out.emplace_back(path, editor_schema_text(s.document, false));
     Value globs = Value::sequence();
     globs.push_back(Value::string(s.files));
     associations.set("./" + path, std::move(globs));
   }
-  std::error_code ec;
-  if (!fs::exists(fs::symlink_status(root / ".vscode/settings.json", ec))) {
+  if (with_vscode_settings) {
     Value settings = Value::mapping();
     settings.set("yaml.schemas", std::move(associations));
-    make_folders(root / ".vscode");
-    write_file_atomic(root / ".vscode/settings.json", to_json(settings, 2) + "\n");
-    written.push_back(".vscode/settings.json");
+    out.emplace_back(".vscode/settings.json", to_json(settings, 2) + "\n");
   }
-  return written;
+  return out;
 }
 
 }  // namespace brm

@@ -22,35 +22,16 @@ namespace brm {
 namespace {
 
 using namespace gitx;
-using Index = Handle<git_index, git_index_free>;
-using Signature = Handle<git_signature, git_signature_free>;
 
 void open_repo(Repo& repo, const fs::path& path) { gitx::open(repo, path); }
 
-void default_signature(Signature& sig, git_repository* repo) {
-  if (git_signature_default(sig.out(), repo) == 0) return;
-  const char* name = std::getenv("GIT_AUTHOR_NAME");
-  const char* email = std::getenv("GIT_AUTHOR_EMAIL");
-  if (name && email && git_signature_now(sig.out(), name, email) == 0) return;
-  throw Error(ExitCode::Git,
-              "git does not know who you are: set user.name and user.email\n"
-              "hint: git config --global user.name \"Your Name\"; "
-              "git config --global user.email you@example.com\n"
-              "hint: or pass --no-commit");
-}
-
 }  // namespace
-
-bool in_git_repository(const fs::path& path) {
-  gitx::init();
-  Repo repo;
-  return git_repository_open_ext(repo.out(), path.c_str(), 0, nullptr) == 0;
-}
 
 std::optional<std::string> git_work_tree_prefix(const fs::path& brm_root) {
   gitx::init();
   Repo repo;
-  if (git_repository_open_ext(repo.out(), brm_root.c_str(), 0, nullptr) != 0) return std::nullopt;
+  // discover() as every other command opens it: GIT_DIR, GIT_WORK_TREE, safe.directory.
+  if (!discover(repo, brm_root)) return std::nullopt;
   if (!git_repository_workdir(repo.get())) return std::nullopt;
   std::string prefix = prefix_of(repo.get(), brm_root);
   if (prefix.rfind("../", 0) == 0) return std::nullopt;  // GIT_WORK_TREE elsewhere
@@ -103,81 +84,6 @@ void git_init(const fs::path& dir) {
   opts.initial_head = "main";
   Repo repo;
   check(git_repository_init_ext(repo.out(), dir.c_str(), &opts), "git init failed");
-}
-
-void git_commit_paths(const fs::path& brm_root, const std::vector<std::string>& paths,
-                      const std::string& message) {
-  Repo repo;
-  open_repo(repo, brm_root);
-  std::string prefix = prefix_of(repo.get(), brm_root);
-  const char* workdir = git_repository_workdir(repo.get());
-
-  // The new tree is HEAD's tree plus exactly our files, built in an index of our own:
-  // the user's staged changes in the real index stay out of the commit.
-  Commit head;
-  git_oid head_id;
-  bool has_head = git_reference_name_to_id(&head_id, repo.get(), "HEAD") == 0;
-  if (has_head) check(git_commit_lookup(head.out(), repo.get(), &head_id), "cannot read HEAD");
-  Index scratch;
-  check(git_index_new(scratch.out()), "cannot create an index");
-  if (has_head) {
-    Tree tree;
-    check(git_commit_tree(tree.out(), head.get()), "cannot read HEAD's tree");
-    check(git_index_read_tree(scratch.get(), tree.get()), "cannot read HEAD's tree");
-  }
-  Index real;
-  check(git_repository_index(real.out(), repo.get()), "cannot open the git index");
-  // The index is written after the commit, when a failure could no longer undo it: so a
-  // lock on it (a running git, or one that was killed) stops us before anything is done.
-  fs::path index_lock = fs::path(git_repository_path(repo.get())) / "index.lock";
-  if (std::error_code ec; fs::exists(fs::symlink_status(index_lock, ec)))
-    throw Error(ExitCode::Git,
-                fmt::format("git's index is locked: '{}' exists; another git command is "
-                            "running, or one was killed (then remove the file)",
-                            index_lock.string()));
-
-  for (const std::string& p : paths) {
-    std::string in_repo = prefix + p;
-    fs::path on_disk = fs::path(workdir) / in_repo;
-    std::error_code ec;
-    if (fs::exists(fs::symlink_status(on_disk, ec))) {
-      git_oid blob;
-      check(git_blob_create_from_disk(&blob, repo.get(), on_disk.c_str()),
-            fmt::format("cannot store '{}'", p));
-      git_index_entry entry{};
-      entry.mode = GIT_FILEMODE_BLOB;
-      entry.id = blob;
-      entry.path = in_repo.c_str();
-      check(git_index_add(scratch.get(), &entry), fmt::format("cannot stage '{}'", p));
-      // Keep the real index in step for this path only, so `git status` stays clean.
-      check(git_index_add_bypath(real.get(), in_repo.c_str()), fmt::format("cannot stage '{}'", p));
-    } else {
-      git_index_remove_bypath(scratch.get(), in_repo.c_str());
-      git_index_remove_bypath(real.get(), in_repo.c_str());
-    }
-  }
-  git_oid tree_id;
-  check(git_index_write_tree_to(&tree_id, scratch.get(), repo.get()), "cannot write the tree");
-  Tree tree;
-  check(git_tree_lookup(tree.out(), repo.get(), &tree_id), "cannot read the new tree");
-  Signature sig;
-  default_signature(sig, repo.get());
-  const git_commit* parents[] = {head.get()};
-  git_oid commit_id;
-  check(git_commit_create(&commit_id, repo.get(), "HEAD", sig.get(), sig.get(), nullptr,
-                          message.c_str(), tree.get(), has_head ? 1 : 0, parents),
-        "cannot create the commit");
-  // The commit is made and matches the work tree; an index that cannot follow only makes
-  // `git status` show the change as undone until `git reset`. Not a reason to fail.
-  if (git_index_write(real.get()) != 0) {
-    const git_error* e = git_error_last();
-    std::string files;
-    for (const std::string& p : paths) files += " " + p;
-    std::fprintf(stderr,
-                 "brm: warning: committed, but the git index could not be updated (%s); "
-                 "'git reset -q --%s' brings it in step\n",
-                 e && e->message ? e->message : "unknown error", files.c_str());
-  }
 }
 
 CommitInfo git_resolve(const fs::path& brm_root, std::string_view rev) {

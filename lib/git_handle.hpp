@@ -71,13 +71,21 @@ inline void init() {
     git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(16) << 20);
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, std::size_t{8} << 20);
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, std::size_t{4} << 20);
+    // Ownership is checked by discover(), as git checks it (git_open.cpp).
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
   });
 }
 
+// The repository that holds `start`, found as the git command finds it (GIT_DIR,
+// GIT_WORK_TREE, GIT_INDEX_FILE, GIT_CEILING_DIRECTORIES, ..., worktrees). False when there
+// is none; Error(Git) where git would refuse to work (safe.directory). git_open.cpp.
+bool discover(Repo& repo, const std::filesystem::path& start);
+
 inline void open(Repo& repo, const std::filesystem::path& path) {
-  init();
-  if (git_repository_open_ext(repo.out(), path.c_str(), 0, nullptr) < 0)
-    fail(fmt::format("'{}' is not in a git repository", path.string()));
+  if (!discover(repo, path))
+    throw Error(ExitCode::Git, fmt::format("'{}' is not in a git repository: could not find "
+                                           "repository from '{}'",
+                                           path.string(), path.string()));
 }
 
 // The brm root relative to the git work tree: '' or 'sub/dir/'.
@@ -89,6 +97,10 @@ inline std::string prefix_of(git_repository* repo, const std::filesystem::path& 
   std::filesystem::path root = std::filesystem::weakly_canonical(brm_root, ec);
   std::filesystem::path rel = root.lexically_relative(wd);
   if (rel.empty() || rel == ".") return "";
+  if (*rel.begin() == "..")
+    throw Error(ExitCode::Git,
+                fmt::format("the brm repository '{}' is outside git's work tree '{}'",
+                            root.string(), wd.string()));
   return rel.generic_string() + "/";
 }
 

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
-#include <git2.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +27,7 @@
 #include "brm/error.hpp"
 #include "brm/files.hpp"
 #include "brm/git.hpp"
+#include "brm/line_endings.hpp"
 #include "brm/schemas.hpp"
 #include "brm/yaml.hpp"
 
@@ -39,18 +39,9 @@ namespace {
 // ---- the lock ---------------------------------------------------------------------
 
 // The lock lives in the git dir when there is one, so that it never shows in
-// `git status`; otherwise beside brm.yaml. This is the one place outside git.cpp that
-// asks libgit2 something: git.hpp has no call for the git dir.
-fs::path lock_path_for(const fs::path& root) {
-  if (in_git_repository(root)) {  // also initialises libgit2
-    git_repository* repo = nullptr;
-    if (git_repository_open_ext(&repo, root.c_str(), 0, nullptr) == 0) {
-      fs::path dir = git_repository_path(repo);
-      git_repository_free(repo);
-      return dir / "brm.lock";
-    }
-  }
-  return root / ".brm.lock";
+// `git status`; otherwise beside brm.yaml.
+fs::path lock_path_for(const fs::path& root, const GitWriter* git) {
+  return git ? git->git_dir() / "brm.lock" : root / ".brm.lock";
 }
 
 struct LockHolder {
@@ -262,6 +253,7 @@ struct Transaction::Impl {
 
   fs::path root;
   WriteOptions options;
+  std::unique_ptr<GitWriter> git;  // opened once: the lock's place, the checks, the commit
   fs::path lock;
   bool locked = false;
   Repository repo;
@@ -282,9 +274,7 @@ struct Transaction::Impl {
            fs::exists(fs::symlink_status(root / path, ec));
   }
 
-  bool commits() const {
-    return options.commit && repo.settings.commit.value_or(true) && in_git_repository(root);
-  }
+  bool commits() const { return options.commit && repo.settings.commit.value_or(true) && git; }
 };
 
 Transaction::Transaction(const fs::path& root, WriteOptions options)
@@ -292,7 +282,9 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
   Impl& t = *impl_;
   t.root = fs::absolute(root).lexically_normal();
   t.options = options;
-  t.lock = lock_path_for(t.root);
+  // Where git would refuse to work (safe.directory), brm refuses before it takes the lock.
+  t.git = GitWriter::open(t.root);
+  t.lock = lock_path_for(t.root, t.git.get());
   acquire_lock(t.lock, options.lock_timeout_ms);
   t.locked = true;
   try {
@@ -408,6 +400,18 @@ Diagnostics Transaction::validate() const {
   return found;
 }
 
+namespace {
+
+// The file's text for canonical `lf_text`: the line endings of the file it replaces, or
+// those git's checkout would give a new one.
+std::string text_to_write(const Transaction::Impl& t, const std::string& path, std::string lf_text,
+                          const std::optional<std::string>& old) {
+  if (t.git) return t.git->worktree_text(path, std::move(lf_text), old ? &*old : nullptr);
+  return old ? with_line_endings_of(*old, std::move(lf_text)) : lf_text;
+}
+
+}  // namespace
+
 void Transaction::commit(const std::string& message) {
   Impl& t = *impl_;
   Diagnostics errors = validate();
@@ -429,9 +433,17 @@ void Transaction::commit(const std::string& message) {
     if (change.text)
       s.content = *change.text;
     else if (change.doc)
-      s.content = to_canonical_yaml(change.kind, *change.doc, leading_modeline(s.old.value_or("")));
+      s.content = text_to_write(
+          t, path, to_canonical_yaml(change.kind, *change.doc, leading_modeline(s.old.value_or(""))),
+          s.old);
     if (s.content == s.old) continue;
     steps.push_back(std::move(s));
+  }
+  if (t.git && !steps.empty()) {
+    std::vector<std::string> writes;
+    for (const Step& s : steps)
+      if (s.content) writes.push_back(s.path);
+    t.git->check_before_write(writes, t.commits(), t.options.force);
   }
 
   std::vector<Step> done;
@@ -472,7 +484,8 @@ void Transaction::commit(const std::string& message) {
   for (const Step& s : done) paths.push_back(s.path);
   if (!paths.empty() && t.commits()) {
     try {
-      git_commit_paths(t.root, paths, message);
+      if (!t.git->commit(paths, message))
+        std::fprintf(stderr, "note: no commit made: HEAD already has the files as written\n");
     } catch (...) {
       // A change that is not committed would be committed by nobody: a re-run with
       // --no-commit (as the git error suggests) must not find it half done.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "brm/diagnostic.hpp"
@@ -40,10 +41,12 @@ void write_editor_schemas(const std::vector<EditorSchema>& schemas,
 // The folder brm init writes the exported schemas to, and `brm schema -o` refreshes.
 inline constexpr std::string_view editor_schema_folder = ".brm/schema";
 
-// Writes every schema of the repository at `root` as JSON into `root`/.brm/schema, and
-// .vscode/settings.json mapping each kind's folder to its schema (yaml.schemas) unless
-// that file exists. Returns the paths written, relative to `root`. Throws Error(DataErrors)
-// with the findings' text when a repository schema is broken.
-std::vector<std::string> write_editor_settings(const std::filesystem::path& root);
+// The files brm init adds for editors, as (path from the root, content): every schema of
+// a repository made of `files` (brm.yaml, schema/...) as JSON under .brm/schema, and with
+// `with_vscode_settings` .vscode/settings.json mapping each kind's folder to its schema
+// (yaml.schemas). Throws Error(DataErrors) with the findings' text when a repository
+// schema is broken.
+std::vector<std::pair<std::string, std::string>> editor_settings_files(
+    const std::vector<SourceFile>& files, bool with_vscode_settings);
 
 }  // namespace brm

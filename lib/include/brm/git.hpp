@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +14,8 @@
 
 namespace brm {
 
-// The git repository that holds `path`, if any (searching upwards like git).
+// The git repository that holds `path`, if any, found as git finds it (GIT_DIR, ...).
+// Error(Git) where git would refuse to work there (safe.directory).
 bool in_git_repository(const std::filesystem::path& path);
 
 // The brm root relative to the root of the git work tree that holds it: "" or "sub/dir/";
@@ -35,10 +37,47 @@ std::optional<ObjectId> object_id_from_hex(std::string_view hex);
 // `git init` at `dir`.
 void git_init(const std::filesystem::path& dir);
 
-// Commits exactly `paths` (relative to the brm root, '/' separated; deleted files are
-// removed from the index) with `message`, on top of HEAD. Whatever else the user has
-// staged stays staged and out of the commit. Author and committer come from the git
-// configuration (user.name, user.email). Throws Error(Git) on failure.
+// A git repository opened once for a write (a Transaction, brm init), and the commit made
+// the way `git add PATHS && git commit -m MESSAGE -- PATHS` would make it, or refused with
+// Error(Git) naming the setting. Paths are relative to the brm root, '/' separated.
+class GitWriter {
+ public:
+  // The repository holding `brm_root` (in_git_repository()); nullptr when there is none.
+  static std::unique_ptr<GitWriter> open(const std::filesystem::path& brm_root);
+  ~GitWriter();
+  GitWriter(const GitWriter&) = delete;
+  GitWriter& operator=(const GitWriter&) = delete;
+
+  // This work tree's git folder (.git, or .git/worktrees/NAME).
+  std::filesystem::path git_dir() const;
+
+  // What can be refused before a file is written: a `filter=` attribute on a path (always);
+  // and when committing: the index lock, a path git ignores (unless `force`), who commits,
+  // how commits are signed.
+  void check_before_write(const std::vector<std::string>& writes, bool commit, bool force);
+
+  // The text to write for `path` from canonical `lf_text`: with the line endings of the
+  // file it replaces (`existing`), or for a new file those git's checkout would give it.
+  std::string worktree_text(const std::string& path, std::string lf_text,
+                            const std::string* existing) const;
+
+  // Commits exactly `paths` as they are in the work tree (deleted ones are removed) on top
+  // of HEAD, running the hooks and signing as git would; the real index follows for those
+  // paths only. False, with no commit, when the tree would be HEAD's. Error(Git) otherwise.
+  bool commit(const std::vector<std::string>& paths, const std::string& message);
+
+  struct Impl;
+
+ private:
+  explicit GitWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Before `git init` in a new place: who would commit and how, from the user's global
+// configuration, so that a brm init that would fail fails before it writes anything.
+void check_commit_setup_without_repository();
+
+// GitWriter::open + check_before_write + commit, for one commit of files already written.
 void git_commit_paths(const std::filesystem::path& brm_root, const std::vector<std::string>& paths,
                       const std::string& message);
 

@@ -21,6 +21,7 @@ namespace brm {
 
 struct WriteOptions {
   bool commit = true;  // false: --no-commit (brm.yaml `commit: false` also turns it off)
+  bool force = false;  // --force: commit files in paths git ignores, as `git add --force`
   // How long to wait for another brm process's lock before giving up.
   int lock_timeout_ms = 10'000;
 };
@@ -86,6 +87,19 @@ class Transaction {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// brm init: `files` (path relative to `dir` -> content), the kinds' folders and, with `git`,
+// one commit of the files (in the git repository that holds `dir`, or a new one). All or
+// nothing: an existing file is refused before anything is written, and a failure later
+// (a hook, no identity) removes what was made, so that a retry finds the folder as it was.
+struct NewRepository {
+  std::filesystem::path dir;
+  std::vector<std::pair<std::string, std::string>> files;
+  bool git = true;
+  bool force = false;  // commit even where git ignores the folder
+  std::string message;
+};
+void create_repository(const NewRepository& r);
 
 // Lowercase ASCII slug of a label: "Anna Berg" -> "anna-berg", at most 48 characters;
 // letters with accents lose them, other characters become '-'. "record" when empty.
