@@ -21,6 +21,7 @@ const std::vector<Command>& commands() {
       {"agenda", setup_agenda},
       {"report", setup_report},
       {"export", setup_export},
+      {"merge-file", setup_merge_file},
   };
   return list;
 }

@@ -7,6 +7,7 @@
 #include "brm/files.hpp"
 #include "brm/git.hpp"
 #include "brm/kinds.hpp"
+#include "brm/merge.hpp"
 #include "cli.hpp"
 
 namespace brm::cli {
@@ -17,6 +18,7 @@ struct InitOptions {
   std::string organisation;
   bool no_git = false;
   bool example = false;
+  bool merge_driver = false;
 };
 
 // Quotes a value for brm.yaml when YAML would read it as something else.
@@ -36,10 +38,26 @@ std::string yaml_text(const std::string& s) {
   return out + "\"";
 }
 
+void print_merge_driver_hint() {
+  std::cout << fmt::format("to merge records field by field, run once in each clone:\n  {}\n",
+                           merge_driver_config);
+}
+
+// init --merge-driver in an existing repository: the .gitattributes lines, committed.
+void add_merge_driver(const std::filesystem::path& dir) {
+  bool changed = write_merge_attributes(dir);
+  if (changed && in_git_repository(dir))
+    git_commit_paths(dir, {".gitattributes"}, "brm: merge record files with brm merge-file");
+  std::cout << (changed ? "added the merge driver to .gitattributes\n"
+                        : ".gitattributes names the merge driver already\n");
+  print_merge_driver_hint();
+}
+
 void run_init(Context& ctx, const InitOptions& o) {
   namespace fs = std::filesystem;
   fs::path dir = (ctx.start_dir() / o.dir).lexically_normal();
   std::error_code ec;
+  if (o.merge_driver && fs::exists(dir / "brm.yaml", ec)) return add_merge_driver(dir);
   if (fs::exists(dir / "brm.yaml", ec))
     throw Error(ExitCode::Usage, fmt::format("'{}' is already a brm repository", dir.string()));
   make_folders(dir);
@@ -70,6 +88,7 @@ void run_init(Context& ctx, const InitOptions& o) {
     written.push_back("brm.yaml");
   }
   for (const Kind& k : kinds()) make_folders(dir / k.folder);
+  if (write_merge_attributes(dir)) written.push_back(".gitattributes");
 
   bool git = !o.no_git;
   if (git) {
@@ -78,6 +97,7 @@ void run_init(Context& ctx, const InitOptions& o) {
   }
   std::cout << fmt::format("created a brm repository in {}{}\n", dir.string(),
                            git ? " (git, first commit made)" : "");
+  print_merge_driver_hint();
 }
 
 }  // namespace
@@ -90,6 +110,8 @@ void setup_init(CLI::App& app, Context& ctx) {
       ->option_text("NAME");
   cmd->add_flag("--no-git", o->no_git, "Do not create a git repository or commit");
   cmd->add_flag("--example", o->example, "Fill it with the example data");
+  cmd->add_flag("--merge-driver", o->merge_driver,
+                "In an existing repository: only add .gitattributes for brm merge-file");
   cmd->callback([&ctx, o] { run_init(ctx, *o); });
 }
 
