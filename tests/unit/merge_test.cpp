@@ -2,10 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "brm/canonical.hpp"
 #include "brm/yaml.hpp"
+#include "fuzz_targets.hpp"
 
 using namespace brm;
 
@@ -237,4 +240,20 @@ TEST_CASE("merge file: without a path the kind is guessed from the content") {
   CHECK(m.clean);
   CHECK(m.text == "title: T\ndate: 2026-06-01\nresponses:\n  - customer: a\n    score: 5\n"
                   "  - customer: b\n    score: 4\n");
+}
+
+TEST_CASE("merge: random edits of valid records keep the fuzz target's properties") {
+  // The fuzz target's work on a fixed set of scripts, so that the normal build checks it.
+  brm::fuzz::init_fuzzing();
+  std::uint64_t state = 0x9E3779B97F4A7C15u;
+  for (int n = 0; n < 3000; ++n) {
+    std::vector<std::uint8_t> script(static_cast<std::size_t>(2 + n % 40));
+    for (std::uint8_t& b : script) {
+      state = state * 6364136223846793005u + 1442695040888963407u;
+      b = static_cast<std::uint8_t>(state >> 56);
+    }
+    std::string broken = brm::fuzz::run_merge_input(script.data(), script.size());
+    INFO("script " << n);
+    REQUIRE(broken == "");
+  }
 }
