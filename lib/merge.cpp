@@ -559,15 +559,14 @@ FileMerge merge_record_files(std::string_view base, std::string_view ours,
 bool merge_lines(std::string_view base, std::string_view ours, std::string_view theirs,
                  const MergeLabels& labels, std::string* out, bool* clean) {
   gitx::init();
-  git_merge_file_input b = GIT_MERGE_FILE_INPUT_INIT, o = GIT_MERGE_FILE_INPUT_INIT,
-                       t = GIT_MERGE_FILE_INPUT_INIT;
-  b.ptr = base.data();
-  b.size = base.size();
-  o.ptr = ours.data();
-  o.size = ours.size();
-  t.ptr = theirs.data();
-  t.size = theirs.size();
-  git_merge_file_options options = GIT_MERGE_FILE_OPTIONS_INIT;
+  git_merge_file_input b, o, t;
+  for (auto [input, text] : {std::pair{&b, base}, {&o, ours}, {&t, theirs}}) {
+    git_merge_file_input_init(input, GIT_MERGE_FILE_INPUT_VERSION);
+    input->ptr = text.data();
+    input->size = text.size();
+  }
+  git_merge_file_options options;
+  git_merge_file_options_init(&options, GIT_MERGE_FILE_OPTIONS_VERSION);
   options.ancestor_label = "base";
   options.our_label = labels.ours.c_str();
   options.their_label = labels.theirs.c_str();

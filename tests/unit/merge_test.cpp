@@ -257,3 +257,12 @@ TEST_CASE("merge: random edits of valid records keep the fuzz target's propertie
     REQUIRE(broken == "");
   }
 }
+
+TEST_CASE("merge driver: .gitattributes gets a line per kind folder it lacks, once") {
+  std::string once = with_merge_attributes("*.pdf binary\ncustomers/*.yaml merge=brm\n");
+  CHECK(once.rfind("*.pdf binary\ncustomers/*.yaml merge=brm\n", 0) == 0);
+  CHECK(once.find("meetings/*.yaml merge=brm\n") != std::string::npos);
+  CHECK(once.find("customers/*.yaml merge=brm", 30) == std::string::npos);
+  CHECK(with_merge_attributes(once) == once);
+  CHECK(with_merge_attributes("x binary").rfind("x binary\n# ", 0) == 0);
+}
