@@ -43,9 +43,12 @@ const std::vector<std::string_view>& merge_identity(std::string_view list_path) 
   // The lists of FORMAT.md whose items have a field that names them. A new kind's list
   // with such a field wants a row here; without one its items are matched by value.
   static const std::map<std::string_view, std::vector<std::string_view>> table = {
-      {"actions", {"what"}},          {"milestones", {"what"}},
-      {"responses", {"customer"}},    {"questions", {"id"}},
-      {"services", {"service"}},      {"services[].levels", {"metric"}},
+      {"actions", {"what"}},
+      {"milestones", {"what"}},
+      {"responses", {"customer"}},
+      {"questions", {"id"}},
+      {"services", {"service"}},
+      {"services[].levels", {"metric"}},
       {"levels", {"service", "metric"}},
   };
   static const std::vector<std::string_view> none;
@@ -181,7 +184,9 @@ class Merger {
   }
 
  private:
-  const Value* in(const Value* map, const std::string& key) { return map ? map->find(key) : nullptr; }
+  const Value* in(const Value* map, const std::string& key) {
+    return map ? map->find(key) : nullptr;
+  }
 
   Value merge_mapping(const Value* b, const Value& o, const Value& t) {
     Value out = Value::mapping(o.mark());
@@ -315,7 +320,10 @@ class ConflictWriter {
 
  private:
   std::string placeholder(std::size_t i) const {
-    return fmt::format("\x01" "brm-merge-{}-{}", salt_, i);
+    return fmt::format(
+        "\x01"
+        "brm-merge-{}-{}",
+        salt_, i);
   }
   // How the writer shows placeholder i: a double-quoted scalar that ends its line.
   std::string shown(std::size_t i) const {
@@ -399,8 +407,8 @@ MergePath parent_of(const MergePath& p) {
 std::string merge_and_write(const Value* base, const Value& ours, const Value& theirs,
                             const Layout& layout, TreeMerge* m) {
   std::vector<MergePath> atomic;
-  std::size_t budget = std::max<std::size_t>(1, (std::size_t{64} << 20) /
-                                                    (to_yaml(ours).size() + 1));
+  std::size_t budget =
+      std::max<std::size_t>(1, (std::size_t{64} << 20) / (to_yaml(ours).size() + 1));
   while (true) {
     *m = merge_documents(base, ours, theirs, atomic);
     if (m->conflicts.empty()) return layout.render(m->merged);
@@ -446,8 +454,7 @@ bool is_blank_text(std::string_view text) {
 }
 
 // The record a side holds: a mapping that parses; nullopt otherwise (with why).
-std::optional<Value> parse_record(std::string_view text, std::string_view file,
-                                  std::string* why) {
+std::optional<Value> parse_record(std::string_view text, std::string_view file, std::string* why) {
   Value doc;
   Diagnostics findings;
   if (!parse_yaml(text, file, &doc, &findings)) {
@@ -514,25 +521,25 @@ void check_result(KindId kind, const Value& o, const Value& t, std::string_view 
   if (builtin_schema(kind).validate(doc, &found)) return;
   r->clean = false;
   for (const SchemaFinding& f : found)
-    r->findings.push_back({std::string(file), f.mark.line, f.mark.column, Severity::Error,
-                           f.rule, f.message});
+    r->findings.push_back(
+        {std::string(file), f.mark.line, f.mark.column, Severity::Error, f.rule, f.message});
   r->notes.push_back("the sides merge without conflicts into a record with errors");
 }
 
 }  // namespace
 
-FileMerge merge_record_files(std::string_view base, std::string_view ours,
-                             std::string_view theirs, std::optional<KindId> kind,
-                             std::string_view file, const MergeLabels& labels) {
+FileMerge merge_record_files(std::string_view base, std::string_view ours, std::string_view theirs,
+                             std::optional<KindId> kind, std::string_view file,
+                             const MergeLabels& labels) {
   std::string why;
   std::optional<Value> b;
   if (!is_blank_text(base)) b = parse_record(base, file, &why);
   std::optional<Value> o = why.empty() ? parse_record(ours, file, &why) : std::nullopt;
   std::optional<Value> t = why.empty() ? parse_record(theirs, file, &why) : std::nullopt;
   if (!o || !t)
-    return merge_by_lines(base, ours, theirs, labels,
-                          fmt::format("{}: not a record on every side ({}); merged as lines",
-                                      file, why));
+    return merge_by_lines(
+        base, ours, theirs, labels,
+        fmt::format("{}: not a record on every side ({}); merged as lines", file, why));
   if (!kind) kind = guess_kind(*o, *t);
   FileMerge r;
   TreeMerge m;
@@ -546,8 +553,7 @@ FileMerge merge_record_files(std::string_view base, std::string_view ours,
       r.text = std::move(*kept);
     } else if (has_comments(ours) || has_comments(theirs)) {
       r.notes.push_back(fmt::format(
-          "warning: {}: the comments were dropped: the merge is written in canonical form",
-          file));
+          "warning: {}: the comments were dropped: the merge is written in canonical form", file));
     }
     if (kind) check_result(*kind, *o, *t, file, &r);
   }
@@ -583,7 +589,8 @@ std::string with_merge_attributes(std::string_view existing) {
   std::vector<std::string_view> lines = split_lines(existing);
   auto has = [&](const std::string& line) {
     return std::any_of(lines.begin(), lines.end(), [&](std::string_view l) {
-      while (!l.empty() && (l.back() == '\n' || l.back() == '\r' || l.back() == ' ')) l.remove_suffix(1);
+      while (!l.empty() && (l.back() == '\n' || l.back() == '\r' || l.back() == ' '))
+        l.remove_suffix(1);
       return l == line;
     });
   };
@@ -592,7 +599,8 @@ std::string with_merge_attributes(std::string_view existing) {
     std::string line = fmt::format("{}/*.yaml merge=brm", k.folder);
     if (has(line)) continue;
     if (!out.empty() && out.back() != '\n') out += '\n';
-    if (!header) out += "# brm merge-file merges records field by field (see 'brm help merge-file')\n";
+    if (!header)
+      out += "# brm merge-file merges records field by field (see 'brm help merge-file')\n";
     header = true;
     out += line + '\n';
   }
@@ -605,8 +613,8 @@ bool write_merge_attributes(const std::filesystem::path& dir) {
   std::string existing;
   auto type = std::filesystem::symlink_status(file, ec).type();
   if (type == std::filesystem::file_type::symlink)
-    throw Error(ExitCode::Io, fmt::format("'{}' is a symbolic link; brm does not follow links",
-                                          file.string()));
+    throw Error(ExitCode::Io,
+                fmt::format("'{}' is a symbolic link; brm does not follow links", file.string()));
   if (type != std::filesystem::file_type::not_found) existing = read_file(file);
   std::string wanted = with_merge_attributes(existing);
   if (wanted == existing) return false;

@@ -29,8 +29,8 @@ std::optional<std::size_t> offset_of(std::string_view text, Mark mark) {
 
 // The references of `doc` (a copy being changed) to `id` of `kind`, changed to `new_id`;
 // their marks, last first.
-std::vector<Mark> change_references(Value& doc, KindId referrer, KindId kind,
-                                    std::string_view id, const std::string& new_id) {
+std::vector<Mark> change_references(Value& doc, KindId referrer, KindId kind, std::string_view id,
+                                    const std::string& new_id) {
   std::vector<Mark> marks;
   for (const Reference& ref : kind_of(referrer).references) {
     if (ref.target != kind) continue;
@@ -97,7 +97,8 @@ std::optional<std::string> replace_scalar_at(std::string_view text, Mark mark,
     replacement = is_plain_safe(to) ? std::string(to) : fmt::format("\"{}\"", to);
     // A plain scalar ends at a line end, a comment, or a flow indicator.
     std::string_view after = rest.substr(std::min(rest.size(), token.size()));
-    if (!after.empty() && std::string_view(" \t\r\n,]}").find(after.front()) == std::string_view::npos)
+    if (!after.empty() &&
+        std::string_view(" \t\r\n,]}").find(after.front()) == std::string_view::npos)
       return std::nullopt;
   }
   if (rest.substr(0, token.size()) != token) return std::nullopt;

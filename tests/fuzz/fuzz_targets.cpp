@@ -20,8 +20,8 @@
 #include "brm/measure.hpp"
 #include "brm/merge.hpp"
 #include "brm/report.hpp"
-#include "brm/schemas.hpp"
 #include "brm/repository.hpp"
+#include "brm/schemas.hpp"
 #include "brm/yaml.hpp"
 #include "brm/yaml_block.hpp"
 
@@ -315,7 +315,8 @@ constexpr std::string_view kMergeSamples[kind_count][2] = {
      "end: 2026-12-31\nservices:\n  - service: email\n    levels:\n      - metric: availability\n"
      "        target: 99.5\n        unit: percent\n  - service: desk\n",
      "title: Retail IT 2027\ncustomer: retail-division\nstatus: draft\nstart: 2027-01-01\n"
-     "review: 2026-10-01\nservices:\n  - service: email\n    levels:\n      - metric: availability\n"
+     "review: 2026-10-01\nservices:\n  - service: email\n    levels:\n      - metric: "
+     "availability\n"
      "        target: 99.9\n        unit: percent\n      - metric: response\n        target: 4\n"
      "        unit: hours\n  - service: print\nfinancing:\n  amount: 10\n  period: yearly\n"},
     {"customer: retail-stores\nreceived: 2026-03-04\nseverity: high\nsummary: Email outages\n"
@@ -332,7 +333,8 @@ constexpr std::string_view kMergeSamples[kind_count][2] = {
     {"title: Satisfaction 2026\ndate: 2026-06-01\nquestions:\n  - id: overall\n    text: Overall\n"
      "responses:\n  - customer: retail-division\n    score: 4\n  - customer: retail-stores\n"
      "    score: 3\n    comment: ok\n",
-     "title: Satisfaction 2027\ndate: 2027-06-01\nscale: 5\nresponses:\n  - customer: retail-division\n"
+     "title: Satisfaction 2027\ndate: 2027-06-01\nscale: 5\nresponses:\n  - customer: "
+     "retail-division\n"
      "    score: 5\n    comment: great\n  - customer: north\n    score: 2\n"},
     {"name: Printing\nstatus: live\nowner: Workplace\n",
      "name: Email\nstatus: retired\ndescription: gone\n"},
@@ -372,7 +374,10 @@ void edit(Value& doc, const Value& other, Script& s) {
   const Value* source = other.find(key);
   switch (op) {
     case 0:  // a field takes the other record's value, or goes
-      if (source) doc.set(key, *source); else doc.erase(key);
+      if (source)
+        doc.set(key, *source);
+      else
+        doc.erase(key);
       break;
     case 1:
       doc.erase(key);
@@ -408,10 +413,14 @@ std::string take_side(std::string_view text, bool ours) {
     std::size_t end = text.find('\n');
     std::string_view line = text.substr(0, end == std::string_view::npos ? text.size() : end + 1);
     text.remove_prefix(line.size());
-    if (line.starts_with("<<<<<<< ")) region = 1;
-    else if (line == "=======\n") region = 2;
-    else if (line.starts_with(">>>>>>> ")) region = 0;
-    else if (region == 0 || (region == 1) == ours) out += line;
+    if (line.starts_with("<<<<<<< "))
+      region = 1;
+    else if (line == "=======\n")
+      region = 2;
+    else if (line.starts_with(">>>>>>> "))
+      region = 0;
+    else if (region == 0 || (region == 1) == ours)
+      out += line;
   }
   return out;
 }
@@ -429,9 +438,12 @@ std::string check_one_sided(const Value& base, const Value& ours, const Value& t
   for (const std::string& k : keys) {
     const Value *b = base.find(k), *o = ours.find(k), *t = theirs.find(k);
     const Value* changed = nullptr;
-    if (same_value(o, b) && !same_value(t, b)) changed = t;
-    else if (same_value(t, b) && !same_value(o, b)) changed = o;
-    else continue;
+    if (same_value(o, b) && !same_value(t, b))
+      changed = t;
+    else if (same_value(t, b) && !same_value(o, b))
+      changed = o;
+    else
+      continue;
     if (!same_value(merged.find(k), changed))
       return fmt::format("'{}', changed on one side only, is not that side's in the merge", k);
   }
@@ -447,7 +459,8 @@ std::string check_merge(KindId kind, const Value& b, const Value& o, const Value
     Value merged;
     Diagnostics findings;
     if (!parse_yaml(m.text, "x.yaml", &merged, &findings)) return "a clean merge does not parse";
-    if (!builtin_schema(kind).is_valid(merged)) return "a clean merge does not validate:\n" + m.text;
+    if (!builtin_schema(kind).is_valid(merged))
+      return "a clean merge does not validate:\n" + m.text;
     return check_one_sided(b, o, t, merged);
   }
   for (bool ours : {true, false}) {

@@ -47,8 +47,9 @@ TEST_CASE("merge: a field changed on one side takes that side") {
 }
 
 TEST_CASE("merge: adjacent fields changed on the two sides both stay") {
-  TreeMerge m = merge3(kAnna, "name: Anna Berg\nrole: customer\nemail: new@example.com\nphone: \"+46 8 123\"\n",
-                       "name: Anna Berg\nrole: customer\nemail: anna@example.com\nphone: \"+46 8 999\"\n");
+  TreeMerge m = merge3(
+      kAnna, "name: Anna Berg\nrole: customer\nemail: new@example.com\nphone: \"+46 8 123\"\n",
+      "name: Anna Berg\nrole: customer\nemail: anna@example.com\nphone: \"+46 8 999\"\n");
   CHECK(m.conflicts.empty());
   CHECK(m.merged.find("email")->as_string() == "new@example.com");
   CHECK(m.merged.find("phone")->as_string() == "+46 8 999");
@@ -82,7 +83,8 @@ TEST_CASE("merge: a deletion against no change is taken; against a change it con
 
 TEST_CASE("merge: actions both sides appended are all kept, ours first") {
   std::string base = "actions:\n  - what: A\n    owner: X\n";
-  TreeMerge m = merge3(base, base + "  - what: B\n    owner: Y\n", base + "  - what: C\n    owner: Z\n");
+  TreeMerge m =
+      merge3(base, base + "  - what: B\n    owner: Y\n", base + "  - what: C\n    owner: Z\n");
   CHECK(m.conflicts.empty());
   const auto& items = m.merged.find("actions")->items();
   REQUIRE(items.size() == 3);
@@ -109,8 +111,9 @@ TEST_CASE("merge: list items are matched by identity and merged field by field")
 
 TEST_CASE("merge: a removed item against an edit of it conflicts on the item") {
   std::string base = "responses:\n  - customer: a\n    score: 3\n  - customer: b\n    score: 4\n";
-  TreeMerge m = merge3(base, "responses:\n  - customer: b\n    score: 4\n",
-                       "responses:\n  - customer: a\n    score: 5\n  - customer: b\n    score: 4\n");
+  TreeMerge m =
+      merge3(base, "responses:\n  - customer: b\n    score: 4\n",
+             "responses:\n  - customer: a\n    score: 5\n  - customer: b\n    score: 4\n");
   REQUIRE(m.conflicts.size() == 1);
   CHECK(to_pointer(m.conflicts[0].path) == "/responses/0");
   CHECK_FALSE(m.conflicts[0].ours.has_value());
@@ -118,7 +121,8 @@ TEST_CASE("merge: a removed item against an edit of it conflicts on the item") {
   m = merge3(base, "responses:\n  - customer: b\n    score: 4\n",
              base + "  - customer: c\n    score: 1\n");
   CHECK(m.conflicts.empty());
-  CHECK(m.merged == parse("responses:\n  - customer: b\n    score: 4\n  - customer: c\n    score: 1\n"));
+  CHECK(m.merged ==
+        parse("responses:\n  - customer: b\n    score: 4\n  - customer: c\n    score: 1\n"));
 }
 
 TEST_CASE("merge: plain strings merge by value; a service's levels by metric") {
@@ -126,7 +130,8 @@ TEST_CASE("merge: plain strings merge by value; a service's levels by metric") {
   CHECK(m.conflicts.empty());
   CHECK(m.merged == parse("attendees: [B, C, D]\n"));
   std::string base =
-      "services:\n  - service: email\n    levels:\n      - metric: availability\n        target: 99\n";
+      "services:\n  - service: email\n    levels:\n      - metric: availability\n        target: "
+      "99\n";
   m = merge3(base, base + "      - metric: response\n        target: 4\n",
              "services:\n  - service: email\n    levels:\n      - metric: availability\n"
              "        target: 99.5\n");
@@ -148,8 +153,9 @@ TEST_CASE("merge: without a base (add/add) every difference conflicts") {
 }
 
 TEST_CASE("merge file: markers go around the conflicting field's lines only") {
-  FileMerge m = merge_files(kAnna, "name: Anna Berg\nrole: customer\nemail: o@x\nphone: \"+46 8 123\"\n",
-                            "name: Anna Berg\nrole: customer\nemail: t@x\nphone: \"+46 8 999\"\n");
+  FileMerge m =
+      merge_files(kAnna, "name: Anna Berg\nrole: customer\nemail: o@x\nphone: \"+46 8 123\"\n",
+                  "name: Anna Berg\nrole: customer\nemail: t@x\nphone: \"+46 8 999\"\n");
   CHECK_FALSE(m.clean);
   CHECK(m.conflicts == 1);
   CHECK(m.text ==
@@ -159,13 +165,15 @@ TEST_CASE("merge file: markers go around the conflicting field's lines only") {
 }
 
 TEST_CASE("merge file: a conflict inside a list item keeps the item's dash outside") {
-  std::string base = "date: 2026-03-15\ncustomer: c\nattendees: [A]\nactions:\n"
-                     "  - what: Send\n    owner: X\n    due: 2026-03-31\n";
-  FileMerge m = merge_record_files(
-      base,
-      "date: 2026-03-15\ncustomer: c\nattendees: [A]\nactions:\n  - what: Send\n    owner: P\n    due: 2026-03-31\n",
-      "date: 2026-03-15\ncustomer: c\nattendees: [A]\nactions:\n  - what: Send\n    owner: R\n    due: 2026-03-31\n",
-      KindId::Meeting, "meetings/m.yaml");
+  std::string base =
+      "date: 2026-03-15\ncustomer: c\nattendees: [A]\nactions:\n"
+      "  - what: Send\n    owner: X\n    due: 2026-03-31\n";
+  FileMerge m = merge_record_files(base,
+                                   "date: 2026-03-15\ncustomer: c\nattendees: [A]\nactions:\n  - "
+                                   "what: Send\n    owner: P\n    due: 2026-03-31\n",
+                                   "date: 2026-03-15\ncustomer: c\nattendees: [A]\nactions:\n  - "
+                                   "what: Send\n    owner: R\n    due: 2026-03-31\n",
+                                   KindId::Meeting, "meetings/m.yaml");
   CHECK(m.text ==
         "date: 2026-03-15\ncustomer: c\nattendees:\n  - A\nactions:\n  - what: Send\n"
         "<<<<<<< ours\n    owner: P\n=======\n    owner: R\n>>>>>>> theirs\n"
@@ -184,18 +192,21 @@ TEST_CASE("merge file: a conflict that would empty its parent is widened to the 
 
 TEST_CASE("merge file: a clean merge is canonical, or git's own text when that agrees") {
   // Adjacent lines: git's text merge conflicts, the record merge does not.
-  FileMerge m = merge_files(kAnna, "name: Anna Berg\nrole: customer\nemail: o@x\nphone: \"+46 8 123\"\n",
-                            "name: Anna Berg\nrole: customer\nemail: anna@example.com\nphone: \"9\"\n");
+  FileMerge m =
+      merge_files(kAnna, "name: Anna Berg\nrole: customer\nemail: o@x\nphone: \"+46 8 123\"\n",
+                  "name: Anna Berg\nrole: customer\nemail: anna@example.com\nphone: \"9\"\n");
   CHECK(m.clean);
   CHECK(m.text == "name: Anna Berg\nrole: customer\nemail: o@x\nphone: \"9\"\n");
   // Far apart and commented: git's merge of the lines is kept, comments and all.
-  std::string base = "# The retail lead.\nname: Anna Berg\nrole: customer\ntitle: Head\nunit: Retail\n"
-                     "email: a@x\nstatus: active\n";
-  m = merge_files(base,
-                  "# The retail lead.\nname: Anna Berg\nrole: customer\ntitle: Chief\nunit: Retail\n"
-                  "email: a@x\nstatus: active\n",
-                  "# The retail lead.\nname: Anna Berg\nrole: customer\ntitle: Head\nunit: Retail\n"
-                  "email: a@x\nstatus: inactive\n");
+  std::string base =
+      "# The retail lead.\nname: Anna Berg\nrole: customer\ntitle: Head\nunit: Retail\n"
+      "email: a@x\nstatus: active\n";
+  m = merge_files(
+      base,
+      "# The retail lead.\nname: Anna Berg\nrole: customer\ntitle: Chief\nunit: Retail\n"
+      "email: a@x\nstatus: active\n",
+      "# The retail lead.\nname: Anna Berg\nrole: customer\ntitle: Head\nunit: Retail\n"
+      "email: a@x\nstatus: inactive\n");
   CHECK(m.clean);
   CHECK(m.text.rfind("# The retail lead.\n", 0) == 0);
   CHECK(m.text.find("title: Chief\n") != std::string::npos);
@@ -232,14 +243,16 @@ TEST_CASE("merge file: two valid sides that merge into an invalid record are not
 }
 
 TEST_CASE("merge file: without a path the kind is guessed from the content") {
-  FileMerge m = merge_record_files(
-      "title: T\ndate: 2026-06-01\nresponses:\n  - customer: a\n    score: 3\n",
-      "title: T\ndate: 2026-06-01\nresponses:\n  - customer: a\n    score: 3\n  - customer: b\n    score: 4\n",
-      "title: T\ndate: 2026-06-01\nresponses:\n  - customer: a\n    score: 5\n",
-      std::nullopt, "x.yaml");
+  FileMerge m =
+      merge_record_files("title: T\ndate: 2026-06-01\nresponses:\n  - customer: a\n    score: 3\n",
+                         "title: T\ndate: 2026-06-01\nresponses:\n  - customer: a\n    score: 3\n  "
+                         "- customer: b\n    score: 4\n",
+                         "title: T\ndate: 2026-06-01\nresponses:\n  - customer: a\n    score: 5\n",
+                         std::nullopt, "x.yaml");
   CHECK(m.clean);
-  CHECK(m.text == "title: T\ndate: 2026-06-01\nresponses:\n  - customer: a\n    score: 5\n"
-                  "  - customer: b\n    score: 4\n");
+  CHECK(m.text ==
+        "title: T\ndate: 2026-06-01\nresponses:\n  - customer: a\n    score: 5\n"
+        "  - customer: b\n    score: 4\n");
 }
 
 TEST_CASE("merge: random edits of valid records keep the fuzz target's properties") {

@@ -56,11 +56,11 @@ struct MergeLabels {
 };
 
 struct FileMerge {
-  std::string text;            // the merged file
-  std::size_t conflicts = 0;   // regions between conflict markers
-  bool clean = false;          // no conflicts and, where the sides were valid, valid
-  bool by_lines = false;       // a side was no record: git's line-based merge was used
-  Diagnostics findings;        // why it is not clean beyond markers: the result's errors
+  std::string text;                // the merged file
+  std::size_t conflicts = 0;       // regions between conflict markers
+  bool clean = false;              // no conflicts and, where the sides were valid, valid
+  bool by_lines = false;           // a side was no record: git's line-based merge was used
+  Diagnostics findings;            // why it is not clean beyond markers: the result's errors
   std::vector<std::string> notes;  // what a user should know, for stderr
 };
 
@@ -68,9 +68,9 @@ struct FileMerge {
 // canonical key order and the schema the result is checked with; without one it is
 // guessed from the sides' content. An empty base is git's add/add. `file` names the file
 // in notes and findings.
-FileMerge merge_record_files(std::string_view base, std::string_view ours,
-                             std::string_view theirs, std::optional<KindId> kind,
-                             std::string_view file, const MergeLabels& labels = {});
+FileMerge merge_record_files(std::string_view base, std::string_view ours, std::string_view theirs,
+                             std::optional<KindId> kind, std::string_view file,
+                             const MergeLabels& labels = {});
 
 // Git's own line-based three-way merge (libgit2's xdiff), with conflict markers.
 // Returns false when the texts cannot be merged as lines (binary).

@@ -22,8 +22,7 @@ struct Rename {
 // Stages in `tx` the record `id` of `kind` under `new_id` and the change of every
 // reference to it (the kinds' reference fields). Error(Usage) for an invalid or equal
 // new id, Error(DataErrors) when `new_id` is taken or `id` is not there.
-Rename stage_rename(Transaction& tx, KindId kind, const std::string& id,
-                    const std::string& new_id);
+Rename stage_rename(Transaction& tx, KindId kind, const std::string& id, const std::string& new_id);
 
 // `text` with the scalar that starts at `mark` (plain or quoted, reading `from`) replaced
 // by `to`, quoted as YAML needs; nullopt when the text there is not `from`.
