@@ -60,10 +60,10 @@ fuzz: deps
 	@$(MAKE) --no-print-directory deps DEBS="$(FUZZ_DEBS)"
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DBRM_FUZZ=ON -DBRM_TESTS=OFF $(LAUNCHER)
-	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_record fuzz_csv fuzz_yaml_block fuzz_seeds
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_record fuzz_csv fuzz_yaml_block fuzz_merge fuzz_seeds
 	cd $(FUZZ_BUILD) && ctest --output-on-failure --no-tests=ignore
 	mkdir -p $(FUZZ_BUILD)/artifacts $(FUZZ_BUILD)/corpus/record $(FUZZ_BUILD)/corpus/csv \
-	  $(FUZZ_BUILD)/corpus/yaml
+	  $(FUZZ_BUILD)/corpus/yaml $(FUZZ_BUILD)/corpus/merge
 	$(FUZZ_BUILD)/tests/fuzz/fuzz_record -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 	  -timeout=10 -print_final_stats=1 -dict=tests/fuzz/record.dict \
 	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/record- \
@@ -75,6 +75,9 @@ fuzz: deps
 	  -timeout=10 -print_final_stats=1 -dict=tests/fuzz/record.dict \
 	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/yaml_block- \
 	  $(FUZZ_BUILD)/corpus/yaml $(FUZZ_BUILD)/fuzz-seeds/yaml
+	$(FUZZ_BUILD)/tests/fuzz/fuzz_merge -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	  -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/merge- \
+	  $(FUZZ_BUILD)/corpus/merge $(FUZZ_BUILD)/fuzz-seeds/merge
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

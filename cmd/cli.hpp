@@ -59,5 +59,6 @@ void setup_agenda(CLI::App& app, Context& ctx);
 void setup_report(CLI::App& app, Context& ctx);
 void setup_export(CLI::App& app, Context& ctx);
 void setup_schema(CLI::App& app, Context& ctx);
+void setup_merge_file(CLI::App& app, Context& ctx);
 
 }  // namespace brm::cli

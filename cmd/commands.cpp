@@ -22,6 +22,7 @@ const std::vector<Command>& commands() {
       {"report", setup_report},
       {"export", setup_export},
       {"schema", setup_schema},
+      {"merge-file", setup_merge_file},
   };
   return list;
 }

@@ -6,6 +6,8 @@
 #include "brm/editor_schema.hpp"
 #include "brm/embedded.hpp"
 #include "brm/error.hpp"
+#include "brm/git.hpp"
+#include "brm/merge.hpp"
 #include "brm/store.hpp"
 #include "cli.hpp"
 
@@ -18,6 +20,7 @@ struct InitOptions {
   bool no_git = false;
   bool example = false;
   bool force = false;
+  bool merge_driver = false;
 };
 
 // Quotes a value for brm.yaml when YAML would read it as something else.
@@ -37,9 +40,27 @@ std::string yaml_text(const std::string& s) {
   return out + "\"";
 }
 
+void print_merge_driver_hint() {
+  std::cout << fmt::format("to merge records field by field, run once in each clone:\n  {}\n",
+                           merge_driver_config);
+}
+
+// init --merge-driver in an existing repository: the .gitattributes lines, committed.
+void add_merge_driver(const std::filesystem::path& dir) {
+  bool changed = write_merge_attributes(dir);
+  if (changed && in_git_repository(dir))
+    git_commit_paths(dir, {".gitattributes"}, "brm: merge record files with brm merge-file");
+  std::cout << (changed ? "added the merge driver to .gitattributes\n"
+                        : ".gitattributes names the merge driver already\n");
+  print_merge_driver_hint();
+}
+
 void run_init(Context& ctx, const InitOptions& o) {
+  namespace fs = std::filesystem;
   NewRepository r;
   r.dir = (ctx.start_dir() / o.dir).lexically_normal();
+  std::error_code ec;
+  if (o.merge_driver && fs::exists(r.dir / "brm.yaml", ec)) return add_merge_driver(r.dir);
   r.git = !o.no_git;
   r.force = o.force;
   r.message = o.example ? "brm: init with the example data" : "brm: init";
@@ -66,16 +87,19 @@ void run_init(Context& ctx, const InitOptions& o) {
     r.files.emplace_back("brm.yaml", std::move(settings));
   }
   // Editors find the schemas through .vscode/settings.json (see brm-schema(1)); a user's own
-  // settings file is left as it is.
+  // settings file, and a .gitattributes of its own, are left as they are.
   std::vector<SourceFile> sources;
   for (const auto& [path, content] : r.files) sources.push_back({path, content, {}, {}});
-  std::error_code ec;
-  bool vscode = !std::filesystem::exists(
-      std::filesystem::symlink_status(r.dir / ".vscode/settings.json", ec));
+  bool vscode = !fs::exists(fs::symlink_status(r.dir / ".vscode/settings.json", ec));
   for (auto& f : editor_settings_files(sources, vscode)) r.files.push_back(std::move(f));
+  bool attributes = !fs::exists(fs::symlink_status(r.dir / ".gitattributes", ec));
+  if (attributes) r.files.emplace_back(".gitattributes", with_merge_attributes(""));
   create_repository(r);
   std::cout << fmt::format("created a brm repository in {}{}\n", r.dir.string(),
                            r.git ? " (git, first commit made)" : "");
+  if (!attributes)
+    std::cout << "the folder has a .gitattributes: 'brm init --merge-driver' adds the driver\n";
+  print_merge_driver_hint();
 }
 
 }  // namespace
@@ -89,6 +113,8 @@ void setup_init(CLI::App& app, Context& ctx) {
   cmd->add_flag("--no-git", o->no_git, "Do not create a git repository or commit");
   cmd->add_flag("--example", o->example, "Fill it with the example data");
   cmd->add_flag("--force", o->force, "Commit even where git ignores the folder (git add -f)");
+  cmd->add_flag("--merge-driver", o->merge_driver,
+                "In an existing repository: only add .gitattributes for brm merge-file");
   cmd->callback([&ctx, o] { run_init(ctx, *o); });
 }
 

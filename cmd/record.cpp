@@ -235,6 +235,7 @@ void setup_records(CLI::App& app, Context& ctx) {
     setup_record_set(cmd, ctx, k.id);
     setup_record_edit(cmd, ctx, k.id);
     setup_record_rm(cmd, ctx, k.id);
+    setup_record_mv(cmd, ctx, k.id);
     if (auto more = view_of(k.id).more_commands) more(cmd, ctx);
   }
 }

@@ -94,6 +94,7 @@ void setup_record_show(CLI::App* kind_cmd, Context& ctx, KindId kind);
 void setup_record_set(CLI::App* kind_cmd, Context& ctx, KindId kind);
 void setup_record_edit(CLI::App* kind_cmd, Context& ctx, KindId kind);
 void setup_record_rm(CLI::App* kind_cmd, Context& ctx, KindId kind);
+void setup_record_mv(CLI::App* kind_cmd, Context& ctx, KindId kind);  // record_mv.cpp
 void setup_complaint_close(CLI::App* complaint_cmd, Context& ctx);
 void setup_meeting_done(CLI::App* meeting_cmd, Context& ctx);
 

@@ -99,6 +99,26 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   file.commit();
 }
 
+std::string read_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) io_fail(path, "read", errno);
+  std::string out;
+  char buffer[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      io_fail(path, "read", err);
+    }
+    if (n == 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
 void make_folders(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

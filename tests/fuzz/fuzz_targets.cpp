@@ -18,8 +18,10 @@
 #include "brm/json.hpp"
 #include "brm/kinds.hpp"
 #include "brm/measure.hpp"
+#include "brm/merge.hpp"
 #include "brm/report.hpp"
 #include "brm/repository.hpp"
+#include "brm/schemas.hpp"
 #include "brm/yaml.hpp"
 #include "brm/yaml_block.hpp"
 
@@ -296,6 +298,200 @@ std::string run_csv_input(const std::uint8_t* data, std::size_t size) {
     }
   }
   return {};
+}
+
+// ---- the record merge ----------------------------------------------------------
+
+namespace {
+
+// Two valid records of each kind: the base, and where the edits take their values from.
+constexpr std::string_view kMergeSamples[kind_count][2] = {
+    {"name: Anna Berg\nrole: customer\ntitle: Head of Retail\nemail: anna@example.com\n"
+     "phone: \"+46 8 123\"\nit_contact: Erik Lund\nbudget:\n  amount: 1200\n  year: 2026\n"
+     "since: 2024-03-01\nnotes: Chairs the board\n",
+     "name: Per Holm\nrole: customer\nunit: Stores\nemail: per@example.com\nphone: \"+46 8 999\"\n"
+     "status: inactive\nbudget:\n  amount: 5\n  currency: SEK\nextra:\n  region: north\n"},
+    {"title: Retail IT 2026\ncustomer: retail-division\nstatus: active\nstart: 2026-01-01\n"
+     "end: 2026-12-31\nservices:\n  - service: email\n    levels:\n      - metric: availability\n"
+     "        target: 99.5\n        unit: percent\n  - service: desk\n",
+     "title: Retail IT 2027\ncustomer: retail-division\nstatus: draft\nstart: 2027-01-01\n"
+     "review: 2026-10-01\nservices:\n  - service: email\n    levels:\n      - metric: "
+     "availability\n"
+     "        target: 99.9\n        unit: percent\n      - metric: response\n        target: 4\n"
+     "        unit: hours\n  - service: print\nfinancing:\n  amount: 10\n  period: yearly\n"},
+    {"customer: retail-stores\nreceived: 2026-03-04\nseverity: high\nsummary: Email outages\n"
+     "status: open\nchannel: email\n",
+     "customer: retail-division\nreceived: 2026-03-01\nseverity: low\nsummary: Slow desk\n"
+     "status: in-progress\ndescription: long waits\nservice: desk\n"},
+    {"date: 2026-03-15\ncustomer: retail-division\nattendees: [Anna Berg, Erik Lund]\n"
+     "agenda: [Review]\nactions:\n  - what: Send draft\n    owner: Erik Lund\n    due: 2026-03-31\n"
+     "  - what: Plan Wi-Fi\n    owner: Erik Lund\n    due: 2026-06-30\n",
+     "date: 2026-04-15\ncustomer: retail-stores\ntype: review\nattendees: [Per Holm]\n"
+     "decisions: [Keep the window]\nminutes: fine\nactions:\n  - what: Send draft\n"
+     "    owner: Anna Berg\n    due: 2026-04-30\n    done: 2026-04-20\n"
+     "  - what: Book review\n    owner: Per Holm\n    due: 2026-05-01\n"},
+    {"title: Satisfaction 2026\ndate: 2026-06-01\nquestions:\n  - id: overall\n    text: Overall\n"
+     "responses:\n  - customer: retail-division\n    score: 4\n  - customer: retail-stores\n"
+     "    score: 3\n    comment: ok\n",
+     "title: Satisfaction 2027\ndate: 2027-06-01\nscale: 5\nresponses:\n  - customer: "
+     "retail-division\n"
+     "    score: 5\n    comment: great\n  - customer: north\n    score: 2\n"},
+    {"name: Printing\nstatus: live\nowner: Workplace\n",
+     "name: Email\nstatus: retired\ndescription: gone\n"},
+    {"title: Password reset\ncustomer: retail-stores\ntype: requirement\nraised: 2026-02-01\n"
+     "status: proposed\n",
+     "title: Badge reader\ncustomer: retail-division\ntype: change\nraised: 2026-01-01\n"
+     "status: accepted\ndecided: 2026-02-01\ndescription: doors\n"},
+};
+
+Value sample_doc(std::string_view text) {
+  Value doc;
+  Diagnostics ignored;
+  parse_yaml(text, "sample.yaml", &doc, &ignored);
+  return doc;
+}
+
+// Reads the edit script one byte at a time; zeros past its end.
+struct Script {
+  const std::uint8_t* data;
+  std::size_t size;
+  std::size_t at = 0;
+  std::size_t next() { return at < size ? data[at++] : 0; }
+  bool done() const { return at >= size; }
+};
+
+const std::string& pick_key(const Value& map, std::size_t n) {
+  return map.entries()[n % map.entries().size()].key;
+}
+
+// One edit of `doc`, with values taken from `other`, a valid record of the same kind.
+void edit(Value& doc, const Value& other, Script& s) {
+  std::size_t op = s.next() % 5, a = s.next(), b = s.next();
+  const Value& from = (a & 1) ? other : doc;
+  if (from.entries().empty()) return;
+  const std::string& key = pick_key(from, a >> 1);
+  Value* list = doc.find(key);
+  const Value* source = other.find(key);
+  switch (op) {
+    case 0:  // a field takes the other record's value, or goes
+      if (source)
+        doc.set(key, *source);
+      else
+        doc.erase(key);
+      break;
+    case 1:
+      doc.erase(key);
+      break;
+    case 2:  // an item of the other record's list is added
+      if (source && source->is_sequence() && source->size() > 0) {
+        if (!list || !list->is_sequence()) list = &doc.set(key, Value::sequence());
+        list->push_back(source->items()[b % source->size()]);
+      }
+      break;
+    case 3:  // an item goes
+      if (list && list->is_sequence() && list->size() > 0)
+        list->items().erase(list->items().begin() + static_cast<std::ptrdiff_t>(b % list->size()));
+      break;
+    default:  // an item's field takes the value of the other record's item
+      if (list && list->is_sequence() && list->size() > 0 && source && source->is_sequence() &&
+          source->size() > 0) {
+        Value& item = list->items()[b % list->size()];
+        const Value& from_item = source->items()[(b >> 4) % source->size()];
+        if (item.is_mapping() && from_item.is_mapping() && from_item.size() > 0) {
+          const std::string& field = pick_key(from_item, s.next());
+          item.set(field, *from_item.find(field));
+        }
+      }
+  }
+}
+
+// The text with every marker region replaced by one side's lines.
+std::string take_side(std::string_view text, bool ours) {
+  std::string out;
+  int region = 0;  // 0 outside, 1 ours, 2 theirs
+  while (!text.empty()) {
+    std::size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end == std::string_view::npos ? text.size() : end + 1);
+    text.remove_prefix(line.size());
+    if (line.starts_with("<<<<<<< "))
+      region = 1;
+    else if (line == "=======\n")
+      region = 2;
+    else if (line.starts_with(">>>>>>> "))
+      region = 0;
+    else if (region == 0 || (region == 1) == ours)
+      out += line;
+  }
+  return out;
+}
+
+bool same_value(const Value* a, const Value* b) {
+  if (!a || !b) return a == b;
+  return same(*a, *b);
+}
+
+std::string check_one_sided(const Value& base, const Value& ours, const Value& theirs,
+                            const Value& merged) {
+  std::vector<std::string> keys;
+  for (const Value* d : {&base, &ours, &theirs})
+    for (const Value::Entry& e : d->entries()) keys.push_back(e.key);
+  for (const std::string& k : keys) {
+    const Value *b = base.find(k), *o = ours.find(k), *t = theirs.find(k);
+    const Value* changed = nullptr;
+    if (same_value(o, b) && !same_value(t, b))
+      changed = t;
+    else if (same_value(t, b) && !same_value(o, b))
+      changed = o;
+    else
+      continue;
+    if (!same_value(merged.find(k), changed))
+      return fmt::format("'{}', changed on one side only, is not that side's in the merge", k);
+  }
+  return {};
+}
+
+std::string check_merge(KindId kind, const Value& b, const Value& o, const Value& t) {
+  std::string bt = to_canonical_yaml(kind, b), ot = to_canonical_yaml(kind, o),
+              tt = to_canonical_yaml(kind, t);
+  FileMerge m = merge_record_files(bt, ot, tt, kind, "x.yaml");
+  if (m.by_lines) return "valid records were merged as lines";
+  if (m.clean) {
+    Value merged;
+    Diagnostics findings;
+    if (!parse_yaml(m.text, "x.yaml", &merged, &findings)) return "a clean merge does not parse";
+    if (!builtin_schema(kind).is_valid(merged))
+      return "a clean merge does not validate:\n" + m.text;
+    return check_one_sided(b, o, t, merged);
+  }
+  for (bool ours : {true, false}) {
+    Value side;
+    Diagnostics findings;
+    if (!parse_yaml(take_side(m.text, ours), "x.yaml", &side, &findings) || !side.is_mapping())
+      return fmt::format("taking {} of every conflict gives no record:\n{}",
+                         ours ? "ours" : "theirs", m.text);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string run_merge_input(const std::uint8_t* data, std::size_t size) {
+  Script s{data, size};
+  std::size_t k = s.next() % kind_count;
+  KindId kind = kinds()[k].id;
+  std::size_t first = s.next() & 1;
+  Value base = sample_doc(kMergeSamples[k][first]);
+  Value other = sample_doc(kMergeSamples[k][1 - first]);
+  if (!builtin_schema(kind).is_valid(base) || !builtin_schema(kind).is_valid(other))
+    return fmt::format("the merge samples of {} do not validate", kinds()[k].name);
+  Value ours = base, theirs = base;
+  // Edits alternate sides as the script says; then either side may not validate.
+  while (!s.done()) {
+    std::size_t side = s.next();
+    edit(side & 1 ? theirs : ours, other, s);
+  }
+  if (!builtin_schema(kind).is_valid(ours) || !builtin_schema(kind).is_valid(theirs)) return {};
+  return check_merge(kind, base, ours, theirs);
 }
 
 }  // namespace brm::fuzz

@@ -29,6 +29,14 @@ std::string run_csv_input(const std::uint8_t* data, std::size_t size);
 // marks included, must be equal.
 std::string run_yaml_block_input(const std::uint8_t* data, std::size_t size);
 
+// Random edits of valid records through the record merge (brm merge-file). The bytes
+// choose a kind and its base record, then edits for each side (set or remove a field to
+// a value of another valid record of the kind, add or remove list items, change an
+// item's field); sides that do not validate are passed over. Properties: a clean merge
+// validates; a top-level field changed on one side only is in the result as that side
+// has it; with conflicts, taking either side of every marker region gives a record.
+std::string run_merge_input(const std::uint8_t* data, std::size_t size);
+
 // Fixes what the results depend on (today's date) once per process.
 void init_fuzzing();
 

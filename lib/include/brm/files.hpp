@@ -41,6 +41,9 @@ class AtomicFile {
   std::uint64_t size_ = 0;
 };
 
+// The whole content of a file; Error(Io) with the path and the system's reason.
+std::string read_file(const std::filesystem::path& path);
+
 // Creates `dir` and its parents; Error(Io) on failure.
 void make_folders(const std::filesystem::path& dir);
 
