@@ -30,7 +30,9 @@ class Context {
   // Whether to colour output written to `stream` (--color, NO_COLOR, isatty).
   bool color(std::FILE* stream) const;
   bool is_terminal(std::FILE* stream) const;
-  int terminal_width() const;  // columns of stdout, 80 when not a terminal
+  // Columns of stdout: the terminal's own width, else $COLUMNS, else 80; 0 (no limit)
+  // when stdout is not a terminal.
+  int terminal_width() const;
 
  private:
   std::optional<std::filesystem::path> root_;

@@ -1,5 +1,6 @@
 // brm's entry point: global flags, the command list, and the one place where
 // failures become exit codes and messages.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,7 +37,12 @@ bool Context::color(std::FILE* stream) const {
   return is_terminal(stream);
 }
 
+// Shells keep COLUMNS to themselves, so the terminal is asked first; a pipe gets every
+// character (grep and cut need whole cells).
 int Context::terminal_width() const {
+  if (!is_terminal(stdout)) return 0;
+  struct winsize size {};
+  if (::ioctl(::fileno(stdout), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
   if (const char* cols = std::getenv("COLUMNS")) {
     int n = std::atoi(cols);
     if (n > 20) return n;
@@ -79,6 +85,79 @@ std::string_view command_word(CLI::App& app, int argc, char** argv) {
     // "-C DIR" and "--color WHEN" take the next argument; "-CDIR", "--color=WHEN" do not.
     if (const CLI::Option* o = app.get_option_no_throw(std::string(arg)); o && o->get_expected_min() > 0)
       ++i;
+  }
+  return {};
+}
+
+// The option `name` ("--severity", "-C") of `at` or of a command above it (brm's own
+// options work after the command word too).
+const CLI::Option* find_option(const CLI::App* at, const std::string& name) {
+  for (; at; at = at->get_parent())
+    if (const CLI::Option* o = at->get_option_no_throw(name)) return o;
+  return nullptr;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& names) {
+  std::vector<std::string_view> candidates(names.begin(), names.end());
+  std::string_view near = closest_match(word, candidates);
+  return near.empty() ? std::string() : fmt::format(" Did you mean '{}'?", near);
+}
+
+std::string unknown_option(const CLI::App* at, const std::string& name) {
+  std::vector<std::string> names;
+  for (const CLI::App* a = at; a; a = a->get_parent())
+    for (const CLI::Option* o : a->get_options()) {
+      for (const std::string& l : o->get_lnames()) names.push_back("--" + l);
+      for (const std::string& s : o->get_snames()) names.push_back("-" + s);
+    }
+  // One letter is too little to guess from: -z is not a typo of -h.
+  std::string hint = name.starts_with("--") ? did_you_mean(name, names) : std::string();
+  return fmt::format("brm: error: unknown option '{}'.{}", name, hint);
+}
+
+std::string unknown_command(const CLI::App* at, const std::string& path, std::string_view word) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : at->get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  std::string hint = did_you_mean(word, names);
+  if (hint.empty())
+    hint = fmt::format(" See '{}'.", path == "brm" ? "brm help" : "brm help " + path.substr(4));
+  return fmt::format("brm: '{}' is not a {} command.{}", word, path, hint);
+}
+
+bool is_number(std::string_view arg) {
+  return arg.size() > 1 && arg[0] == '-' &&
+         arg.find_first_not_of("0123456789.", 1) == std::string_view::npos;
+}
+
+// A mistyped command or option, told as git tells it ("brm: 'custmer' is not a brm
+// command. Did you mean 'customer'?"); empty when the words are all known. CLI11 alone
+// would only say that a subcommand is required, or list the words it did not expect.
+std::string mistyped(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* at = &app;
+  std::string path = "brm";
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() > 1 && arg[0] == '-' && !is_number(arg)) {
+      bool is_long = arg[1] == '-';
+      std::string name = is_long ? arg.substr(0, arg.find('=')) : arg.substr(0, 2);
+      const CLI::Option* o = find_option(at, name);
+      if (!o) return unknown_option(at, name);
+      bool value_attached = is_long ? name.size() < arg.size() : arg.size() > 2;
+      if (o->get_expected_min() > 0 && !value_attached) ++i;
+      continue;
+    }
+    const CLI::App* sub = nullptr;
+    for (const CLI::App* s : at->get_subcommands([](const CLI::App*) { return true; }))
+      if (s->check_name(arg)) sub = s;
+    if (sub) {
+      at = sub;
+      path += " " + arg;
+    } else if (at->get_subcommands([](const CLI::App*) { return true; }).size() > 0 &&
+               at->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty()) {
+      return unknown_command(at, path, arg);
+    }
   }
   return {};
 }
@@ -128,6 +207,10 @@ int run(int argc, char** argv) {
     std::cout << target->get_formatter()->make_help(target, path, CLI::AppFormatMode::Normal);
   });
 
+  if (std::string typo = mistyped(app, argc, argv); !typo.empty()) {
+    std::cerr << typo << "\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

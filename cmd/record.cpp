@@ -237,6 +237,11 @@ void setup_records(CLI::App& app, Context& ctx) {
     setup_record_rm(cmd, ctx, k.id);
     setup_record_mv(cmd, ctx, k.id);
     if (auto more = view_of(k.id).more_commands) more(cmd, ctx);
+    // The kind's own commands (complaint close, survey import) are named in brm's help too.
+    std::string words;
+    for (const CLI::App* sub : cmd->get_subcommands([](const CLI::App*) { return true; }))
+      words += (words.empty() ? "" : ", ") + sub->get_name();
+    cmd->description(fmt::format("{} records ({}/): {}", what, k.folder, words));
   }
 }
 

@@ -84,6 +84,9 @@ void commit_or_refuse(Context& ctx, Transaction& tx, const std::string& message)
 // Whether prompts may be asked: stdin and stderr are terminals.
 bool can_prompt(Context& ctx);
 
+// Prints what a change did, one line on stdout: "customer anna-berg: set email, phone".
+void say_changed(KindId kind, std::string_view id, std::string_view what);
+
 // A date flag's value, or today when empty; Error(Usage) when it is no date.
 Date date_flag(std::string_view text, std::string_view flag);
 

@@ -10,10 +10,12 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "brm/error.hpp"
 #include "brm/record_cache.hpp"
+#include "brm/yaml.hpp"
 #include "record.hpp"
 
 namespace brm::cli {
@@ -107,6 +109,20 @@ struct Scratch {
   }
 };
 
+// What the edit changed, by field; a change of comments or layout alone is said too.
+// `before` is null when the file did not parse: then no field can be said to change.
+void say_edited(KindId kind, const std::string& id, const Value* before, const std::string& text) {
+  if (!before) return say_changed(kind, id, "the file parses again");
+  Value after;
+  Diagnostics ignored;
+  std::vector<std::string> keys;
+  if (parse_yaml(text, record_path(kind, id), &after, &ignored))
+    keys = changed_keys(*before, after);
+  std::string what;
+  for (const std::string& k : keys) what += (what.empty() ? "" : ", ") + k;
+  say_changed(kind, id, what.empty() ? "edited comments or layout" : "changed " + what);
+}
+
 struct EditOptions {
   std::string id;
   WriteFlags write;
@@ -154,9 +170,13 @@ void run_edit(Context& ctx, KindId kind, const EditOptions& o) {
                                 rel, scratch.path.string()));
       }
       try {
+        // A copy: the repository's own record is replaced by the commit.
+        std::optional<Value> before;
+        if (const Record* r = tx.repository().find(kind, o.id)) before = r->doc;
         // Written as the user wrote it, not canonicalised: their comments stay.
         tx.put_text(kind, o.id, text);
         tx.commit(fmt::format("{}: edit {}", kind_of(kind).name, o.id));
+        say_edited(kind, o.id, before ? &*before : nullptr, text);
         return;
       } catch (const InvalidChange& e) {
         findings = e.findings;

@@ -118,48 +118,15 @@ std::string choices_text(const Field& f) {
   return out;
 }
 
-// The first `width` code points of `s`, "…" last when shortened.
-std::string shorten(const std::string& s, std::size_t width) {
-  if (display_width(s) <= width) return s;
-  std::string out;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    bool continuation = (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
-    if (!continuation && ++count == width) break;
-    out += s[i];
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out + "\u2026";
-}
-
-// Ids are what users copy into the next command, so when the table is too wide the
-// other columns give up room first (TextTable would shorten the widest, often the id).
-void keep_ids_whole(std::vector<std::string>* header_row,
-                    std::vector<std::vector<std::string>>* lines, std::size_t width) {
-  std::vector<std::string>& header = *header_row;
-  std::vector<std::size_t> widths(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    widths[c] = display_width(header[c]);
-    for (const auto& line : *lines) widths[c] = std::max(widths[c], display_width(line[c]));
-  }
-  auto total = [&] {
-    std::size_t t = 2 * (widths.size() - 1);
-    for (std::size_t w : widths) t += w;
-    return t;
-  };
-  // Dates (10 wide) and short words keep their width while longer text can give room.
-  for (std::size_t floor : {std::size_t{10}, std::size_t{5}}) {
-    while (total() > width) {
-      std::size_t widest = 0;
-      for (std::size_t c = 1; c < widths.size(); ++c)
-        if (widest == 0 || widths[c] > widths[widest]) widest = c;
-      if (widest == 0 || widths[widest] <= floor) break;
-      --widths[widest];
-    }
-  }
-  for (std::size_t c = 1; c < header.size(); ++c) header[c] = shorten(header[c], widths[c]);
-  for (auto& line : *lines)
-    for (std::size_t c = 1; c < line.size(); ++c) line[c] = shorten(line[c], widths[c]);
+// Whether a list column is copied rather than read: the id, references to other records,
+// enum values and dates. The table never shortens those, only free text.
+bool is_kept_whole(KindId kind, const Column& column) {
+  if (column.compute) return false;
+  if (column.path == "id") return true;
+  for (const Reference& ref : kind_of(kind).references)
+    if (ref.path == column.path) return true;
+  const Field& field = field_at(kind, column.path);
+  return field.is_date || !field.choices.empty();
 }
 
 struct ListOptions {
@@ -272,10 +239,11 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
     }
     lines.push_back(std::move(line));
   }
-  auto width = static_cast<std::size_t>(ctx.terminal_width());
-  keep_ids_whole(&header, &lines, width);
   TextTable table(header);
+  for (std::size_t c = 0; c < view.columns.size(); ++c)
+    if (is_kept_whole(kind, view.columns[c])) table.keep_whole(c);
   for (auto& line : lines) table.add_row(std::move(line));
+  auto width = static_cast<std::size_t>(ctx.terminal_width());
   std::fputs(table.render(width, ctx.color(stdout)).c_str(), stdout);
 }
 

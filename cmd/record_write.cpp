@@ -56,10 +56,11 @@ void run_set(Context& ctx, KindId kind, const SetOptions& o) {
   RecordChange change(ctx, kind, o.id, o.write);
   const std::string& id = change.record.id;
   const std::string path = change.record.path();
-  std::vector<std::string> what;
+  std::vector<std::string> what, set_fields;
   for (const auto& [field, value] : changes) {
     set_path(kind, change.doc, field, value);
     what.push_back(field);
+    set_fields.push_back(field);
   }
   // Unknown fields can be unset too: that is how a typo that `brm check` found goes away.
   for (const std::string& field : o.unset) {
@@ -73,6 +74,10 @@ void run_set(Context& ctx, KindId kind, const SetOptions& o) {
   bool had_comments = false;
   if (const std::string* text = change.tx.original_text(path)) had_comments = has_comments(*text);
   change.commit(ctx, fmt::format("{}: set {} {}", kind_of(kind).name, id, join(what, ", ")));
+  std::vector<std::string> said;
+  if (!set_fields.empty()) said.push_back("set " + join(set_fields, ", "));
+  if (!o.unset.empty()) said.push_back("unset " + join(o.unset, ", "));
+  say_changed(kind, id, join(said, "; "));
   if (had_comments)
     std::fprintf(stderr,
                  "warning: the comments in %s were dropped; 'brm %s edit %s' keeps comments\n",
@@ -110,17 +115,34 @@ struct CloseOptions {
   std::string resolution;
   bool rejected = false;
   std::string date;
+  bool force = false;
   WriteFlags write;
 };
+
+// Closing again would overwrite the day it was closed and its resolution, history that
+// reports count on: only with --force, as a deliberate correction.
+void refuse_closed_again(const Record& complaint, bool force) {
+  std::string_view status = complaint.text("status");
+  if (force || (status != "resolved" && status != "rejected")) return;
+  std::string_view closed = complaint.text("closed");
+  throw Error(ExitCode::DataErrors,
+              fmt::format("refused: complaint '{}' was already {}{}\n"
+                          "hint: use --force to replace its status, date and resolution",
+                          complaint.id, status,
+                          closed.empty() ? std::string() : fmt::format(" on {}", closed)));
+}
 
 void run_close(Context& ctx, const CloseOptions& o) {
   Date closed = date_flag(o.date, "--date");
   RecordChange change(ctx, KindId::Complaint, o.id, o.write);
-  change.doc.set("status", Value::string(o.rejected ? "rejected" : "resolved"));
+  refuse_closed_again(change.record, o.force);
+  std::string status = o.rejected ? "rejected" : "resolved";
+  change.doc.set("status", Value::string(status));
   change.doc.set("closed", Value::string(closed.str()));
   change.doc.set("resolution", Value::string(o.resolution));
-  change.commit(
-      ctx, fmt::format("complaint: close {}{}", change.record.id, o.rejected ? " (rejected)" : ""));
+  std::string id = change.record.id;
+  change.commit(ctx, fmt::format("complaint: close {}{}", id, o.rejected ? " (rejected)" : ""));
+  say_changed(KindId::Complaint, id, fmt::format("{} on {}", status, closed.str()));
 }
 
 struct DoneOptions {
@@ -153,10 +175,22 @@ void run_done(Context& ctx, const DoneOptions& o) {
     return;
   }
   action.set("done", Value::string(done.str()));
+  const Value* what = action.find("what");
+  std::string said = fmt::format("action {} done on {}", o.number, done.str());
+  if (what && what->is_string()) said += fmt::format(" ({})", what->as_string());
+  std::string meeting = id;
   change.commit(ctx, fmt::format("meeting: done {} action {}", id, o.number));
+  say_changed(KindId::Meeting, meeting, said);
 }
 
 }  // namespace
+
+// One line on stdout after a change, so that a script's log and a person both see what
+// happened: "customer anna-berg: set email, phone".
+void say_changed(KindId kind, std::string_view id, std::string_view what) {
+  std::printf("%s %.*s: %.*s\n", std::string(kind_of(kind).name).c_str(),
+              static_cast<int>(id.size()), id.data(), static_cast<int>(what.size()), what.data());
+}
 
 void setup_record_set(CLI::App* kind_cmd, Context& ctx, KindId kind) {
   const Kind& k = kind_of(kind);
@@ -198,6 +232,8 @@ void setup_complaint_close(CLI::App* complaint_cmd, Context& ctx) {
       ->required()
       ->option_text("TEXT");
   cmd->add_flag("--rejected", o->rejected, "Reject it instead of resolving it");
+  cmd->add_flag("--force", o->force,
+                "Close it even when it is closed already, replacing its date and resolution");
   cmd->add_option("--date", o->date, "The day it was closed; default today")->option_text("DATE");
   add_write_flags(cmd, &o->write);
   cmd->callback([&ctx, o] { run_close(ctx, *o); });

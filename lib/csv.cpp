@@ -6,7 +6,7 @@
 
 namespace brm {
 
-bool parse_csv(std::string_view text, std::vector<CsvRow>* rows, std::string* error) {
+bool parse_csv(std::string_view text, char delimiter, std::vector<CsvRow>* rows, CsvError* error) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::size_t line = 1;
   std::size_t i = 0;
@@ -42,16 +42,16 @@ bool parse_csv(std::string_view text, std::vector<CsvRow>* rows, std::string* er
           cell += c;
         }
         if (!closed) {
-          *error = fmt::format("line {}: unclosed quote", opened);
+          *error = {opened, "unclosed quote"};
           return false;
         }
       }
       // Unquoted text, or anything after a closing quote up to the separator (kept,
       // as spreadsheets do, rather than refused).
-      while (i < n && text[i] != ',' && text[i] != '\n' && text[i] != '\r') cell += text[i++];
+      while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') cell += text[i++];
       row.cells.push_back(std::move(cell));
       cell.clear();
-      if (i < n && text[i] == ',') {
+      if (i < n && text[i] == delimiter) {
         ++i;
         continue;
       }
@@ -63,6 +63,30 @@ bool parse_csv(std::string_view text, std::vector<CsvRow>* rows, std::string* er
     rows->push_back(std::move(row));
   }
   return true;
+}
+
+bool parse_csv(std::string_view text, std::vector<CsvRow>* rows, std::string* error) {
+  CsvError e;
+  if (parse_csv(text, ',', rows, &e)) return true;
+  *error = fmt::format("line {}: {}", e.line, e.message);
+  return false;
+}
+
+char detect_csv_delimiter(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::size_t commas = 0, semicolons = 0, tabs = 0;
+  bool quoted = false;
+  for (char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n' || c == '\r') break;
+    commas += c == ',';
+    semicolons += c == ';';
+    tabs += c == '\t';
+  }
+  if (tabs > commas && tabs > semicolons) return '\t';
+  if (semicolons > commas) return ';';
+  return ',';
 }
 
 namespace {

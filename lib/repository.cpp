@@ -626,6 +626,7 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
     for (std::size_t k = 0; k < kind_count; ++k) repo.records[k].resize(per_kind[k]);
   }
   std::vector<Diagnostics> file_findings(work.size());
+  std::vector<std::string> unparsed(work.size());  // the ids of files that gave no record
   std::atomic<std::size_t> done{0};
   // A file read from git that was parsed before (same blob, same schemas) is copied
   // from the cache, not parsed again: history walks see mostly unchanged files.
@@ -639,6 +640,7 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
       if (options.parsed)
         options.parsed(static_cast<std::size_t>(work[i].first - snap.files.data()), f, parsed);
     }
+    if (!parsed.record && is_valid_id(ids[i])) unparsed[i] = std::string(ids[i]);
     // The text and path are not needed once parsed; freed now, the trees that follow
     // reuse their room.
     std::string().swap(f.content);
@@ -657,6 +659,9 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
   for (Diagnostics& ds : file_findings)
     for (auto& d : ds) findings->push_back(std::move(d));
   std::vector<Diagnostics>().swap(file_findings);
+  for (std::size_t i = 0; i < work.size(); ++i)
+    if (!unparsed[i].empty())
+      repo.unparsed[static_cast<std::size_t>(work[i].second->id)].push_back(unparsed[i]);
   for (auto& rs : repo.records) {
     std::erase_if(rs, [](const Record& r) { return r.id.empty(); });
     repo.invalid += static_cast<std::size_t>(

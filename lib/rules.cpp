@@ -19,7 +19,22 @@ class RuleContext {
     findings_->push_back({r.path(), m.line, m.column, s, std::string(rule), std::move(message)});
   }
 
+  // A reference to a file that does not parse: its own error is the cause, so the
+  // referring file gets one note at most, not an error per reference.
+  bool refers_to_unparsed(const Record& r, const Value& v, KindId target, bool* noted) {
+    const auto& broken = repo_.unparsed[static_cast<std::size_t>(target)];
+    if (std::find(broken.begin(), broken.end(), v.as_string()) == broken.end()) return false;
+    if (!*noted)
+      add(r, v.mark(), Severity::Note, "broken-reference",
+          fmt::format("'{}' is in {}, which does not parse; this file's references to it are "
+                      "checked once it does",
+                      v.as_string(), record_path(target, v.as_string())));
+    *noted = true;
+    return true;
+  }
+
   void references(const Record& r) {
+    bool noted = false;
     for (const Reference& ref : kind_of(r.kind).references) {
       const Kind& target = kind_of(ref.target);
       if (ref.only_with_catalogue && repo_.of(ref.target).empty()) continue;
@@ -29,6 +44,7 @@ class RuleContext {
         if (!v.is_string()) return;
         const std::string& id = v.as_string();
         const Record* t = repo_.find(ref.target, id);
+        if (!t && refers_to_unparsed(r, v, ref.target, &noted)) return;
         if (!t) {
           std::string hint;
           std::vector<std::string_view> ids;
@@ -118,6 +134,23 @@ class RuleContext {
     }
   }
 
+  // One respondent answering twice counts twice in every satisfaction figure; a forms
+  // tool that allows several submissions per person is the usual cause.
+  void respondents_once(const Record& r) {
+    const Value* responses = r.field("responses");
+    if (!responses || !responses->is_sequence()) return;
+    std::vector<std::string_view> seen;
+    for (const Value& resp : responses->items()) {
+      const Value* who = resp.find("customer");
+      if (!who || !who->is_string()) continue;
+      if (std::find(seen.begin(), seen.end(), who->as_string()) != seen.end())
+        add(r, who->mark(), Severity::Warning, "duplicate-respondent",
+            fmt::format("'{}' answered this survey more than once; each answer counts",
+                        who->as_string()));
+      seen.push_back(who->as_string());
+    }
+  }
+
   void settings() {
     const Settings& s = repo_.settings;
     if (s.survey_satisfied > s.survey_scale)
@@ -196,7 +229,10 @@ void check_rules(const Repository& repo, Diagnostics* findings, Date today) {
           ctx.not_far_future(r, "received");
           break;
         case KindId::Meeting: ctx.not_far_future(r, "date"); break;
-        case KindId::Survey: ctx.survey(r); break;
+        case KindId::Survey:
+          ctx.survey(r);
+          ctx.respondents_once(r);
+          break;
         case KindId::Requirement:
           ctx.date_order(r, "raised", "decided");
           ctx.date_order(r, "decided", "delivered");

@@ -1517,7 +1517,22 @@ class Validator {
     return false;
   }
 
+  // YAML's .nan and .inf are no JSON numbers. Every comparison with NaN is false, so a
+  // bound would let it pass; a value that a bound or a multiple constrains must be finite.
+  bool check_finite(const Node& n, const Value& inst) {
+    if ((n.bounds == 0 && !n.has_multiple_of) || inst.type() != Value::Type::Float ||
+        std::isfinite(inst.as_double()))
+      return true;
+    double d = inst.as_double();
+    report(n.bounds != 0 ? "minimum" : "multipleOf", "out-of-range",
+           fmt::format("must be a finite number, got {}",
+                       std::isnan(d) ? ".nan" : (d < 0 ? "-.inf" : ".inf")),
+           inst.mark());
+    return false;
+  }
+
   bool check_number(const Node& n, const Value& inst) {
+    if (!check_finite(n, inst)) return false;
     bool ok = true;
     const bool fast = findings_ == nullptr;
     if (n.bounds != 0) {

@@ -69,11 +69,37 @@ SchemaRegistry& extra_registry() {
   return r;
 }
 
+// "/services/0/levels" -> "services.0.levels", the dotted path `brm KIND set` takes.
+std::string dotted(std::string_view pointer) {
+  std::string out;
+  for (std::size_t i = 0; i < pointer.size(); ++i) {
+    char c = pointer[i];
+    if (c == '/') {
+      if (i > 0) out += '.';
+    } else if (c == '~' && i + 1 < pointer.size()) {
+      out += pointer[++i] == '1' ? '/' : '~';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// A key written without a value reads as null, and "expected a string, got null" names
+// neither the field nor what went wrong: say that the field is empty.
+std::string message_of(const SchemaFinding& f) {
+  constexpr std::string_view got_null = ", got null";
+  if (f.rule != "wrong-type" || f.instance_path.empty() || !f.message.ends_with(got_null))
+    return f.message;
+  return fmt::format("field '{}' has no value: {}", dotted(f.instance_path),
+                     f.message.substr(0, f.message.size() - got_null.size()));
+}
+
 void append_findings(const std::vector<SchemaFinding>& found, std::string_view file,
                      Diagnostics* findings) {
   for (const SchemaFinding& f : found)
-    findings->push_back({std::string(file), f.mark.line, f.mark.column, Severity::Error, f.rule,
-                         f.message});
+    findings->push_back(
+        {std::string(file), f.mark.line, f.mark.column, Severity::Error, f.rule, message_of(f)});
 }
 
 }  // namespace

@@ -267,4 +267,15 @@ std::string Value::to_display() const {
   return {};
 }
 
+std::vector<std::string> changed_keys(const Value& before, const Value& after) {
+  std::vector<std::string> keys;
+  for (const Value::Entry& e : after.entries()) {
+    const Value* was = before.find(e.key);
+    if (!was || !(*was == e.value)) keys.push_back(e.key);
+  }
+  for (const Value::Entry& e : before.entries())
+    if (!after.find(e.key)) keys.push_back(e.key);
+  return keys;
+}
+
 }  // namespace brm

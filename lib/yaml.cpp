@@ -3,8 +3,7 @@
 // silently) and bound alias expansion, and costs about half as much.
 #include "brm/yaml.hpp"
 
-#include "brm/yaml_block.hpp"
-
+#include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -15,13 +14,14 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <istream>
 #include <limits>
 #include <streambuf>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "brm/yaml_block.hpp"
 
 namespace brm {
 namespace {
@@ -95,6 +95,18 @@ Value integer_or_big(std::string_view digits, int base, bool negative, Mark mark
   return Value::floating(negative ? -d : d, mark);
 }
 
+// An integer literal beyond 64 bits reads as the nearest double (99999999999999999999999
+// as 1.0000000000000003e+23): a different number than the one written.
+bool is_rounded_integer(std::string_view text, const Value& v) {
+  if (v.type() != Value::Type::Float) return false;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) text.remove_prefix(1);
+  bool hex = text.starts_with("0x");
+  if (hex || text.starts_with("0o")) text.remove_prefix(2);
+  return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
+    return is_dec(c) || (hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+  });
+}
+
 class TreeBuilder : public YAML::EventHandler {
  public:
   TreeBuilder(std::string_view text, std::string_view file, Diagnostics* findings,
@@ -112,8 +124,14 @@ class TreeBuilder : public YAML::EventHandler {
   }
   void OnDocumentEnd() override {}
 
+  // yaml-cpp marks an empty value (`it_contact:` and nothing after it) at the token
+  // after it, a line further down or past the end of the file: it is placed at its key.
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    add(Value::null(to_mark(mark)), anchor);
+    Mark m = to_mark(mark);
+    if (!is_written_null(mark.pos) && !stack_.empty() && stack_.back().value.is_mapping() &&
+        stack_.back().have_key)
+      m = stack_.back().key_mark;
+    add(Value::null(m), anchor);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -132,7 +150,12 @@ class TreeBuilder : public YAML::EventHandler {
                 const std::string& value) override {
     Mark m = to_mark(mark);
     if (tag == "?") {
-      add(resolve_plain_scalar(value, m), anchor);
+      Value v = resolve_plain_scalar(value, m);
+      if (is_rounded_integer(value, v))
+        error(m, "number-too-big",
+              fmt::format("{} is too big for an integer (at most {}); quote it to keep it as text",
+                          value, std::numeric_limits<std::int64_t>::max()));
+      add(std::move(v), anchor);
     } else if (tag == "!" || tag == "tag:yaml.org,2002:str") {
       if (tag == "!" && !closes(mark.pos)) error(m, "yaml-syntax", "invalid YAML: unclosed quote");
       add(Value::string(value, m), anchor);
@@ -180,6 +203,18 @@ class TreeBuilder : public YAML::EventHandler {
     Value value;
     std::size_t count = 0;  // values inside it, charged again at every alias
   };
+
+  bool is_written_null(int pos) const {
+    if (pos < 0 || static_cast<std::size_t>(pos) >= text_.size()) return false;
+    std::string_view at = text_.substr(static_cast<std::size_t>(pos));
+    for (std::string_view word : {"~", "null", "Null", "NULL"}) {
+      if (!at.starts_with(word)) continue;
+      // The word alone, not the start of a key such as null_field on the next line.
+      return at.size() == word.size() ||
+             std::string_view(" \t\r\n,]}#").find(at[word.size()]) != std::string_view::npos;
+    }
+    return false;
+  }
 
   // yaml-cpp accepts a quoted scalar that is still open at the end of the file
   // (jbeder/yaml-cpp#819), swallowing the lines after it. A quote at `pos` must close.
@@ -431,6 +466,29 @@ void find_tab_indentation(std::string_view text, std::string_view file, Diagnost
   }
 }
 
+// "unit: Sales: North" reads as a mapping inside a value, which YAML forbids there
+// ("illegal map value"): the fix is quotes, shown on the line as written.
+std::string quoting_hint(std::string_view text, const YAML::Exception& e) {
+  if (e.msg != YAML::ErrorMsg::MAP_VALUE || e.mark.line < 0) return {};
+  std::size_t start = 0;
+  for (int l = 0; l < e.mark.line && start != std::string_view::npos; ++l) {
+    start = text.find('\n', start);
+    if (start != std::string_view::npos) ++start;
+  }
+  if (start == std::string_view::npos) return {};
+  std::string_view line = text.substr(start, text.find('\n', start) - start);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::size_t colon = line.find(": ");
+  if (colon == std::string_view::npos) return {};
+  std::string_view key = line.substr(0, colon);
+  key.remove_prefix(std::min(key.find_first_not_of(' '), key.size()));
+  std::string_view value = line.substr(colon + 2);
+  value.remove_prefix(std::min(value.find_first_not_of(' '), value.size()));
+  if (value.find(": ") == std::string_view::npos || value.find('"') != std::string_view::npos)
+    return {};
+  return fmt::format(" (a value with ': ' in it needs quotes: {}: \"{}\")", key, value);
+}
+
 }  // namespace
 
 Value resolve_plain_scalar(std::string_view s, Mark mark) {
@@ -501,7 +559,8 @@ bool parse_yaml(std::string_view text, std::string_view file, Value* out, Diagno
                       fmt::format("nesting deeper than {} levels", limits.max_depth));
   } catch (const YAML::Exception& e) {
     Mark m = to_mark(e.mark);
-    return file_error(m, "yaml-syntax", fmt::format("invalid YAML: {}", e.msg));
+    return file_error(m, "yaml-syntax",
+                      fmt::format("invalid YAML: {}{}", e.msg, quoting_hint(text, e)));
   }
   if (builder.failed()) return false;
   if (builder.documents() == 0) return file_error({}, "empty-file", "file is empty");

@@ -86,3 +86,20 @@ TEST_CASE("csv: a quote that closes a cell is not taken for a doubled one across
   CHECK(rows[0].cells == std::vector<std::string>{"a", "b"});
   CHECK(rows[1].cells == std::vector<std::string>{"", "x"});
 }
+
+TEST_CASE("csv: the delimiter is the one the header uses most, outside quotes") {
+  CHECK(detect_csv_delimiter("customer,score\n") == ',');
+  CHECK(detect_csv_delimiter("\xEF\xBB\xBFKund;Betyg;\"Kommentar, fri\"\r\n1,5;2\n") == ';');
+  CHECK(detect_csv_delimiter("customer\tscore\tcomment\n") == '\t');
+  CHECK(detect_csv_delimiter("\"Which team, if any?\";score\n") == ';');
+  CHECK(detect_csv_delimiter("customer\n") == ',');
+  std::vector<CsvRow> rows;
+  CsvError error;
+  REQUIRE(parse_csv("a;\"b;c\";d\r\n1;2;3\r\n", ';', &rows, &error));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].cells == std::vector<std::string>{"a", "b;c", "d"});
+  CHECK(rows[1].cells == std::vector<std::string>{"1", "2", "3"});
+  CHECK(!parse_csv("a;b\n\"open;x\n", ';', &rows, &error));
+  CHECK(error.line == 2);
+  CHECK(error.message == "unclosed quote");
+}

@@ -215,8 +215,9 @@ TEST_CASE("measure: a survey on its own scale moves the satisfied threshold, rou
 }
 
 TEST_CASE("measure: the settings' own scale and threshold are honoured") {
-  auto l = load({customer("c"), survey("s", "2026-06-01", response("c", 4) + response("c", 3),
-                                       "scale: 5\n")},
+  // Two respondents: one answering twice would be a duplicate-respondent warning.
+  auto l = load({customer("c"), customer("d"),
+                 survey("s", "2026-06-01", response("c", 4) + response("d", 3), "scale: 5\n")},
                 "brm: 1\nsurvey:\n  scale: 10\n  satisfied: 7\n");
   CHECK(l.findings.empty());
   auto m = compute_measures(l.repo, day("2026-06-30"));

@@ -117,3 +117,40 @@ TEST_CASE("rules: a record in the wrong folder says where it belongs") {
   REQUIRE(d);
   CHECK(d->message == "this is a complaint record; it belongs in complaints/");
 }
+
+TEST_CASE("rules: a respondent who answers a survey twice is a warning at the second answer") {
+  auto l = load({retail,
+                 stores,
+                 {"surveys/s.yaml",
+                  "title: S\ndate: 2026-06-01\nresponses:\n  - customer: retail\n    score: 4\n"
+                  "  - customer: stores\n    score: 3\n  - customer: retail\n    score: 2\n"}});
+  const Diagnostic* d = l.find("duplicate-respondent");
+  REQUIRE(d);
+  CHECK(d->severity == Severity::Warning);
+  CHECK(d->line == 8);
+  CHECK(d->message == "'retail' answered this survey more than once; each answer counts");
+  CHECK(std::count_if(l.findings.begin(), l.findings.end(),
+                      [](const Diagnostic& f) { return f.rule == "duplicate-respondent"; }) == 1);
+}
+
+TEST_CASE("rules: references to a file that does not parse are one note per file") {
+  auto l = load({{"customers/retail.yaml", "name: Anna\nrole: customer\nunit: Sales: North\n"},
+                 {"customers/stores.yaml", "name: Per\nrole: purchaser\ncustomer: retail\n"},
+                 {"meetings/2026-03-01-m.yaml",
+                  "date: 2026-03-01\ncustomer: retail\ntype: review\nattendees: [Anna]\n"},
+                 {"customers/other.yaml", "name: O\nrole: purchaser\ncustomer: retial\n"}});
+  CHECK(l.repo.unparsed[static_cast<std::size_t>(KindId::Customer)] ==
+        std::vector<std::string>{"retail"});
+  std::size_t notes = 0;
+  for (const auto& d : l.findings) {
+    INFO(format_text(d));
+    if (d.rule == "broken-reference") {
+      ++notes;
+      CHECK(d.severity == Severity::Note);
+      CHECK(d.message.find("customers/retail.yaml, which does not parse") != std::string::npos);
+    }
+    CHECK((d.rule != "unknown-reference" || d.file == "customers/other.yaml"));
+  }
+  CHECK(notes == 2);
+  CHECK(l.has("unknown-reference", "customers/other.yaml"));
+}

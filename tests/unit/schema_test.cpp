@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <thread>
@@ -507,4 +508,28 @@ TEST_CASE("regex: the class matcher agrees with std::regex") {
     CAPTURE(p);
     CHECK_FALSE(EcmaRegex(p).is_simple());
   }
+}
+
+TEST_CASE("schema: .nan and .inf do not pass a bound or a multiple; unbounded, they are numbers") {
+  SchemaRegistry registry;
+  CompiledSchema bounded = compile(registry, R"({"type": "number", "minimum": 0})");
+  CompiledSchema multiple = compile(registry, R"({"type": "number", "multipleOf": 0.5})");
+  CompiledSchema free = compile(registry, R"({"type": "number"})");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  for (double d : {nan, inf, -inf}) {
+    std::vector<SchemaFinding> out;
+    CHECK_FALSE(bounded.validate(Value::floating(d), &out));
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].rule == "out-of-range");
+    CHECK(out[0].message.starts_with("must be a finite number, got "));
+    CHECK_FALSE(bounded.is_valid(Value::floating(d)));
+    CHECK_FALSE(multiple.is_valid(Value::floating(d)));
+    CHECK(free.is_valid(Value::floating(d)));
+  }
+  std::vector<SchemaFinding> out;
+  bounded.validate(Value::floating(nan), &out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].message == "must be a finite number, got .nan");
+  CHECK(bounded.is_valid(Value::floating(1e300)));
 }

@@ -55,3 +55,63 @@ TEST_CASE("table: rows shorter than the header are padded, an empty table is its
   t.add_row({"only"});
   CHECK(t.render() == "A     B  C\nonly\n");
 }
+
+TEST_CASE("table: widths are display columns: wide CJK and emoji, zero-width marks") {
+  CHECK(display_width("\xE5\xB1\xB1\xE7\x94\xB0") == 4);  // 山田: two wide characters
+  CHECK(display_width("Lena O\xCC\x88"
+                      "berg") == 10);              // NFD: O + combining diaeresis
+  CHECK(display_width("\xF0\x9F\x98\x80!") == 3);  // an emoji is two columns
+  TextTable t({"NAME", "N"});
+  t.add_row({"\xE5\xB1\xB1\xE7\x94\xB0", "1"});
+  t.add_row({"O\xCC\x88sa", "2"});
+  t.add_row({"\xF0\x9F\x98\x80 ok", "3"});
+  CHECK(t.render() ==
+        "NAME   N\n"
+        "\xE5\xB1\xB1\xE7\x94\xB0   1\n"
+        "O\xCC\x88sa    2\n"
+        "\xF0\x9F\x98\x80 ok  3\n");
+}
+
+TEST_CASE("table: shortening never splits a wide character or drops a combining mark") {
+  TextTable t({"ID", "NAME"});
+  t.add_row({"a", "\xE5\xB1\xB1\xE7\x94\xB0\xE5\xA4\xAA\xE9\x83\x8E\xE3\x81\x95\xE3\x82\x93"});
+  t.add_row({"b",
+             "A\xCC\x88"
+             "A\xCC\x88"
+             "A\xCC\x88"
+             "A\xCC\x88"
+             "A\xCC\x88"
+             "A\xCC\x88"
+             "A\xCC\x88"
+             "A\xCC\x88"
+             "A\xCC\x88"});
+  std::string out = t.render(11);
+  // 山田太郎さん is 12 columns: 8 fit with the ellipsis, a ninth would be half a character.
+  CHECK(out ==
+        "ID  NAME\n"
+        "a   \xE5\xB1\xB1\xE7\x94\xB0\xE5\xA4\xAA\xE2\x80\xA6\n"
+        "b   A\xCC\x88"
+        "A\xCC\x88"
+        "A\xCC\x88"
+        "A\xCC\x88"
+        "A\xCC\x88"
+        "A\xCC\x88\xE2\x80\xA6\n");
+}
+
+TEST_CASE("table: ids, dates and columns kept whole are never shortened; free text gives") {
+  TextTable t({"ID", "TITLE", "CUSTOMER", "START"});
+  t.keep_whole(0);
+  t.keep_whole(2);  // a reference: an id too
+  t.add_row({"finance-operations-agreement", "Finance operations and payroll services",
+             "lena-oberg", "2026-01-01"});
+  std::string out = t.render(63);
+  CHECK(out ==
+        "ID                            TITLE      CUSTOMER    START\n"
+        "finance-operations-agreement  Finance\xE2\x80\xA6   lena-oberg  2026-01-01\n");
+  // When only whole columns are left the table is wider than asked: the terminal wraps,
+  // and every id can still be copied.
+  std::string narrow = t.render(20);
+  CHECK(narrow.find("finance-operations-agreement") != std::string::npos);
+  CHECK(narrow.find("lena-oberg") != std::string::npos);
+  CHECK(narrow.find("2026-01-01") != std::string::npos);
+}

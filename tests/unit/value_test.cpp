@@ -171,3 +171,17 @@ TEST_CASE("value: shrink_to_fit keeps the tree as it was") {
   CHECK(doc.entries().capacity() == 2);
   CHECK(doc.find("list")->items().capacity() == 5);
 }
+
+TEST_CASE("value: changed_keys names the keys changed, added and removed") {
+  Value before = Value::mapping(), after = Value::mapping();
+  before.set("name", Value::string("Anna Berg"));
+  before.set("unit", Value::string("Retail"));
+  before.set("since", Value::string("2024-03-01"));
+  before.set("budget", Value::integer(5));
+  after.set("budget", Value::floating(5.0));  // the same number
+  after.set("name", Value::string("Anna Berg"));
+  after.set("unit", Value::string("Finance"));
+  after.set("phone", Value::string("+46 8 123"));
+  CHECK(changed_keys(before, after) == std::vector<std::string>{"unit", "phone", "since"});
+  CHECK(changed_keys(after, after).empty());
+}

@@ -53,12 +53,56 @@ TEST_CASE("yaml: every value and key keeps its line and column") {
   CHECK(amount->mark().column == 11);
 }
 
-TEST_CASE("yaml: a big integer does not wrap around") {
-  auto p = parse("a: 99999999999999999999\n");
+TEST_CASE("yaml: an integer beyond 64 bits is refused, not rounded or wrapped") {
+  for (std::string_view text : {"a: 99999999999999999999\n", "a: -99999999999999999999\n",
+                                "a: 0x1FFFFFFFFFFFFFFFF\n", "a: [1, 99999999999999999999999]\n"}) {
+    INFO(text);
+    auto p = parse(text);
+    CHECK_FALSE(p.ok);
+    REQUIRE(first_rule(p) == "number-too-big");
+    CHECK(p.findings[0].line == 1);
+    CHECK(p.findings[0].message.find("quote it") != std::string::npos);
+  }
+  auto p = parse("a: 9223372036854775807\nb: -9223372036854775808\nc: 1e23\nd: 1.5e300\n");
   REQUIRE(p.ok);
-  CHECK(p.doc.find("a")->type() == Value::Type::Float);
-  CHECK(p.doc.find("a")->as_double() > 9e19);
-  CHECK(p.doc.find("a")->is_integral());
+  CHECK(p.doc.find("a")->as_int() == 9223372036854775807);
+  CHECK(p.doc.find("b")->type() == Value::Type::Int);
+  CHECK(p.doc.find("c")->as_double() == 1e23);
+  auto big = parse("a: 99999999999999999999999\n");
+  REQUIRE(!big.findings.empty());
+  CHECK(big.findings[0].message ==
+        "99999999999999999999999 is too big for an integer (at most 9223372036854775807); quote "
+        "it to keep it as text");
+}
+
+TEST_CASE("yaml: an empty value is placed at its key, not at the next line or past the end") {
+  auto p = parse(
+      "name: Anna\nit_contact:\nnull_stuff: 1\nbudget:\n  amount:   # none yet\n"
+      "  year: ~\nlast:");
+  REQUIRE(p.ok);
+  const Value* contact = p.doc.find("it_contact");
+  REQUIRE(contact);
+  CHECK(contact->is_null());
+  CHECK(contact->mark().line == 2);
+  CHECK(contact->mark().column == 1);
+  const Value* amount = p.doc.find("budget")->find("amount");
+  CHECK(amount->mark().line == 5);
+  CHECK(amount->mark().column == 3);
+  CHECK(p.doc.find("budget")->find("year")->mark().column == 9);  // a written ~ stays
+  CHECK(p.doc.find("last")->mark().line == 7);
+  // The same through yaml-cpp (a flow mapping sends the file past the fast reader).
+  auto flow = parse("a: {b: 1}\nit_contact:\nc: 2\n");
+  REQUIRE(flow.ok);
+  CHECK(flow.doc.find("it_contact")->mark().line == 2);
+}
+
+TEST_CASE("yaml: a value holding ': ' gets a hint to quote it") {
+  auto p = parse("name: Anna\nunit: Sales: North\n");
+  CHECK_FALSE(p.ok);
+  REQUIRE(first_rule(p) == "yaml-syntax");
+  CHECK(p.findings[0].message ==
+        "invalid YAML: illegal map value (a value with ': ' in it needs quotes: unit: "
+        "\"Sales: North\")");
 }
 
 TEST_CASE("yaml: a duplicate key is an error at the second key") {

@@ -14,9 +14,21 @@ struct CsvRow {
   std::vector<std::string> cells;
 };
 
-// Parses CSV text (comma separated, "" quoting, CRLF or LF, a UTF-8 BOM skipped).
-// Returns false with *error ("line N: ...") on an unclosed quote.
+struct CsvError {
+  std::size_t line = 0;
+  std::string message;  // "unclosed quote"
+};
+
+// Parses CSV text (cells separated by `delimiter`, "" quoting, CRLF or LF, a UTF-8 BOM
+// skipped). Returns false with *error on an unclosed quote.
+bool parse_csv(std::string_view text, char delimiter, std::vector<CsvRow>* rows, CsvError* error);
+// The same, comma separated, *error as "line N: ...".
 bool parse_csv(std::string_view text, std::vector<CsvRow>* rows, std::string* error);
+
+// The delimiter a spreadsheet used: the one of ',' ';' and tab that occurs most often
+// outside quotes in the first row (Excel writes ';' where ',' is the decimal mark);
+// ',' when none does.
+char detect_csv_delimiter(std::string_view text);
 
 // One cell, quoted when needed; a leading = + - @ (or tab/CR) gets a ' prefix so that
 // spreadsheets show text instead of running it.

@@ -137,6 +137,9 @@ class Repository {
   std::size_t files = 0;        // files read, brm.yaml included
   std::size_t record_files = 0; // of which record files (kind folders), loadable or not
   std::size_t invalid = 0;      // records left out of the model's figures for errors
+  // Ids of record files that gave no record (they do not parse): a reference to one is
+  // not unknown, and the file's own error says what is wrong.
+  std::array<std::vector<std::string>, kind_count> unparsed;
 
   const std::vector<Record>& of(KindId k) const { return records[static_cast<std::size_t>(k)]; }
   std::vector<Record>& of(KindId k) { return records[static_cast<std::size_t>(k)]; }

@@ -209,4 +209,8 @@ inline std::vector<Value::Entry>& Value::entries() noexcept {
 
 inline void Value::push_back(Value v) { items().push_back(std::move(v)); }
 
+// The keys of two mappings whose values differ, were added or were removed: the keys of
+// `after` in its order, then the ones only `before` had. What `brm KIND edit` reports.
+std::vector<std::string> changed_keys(const Value& before, const Value& after);
+
 }  // namespace brm
