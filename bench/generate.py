@@ -189,8 +189,10 @@ class Gen:
                     if signed and on >= signed:
                         t += f"signed: {day(signed)}\n"
                     t += f"start: {day(start)}\n"
-                    if end:
-                        t += f"end: {day(end)}\n"
+                    # a terminated agreement ends the day it was terminated (FORMAT.md)
+                    ended = terminated if status == "terminated" else end
+                    if ended:
+                        t += f"end: {day(ended)}\n"
                     t += f"services:\n{body}{financing}"
                     return t
 
@@ -351,6 +353,11 @@ survey:
   satisfied: 4
 review_warning_days: 60
 meeting_interval_days: 90
+targets:
+  contacts: 0.8
+  agreements: 0.7
+  csat: 0.6
+  complaints_open: 20
 """
 
 

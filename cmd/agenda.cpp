@@ -16,8 +16,18 @@ namespace {
 struct AgendaFlags {
   std::optional<int> days;
   std::string customer;
+  std::string owner;
   std::string format = "text";
 };
+
+// The owner as the actions spell the name ("Erik Lund" for --owner "erik lund "), else as
+// given without surrounding blanks.
+std::string owner_name(const std::vector<AgendaItem>& items, std::string_view given) {
+  std::size_t first = given.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return "";
+  if (!items.empty()) return items.front().owner;
+  return std::string(given.substr(first, given.find_last_not_of(" \t") - first + 1));
+}
 
 void run_agenda(Context& ctx, const AgendaFlags& o) {
   Diagnostics findings;  // brm check shows them; here they only leave records out
@@ -26,13 +36,18 @@ void run_agenda(Context& ctx, const AgendaFlags& o) {
   options.today = today();
   options.days = o.days;
   if (!o.customer.empty()) options.account = account_for(repo, o.customer);
+  options.owner = o.owner;
   if (std::size_t left_out = records_left_out(repo.record_files, repo))
     std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n",
                  left_out, left_out == 1 ? "" : "s");
 
   std::vector<AgendaItem> items = build_agenda(repo, options);
-  AgendaHeading heading{repo.settings.organisation, options.today,
-                        o.days.value_or(repo.settings.review_warning_days), options.account, ""};
+  AgendaHeading heading{repo.settings.organisation,
+                        options.today,
+                        o.days.value_or(repo.settings.review_warning_days),
+                        options.account,
+                        "",
+                        owner_name(items, o.owner)};
   if (const Record* c = repo.find(KindId::Customer, options.account))
     heading.account_name = c->label();
   std::string out = o.format == "json"       ? agenda_json(items)
@@ -54,6 +69,7 @@ void setup_agenda(CLI::App& app, Context& ctx) {
   cmd->add_option("--customer", o->customer,
                   "Only this customer's account (its purchasers included)")
       ->option_text("ID");
+  cmd->add_option("--owner", o->owner, "Only the actions this person owns")->option_text("NAME");
   cmd->add_option("--format", o->format, "Output: text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   cmd->footer(

@@ -1,5 +1,5 @@
 // brm measure: the process measurements of MEASURES.md, now, at a git revision, or as a
-// trend over the repository's history.
+// trend by the records' own dates or over the repository's history.
 #include <cstdio>
 #include <fmt/format.h>
 
@@ -9,6 +9,7 @@
 #include "brm/measure.hpp"
 #include "brm/record_cache.hpp"
 #include "brm/repository.hpp"
+#include "brm/trend.hpp"
 #include "cli.hpp"
 #include "progress.hpp"
 
@@ -23,6 +24,7 @@ struct MeasureOptions {
   std::string from;
   std::string to;
   std::string format = "text";
+  bool history = false;
 };
 
 std::optional<Date> date_flag(std::string_view flag, const std::string& text) {
@@ -48,6 +50,40 @@ void print_measures(const Measures& m, const std::string& format, const Settings
   std::fputs(out.c_str(), stdout);
 }
 
+// The records the figures are computed from: the work tree, or a revision's files.
+struct Measured {
+  Repository repo;
+  std::size_t left_out = 0;
+  std::optional<CommitInfo> commit;  // with --at
+};
+
+Measured load_measured(Context& ctx, const std::string& at) {
+  Measured out;
+  if (!at.empty()) {
+    Revision rev = load_revision(ctx.root(), at);
+    out.repo = std::move(rev.repo);
+    out.left_out = rev.left_out;
+    out.commit = std::move(rev.commit);
+    return out;
+  }
+  // Findings are brm check's business; only the fields the figures read are loaded.
+  LoadOptions load;
+  Progress progress(ctx, "loading");
+  load.progress = progress.callback();
+  out.repo = load_worktree_fields(ctx.root(), measured_fields(), load);
+  progress.finish();
+  out.left_out = records_left_out(out.repo.record_files, out.repo);
+  return out;
+}
+
+void print_trend(const Trend& trend, const std::string& format) {
+  std::string out = format == "json"       ? trend_to_json(trend)
+                    : format == "csv"      ? trend_to_csv(trend)
+                    : format == "markdown" ? trend_to_markdown(trend)
+                                           : trend_to_text(trend);
+  std::fputs(out.c_str(), stdout);
+}
+
 void run_trend(Context& ctx, const MeasureOptions& o, std::optional<Date> as_of) {
   if (!o.since.empty())
     throw Error(ExitCode::Usage,
@@ -60,16 +96,22 @@ void run_trend(Context& ctx, const MeasureOptions& o, std::optional<Date> as_of)
     throw Error(ExitCode::Usage, "--to and --as-of disagree: a trend ends at one day");
   t.to = to ? *to : as_of ? *as_of : today();
   if (t.from && *t.from > t.to)
-    throw Error(ExitCode::Usage,
-                fmt::format("--from {} is after the end of the trend, {}", t.from->str(), t.to.str()));
-  if (!o.at.empty()) t.rev = o.at;
+    throw Error(ExitCode::Usage, fmt::format("--from {} is after the end of the trend, {}",
+                                             t.from->str(), t.to.str()));
 
+  if (!o.history) {
+    // By the records' own dates: one load, the figures at each period end.
+    Measured measured = load_measured(ctx, o.at);
+    Trend trend = compute_date_trend(measured.repo, trend_ends(t.step, t.from, t.to));
+    print_trend(trend, o.format);
+    std::fflush(stdout);
+    warn_left_out(measured.left_out, o.at);
+    keep_until_exit(std::move(measured.repo));
+    return;
+  }
+  if (!o.at.empty()) t.rev = o.at;
   Trend trend = compute_trend(ctx.root(), t);
-  std::string out = o.format == "json"       ? trend_to_json(trend)
-                    : o.format == "csv"      ? trend_to_csv(trend)
-                    : o.format == "markdown" ? trend_to_markdown(trend)
-                                             : trend_to_text(trend);
-  std::fputs(out.c_str(), stdout);
+  print_trend(trend, o.format);
 
   // One warning for the whole trend, naming the newest commit that had errors.
   for (auto it = trend.rows.rbegin(); it != trend.rows.rend(); ++it) {
@@ -87,24 +129,13 @@ void run_measure(Context& ctx, const MeasureOptions& o) {
     throw Error(ExitCode::Usage, "--from and --to need --trend monthly or --trend quarterly");
   if (!o.trend.empty()) return run_trend(ctx, o, as_of);
 
-  const auto& root = ctx.root();
-  Repository repo;
-  std::size_t left_out = 0;
-  if (!o.at.empty()) {
-    Revision rev = load_revision(root, o.at);
-    // A revision describes the day it was committed, unless told otherwise.
-    if (!as_of) as_of = date_of_unix_time(rev.commit.time);
-    repo = std::move(rev.repo);
-    left_out = rev.left_out;
-  } else {
-    // Findings are brm check's business; only the fields the figures read are loaded.
-    LoadOptions load;
-    Progress progress(ctx, "loading");
-    load.progress = progress.callback();
-    repo = load_worktree_fields(root, measured_fields(), load);
-    progress.finish();
-    left_out = records_left_out(repo.record_files, repo);
-  }
+  if (o.history)
+    throw Error(ExitCode::Usage, "--history needs --trend monthly or --trend quarterly");
+  Measured measured = load_measured(ctx, o.at);
+  // A revision describes the day it was committed, unless told otherwise.
+  if (!as_of && measured.commit) as_of = date_of_unix_time(measured.commit->time);
+  Repository& repo = measured.repo;
+  std::size_t left_out = measured.left_out;
   if (!as_of) as_of = today();
   if (since && *since > *as_of)
     throw Error(ExitCode::Usage, fmt::format("--since {} is after the day measured, {}",
@@ -132,13 +163,18 @@ void setup_measure(CLI::App& app, Context& ctx) {
                   "Read the records of a git revision, without a checkout; --as-of defaults to "
                   "its commit day")
       ->option_text("REV");
-  cmd->add_option("--trend", o->trend, "One row per month or quarter over the git history")
+  cmd->add_option("--trend", o->trend,
+                  "One row per month or quarter end, by the records' own dates")
       ->check(CLI::IsMember({"monthly", "quarterly"}))
       ->option_text("STEP");
-  cmd->add_option("--from", o->from, "First day of the trend (default: the first commit's month)")
+  cmd->add_option("--from", o->from,
+                  "First day of the trend (default: twelve periods back; with --history, the "
+                  "first commit's month)")
       ->option_text("DATE");
   cmd->add_option("--to", o->to, "Last day of the trend (default: --as-of or today)")
       ->option_text("DATE");
+  cmd->add_flag("--history", o->history,
+                "With --trend: the figures as the git history knew them at each period end");
   cmd->add_option("--format", o->format, "Output: text, json, csv or markdown")
       ->check(CLI::IsMember({"text", "json", "csv", "markdown"}));
   cmd->footer(

@@ -9,6 +9,7 @@
 #include "brm/error.hpp"
 #include "brm/files.hpp"
 #include "brm/history.hpp"
+#include "brm/trend.hpp"
 #include "cli.hpp"
 #include "progress.hpp"
 
@@ -20,6 +21,8 @@ struct ReportFlags {
   std::string format;  // empty: from -o's extension, else markdown
   std::string output;
   std::string as_of;
+  std::string since;
+  bool history = false;
 };
 
 ReportFormat format_of(const ReportFlags& o) {
@@ -29,15 +32,32 @@ ReportFormat format_of(const ReportFlags& o) {
   return ext == ".html" || ext == ".htm" ? ReportFormat::Html : ReportFormat::Markdown;
 }
 
+std::optional<Date> date_flag(std::string_view flag, const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto d = Date::parse(text);
+  if (!d)
+    throw Error(ExitCode::Usage, fmt::format("{} '{}' is not a date (YYYY-MM-DD)", flag, text));
+  return d;
+}
+
+// The trend charts' figures as the git history held them at each point.
+std::vector<Measures> history_trend(Context& ctx, Date as_of) {
+  TrendOptions t;
+  t.to = as_of;
+  t.ends = report_trend_days(as_of);
+  Trend trend = compute_trend(ctx.root(), t);
+  std::vector<Measures> out;
+  for (TrendRow& row : trend.rows) out.push_back(std::move(row.measures));
+  return out;
+}
+
 void run_report(Context& ctx, const ReportFlags& o) {
   ReportOptions options;
-  options.as_of = today();
-  if (!o.as_of.empty()) {
-    auto d = Date::parse(o.as_of);
-    if (!d)
-      throw Error(ExitCode::Usage, fmt::format("--as-of '{}' is not a date (YYYY-MM-DD)", o.as_of));
-    options.as_of = *d;
-  }
+  options.as_of = date_flag("--as-of", o.as_of).value_or(today());
+  options.since = date_flag("--since", o.since);
+  if (options.since && *options.since > options.as_of)
+    throw Error(ExitCode::Usage, fmt::format("--since {} is after the day reported, {}",
+                                             options.since->str(), options.as_of.str()));
   Diagnostics findings;  // brm check shows them; here they only leave records out
   Repository repo = load_worktree_with_progress(ctx, &findings);
   if (!o.customer.empty()) options.account = account_for(repo, o.customer);
@@ -46,6 +66,10 @@ void run_report(Context& ctx, const ReportFlags& o) {
     std::fprintf(stderr, "brm: warning: %zu record%s with errors left out; run 'brm check'\n",
                  options.left_out, options.left_out == 1 ? "" : "s");
 
+  if (o.history) {
+    options.trend = history_trend(ctx, options.as_of);
+    options.trend_from_history = true;
+  }
   std::string text = render_report(repo, options, format_of(o));
   if (o.output.empty() || o.output == "-") {
     std::fputs(text.c_str(), stdout);
@@ -71,6 +95,11 @@ void setup_report(CLI::App& app, Context& ctx) {
       ->option_text("FILE");
   cmd->add_option("--as-of", o->as_of, "The day the report describes (default: today)")
       ->option_text("DATE");
+  cmd->add_option("--since", o->since,
+                  "First day of the period (default: one year before --as-of, plus one day)")
+      ->option_text("DATE");
+  cmd->add_flag("--history", o->history,
+                "Trend charts from the git history rather than the records' own dates");
   cmd->footer(
       "The HTML is one self-contained file: inline CSS and SVG charts, no scripts, nothing\n"
       "loaded from elsewhere; it prints on A4. Record text is escaped in every format.");

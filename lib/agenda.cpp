@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -45,12 +46,28 @@ bool is_current(const Record& r, Date day) {
   return !since || *since <= day;
 }
 
+// "erik lund " names Erik Lund: people type names as they remember them.
+bool same_person(std::string_view a, std::string_view b) {
+  auto trim = [](std::string_view s) {
+    std::size_t first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return std::string_view();
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+  };
+  a = trim(a);
+  b = trim(b);
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 class AgendaBuilder {
  public:
   AgendaBuilder(const Repository& repo, const AgendaOptions& o)
       : repo_(repo),
         today_(o.today),
         account_(o.account),
+        owner_(o.owner),
         window_(o.days.value_or(repo.settings.review_warning_days)) {}
 
   std::vector<AgendaItem> build() {
@@ -61,6 +78,9 @@ class AgendaBuilder {
     for (const Record* a : records(KindId::Agreement)) agreement(a);
     for (const Record* c : records(KindId::Complaint)) complaint(c);
     for (const Record* c : records(KindId::Customer)) customer(c);
+    if (!owner_.empty())
+      std::erase_if(items_,
+                    [&](const AgendaItem& item) { return !same_person(item.owner, owner_); });
     std::stable_sort(items_.begin(), items_.end(), [](const AgendaItem& a, const AgendaItem& b) {
       if (a.category != b.category) return a.category < b.category;
       // Within a category the oldest date is the most pressing; items without a date
@@ -120,9 +140,11 @@ class AgendaBuilder {
       };
       std::string message = fmt::format("{} ({}; meeting with {})", text("what"), text("owner"),
                                         name_of(m->text("customer")));
-      add(overdue ? AgendaCategory::OverdueAction : AgendaCategory::ActionDue,
-          overdue ? Urgency::High : Urgency::Medium, *m, account, due, std::move(message))
-          .action = number;
+      AgendaItem& item =
+          add(overdue ? AgendaCategory::OverdueAction : AgendaCategory::ActionDue,
+              overdue ? Urgency::High : Urgency::Medium, *m, account, due, std::move(message));
+      item.action = number;
+      item.owner = text("owner");
     }
   }
 
@@ -228,6 +250,7 @@ class AgendaBuilder {
   const Repository& repo_;
   Date today_;
   std::string account_;
+  std::string owner_;
   int window_;
   std::vector<AgendaItem> items_;
   std::set<std::string, std::less<>> without_agreement_;
@@ -270,6 +293,7 @@ std::string heading_line(const std::vector<AgendaItem>& items, const AgendaHeadi
   line += " on " + h.today.str();
   if (!h.account.empty())
     line += fmt::format(", customer {}", h.account_name.empty() ? h.account : h.account_name);
+  if (!h.owner.empty()) line += fmt::format(", owner {}", h.owner);
   line += fmt::format(": {} (window {})",
                       items.empty() ? std::string("nothing needs attention")
                                     : plural(static_cast<std::int64_t>(items.size()), "item"),

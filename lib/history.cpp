@@ -429,7 +429,9 @@ Trend compute_trend(const std::filesystem::path& brm_root, const TrendOptions& o
   }
 
   HistoryLoader loader(brm_root, measured_fields());
-  for (Date end : period_ends(options.step, from, options.to)) {
+  std::vector<Date> ends =
+      options.ends.empty() ? period_ends(options.step, from, options.to) : options.ends;
+  for (Date end : ends) {
     const CommitInfo* commit = commit_on(history, end);
     if (!commit) continue;
     const Revision& rev = loader.load(*commit);
@@ -466,6 +468,11 @@ constexpr std::string_view legend =
     "mean score and the share satisfied; recv, closed: complaints received and closed in\n"
     "that year; open: complaints open on the date; median: days to close\n";
 
+std::string empty_range(const Trend& trend, bool sentence) {
+  return fmt::format("{}o period of the range ends {}", sentence ? 'N' : 'n',
+                     trend.by_commit ? "after the first commit" : "in it");
+}
+
 std::vector<std::string> table_row(const TrendRow& r) {
   const Measures& m = r.measures;
   return {m.as_of.str(),
@@ -484,7 +491,7 @@ std::vector<std::string> table_row(const TrendRow& r) {
 }  // namespace
 
 std::string trend_to_text(const Trend& trend) {
-  if (trend.rows.empty()) return "no period of the range ends after the first commit\n";
+  if (trend.rows.empty()) return fmt::format("{}\n", empty_range(trend, false));
   TextTable table(table_header());
   for (const TrendRow& r : trend.rows) table.add_row(table_row(r));
   // No width: the dates are the one column of text, and a shortened date says nothing.
@@ -492,7 +499,7 @@ std::string trend_to_text(const Trend& trend) {
 }
 
 std::string trend_to_markdown(const Trend& trend) {
-  if (trend.rows.empty()) return "No period of the range ends after the first commit.\n";
+  if (trend.rows.empty()) return fmt::format("{}.\n", empty_range(trend, true));
   std::vector<std::string> header = table_header();
   std::string out = "|";
   std::string rule = "|";
@@ -516,21 +523,25 @@ std::string trend_to_json(const Trend& trend) {
 }
 
 std::string trend_to_csv(const Trend& trend) {
-  std::string out = csv_line({"as_of", "since", "commit", "customers_total",
-                              "customers_with_contact", "purchasers_total",
-                              "purchasers_with_contact", "agreements_total",
-                              "with_written_agreement", "responses", "mean", "satisfied", "csat",
-                              "complaints_received", "complaints_open", "complaints_closed",
-                              "median_days_to_close"});
+  // A trend by the records' own dates comes from no commit: no column for one.
+  auto cells = [&](std::vector<std::string> row) {
+    if (!trend.by_commit) row.erase(row.begin() + 2);
+    return csv_line(row);
+  };
+  std::string out = cells({"as_of", "since", "commit", "customers_total", "customers_with_contact",
+                           "purchasers_total", "purchasers_with_contact", "agreements_total",
+                           "with_written_agreement", "responses", "mean", "satisfied", "csat",
+                           "complaints_received", "complaints_open", "complaints_closed",
+                           "median_days_to_close"});
   for (const TrendRow& r : trend.rows) {
     const Measures& m = r.measures;
-    out += csv_line({m.as_of.str(), m.since.str(), r.commit.id, number(m.customers.total),
-                     number(m.customers.with_contact), number(m.purchasers.total),
-                     number(m.purchasers.with_contact), number(m.agreements_total),
-                     number(m.with_written_agreement), number(m.responses), exact(m.mean),
-                     number(m.satisfied), exact(m.csat), number(m.complaints_received),
-                     number(m.complaints_open), number(m.complaints_closed),
-                     exact(m.median_days_to_close)});
+    out += cells({m.as_of.str(), m.since.str(), r.commit.id, number(m.customers.total),
+                  number(m.customers.with_contact), number(m.purchasers.total),
+                  number(m.purchasers.with_contact), number(m.agreements_total),
+                  number(m.with_written_agreement), number(m.responses), exact(m.mean),
+                  number(m.satisfied), exact(m.csat), number(m.complaints_received),
+                  number(m.complaints_open), number(m.complaints_closed),
+                  exact(m.median_days_to_close)});
   }
   return out;
 }

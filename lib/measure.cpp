@@ -25,6 +25,23 @@ std::optional<double> median(std::vector<std::int64_t> values) {
   return static_cast<double>(values[n / 2 - 1] + values[n / 2]) / 2.0;
 }
 
+double score_on_scale(std::int64_t score, std::int64_t survey_scale, std::int64_t scale) {
+  if (survey_scale == scale || survey_scale < 2) return static_cast<double>(score);
+  return 1.0 + static_cast<double>(score - 1) * static_cast<double>(scale - 1) /
+                   static_cast<double>(survey_scale - 1);
+}
+
+bool is_written_at(const Record& agreement, Date as_of) {
+  std::string_view status = agreement.text("status");
+  auto signed_on = agreement.date("signed");
+  auto start = agreement.date("start");
+  auto end = agreement.date("end");
+  // An agreement that ended says so by its status; its `end` tells until when it ran.
+  bool ran = status == "active" || ((status == "expired" || status == "terminated") && end);
+  return ran && signed_on && *signed_on <= as_of && start && *start <= as_of &&
+         (!end || *end >= as_of);
+}
+
 namespace {
 
 bool is_blank(std::string_view s) {
@@ -42,15 +59,6 @@ bool is_current(const Record& r, Date as_of) {
 bool has_contact(const Record& r) {
   const Value* v = r.field("it_contact");
   return v && v->is_string() && !is_blank(v->as_string());
-}
-
-// Active, signed, started, and not ended on the day: a written agreement in force.
-bool is_written_at(const Record& agreement, Date as_of) {
-  if (agreement.text("status") != "active") return false;
-  auto signed_on = agreement.date("signed");
-  auto start = agreement.date("start");
-  auto end = agreement.date("end");
-  return signed_on && *signed_on <= as_of && start && *start <= as_of && (!end || *end >= as_of);
 }
 
 std::optional<std::int64_t> integer_field(const Value& doc, std::string_view key) {
@@ -163,35 +171,37 @@ Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date
     }
   }
 
-  // 3. Satisfaction. Scores are integers, so sums are exact and a mean is one rounding.
-  std::int64_t score_sum = 0;
-  std::vector<std::int64_t> account_sums(m.by_account.size(), 0);
+  // 3. Satisfaction, every score on brm.yaml's scale.
+  double score_sum = 0;
+  std::vector<double> account_sums(m.by_account.size(), 0);
+  const std::int64_t scale = repo.settings.survey_scale;
   for (const Record& r : repo.of(KindId::Survey)) {
     if (!r.valid || !in_period(r.date("date"))) continue;
     std::int64_t threshold = satisfied_threshold(r, repo.settings);
+    std::int64_t own_scale = integer_field(r.doc, "scale").value_or(scale);
     const Value* responses = r.field("responses");
     if (!responses || !responses->is_sequence()) continue;
     for (const Value& response : responses->items()) {
       auto score = integer_field(response, "score");
       if (!score) continue;
+      double on_scale = score_on_scale(*score, own_scale, scale);
       ++m.responses;
-      score_sum += *score;
+      score_sum += on_scale;
       if (*score >= threshold) ++m.satisfied;
       const Value* who = response.find("customer");
       if (AccountFigures* a = who && who->is_string() ? account_figures(who->as_string()) : nullptr) {
         ++a->responses;
-        account_sums[static_cast<std::size_t>(a - m.by_account.data())] += *score;
+        account_sums[static_cast<std::size_t>(a - m.by_account.data())] += on_scale;
       }
     }
   }
   if (m.responses > 0) {
-    m.mean = static_cast<double>(score_sum) / static_cast<double>(m.responses);
+    m.mean = score_sum / static_cast<double>(m.responses);
     m.csat = static_cast<double>(m.satisfied) / static_cast<double>(m.responses);
   }
   for (std::size_t i = 0; i < m.by_account.size(); ++i) {
     AccountFigures& a = m.by_account[i];
-    if (a.responses > 0)
-      a.mean = static_cast<double>(account_sums[i]) / static_cast<double>(a.responses);
+    if (a.responses > 0) a.mean = account_sums[i] / static_cast<double>(a.responses);
   }
 
   // 4. Complaints. One closed after the day is still open on the day.
@@ -218,8 +228,86 @@ Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date
     }
   }
   m.median_days_to_close = median(std::move(days_to_close));
+  m.targets = repo.settings.targets;
   if (!full) std::vector<AccountFigures>().swap(m.by_account);
   return m;
+}
+
+// ---- Targets ----
+
+double TargetResult::shortfall() const {
+  if (!actual) return 0;
+  return key == TargetKey::ComplaintsOpen ? *actual - target : (target - *actual) * 100.0;
+}
+
+std::string_view target_key(TargetKey k) {
+  switch (k) {
+    case TargetKey::Contacts:
+      return "contacts";
+    case TargetKey::Agreements:
+      return "agreements";
+    case TargetKey::Csat:
+      return "csat";
+    case TargetKey::ComplaintsOpen:
+      return "complaints_open";
+  }
+  return "";
+}
+
+namespace {
+
+std::optional<double> share(std::int64_t part, std::int64_t whole) {
+  if (whole <= 0) return std::nullopt;
+  return static_cast<double>(part) / static_cast<double>(whole);
+}
+
+TargetResult against(TargetKey key, double target, std::optional<double> actual) {
+  TargetResult t{key, target, actual, std::nullopt};
+  // At most so many open complaints; at least the share for the others.
+  if (actual) t.met = key == TargetKey::ComplaintsOpen ? *actual <= target : *actual >= target;
+  return t;
+}
+
+}  // namespace
+
+std::vector<TargetResult> compare_with_targets(const Measures& m) {
+  const Targets& t = m.targets;
+  std::vector<TargetResult> out;
+  if (t.contacts)
+    out.push_back(against(TargetKey::Contacts, *t.contacts,
+                          share(m.customers.with_contact + m.purchasers.with_contact,
+                                m.customers.total + m.purchasers.total)));
+  if (t.agreements)
+    out.push_back(against(TargetKey::Agreements, *t.agreements,
+                          share(m.with_written_agreement, m.agreements_total)));
+  if (t.csat) out.push_back(against(TargetKey::Csat, *t.csat, m.csat));
+  if (t.complaints_open)
+    out.push_back(against(TargetKey::ComplaintsOpen, static_cast<double>(*t.complaints_open),
+                          static_cast<double>(m.complaints_open)));
+  return out;
+}
+
+std::string target_figure(const TargetResult& t) {
+  return t.key == TargetKey::ComplaintsOpen ? fmt::format("at most {} open", t.target)
+                                            : fmt::format("{:g}%", t.target * 100.0);
+}
+
+std::string actual_figure(const TargetResult& t) {
+  if (!t.actual) return "-";
+  return t.key == TargetKey::ComplaintsOpen ? fmt::format("{}", *t.actual)
+                                            : fmt::format("{:.1f}%", *t.actual * 100.0);
+}
+
+std::string target_status(const TargetResult& t) {
+  if (!t.met) return "no figure to compare";
+  if (*t.met) return "met";
+  return t.key == TargetKey::ComplaintsOpen ? fmt::format("missed by {}", t.shortfall())
+                                            : fmt::format("missed by {:.1f} points", t.shortfall());
+}
+
+std::string target_text(const TargetResult& t) {
+  return fmt::format("target {}: {}{}", target_figure(t),
+                     t.actual ? actual_figure(t) + ", " : std::string(), target_status(t));
 }
 
 // ---- JSON ----
@@ -293,6 +381,19 @@ Value measures_to_value(const Measures& m, bool with_accounts) {
     }
     out.set("by_account", std::move(accounts));
   }
+  std::vector<TargetResult> targets = compare_with_targets(m);
+  if (!targets.empty()) {
+    Value v = Value::mapping();
+    for (const TargetResult& t : targets) {
+      Value one = Value::mapping();
+      one.set("target", number_or_null(t.target));
+      one.set("actual",
+              t.key == TargetKey::ComplaintsOpen ? number_or_null(t.actual) : mean_value(t.actual));
+      one.set("met", t.met ? Value::boolean(*t.met) : Value::null());
+      v.set(std::string(target_key(t.key)), std::move(one));
+    }
+    out.set("targets", std::move(v));
+  }
   return out;
 }
 
@@ -362,6 +463,13 @@ std::string satisfaction_line(const Measures& m) {
                      format_mean(m.mean));
 }
 
+// The line under a measure that compares it with its target; empty without one.
+std::string target_line(const Measures& m, TargetKey key) {
+  for (const TargetResult& t : compare_with_targets(m))
+    if (t.key == key) return "  " + target_text(t) + "\n";
+  return "";
+}
+
 std::string title(const Measures& m, const std::string& organisation) {
   return organisation.empty() ? fmt::format("Measures on {}", m.as_of.str())
                               : fmt::format("Measures for {} on {}", organisation, m.as_of.str());
@@ -377,6 +485,7 @@ std::string measures_to_text(const Measures& m, const std::string& organisation)
   out += aligned({{"customers", done_of(m.customers.with_contact, m.customers.total)},
                   {"purchasers", done_of(m.purchasers.with_contact, m.purchasers.total)}},
                  "  ");
+  out += target_line(m, TargetKey::Contacts);
   if (!m.customers_without_contact.empty() || !m.purchasers_without_contact.empty()) {
     out += "  without a contact:\n";
     std::vector<std::vector<std::string>> rows;
@@ -386,9 +495,11 @@ std::string measures_to_text(const Measures& m, const std::string& organisation)
     out += aligned(rows, "    ");
   }
 
-  out += "\nAgreements: customers with a written agreement in force (active, signed, started, "
-         "not ended)\n";
+  out +=
+      "\nAgreements: customers with a written agreement in force (signed, started, not "
+      "ended)\n";
   out += "  " + done_of(m.with_written_agreement, m.agreements_total) + "\n";
+  out += target_line(m, TargetKey::Agreements);
   if (!m.customers_without_agreement.empty()) {
     out += "  without a written agreement:\n";
     std::vector<std::vector<std::string>> rows;
@@ -398,9 +509,11 @@ std::string measures_to_text(const Measures& m, const std::string& organisation)
 
   out += "\nSatisfaction: responses to customer surveys closed in the period\n";
   out += "  " + satisfaction_line(m) + "\n";
+  out += target_line(m, TargetKey::Csat);
 
   out += "\nComplaints from the customers\n";
   out += "  " + complaints_line(m) + "\n";
+  out += target_line(m, TargetKey::ComplaintsOpen);
   return out;
 }
 
@@ -418,6 +531,20 @@ std::string md_cell(std::string_view s) {
 }
 
 }  // namespace
+
+std::string_view target_title(TargetKey k) {
+  switch (k) {
+    case TargetKey::Contacts:
+      return "Customers and purchasers with a contact in IT";
+    case TargetKey::Agreements:
+      return "Customers with a written agreement";
+    case TargetKey::Csat:
+      return "Satisfied survey responses (CSAT)";
+    case TargetKey::ComplaintsOpen:
+      return "Complaints open";
+  }
+  return "";
+}
 
 std::string measures_to_markdown(const Measures& m, const std::string& organisation) {
   std::string out = "# " + md_cell(title(m, organisation)) + "\n\n";
@@ -437,6 +564,15 @@ std::string measures_to_markdown(const Measures& m, const std::string& organisat
   out += fmt::format("| Median days to close | {} |\n",
                      m.median_days_to_close ? fmt::format("{}", *m.median_days_to_close) : "-");
   out += fmt::format("| Complaints open on {} | {} |\n", m.as_of.str(), m.complaints_open);
+
+  std::vector<TargetResult> targets = compare_with_targets(m);
+  if (!targets.empty()) {
+    out += fmt::format("\n## Targets\n\n| Measure | Target | On {} | Status |\n|---|---|--:|---|\n",
+                       m.as_of.str());
+    for (const TargetResult& t : targets)
+      out += fmt::format("| {} | {} | {} | {} |\n", target_title(t.key), target_figure(t),
+                         actual_figure(t), target_status(t));
+  }
 
   auto list = [&](std::string_view heading, const std::vector<GapEntry>& gaps) {
     if (gaps.empty()) return;

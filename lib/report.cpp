@@ -15,6 +15,8 @@
 #include "brm/agenda.hpp"
 #include "brm/markup.hpp"
 #include "brm/measure.hpp"
+#include "brm/trend.hpp"
+#include "svg_chart.hpp"
 
 namespace brm {
 namespace {
@@ -65,6 +67,7 @@ struct Bar {
   std::string title;     // the full name, as a tooltip and in the Markdown table
   std::optional<double> value;
   std::string value_label;
+  bool thin = false;  // rests on a single response: drawn faint, and the label says so
 };
 
 struct Chart {
@@ -74,13 +77,29 @@ struct Chart {
   std::optional<double> top;  // a fixed top of the scale (100 for percentages)
   std::string colour;
   bool table_in_markdown = true;  // false when a table beside it already has the figures
+  bool horizontal = false;        // one row per bar, its full label wrapped beside it
+};
+
+// Each measure at the end of each month, with its target: a small line chart apiece.
+struct TrendSeries {
+  std::string title;
+  std::vector<std::optional<double>> values;  // one per day: a percentage or a count
+  std::optional<double> target;
+  std::string target_label;  // "90%", "at most 5 open"
+  bool percent = true;
+};
+
+struct Trends {
+  std::vector<Date> days;
+  std::vector<TrendSeries> series;
+  std::string note;
 };
 
 struct Bullets {
   std::vector<std::string> items;
 };
 
-using Block = std::variant<Heading, Paragraph, Tiles, Facts, Table, Chart, Bullets>;
+using Block = std::variant<Heading, Paragraph, Tiles, Facts, Table, Chart, Bullets, Trends>;
 
 struct Document {
   std::string kicker;    // "Business relationship report"
@@ -214,6 +233,17 @@ std::string markdown_table(const std::vector<std::string>& header, const std::ve
   return out;
 }
 
+std::string trend_value(const TrendSeries& s, std::optional<double> v) {
+  if (!v) return "-";
+  return s.percent ? fmt::format("{:.1f}%", *v) : fmt::format("{:g}", *v);
+}
+
+// "Mar" under a month end; "Nov 26" for a day within a month (the report's own as-of day).
+std::string point_label(Date d) {
+  std::string month(month_name(d.month));
+  return d == d.end_of_month() ? month : fmt::format("{} {}", month, d.day);
+}
+
 struct MarkdownWriter {
   std::string out;
 
@@ -263,6 +293,27 @@ struct MarkdownWriter {
   void operator()(const Bullets& b) {
     for (const std::string& item : b.items) out += "- " + markdown_cell(item) + "\n";
     out += "\n";
+  }
+  void operator()(const Trends& t) {
+    std::vector<std::string> header = {"As of"};
+    std::vector<Col> cols = {Col::Text};
+    for (const TrendSeries& s : t.series) {
+      header.push_back(s.title);
+      cols.push_back(Col::Number);
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t i = 0; i < t.days.size(); ++i) {
+      rows.push_back({t.days[i].str()});
+      for (const TrendSeries& s : t.series) rows.back().push_back(trend_value(s, s.values[i]));
+    }
+    if (std::any_of(t.series.begin(), t.series.end(),
+                    [](const TrendSeries& s) { return s.target.has_value(); })) {
+      rows.push_back({"Target"});
+      for (const TrendSeries& s : t.series)
+        rows.back().push_back(s.target_label.empty() ? "-" : s.target_label);
+    }
+    out += markdown_table(header, cols, rows) + "\n";
+    if (!t.note.empty()) (*this)(Paragraph{t.note, true});
   }
 };
 
@@ -327,7 +378,15 @@ svg .axis { fill: var(--muted); font-size: 11px; }
 svg .value { font-size: 11px; font-weight: 600; }
 svg .grid { stroke: var(--rule); stroke-width: 1; }
 svg .base { stroke: var(--ink); stroke-width: 1; }
-@page { size: A4; margin: 16mm 14mm; }
+svg .label { font-size: 12px; }
+svg .line { stroke-width: 2; stroke-linejoin: round; }
+svg .target { stroke: #b5523b; stroke-width: 1.2; stroke-dasharray: 5 4; }
+svg .target-label { fill: #b5523b; font-size: 10px; }
+svg .target-label, svg .value { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+svg .bar.thin { fill-opacity: .35; }
+.trends { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px 28px; margin: 12px 0 8px; }
+figure.trend { margin: 0; }
+@page { size: A4; margin: 18mm 14mm 16mm; }
 @media print {
   body { font-size: 10pt; }
   body { padding: 0; }
@@ -339,6 +398,10 @@ svg .base { stroke: var(--ink); stroke-width: 1; }
   .tiles { grid-template-columns: repeat(4, 1fr); }
   tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
+  p, li, dd { orphans: 3; widows: 3; }
+  table.keep, .trends { break-inside: avoid; page-break-inside: avoid; }
+  tbody tr:first-child { break-after: avoid; page-break-after: avoid; }
+  tbody tr:last-child { break-before: avoid; page-break-before: avoid; }
   .tile, tbody tr:nth-child(even) td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 )css";
@@ -365,19 +428,6 @@ std::string html_cell(std::string_view text) {
 
 std::string num(double v) { return fmt::format("{:.1f}", v); }
 
-// The smallest step of 1, 2 or 5 times a power of ten that splits `max` into at most
-// five intervals: gridlines people can read at a glance.
-double nice_step(double max, bool integral) {
-  double raw = max / 5.0;
-  double power = std::pow(10.0, std::floor(std::log10(raw > 0 ? raw : 1.0)));
-  double step = power;
-  for (double f : {1.0, 2.0, 5.0, 10.0}) {
-    step = f * power;
-    if (step >= raw) break;
-  }
-  return integral ? std::max(1.0, std::round(step)) : step;
-}
-
 std::string svg_bar_chart(const Chart& c) {
   constexpr double width = 760, height = 270, left = 52, right = 12, top = 22, bottom = 52;
   const double plot_w = width - left - right, plot_h = height - top - bottom;
@@ -389,7 +439,7 @@ std::string svg_bar_chart(const Chart& c) {
     scale_top = *c.top;
     step = *c.top / 4;
   } else {
-    step = nice_step(std::max(max, 1.0), true);
+    step = svg::nice_step(std::max(max, 1.0), true);
     scale_top = step * std::ceil(std::max(max, 1.0) / step);
   }
   std::string out = fmt::format(
@@ -435,6 +485,101 @@ std::string svg_bar_chart(const Chart& c) {
   return out + "</svg>\n";
 }
 
+// Words into at most `max_lines` lines of `width` code points; the last one shortened
+// with an ellipsis when the text does not fit. A word longer than a line is cut.
+std::vector<std::string> wrap(std::string_view text, std::size_t width, std::size_t max_lines) {
+  std::vector<std::string> lines(1);
+  auto points = [](std::string_view s) {
+    std::size_t n = 0;
+    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+  };
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t space = text.find(' ', start);
+    std::string_view word =
+        text.substr(start, space == std::string_view::npos ? space : space - start);
+    start = space == std::string_view::npos ? text.size() : space + 1;
+    if (word.empty()) continue;
+    std::string& line = lines.back();
+    if (line.empty() || points(line) + 1 + points(word) <= width) {
+      line += (line.empty() ? "" : " ") + std::string(word);
+    } else {
+      lines.emplace_back(word);
+    }
+  }
+  for (std::string& line : lines) line = shorten(line, width);
+  if (lines.size() > max_lines) {
+    lines.resize(max_lines);
+    std::string last = shorten(lines.back(), width - 1);
+    lines.back() = last == lines.back() ? last + "\u2026" : last;
+  }
+  return lines;
+}
+
+// One row per bar, the label in full (wrapped to two lines) beside it: survey titles are
+// long, and shortened under a narrow bar they read as nothing.
+std::string svg_hbar_chart(const Chart& c) {
+  constexpr double width = 760, label_w = 300, value_w = 150, row_h = 46, top = 22;
+  const double plot_x = label_w + 10, plot_w = width - plot_x - value_w;
+  const double scale_top = c.top.value_or(100.0);
+  const double height = top + row_h * static_cast<double>(c.bars.size()) + 6;
+  std::string out = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
+      "aria-label=\"{}\">\n",
+      width, num(height), escape_html(c.title));
+  for (int tick = 0; tick <= 4; ++tick) {
+    double x = plot_x + plot_w * tick / 4.0;
+    out += fmt::format("<line class=\"{}\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>\n",
+                       tick == 0 ? "base" : "grid", num(x), num(x), num(top - 4), num(height - 4));
+    out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                       num(x), num(top - 9),
+                       escape_html(fmt::format("{:g}{}", scale_top * tick / 4.0,
+                                               c.top && *c.top == 100 ? "%" : "")));
+  }
+  for (std::size_t i = 0; i < c.bars.size(); ++i) {
+    const Bar& b = c.bars[i];
+    double y = top + row_h * static_cast<double>(i);
+    out += "<g>";
+    if (!b.title.empty())
+      out += "<title>" + escape_html(b.title + ": " + b.value_label) + "</title>";
+    std::vector<std::string> lines = wrap(b.label, 44, 2);
+    for (std::size_t l = 0; l < lines.size(); ++l)
+      out += fmt::format("<text class=\"label\" x=\"0\" y=\"{}\">{}</text>",
+                         num(y + 14 + 14.0 * static_cast<double>(l)), escape_html(lines[l]));
+    if (!b.sublabel.empty())
+      out += fmt::format("<text class=\"axis\" x=\"0\" y=\"{}\">{}</text>",
+                         num(y + 14 + 14.0 * static_cast<double>(lines.size())),
+                         escape_html(b.sublabel));
+    double w = b.value ? std::max(0.0, std::min(*b.value, scale_top) / scale_top * plot_w) : 0;
+    if (b.value)
+      out += fmt::format(
+          "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" fill=\"{}\" rx=\"2\"/>",
+          b.thin ? "bar thin" : "bar", num(plot_x), num(y + 8), num(w), escape_html(c.colour));
+    out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\">{}</text>", num(plot_x + w + 6),
+                       num(y + 21), escape_html(b.value_label));
+    out += "</g>\n";
+  }
+  return out + "</svg>\n";
+}
+
+// A CSS string: quotes and backslashes escaped, and '<' too, so that record text in a
+// running header can never close the style element.
+std::string css_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      out += std::string("\\") + c;
+    else if (c == '<')
+      out += "\\3C ";
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += "\\A ";
+    else
+      out += c;
+  }
+  return out + "\"";
+}
+
 struct HtmlWriter {
   std::string out;
 
@@ -471,7 +616,11 @@ struct HtmlWriter {
              : c == Col::Nowrap ? std::string(" class=\"nowrap\"")
                                 : std::string();
     };
-    out += t.compact ? "<table class=\"compact\">\n" : "<table>\n";
+    // A short table is kept on one page; a long one keeps its first and last rows company.
+    std::string classes =
+        std::string(t.compact ? "compact " : "") + (t.rows.size() <= 8 ? "keep" : "");
+    while (!classes.empty() && classes.back() == ' ') classes.pop_back();
+    out += classes.empty() ? "<table>\n" : "<table class=\"" + classes + "\">\n";
     if (!t.widths.empty()) {
       out += "<colgroup>";
       for (int w : t.widths) out += fmt::format("<col style=\"width: {}%\">", w);
@@ -492,7 +641,7 @@ struct HtmlWriter {
   }
   void operator()(const Chart& c) {
     if (c.bars.empty()) return;
-    out += "<figure>\n" + svg_bar_chart(c);
+    out += "<figure>\n" + (c.horizontal ? svg_hbar_chart(c) : svg_bar_chart(c));
     out += "<figcaption>" + escape_html(c.title) + "</figcaption>\n</figure>\n";
   }
   void operator()(const Bullets& b) {
@@ -500,7 +649,39 @@ struct HtmlWriter {
     for (const std::string& item : b.items) out += "<li>" + html_text(item) + "</li>\n";
     out += "</ul>\n";
   }
+  void operator()(const Trends& t) {
+    out += "<div class=\"trends\">\n";
+    for (const TrendSeries& s : t.series) {
+      svg::LineChart chart;
+      chart.title = s.title;
+      chart.target = s.target;
+      chart.percent = s.percent;
+      if (!s.percent) chart.colour = "#b5523b";
+      for (std::size_t i = 0; i < t.days.size(); ++i) {
+        Date d = t.days[i];
+        chart.points.push_back({point_label(d), fmt::format("{}", d.year), s.values[i]});
+      }
+      out += "<figure class=\"trend\">\n" + svg::line_chart(chart);
+      out += "<figcaption><strong>" + escape_html(s.title) + "</strong>";
+      if (!s.target_label.empty()) out += " \u00B7 target " + escape_html(s.target_label);
+      out += "</figcaption>\n</figure>\n";
+    }
+    out += "</div>\n";
+    if (!t.note.empty()) (*this)(Paragraph{t.note, true});
+  }
 };
+
+// Printed, each page names the report and its day at the top and counts itself at the
+// bottom; the first page has the title itself.
+std::string page_style(const Document& doc) {
+  std::string name = doc.kicker.empty() ? doc.title : doc.title + " \u2014 " + doc.kicker;
+  constexpr std::string_view box = "font-size: 8pt; color: #5b6675;";
+  return fmt::format(
+      "@page {{ @top-left {{ content: {}; {} }} @top-right {{ content: {}; {} }}\n"
+      "  @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); {} }} }}\n"
+      "@page :first {{ @top-left {{ content: none; }} @top-right {{ content: none; }} }}\n",
+      css_string(name), box, css_string(doc.subtitle), box, box);
+}
 
 std::string render_html(const Document& doc) {
   HtmlWriter w;
@@ -512,7 +693,7 @@ std::string render_html(const Document& doc) {
   w.out += fmt::format(
       "<title>{}</title>\n",
       escape_html(doc.kicker.empty() ? doc.title : doc.title + " \u2014 " + doc.kicker));
-  w.out += fmt::format("<style>{}</style>\n</head>\n<body>\n", html_style);
+  w.out += fmt::format("<style>{}{}</style>\n</head>\n<body>\n", html_style, page_style(doc));
   w.out += "<header>\n";
   if (!doc.kicker.empty())
     w.out += fmt::format("<p class=\"kicker\">{}</p>\n", escape_html(doc.kicker));
@@ -567,7 +748,9 @@ class ReportBuilder {
         as_of_(o.as_of),
         account_(o.account),
         left_out_(o.left_out),
-        measures_(compute_measures(repo, o.as_of)) {
+        measures_(compute_measures(repo, o.as_of, o.since)),
+        trend_(o.trend),
+        trend_from_history_(o.trend_from_history) {
     since_ = measures_.since;
   }
 
@@ -579,6 +762,8 @@ class ReportBuilder {
     doc_.subtitle =
         fmt::format("As of {} \u00B7 period {} to {}", as_of_.str(), since_.str(), as_of_.str());
     measures_section();
+    targets_section();
+    trend_section();
     satisfaction_section();
     complaints_section();
     agreements_section();
@@ -687,17 +872,26 @@ class ReportBuilder {
     return out;
   }
 
-  // The measure's mean is of raw scores; "of 5" is only true when every round of the
-  // period used one scale, so say which, or that they differ.
-  std::string mean_with_scale(std::optional<double> mean,
-                              const std::vector<SurveyFigures>& surveys) const {
-    std::set<std::int64_t> scales;
-    for (const SurveyFigures& f : surveys)
-      if (in_period(f.date) && f.responses > 0) scales.insert(f.scale);
-    std::string out = format_mean(mean);
-    if (scales.size() == 1) out += fmt::format(" of {}", *scales.begin());
-    if (scales.size() > 1) out += " (rounds on different scales)";
-    return out;
+  // One bar per survey round, its full title beside it; a bar that rests on one response
+  // says so, and is drawn faint: one respondent is an anecdote, not a share.
+  static Chart csat_chart(std::string title, const std::vector<SurveyFigures>& rounds) {
+    Chart chart{std::move(title), "CSAT", {}, 100.0, "#1f4e79", false, true};
+    for (const SurveyFigures& f : rounds) {
+      std::string value = percent(f.csat());
+      if (f.responses == 1)
+        value += " \u00B7 one response only";
+      else if (f.responses > 1)
+        value += fmt::format(" \u00B7 {} responses", f.responses);
+      chart.bars.push_back(
+          {std::string(f.survey->label()), f.date.str(), std::string(f.survey->label()),
+           f.csat() ? std::optional(*f.csat() * 100.0) : std::nullopt, value, f.responses == 1});
+    }
+    return chart;
+  }
+
+  // The measure's mean counts every score on brm.yaml's scale (MEASURES.md, 3).
+  std::string mean_on_scale(std::optional<double> mean) const {
+    return mean ? fmt::format("{} of {}", format_mean(mean), repo_.settings.survey_scale) : "-";
   }
 
   // Status on the as-of day: a complaint closed later was still open then.
@@ -722,28 +916,36 @@ class ReportBuilder {
     heading(2, "The four measures");
     Tiles t;
     t.tiles.push_back(
-        {"IT contacts", format_percent(m.customers.with_contact, m.customers.total),
-         fmt::format("customers with a designated IT contact: {} of {}\npurchasers: {} of {} ({})",
-                     m.customers.with_contact, m.customers.total, m.purchasers.with_contact,
-                     m.purchasers.total,
-                     format_percent(m.purchasers.with_contact, m.purchasers.total))});
+        // Customers and purchasers together, as the target and the trend count them.
+        {"IT contacts",
+         format_percent(m.customers.with_contact + m.purchasers.with_contact,
+                        m.customers.total + m.purchasers.total),
+         fmt::format("with a designated IT contact: customers {} of {} ({}), purchasers {} of {} "
+                     "({})",
+                     m.customers.with_contact, m.customers.total,
+                     format_percent(m.customers.with_contact, m.customers.total),
+                     m.purchasers.with_contact, m.purchasers.total,
+                     format_percent(m.purchasers.with_contact, m.purchasers.total)) +
+             target_note(TargetKey::Contacts)});
     t.tiles.push_back({"Written agreements",
                        format_percent(m.with_written_agreement, m.agreements_total),
                        fmt::format("customers with a written agreement in force: {} of {}",
-                                   m.with_written_agreement, m.agreements_total)});
+                                   m.with_written_agreement, m.agreements_total) +
+                           target_note(TargetKey::Agreements)});
     t.tiles.push_back({"Satisfaction (CSAT)", percent(m.csat),
                        fmt::format("{} satisfied of {}\nmean score {}", m.satisfied,
-                                   plural(m.responses, "response"),
-                                   mean_with_scale(m.mean, survey_figures(false)))});
+                                   plural(m.responses, "response"), mean_on_scale(m.mean)) +
+                           target_note(TargetKey::Csat)});
     t.tiles.push_back(
         {"Complaints received", fmt::format("{}", m.complaints_received),
          fmt::format("{} open on {}, {} closed\nmedian time to close: {}", m.complaints_open,
                      as_of_.str(), m.complaints_closed,
-                     m.median_days_to_close ? days_text(*m.median_days_to_close) : "-")});
+                     m.median_days_to_close ? days_text(*m.median_days_to_close) : "-") +
+             target_note(TargetKey::ComplaintsOpen)});
     add(std::move(t));
     note(fmt::format(
         "Current customers and purchasers on {}; surveys and complaints of the period {} to {}. "
-        "A written agreement is active, signed and in force on the day.",
+        "A written agreement is signed and in force on the day.",
         as_of_.str(), since_.str(), as_of_.str()));
 
     Bullets gaps;
@@ -778,6 +980,86 @@ class ReportBuilder {
     add(std::move(t2));
   }
 
+  // "\ntarget 90%: missed by 6.7 points" under a tile; empty without a target.
+  std::string target_note(TargetKey key) const {
+    for (const TargetResult& t : compare_with_targets(measures_))
+      if (t.key == key) return fmt::format("\ntarget {}: {}", target_figure(t), target_status(t));
+    return "";
+  }
+
+  void targets_section() {
+    std::vector<TargetResult> targets = compare_with_targets(measures_);
+    if (targets.empty()) return;
+    heading(3, "Against the targets");
+    Table t{{"Measure", "Target", "On " + as_of_.str(), "Status"},
+            {Text, Nowrap, Number, Text},
+            {},
+            ""};
+    for (const TargetResult& r : targets)
+      t.rows.push_back(
+          {std::string(target_title(r.key)), target_figure(r), actual_figure(r), target_status(r)});
+    add(std::move(t));
+  }
+
+  // Each measure over the last twelve months, with its target, as small line charts.
+  void trend_section() {
+    std::vector<Measures> points = trend_;
+    if (points.empty() && !trend_from_history_)
+      for (Date d : report_trend_days(as_of_))
+        points.push_back(compute_measures(repo_, d, std::nullopt, MeasureDetail::Figures));
+    heading(3, "The last twelve months");
+    if (points.empty()) {
+      note("The git history holds no commit from the last twelve months.");
+      return;
+    }
+    Trends t;
+    for (const Measures& m : points) t.days.push_back(m.as_of);
+    auto target_of = [&](TargetKey key, TrendSeries& s) {
+      for (const TargetResult& r : compare_with_targets(measures_))
+        if (r.key == key) {
+          s.target = s.percent ? r.target * 100.0 : r.target;
+          s.target_label = target_figure(r);
+        }
+    };
+    auto share = [](std::int64_t part, std::int64_t whole) -> std::optional<double> {
+      if (whole <= 0) return std::nullopt;
+      return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+    };
+    TrendSeries contacts{"IT contacts", {}, {}, "", true},
+        agreements{"Written agreements", {}, {}, "", true},
+        csat{"Satisfaction (CSAT)", {}, {}, "", true}, open{"Complaints open", {}, {}, "", false};
+    for (const Measures& m : points) {
+      contacts.values.push_back(share(m.customers.with_contact + m.purchasers.with_contact,
+                                      m.customers.total + m.purchasers.total));
+      agreements.values.push_back(share(m.with_written_agreement, m.agreements_total));
+      csat.values.push_back(m.csat ? std::optional(*m.csat * 100.0) : std::nullopt);
+      open.values.push_back(static_cast<double>(m.complaints_open));
+    }
+    // A repository with nothing to chart yet gets no empty frames.
+    // (no current customers, no responses, no complaint open at any point).
+    auto something = [](const TrendSeries& s) {
+      return std::any_of(s.values.begin(), s.values.end(),
+                         [&](auto v) { return v && (s.percent || *v != 0); });
+    };
+    if (!something(contacts) && !something(agreements) && !something(csat) && !something(open)) {
+      note("Nothing to chart yet.");
+      return;
+    }
+    target_of(TargetKey::Contacts, contacts);
+    target_of(TargetKey::Agreements, agreements);
+    target_of(TargetKey::Csat, csat);
+    target_of(TargetKey::ComplaintsOpen, open);
+    t.series = {std::move(contacts), std::move(agreements), std::move(csat), std::move(open)};
+    t.note = trend_from_history_
+                 ? "Each point: the figures as the git history held them at the end of that day "
+                   "(IT contacts over customers and purchasers together; satisfaction over the "
+                   "year up to the day)."
+                 : "Each point: the figures on that day, from the records' own dates (IT contacts "
+                   "over customers and purchasers together; satisfaction over the year up to "
+                   "the day).";
+    add(std::move(t));
+  }
+
   void satisfaction_section() {
     heading(2, "Customer satisfaction");
     std::vector<SurveyFigures> surveys = survey_figures(false);
@@ -785,17 +1067,8 @@ class ReportBuilder {
       note("No survey has closed by " + as_of_.str() + ".");
       return;
     }
-    Chart chart{"CSAT per survey round: share of responses at or above the satisfied score",
-                "CSAT",
-                {},
-                100.0,
-                "#1f4e79",
-                false};
-    for (const SurveyFigures& f : surveys)
-      chart.bars.push_back(
-          {std::string(f.survey->label()), f.date.str(), std::string(f.survey->label()),
-           f.csat() ? std::optional(*f.csat() * 100.0) : std::nullopt, percent(f.csat())});
-    add(std::move(chart));
+    add(csat_chart("CSAT per survey round: share of responses at or above the satisfied score",
+                   surveys));
 
     Table rounds{{"Survey", "Closed", "Responses", "Mean", "Satisfied", "CSAT"},
                  {Text, Nowrap, Number, Number, Number, Number},
@@ -1057,7 +1330,7 @@ class ReportBuilder {
       t.tiles.push_back({"Satisfaction (CSAT)",
                          responses > 0 ? format_percent(satisfied, responses) : "-",
                          fmt::format("{} in the period\nmean score {}",
-                                     plural(responses, "response"), mean_with_scale(a.mean, own))});
+                                     plural(responses, "response"), mean_on_scale(a.mean))});
       t.tiles.push_back({"Complaints", fmt::format("{}", a.complaints_received),
                          fmt::format("received in the period; {} open", a.complaints_open)});
       add(std::move(t));
@@ -1121,17 +1394,7 @@ class ReportBuilder {
       return;
     }
     std::vector<SurveyFigures> all = survey_figures(false);
-    Chart chart{"CSAT per survey round, this customer and its purchasers",
-                "CSAT",
-                {},
-                100.0,
-                "#1f4e79",
-                false};
-    for (const SurveyFigures& f : own)
-      chart.bars.push_back(
-          {std::string(f.survey->label()), f.date.str(), std::string(f.survey->label()),
-           f.csat() ? std::optional(*f.csat() * 100.0) : std::nullopt, percent(f.csat())});
-    add(std::move(chart));
+    add(csat_chart("CSAT per survey round, this customer and its purchasers", own));
     Table t{{"Survey", "Closed", "Responses", "Mean", "CSAT", "CSAT of all customers"},
             {Text, Nowrap, Number, Number, Number, Number},
             {},
@@ -1213,6 +1476,21 @@ class ReportBuilder {
     add(std::move(t));
   }
 
+  // "Send the draft (Erik Lund, due 2026-03-31, overdue)" for each action not done.
+  std::vector<std::string> open_actions_of(const Record& meeting) const {
+    std::vector<std::string> out;
+    const Value* actions = meeting.field("actions");
+    if (!actions || !actions->is_sequence()) return out;
+    for (const Value& a : actions->items()) {
+      if (!a.is_mapping() || a.find("done")) continue;
+      std::string due = text_of(a, "due");
+      auto day = Date::parse(due);
+      out.push_back(fmt::format("{} ({}, due {}{})", text_of(a, "what"), text_of(a, "owner"), due,
+                                day && *day < as_of_ ? ", overdue" : ""));
+    }
+    return out;
+  }
+
   void meetings_section() {
     heading(2, "Last meetings");
     std::vector<const Record*> past, planned;
@@ -1247,6 +1525,8 @@ class ReportBuilder {
         f.rows.emplace_back("Agenda", join(a, "\n"));
       std::vector<std::string> decisions = strings_of(m.field("decisions"));
       f.rows.emplace_back("Decisions", decisions.empty() ? "none recorded" : join(decisions, "\n"));
+      std::vector<std::string> open = open_actions_of(m);
+      f.rows.emplace_back("Open actions", open.empty() ? "none" : join(open, "\n"));
       add(std::move(f));
     }
   }
@@ -1257,6 +1537,8 @@ class ReportBuilder {
   std::string account_;
   std::size_t left_out_;
   Measures measures_;
+  std::vector<Measures> trend_;
+  bool trend_from_history_;
   Document doc_;
 };
 

@@ -509,6 +509,19 @@ std::vector<const Record*> Repository::referrers(KindId kind, std::string_view i
 
 namespace {
 
+Targets read_targets(const Value& doc) {
+  Targets t;
+  auto share = [&](std::string_view k, std::optional<double>* out) {
+    if (const Value* v = doc.find(k); v && v->is_number()) *out = v->as_double();
+  };
+  share("contacts", &t.contacts);
+  share("agreements", &t.agreements);
+  share("csat", &t.csat);
+  if (const Value* v = doc.find("complaints_open"); v && v->type() == Value::Type::Int)
+    t.complaints_open = v->as_int();
+  return t;
+}
+
 Settings read_settings(const Value& doc) {
   Settings s;
   auto text = [&](std::string_view k, std::string* out) {
@@ -526,6 +539,7 @@ Settings read_settings(const Value& doc) {
   number(doc.find("review_warning_days"), &s.review_warning_days);
   number(doc.find("meeting_interval_days"), &s.meeting_interval_days);
   if (const Value* c = doc.find("commit"); c && c->is_bool()) s.commit = c->as_bool();
+  if (const Value* t = doc.find("targets"); t && t->is_mapping()) s.targets = read_targets(*t);
   return s;
 }
 

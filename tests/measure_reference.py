@@ -4,6 +4,11 @@ agrees with it to the unit on generated repositories.
 
     python3 tests/measure_reference.py --brm BRM --generator bench/generate.py
     python3 tests/measure_reference.py --reference REPO --as-of D [--since D]   (prints JSON)
+    python3 tests/measure_reference.py --brm BRM --generator bench/generate.py --trend
+
+With --trend the generated repository becomes one git commit, and each row of
+`brm measure --trend monthly` must equal `brm measure --as-of E` for its month end E (and
+the reference), row by row: a trend by the records' own dates needs no history.
 
 It reads the files itself with PyYAML's BaseLoader (every scalar a string: PyYAML is
 YAML 1.1 and would turn `2026-03-04` into a date and `no` into False) and converts the
@@ -13,6 +18,7 @@ Exit status 77 when PyYAML is missing, which ctest reports as skipped.
 
 import argparse
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -35,6 +41,7 @@ def read(path):
         return yaml.load(f, Loader=yaml.BaseLoader)
 
 
+@functools.lru_cache(maxsize=4)  # the trend check asks about one repository many times
 def load(root):
     settings = read(os.path.join(root, "brm.yaml")) or {}
     records = {}
@@ -106,7 +113,9 @@ def reference(root, as_of, since=None):
             accounts[r["customer"]]["purchasers_with_contact"] += contact(r)
 
     for a in rec["agreements"].values():
-        written = (a["status"] == "active" and "signed" in a and day(a["signed"]) <= as_of
+        # in force while it ran: active, or expired or terminated on its `end`
+        ran = a["status"] == "active" or (a["status"] in ("expired", "terminated") and "end" in a)
+        written = (ran and "signed" in a and day(a["signed"]) <= as_of
                    and day(a["start"]) <= as_of and ("end" not in a or day(a["end"]) >= as_of))
         if written and a["customer"] in accounts:
             accounts[a["customer"]]["written_agreement"] = True
@@ -116,12 +125,15 @@ def reference(root, as_of, since=None):
         if not in_period(s["date"]):
             continue
         threshold = satisfied_at
+        own = int(s.get("scale", scale))
         if "scale" in s:
-            threshold = math.ceil(satisfied_at * int(s["scale"]) / scale)
+            threshold = math.ceil(satisfied_at * own / scale)
         for resp in s["responses"]:
-            score = int(resp["score"])
+            raw = int(resp["score"])
+            # on brm.yaml's scale: 1 + (x - 1)(S - 1)/(s - 1)
+            score = raw if own == scale else 1 + (raw - 1) * (scale - 1) / (own - 1)
             scores.append(score)
-            satisfied += score >= threshold
+            satisfied += raw >= threshold
             acc = account(resp["customer"])
             if acc in accounts:
                 sums.setdefault(acc, []).append(score)
@@ -154,7 +166,7 @@ def reference(root, as_of, since=None):
                   else (days_to_close[n // 2 - 1] + days_to_close[n // 2]) / 2)
 
     with_agreement = sum(a["written_agreement"] for a in accounts.values())
-    return {
+    out = {
         "as_of": as_of.isoformat(),
         "since": since.isoformat(),
         "contacts": {
@@ -170,6 +182,34 @@ def reference(root, as_of, since=None):
                        "median_days_to_close": median},
         "by_account": accounts,
     }
+    targets = targets_of(settings.get("targets", {}), out)
+    if targets:
+        out["targets"] = targets
+    return out
+
+
+def targets_of(wanted, m):
+    """MEASURES.md, "Targets": each target with the figure it is about."""
+    c = m["contacts"]
+    total = c["customers"]["total"] + c["purchasers"]["total"]
+    contacts = c["customers"]["with_contact"] + c["purchasers"]["with_contact"]
+    agreements = m["agreements"]
+    actual = {
+        "contacts": contacts / total if total else None,
+        "agreements": (agreements["with_written_agreement"] / agreements["total"]
+                       if agreements["total"] else None),
+        "csat": m["satisfaction"]["csat"],
+        "complaints_open": m["complaints"]["open"],
+    }
+    out = {}
+    for key in ("contacts", "agreements", "csat", "complaints_open"):
+        if key not in wanted:
+            continue
+        target = int(wanted[key]) if key == "complaints_open" else float(wanted[key])
+        a = actual[key]
+        met = None if a is None else (a <= target if key == "complaints_open" else a >= target)
+        out[key] = {"target": target, "actual": a, "met": met}
+    return out
 
 
 def differences(want, got, path=""):
@@ -199,6 +239,62 @@ CASES = [  # as_of, since
 ]
 
 
+def month_ends(first, last):
+    """The month ends from first's month to last, in order."""
+    out = []
+    y, m = first.year, first.month
+    while True:
+        end = dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
+        if end > last:
+            return out
+        out.append(end.isoformat())
+        y, m = y + m // 12, m % 12 + 1
+
+
+TREND_CASES = [  # the flags, the month ends the rows must have
+    ([], month_ends(dt.date(2025, 11, 1), dt.date(2026, 11, 26))[-12:]),
+    (["--from", "2023-12-15", "--to", "2026-11-30"],
+     month_ends(dt.date(2023, 12, 1), dt.date(2026, 11, 30))),
+]
+
+
+def trend_check(brm, repo, env):
+    subprocess.run(["git", "-C", repo, "init", "-q"], check=True)
+    subprocess.run(["git", "-C", repo, "add", "-A"], check=True)
+    subprocess.run(["git", "-C", repo, "-c", "user.name=T", "-c", "user.email=t@example.com",
+                    "commit", "-qm", "all at once"], check=True,
+                   env=dict(env, GIT_AUTHOR_DATE="2026-11-26T12:00:00Z",
+                            GIT_COMMITTER_DATE="2026-11-26T12:00:00Z"))
+
+    def measure(*args):
+        out = subprocess.run([brm, "-C", repo, "measure", "--format", "json", *args], env=env,
+                             check=True, capture_output=True, text=True).stdout
+        return json.loads(out)
+
+    failed = 0
+    for flags, ends in TREND_CASES:
+        rows = measure("--trend", "monthly", *flags)
+        got_ends = [r["as_of"] for r in rows]
+        if got_ends != ends:
+            print(f"FAIL --trend monthly {' '.join(flags)}: rows {got_ends} != {ends}")
+            failed += 1
+            continue
+        bad = 0
+        for row in rows:
+            single = measure("--as-of", row["as_of"])
+            single.pop("by_account")
+            want = reference(repo, row["as_of"])
+            want.pop("by_account")
+            diff = differences(single, row) + differences(want, row)
+            for d in diff[:10]:
+                print(f"     {row['as_of']}: {d}")
+            bad += bool(diff)
+        print(f"{'ok  ' if not bad else 'FAIL'} --trend monthly {' '.join(flags)}: "
+              f"{len(rows)} rows agree with --as-of and the reference")
+        failed += bool(bad)
+    return 1 if failed else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--brm")
@@ -208,6 +304,7 @@ def main():
     ap.add_argument("--reference", metavar="REPO")
     ap.add_argument("--as-of")
     ap.add_argument("--since")
+    ap.add_argument("--trend", action="store_true")
     a = ap.parse_args()
     if a.reference:
         print(json.dumps(reference(a.reference, a.as_of, a.since), indent=2))
@@ -223,6 +320,8 @@ def main():
         if check.returncode != 0:
             print("the generated repository does not check clean:\n" + check.stdout)
             return 1
+        if a.trend:
+            return trend_check(a.brm, repo, env)
         failed = 0
         for as_of, since in CASES:
             args = [a.brm, "-C", repo, "measure", "--format", "json", "--as-of", as_of]

@@ -1,10 +1,12 @@
 // The edges of every definition in MEASURES.md, one case each.
+#include "brm/measure.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 
 #include "brm/json.hpp"
-#include "brm/measure.hpp"
+#include "brm/trend.hpp"
 #include "repo_fixture.hpp"
 
 using namespace brm;
@@ -202,7 +204,8 @@ TEST_CASE("measure: a survey on its own scale moves the satisfied threshold, rou
   CHECK(ten.responses == 3);
   CHECK(ten.satisfied == 2);
   CHECK(*ten.csat == doctest::Approx(2.0 / 3.0));
-  CHECK(*ten.mean == doctest::Approx(25.0 / 3.0));
+  // Each score on brm.yaml's scale of 5: 1 + (x - 1) * 4 / 9.
+  CHECK(*ten.mean == doctest::Approx((1 + 24.0 / 9 + 1 + 28.0 / 9 + 5) / 3));
   // 4 * 7 / 5 = 5.6: 6 is satisfied, 5 is not.
   auto seven = measure({customer("c"), survey("s", "2026-06-01", response("c", 5) + response("c", 6),
                                               "scale: 7\n")},
@@ -354,4 +357,134 @@ TEST_CASE("measure: the figures alone are the full figures without accounts and 
     CHECK(figures.customers_without_agreement.empty());
   }
   CHECK(!compute_measures(repo, day("2026-06-30")).by_account.empty());
+}
+
+TEST_CASE("measure: a score on a survey's own scale counts on brm.yaml's scale") {
+  CHECK(score_on_scale(8, 10, 5) == doctest::Approx(4.111111111));  // MEASURES.md's example
+  CHECK(score_on_scale(1, 10, 5) == 1);
+  CHECK(score_on_scale(10, 10, 5) == 5);
+  CHECK(score_on_scale(3, 5, 5) == 3);
+  CHECK(score_on_scale(2, 3, 5) == 3);  // the middle stays the middle
+  CHECK(score_on_scale(4, 1, 5) == 4);  // no range to map: as it is
+  // A 10-point survey beside a 5-point one no longer lifts the mean above the scale.
+  auto m = measure({customer("c"), survey("a", "2026-06-01", response("c", 10), "scale: 10\n"),
+                    survey("b", "2026-06-02", response("c", 5))},
+                   "2026-06-30");
+  CHECK(*m.mean == doctest::Approx(5.0));
+  CHECK(*account(m, "c")->mean == doctest::Approx(5.0));
+  // On a repository of scale 10, a 5-point survey's 4 is 1 + 3 * 9 / 4 = 7.75.
+  auto l = load({customer("c"), survey("s", "2026-06-01", response("c", 4), "scale: 5\n")},
+                "brm: 1\nsurvey:\n  scale: 10\n  satisfied: 7\n");
+  CHECK(*compute_measures(l.repo, day("2026-06-30")).mean == doctest::Approx(7.75));
+}
+
+TEST_CASE("measure: an expired or terminated agreement counts while it was in force") {
+  std::vector<File> files = {
+      customer("exp"),
+      agreement("a", "exp",
+                "status: expired\nsigned: 2025-01-01\nstart: 2025-01-01\nend: 2025-12-31\n"),
+      customer("term"),
+      agreement("b", "term",
+                "status: terminated\nsigned: 2025-01-01\nstart: 2025-01-01\nend: 2026-03-15\n"),
+      customer("open"),
+      agreement("c", "open", "status: terminated\nsigned: 2025-01-01\nstart: 2025-01-01\n")};
+  auto past = measure(files, "2025-12-31");
+  CHECK(account(past, "exp")->written_agreement);
+  CHECK(account(past, "term")->written_agreement);
+  CHECK_FALSE(account(past, "open")->written_agreement);  // no end: no telling when it ran
+  CHECK(past.with_written_agreement == 2);
+  auto march = measure(files, "2026-03-15");
+  CHECK_FALSE(account(march, "exp")->written_agreement);
+  CHECK(account(march, "term")->written_agreement);  // its last day
+  CHECK(measure(files, "2026-03-16").with_written_agreement == 0);
+  CHECK(measure(files, "2024-12-31").with_written_agreement == 0);  // before it was signed
+}
+
+TEST_CASE("measure: targets compare each figure, contacts over both roles together") {
+  auto l = load({customer("a", "it_contact: E\n"), customer("b"),
+                 purchaser("p", "a", "it_contact: F\n"), purchaser("q", "a"),
+                 agreement("x", "a", "status: active\nsigned: 2026-01-01\nstart: 2026-01-01\n"),
+                 survey("s", "2026-06-01", response("a", 4) + response("b", 2)),
+                 complaint("c1", "a", "2026-05-01"), complaint("c2", "b", "2026-05-02")},
+                "brm: 1\ntargets:\n  contacts: 0.5\n  agreements: 0.75\n  csat: 0.5\n"
+                "  complaints_open: 1\n");
+  REQUIRE(l.findings.empty());
+  Measures m = compute_measures(l.repo, day("2026-06-30"));
+  std::vector<TargetResult> t = compare_with_targets(m);
+  REQUIRE(t.size() == 4);
+  CHECK(t[0].key == TargetKey::Contacts);
+  CHECK(*t[0].actual == doctest::Approx(0.5));  // 2 of 4, customers and purchasers together
+  CHECK(*t[0].met);                             // at the target is met
+  CHECK(*t[1].actual == doctest::Approx(0.5));
+  CHECK_FALSE(*t[1].met);
+  CHECK(t[1].shortfall() == doctest::Approx(25.0));
+  CHECK(target_text(t[1]) == "target 75%: 50.0%, missed by 25.0 points");
+  CHECK(*t[2].met);
+  CHECK(*t[3].actual == 2);
+  CHECK_FALSE(*t[3].met);  // at most one open
+  CHECK(target_text(t[3]) == "target at most 1 open: 2, missed by 1");
+  std::string json = to_json(measures_to_value(m));
+  CHECK(json.find("\"targets\":{\"contacts\":{\"target\":0.5,\"actual\":0.5,\"met\":true},"
+                  "\"agreements\":{\"target\":0.75,\"actual\":0.5,\"met\":false},") !=
+        std::string::npos);
+  CHECK(json.find("\"complaints_open\":{\"target\":1,\"actual\":2,\"met\":false}}") !=
+        std::string::npos);
+  CHECK(measures_to_text(m, "T").find("  target at most 1 open: 2, missed by 1\n") !=
+        std::string::npos);
+  CHECK(measures_to_markdown(m, "T").find(
+            "| Complaints open | at most 1 open | 2 | missed by 1 |") != std::string::npos);
+}
+
+TEST_CASE("measure: without targets, nothing is compared; with no figure, met is null") {
+  auto none = measure({customer("c")}, "2026-06-30");
+  CHECK(compare_with_targets(none).empty());
+  CHECK(to_json(measures_to_value(none)).find("targets") == std::string::npos);
+  auto l = load({customer("c")}, "brm: 1\ntargets:\n  csat: 0.8\n");
+  Measures m = compute_measures(l.repo, day("2026-06-30"));
+  auto t = compare_with_targets(m);
+  REQUIRE(t.size() == 1);
+  CHECK_FALSE(t[0].actual);
+  CHECK_FALSE(t[0].met);
+  CHECK(to_json(measures_to_value(m))
+            .find("\"csat\":{\"target\":0.8,\"actual\":null,\"met\":null}") != std::string::npos);
+}
+
+TEST_CASE("measure: the date trend is the measure at each period end, from the records now") {
+  auto l = load({customer("c", "it_contact: E\n"), complaint("c1", "c", "2026-03-04"),
+                 closed_complaint("c2", "c", "2026-01-10", "2026-02-20"),
+                 survey("s", "2026-04-15", response("c", 5) + response("c", 2))});
+  std::vector<Date> ends = trend_ends(TrendStep::Monthly, std::nullopt, day("2026-04-30"));
+  REQUIRE(ends.size() == 12);
+  CHECK(ends.front() == day("2025-05-31"));
+  CHECK(ends.back() == day("2026-04-30"));
+  Trend t = compute_date_trend(l.repo, ends);
+  CHECK_FALSE(t.by_commit);
+  REQUIRE(t.rows.size() == 12);
+  for (const TrendRow& r : t.rows) {
+    Measures one = compute_measures(l.repo, r.period_end, std::nullopt, MeasureDetail::Figures);
+    CHECK(to_json(measures_to_value(r.measures, false)) == to_json(measures_to_value(one, false)));
+  }
+  const Measures& jan = t.rows[8].measures;  // 2026-01-31
+  CHECK(jan.as_of == day("2026-01-31"));
+  CHECK(jan.complaints_open == 1);  // received in January, closed in February
+  CHECK(t.rows[9].measures.complaints_open == 0);
+  CHECK(t.rows[10].measures.complaints_open == 1);  // March's complaint counts in March
+  CHECK(t.rows[10].measures.responses == 0);
+  CHECK(t.rows[11].measures.responses == 2);
+  CHECK(trend_to_csv(t).rfind("as_of,since,customers_total,", 0) == 0);  // no commit column
+}
+
+TEST_CASE("measure: trend ends by quarter, from a day, and the report's twelve points") {
+  std::vector<Date> q = trend_ends(TrendStep::Quarterly, std::nullopt, day("2026-11-26"));
+  REQUIRE(q.size() == 12);
+  CHECK(q.front() == day("2023-12-31"));
+  CHECK(q.back() == day("2026-09-30"));
+  std::vector<Date> from = trend_ends(TrendStep::Monthly, day("2026-09-15"), day("2026-11-30"));
+  REQUIRE(from.size() == 3);
+  CHECK(from.front() == day("2026-09-30"));
+  std::vector<Date> r = report_trend_days(day("2026-02-14"));
+  REQUIRE(r.size() == 12);
+  CHECK(r.front() == day("2025-03-31"));
+  CHECK(r[10] == day("2026-01-31"));
+  CHECK(r.back() == day("2026-02-14"));
 }

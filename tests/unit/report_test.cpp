@@ -45,13 +45,12 @@ TEST_CASE("report: record text is HTML-escaped everywhere, SVG labels and titles
   }
   std::string html = render_report(l.repo, at(), ReportFormat::Html);
   // The survey round's bar: its tooltip and its label inside the SVG.
-  std::size_t svg = html.find("<svg");
+  std::size_t svg = html.find("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 760");
   REQUIRE(svg != std::string::npos);
   std::size_t end = html.find("</svg>", svg);
   std::string chart = html.substr(svg, end - svg);
-  CHECK(chart.find(
-            "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;: 100.0%</title>") !=
-        std::string::npos);
+  CHECK(chart.find("<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;: 100.0% "
+                   "\u00B7 one response only</title>") != std::string::npos);
   CHECK(chart.find("&lt;script") != std::string::npos);
   CHECK(chart.find("<script") == std::string::npos);
 }
@@ -124,6 +123,89 @@ TEST_CASE("report: the customer pack covers the account, purchasers included, an
 }  // namespace brm
 
 namespace brm {
+
+TEST_CASE("report: each measure against its target, and its last twelve months as line charts") {
+  auto l = test::load(
+      {{"customers/anna.yaml", "name: Anna\nrole: customer\nit_contact: Erik\n"},
+       {"customers/bo.yaml", "name: Bo\nrole: customer\n"},
+       {"complaints/2026-03-01-x.yaml",
+        "customer: bo\nreceived: 2026-03-01\nseverity: low\nsummary: X\nstatus: open\n"}},
+      "brm: 1\norganisation: 'Acme </style><script>'\ntargets:\n  contacts: 0.9\n"
+      "  complaints_open: 0\n");
+  std::string html = render_report(l.repo, at(), ReportFormat::Html);
+  std::size_t charts = 0;
+  for (std::size_t p = html.find("class=\"trend\" viewBox"); p != std::string::npos;
+       p = html.find("class=\"trend\" viewBox", p + 1))
+    ++charts;
+  CHECK(charts == 4);
+  CHECK(html.find("<polyline class=\"line\"") != std::string::npos);
+  CHECK(html.find("<line class=\"target\"") != std::string::npos);
+  CHECK(html.find("<strong>IT contacts</strong> \u00B7 target 90%") != std::string::npos);
+  // Printed: numbered pages with a running header, whose text cannot close the style.
+  CHECK(html.find("counter(page) \" of \" counter(pages)") != std::string::npos);
+  CHECK(html.find("content: \"Acme \\3C /style>\\3C script>") != std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  std::string md = render_report(l.repo, at(), ReportFormat::Markdown);
+  CHECK(md.find("| Customers and purchasers with a contact in IT | 90% | 50.0% | missed by 40.0 "
+                "points |") != std::string::npos);
+  CHECK(md.find("| Complaints open | at most 0 open | 1 | missed by 1 |") != std::string::npos);
+  CHECK(md.find("target 90%: missed by 40.0 points") != std::string::npos);  // in the tile
+  // Twelve points, the last the as-of day; a complaint open since March shows from March.
+  CHECK(md.find("| 2025-12-31 | 50.0% | 0.0% | - | 0 |") != std::string::npos);
+  CHECK(md.find("| 2026-03-31 | 50.0% | 0.0% | - | 1 |") != std::string::npos);
+  CHECK(md.find("| 2026-11-26 | 50.0% | 0.0% | - | 1 |") != std::string::npos);
+  CHECK(md.find("| Target | 90% | - | - | at most 0 open |") != std::string::npos);
+}
+
+TEST_CASE("report: long survey titles are wrapped, and a bar on one response says so") {
+  auto l = test::load({
+      {"customers/anna.yaml", "name: Anna\nrole: customer\n"},
+      {"customers/bo.yaml", "name: Bo\nrole: customer\n"},
+      {"surveys/2026-06-01-a.yaml",
+       "title: Customer satisfaction with the service desk and the workplace services 2026\n"
+       "date: 2026-06-01\nresponses:\n  - {customer: anna, score: 5}\n  - {customer: bo, score: "
+       "2}\n"},
+      {"surveys/2026-09-01-b.yaml",
+       "title: Pulse\ndate: 2026-09-01\nresponses:\n  - {customer: anna, score: 5}\n"},
+  });
+  std::string html = render_report(l.repo, at(), ReportFormat::Html);
+  CHECK(html.find(">Customer satisfaction with the service desk</text>") != std::string::npos);
+  CHECK(html.find(">and the workplace services 2026</text>") != std::string::npos);
+  CHECK(html.find("50.0% \u00B7 2 responses</text>") != std::string::npos);
+  CHECK(html.find("100.0% \u00B7 one response only</text>") != std::string::npos);
+  CHECK(html.find("class=\"bar thin\"") != std::string::npos);
+}
+
+TEST_CASE("report: a period of its own, and the last meetings with their open actions") {
+  auto l = test::load({
+      {"customers/anna.yaml", "name: Anna\nrole: customer\n"},
+      {"complaints/2026-06-01-x.yaml",
+       "customer: anna\nreceived: 2026-06-01\nseverity: low\nsummary: X\nstatus: open\n"},
+      {"meetings/2026-09-05-anna.yaml",
+       "date: 2026-09-05\ncustomer: anna\nattendees: [Anna]\ndecisions: [Go ahead]\n"
+       "actions:\n  - {what: Send the plan, owner: Erik, due: 2026-09-20}\n"
+       "  - {what: Book a room, owner: Per, due: 2026-10-20}\n"
+       "  - {what: Done already, owner: Per, due: 2026-09-10, done: 2026-09-09}\n"},
+  });
+  ReportOptions o = at();
+  o.as_of = Date{2026, 9, 30};
+  o.since = Date{2026, 7, 1};
+  std::string md = render_report(l.repo, o, ReportFormat::Markdown);
+  CHECK(md.find("period 2026-07-01 to 2026-09-30") != std::string::npos);
+  CHECK(md.find("No complaints received in the period.") != std::string::npos);  // June is out
+  std::string pack = render_report(
+      l.repo,
+      [&] {
+        ReportOptions p = o;
+        p.account = "anna";
+        return p;
+      }(),
+      ReportFormat::Markdown);
+  CHECK(pack.find("- **Decisions:** Go ahead") != std::string::npos);
+  CHECK(pack.find("  - Send the plan (Erik, due 2026-09-20, overdue)\n"
+                  "  - Book a room (Per, due 2026-10-20)\n") != std::string::npos);
+  CHECK(pack.find("Done already (") == std::string::npos);
+}
 
 TEST_CASE("report: an empty repository reports without charts or a doubled title") {
   auto l = test::load({}, "brm: 1\n");

@@ -47,12 +47,16 @@ struct AgendaItem {
   std::optional<Date> date;  // due, review, end, received, last meeting
   std::optional<std::int64_t> days;  // today - date: positive is past (overdue, age)
   std::string message;               // one line, record text as it is
+  std::string owner;                 // who is to do it (meeting actions); empty otherwise
 };
 
 struct AgendaOptions {
   Date today;
   std::optional<int> days;  // the window; default brm.yaml review_warning_days
   std::string account;      // only this customer account; empty: all
+  // Only the items this person owns (meeting actions), compared without regard to case or
+  // surrounding blanks; empty: all items.
+  std::string owner;
 };
 
 // The account that a `--customer ID` flag names: the customer itself, or a purchaser's
@@ -69,6 +73,7 @@ struct AgendaHeading {
   int days = 0;              // the window used
   std::string account;       // as in AgendaOptions
   std::string account_name;  // its customer's name, for the heading
+  std::string owner = {};    // as in AgendaOptions
 };
 
 std::string agenda_text(const std::vector<AgendaItem>& items, const AgendaHeading& heading,

@@ -70,10 +70,12 @@ struct TrendOptions {
   std::optional<Date> from;  // default: the first day of the first commit's month
   Date to;                   // the caller's --to, --as-of or today
   std::string rev = "HEAD";
+  std::vector<Date> ends;  // when given, these days instead of the period ends from..to
 };
 
 struct Trend {
   std::vector<TrendRow> rows;  // periods before the first commit with brm.yaml are left out
+  bool by_commit = true;       // from the git history; false: by the records' own dates
   // How the walk went, for the benchmark: loads of a whole tree, steps by a tree diff.
   std::size_t full_loads = 0;
   std::size_t steps = 0;

@@ -69,9 +69,45 @@ struct Measures {
   std::vector<GapEntry> purchasers_without_contact;
   std::vector<GapEntry> customers_without_agreement;
 
+  // brm.yaml's targets, carried with the figures so that every view can compare.
+  Targets targets;
+
   // Records that failed validation and so were not counted.
   std::size_t left_out = 0;
 };
+
+// A score x of a survey on its own scale s, on brm.yaml's scale S: 1 + (x-1)(S-1)/(s-1),
+// so that 8 of 10 counts as 4.11 of 5. A scale below 2 has no range to map: x as it is.
+double score_on_scale(std::int64_t score, std::int64_t survey_scale, std::int64_t scale);
+
+// An agreement is a written agreement in force on the day: signed and started by then, not
+// ended, and active, or expired or terminated with an `end` (in force until that day).
+bool is_written_at(const Record& agreement, Date as_of);
+
+// One measure against its target (MEASURES.md, "Targets"). `actual` is null when there
+// is nothing to measure (no current customers, no responses); `met` is then null too.
+enum class TargetKey : std::uint8_t { Contacts, Agreements, Csat, ComplaintsOpen };
+struct TargetResult {
+  TargetKey key = TargetKey::Contacts;
+  double target = 0;
+  std::optional<double> actual;
+  std::optional<bool> met;
+  // How far from the target: shares in percentage points, complaints in complaints;
+  // positive when missed.
+  double shortfall() const;
+};
+std::string_view target_key(TargetKey k);  // "contacts", "agreements", "csat", "complaints_open"
+// "Customers and purchasers with a contact in IT": what a target is about, for people.
+std::string_view target_title(TargetKey k);
+// The targets brm.yaml sets, in the order above.
+std::vector<TargetResult> compare_with_targets(const Measures& m);
+// "target 90%: 83.3%, missed by 6.7 points" or "target at most 5 open: 3, met", and its
+// parts: "90%" or "at most 5 open"; "83.3%" or "3" ("-" without a figure); "met",
+// "missed by 6.7 points" or "no figure to compare".
+std::string target_text(const TargetResult& t);
+std::string target_figure(const TargetResult& t);
+std::string actual_figure(const TargetResult& t);
+std::string target_status(const TargetResult& t);
 
 // How much of Measures to fill: everything, or the figures alone, without by_account and
 // the gap lists (a trend keeps a row per period and shows neither).

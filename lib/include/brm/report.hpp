@@ -4,9 +4,12 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "brm/date.hpp"
+#include "brm/measure.hpp"
 #include "brm/repository.hpp"
 
 namespace brm {
@@ -14,11 +17,17 @@ namespace brm {
 enum class ReportFormat { Markdown, Html };
 
 struct ReportOptions {
-  Date as_of;           // the day the report describes; the period is the year up to it
+  Date as_of;                 // the day the report describes
+  std::optional<Date> since;  // the period's first day; default: the year up to as_of
   std::string account;  // empty: the whole organisation; else that customer's meeting pack
   // Record files left out for errors, unreadable ones included (the model only knows the
   // ones it kept); the footer says so.
   std::size_t left_out = 0;
+  // The figures at each point of the trend charts (report_trend_days(as_of)); empty: the
+  // report computes them from the records by their own dates. `--history` fills them
+  // from the git history instead, and says so.
+  std::vector<Measures> trend;
+  bool trend_from_history = false;
 };
 
 // Only valid records count, as in the measures. Record text is escaped for the format:

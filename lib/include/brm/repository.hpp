@@ -19,6 +19,15 @@
 
 namespace brm {
 
+// brm.yaml `targets`: what the organisation aims for (FORMAT.md); absent ones are not set.
+struct Targets {
+  std::optional<double> contacts;    // share of current customers and purchasers, 0..1
+  std::optional<double> agreements;  // share of current customers with a written agreement
+  std::optional<double> csat;        // satisfied / responses
+  std::optional<std::int64_t> complaints_open;  // at most this many open on the day
+  bool any() const { return contacts || agreements || csat || complaints_open; }
+};
+
 struct Settings {
   std::string organisation;
   std::string currency = "EUR";
@@ -27,6 +36,7 @@ struct Settings {
   int review_warning_days = 60;
   int meeting_interval_days = 90;
   std::optional<bool> commit;  // absent: commit when inside a git repository
+  Targets targets;
 };
 
 struct Record {
