@@ -155,6 +155,7 @@ def reference(root, as_of, since=None):
 
     with_agreement = sum(a["written_agreement"] for a in accounts.values())
     return {
+        "version": 1,  # docs/decisions.md: every JSON document brm prints is versioned
         "as_of": as_of.isoformat(),
         "since": since.isoformat(),
         "contacts": {
