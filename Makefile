@@ -19,6 +19,8 @@ DEBS := cmake g++ make pkg-config git python3 python3-yaml libcli11-dev libyaml-
         libgit2-dev doctest-dev
 # The robustness tests trace system calls; the fuzzers need clang's libFuzzer.
 TEST_DEBS := strace
+# The completion scripts are run in each shell.
+TEST_DEBS += bash-completion zsh fish
 FUZZ_DEBS := clang libclang-rt-14-dev
 
 .PHONY: all deps build example test test-sanitize fuzz install clean

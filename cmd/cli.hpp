@@ -58,5 +58,7 @@ void setup_log(CLI::App& app, Context& ctx);
 void setup_agenda(CLI::App& app, Context& ctx);
 void setup_report(CLI::App& app, Context& ctx);
 void setup_export(CLI::App& app, Context& ctx);
+// brm completion and the hidden __complete (completion.cpp); they see every command.
+void setup_completion(CLI::App& app, Context& ctx);
 
 }  // namespace brm::cli

@@ -21,6 +21,7 @@ const std::vector<Command>& commands() {
       {"agenda", setup_agenda},
       {"report", setup_report},
       {"export", setup_export},
+      {"completion, __complete (set up with every command, which they walk)", setup_completion},
   };
   return list;
 }
