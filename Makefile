@@ -21,6 +21,8 @@ DEBS := cmake g++ make pkg-config git python3 python3-yaml libcli11-dev libyaml-
 TEST_DEBS := strace
 # The completion scripts are run in each shell.
 TEST_DEBS += bash-completion zsh fish
+# The manual is linted.
+TEST_DEBS += mandoc
 FUZZ_DEBS := clang libclang-rt-14-dev
 
 .PHONY: all deps build example test test-sanitize fuzz install clean

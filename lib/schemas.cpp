@@ -48,7 +48,7 @@ struct Builtin {
           registry.compile(builtin_documents()[i], fmt::format("urn:brm:schema:{}", k.name)));
     }
     settings = std::make_unique<CompiledSchema>(
-        registry.compile(parse_embedded("schema/settings.schema.yaml"), "urn:brm:schema:settings"));
+        registry.compile(RecordSchemas::settings_document(), "urn:brm:schema:settings"));
   }
 };
 
@@ -86,6 +86,11 @@ const CompiledSchema& settings_schema() { return *builtin().settings; }
 
 const Value& RecordSchemas::builtin_document(KindId kind) {
   return builtin_documents()[static_cast<std::size_t>(kind)];
+}
+
+const Value& RecordSchemas::settings_document() {
+  static const Value document = parse_embedded("schema/settings.schema.yaml");
+  return document;
 }
 
 RecordSchemas::RecordSchemas(const std::vector<SourceFile>& files, Diagnostics* findings) {

@@ -29,6 +29,7 @@ class RecordSchemas {
 
   // The built-in schema document of a kind (for key order and field lists).
   static const Value& builtin_document(KindId kind);
+  static const Value& settings_document();  // brm.yaml's built-in schema
 
  private:
   std::array<std::unique_ptr<CompiledSchema>, kind_count> extra_;
