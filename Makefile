@@ -20,9 +20,11 @@ DEBS := cmake g++ make pkg-config git python3 python3-yaml libcli11-dev libyaml-
 # The robustness tests trace system calls; the report test renders in Chromium and reads the
 # PDF with poppler; the fuzzers need clang's libFuzzer.
 TEST_DEBS := strace chromium poppler-utils
+# The manual is linted, the .deb built and unpacked, the completions run in each shell.
+TEST_DEBS += mandoc dpkg-dev bash-completion zsh fish
 FUZZ_DEBS := clang libclang-rt-14-dev
 
-.PHONY: all deps build example test test-sanitize fuzz install clean
+.PHONY: all deps build example test test-sanitize fuzz install deb clean
 
 all: build
 
@@ -34,8 +36,10 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+CONFIGURE = cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DBRM_WERROR=ON $(LAUNCHER)
+
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DBRM_WERROR=ON $(LAUNCHER)
+	$(CONFIGURE)
 	cmake --build $(BUILD) -j$(JOBS)
 
 example: build
@@ -80,8 +84,18 @@ fuzz: deps
 	  -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/merge- \
 	  $(FUZZ_BUILD)/corpus/merge $(FUZZ_BUILD)/fuzz-seeds/merge
 
-install: build
+# Only what is installed is built (brm, the manual, the completions), not the tests.
+install: deps
+	$(CONFIGURE)
+	cmake --build $(BUILD) -j$(JOBS) --target brm brm_docs
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# $(BUILD)/brm_<version>_<arch>.deb; its dependencies come from dpkg-shlibdeps (dpkg-dev).
+deb: deps
+	@$(MAKE) --no-print-directory deps DEBS="dpkg-dev"
+	$(CONFIGURE)
+	cmake --build $(BUILD) -j$(JOBS) --target brm brm_docs
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD)

@@ -62,5 +62,7 @@ void setup_report(CLI::App& app, Context& ctx);
 void setup_export(CLI::App& app, Context& ctx);
 void setup_schema(CLI::App& app, Context& ctx);
 void setup_merge_file(CLI::App& app, Context& ctx);
+// brm completion and the hidden __complete (completion.cpp); they see every command.
+void setup_completion(CLI::App& app, Context& ctx);
 
 }  // namespace brm::cli

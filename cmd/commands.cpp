@@ -23,6 +23,7 @@ const std::vector<Command>& commands() {
       {"export", setup_export},
       {"schema", setup_schema},
       {"merge-file", setup_merge_file},
+      {"completion, __complete (set up with every command, which they walk)", setup_completion},
   };
   return list;
 }

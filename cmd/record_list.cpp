@@ -130,7 +130,7 @@ bool is_kept_whole(KindId kind, const Column& column) {
 }
 
 struct ListOptions {
-  std::string format = "table";
+  std::string format = "text";
   std::map<std::string, std::string> equals;  // enum field -> value (--role, --status, ...)
   std::string customer;
   bool without_contact = false;
@@ -189,7 +189,8 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
   if (o.format == "json" || o.format == "yaml") {
     Value list = Value::sequence();
     for (const Record* r : rows) list.push_back(record_value(*r));
-    std::string text = o.format == "json" ? to_json(list, 2) + "\n" : to_yaml(list);
+    std::string text =
+        o.format == "json" ? to_json(versioned(std::move(list), "records"), 2) + "\n" : to_yaml(list);
     if (o.format == "yaml" && rows.empty()) text = "[]\n";
     std::fputs(text.c_str(), stdout);
     return;
@@ -267,7 +268,7 @@ void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
       by.push_back(std::move(item));
     }
     out.set("referred_by", std::move(by));
-    std::fputs((to_json(out, 2) + "\n").c_str(), stdout);
+    std::fputs((to_json(versioned(std::move(out)), 2) + "\n").c_str(), stdout);
     return;
   }
   std::string out = to_canonical_yaml(kind, r.doc);
@@ -319,8 +320,9 @@ void setup_record_list(CLI::App* kind_cmd, Context& ctx, KindId kind) {
   const Field& root = record_field(kind);
   auto o = std::make_shared<ListOptions>();
   auto* cmd = kind_cmd->add_subcommand("list", fmt::format("List the {}, one row each", k.folder));
-  cmd->add_option("--format", o->format, "Output: table, json, csv or yaml")
-      ->check(CLI::IsMember({"table", "json", "csv", "yaml"}));
+  // "table" was the text format's first name; it stays as an alias.
+  cmd->add_option("--format", o->format, "Output: text (or table), json, csv or yaml")
+      ->check(CLI::IsMember({"text", "json", "csv", "yaml", "table"}));
   // Every field with a fixed set of values is a filter: --role, --status, --severity, ...
   for (const Field& f : root.properties) {
     if (f.choices.empty()) continue;
@@ -356,8 +358,9 @@ void setup_record_show(CLI::App* kind_cmd, Context& ctx, KindId kind) {
       "show", fmt::format("Show a {} and the records that refer to it", k.name));
   cmd->add_option("ID", o->id, fmt::format("The {}'s id (its file name without .yaml)", k.name))
       ->required();
-  cmd->add_option("--format", o->format, "Output: yaml or json")
-      ->check(CLI::IsMember({"yaml", "json"}));
+  // "text" as every other command calls its format for people: here that is the YAML view.
+  cmd->add_option("--format", o->format, "Output: yaml (or text) or json")
+      ->check(CLI::IsMember({"yaml", "json", "text"}));
   cmd->callback([&ctx, kind, o] { run_show(ctx, kind, *o); });
 }
 

@@ -386,7 +386,7 @@ std::string agenda_json(const std::vector<AgendaItem>& items) {
     o.set("message", Value::string(item.message));
     list.push_back(std::move(o));
   }
-  return to_json(list, 2) + "\n";
+  return to_json(versioned(std::move(list), "items"), 2) + "\n";
 }
 
 std::string agenda_markdown(const std::vector<AgendaItem>& items, const AgendaHeading& h) {

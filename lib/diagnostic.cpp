@@ -103,7 +103,7 @@ std::string format_github(const Diagnostic& d) {
 }
 
 std::string format_json(const Diagnostics& ds, std::size_t files_checked) {
-  std::string out = "{\n  \"findings\": [";
+  std::string out = fmt::format("{{\n  \"version\": {},\n  \"findings\": [", kJsonOutputVersion);
   bool first = true;
   for (const Diagnostic& d : ds) {
     out += first ? "\n    {" : ",\n    {";

@@ -87,7 +87,7 @@ std::vector<ExportFile> export_files(const Repository& repo, ExportFormat format
 }
 
 std::string export_json(const Repository& repo) {
-  Value all = Value::mapping();
+  Value all = versioned(Value::mapping());
   for (const Kind& k : kinds()) all.set(std::string(k.folder), kind_array(repo.of(k.id)));
   return to_json(all, 2) + "\n";
 }

@@ -519,7 +519,7 @@ std::string trend_to_markdown(const Trend& trend) {
 std::string trend_to_json(const Trend& trend) {
   Value rows = Value::sequence();
   for (const TrendRow& r : trend.rows) rows.push_back(measures_to_value(r.measures, false));
-  return to_json(rows, 2) + "\n";
+  return to_json(versioned(std::move(rows), "periods"), 2) + "\n";
 }
 
 std::string trend_to_csv(const Trend& trend) {

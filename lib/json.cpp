@@ -460,6 +460,17 @@ std::string to_json(const Value& v, int indent) {
   return out;
 }
 
+Value versioned(Value body, std::string_view list_key) {
+  Value out = Value::mapping();
+  out.set("version", Value::integer(kJsonOutputVersion));
+  if (!body.is_mapping()) {
+    out.set(std::string(list_key), std::move(body));
+    return out;
+  }
+  for (Value::Entry& e : body.entries()) out.set(std::move(e.key), std::move(e.value));
+  return out;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (char ch : s) {

@@ -407,7 +407,7 @@ std::string log_to_json(const std::vector<LogEntry>& log) {
     c.set("changes", std::move(changes));
     commits.push_back(std::move(c));
   }
-  return to_json(commits, 2) + "\n";
+  return to_json(versioned(std::move(commits), "commits"), 2) + "\n";
 }
 
 }  // namespace brm

@@ -397,7 +397,9 @@ Value measures_to_value(const Measures& m, bool with_accounts) {
   return out;
 }
 
-std::string measures_to_json(const Measures& m) { return to_json(measures_to_value(m), 2) + "\n"; }
+std::string measures_to_json(const Measures& m) {
+  return to_json(versioned(measures_to_value(m)), 2) + "\n";
+}
 
 // ---- Text and Markdown ----
 

@@ -304,6 +304,14 @@ const Field& record_field(KindId kind) {
   return roots[static_cast<std::size_t>(kind)];
 }
 
+const Field& settings_field() {
+  static const Field root = [] {
+    const Value& doc = RecordSchemas::settings_document();
+    return build_field("", doc, doc);
+  }();
+  return root;
+}
+
 const Field& field_at(KindId kind, std::string_view path) {
   const Field* at = &record_field(kind);
   std::string walked;

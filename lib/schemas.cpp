@@ -48,7 +48,7 @@ struct Builtin {
           registry.compile(builtin_documents()[i], fmt::format("urn:brm:schema:{}", k.name)));
     }
     settings = std::make_unique<CompiledSchema>(
-        registry.compile(parse_embedded("schema/settings.schema.yaml"), "urn:brm:schema:settings"));
+        registry.compile(RecordSchemas::settings_document(), "urn:brm:schema:settings"));
   }
 };
 

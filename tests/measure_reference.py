@@ -167,6 +167,7 @@ def reference(root, as_of, since=None):
 
     with_agreement = sum(a["written_agreement"] for a in accounts.values())
     out = {
+        "version": 1,  # docs/decisions.md: every JSON document brm prints is versioned
         "as_of": as_of.isoformat(),
         "since": since.isoformat(),
         "contacts": {

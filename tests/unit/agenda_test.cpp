@@ -206,9 +206,14 @@ TEST_CASE("agenda: the categories come in order of urgency") {
 
 TEST_CASE("agenda: JSON items have the same keys, null where an item has no value") {
   auto l = test::load({bo});
-  Value v;
+  Value doc;
   JsonError err;
-  REQUIRE(parse_json(agenda_json(agenda(l)), &v, &err));
+  REQUIRE(parse_json(agenda_json(agenda(l)), &doc, &err));
+  REQUIRE(doc.entries().size() == 2);
+  CHECK(doc.entries()[0].key == "version");
+  CHECK(doc.entries()[0].value.as_int() == 1);
+  REQUIRE(doc.find("items"));
+  const Value& v = *doc.find("items");
   REQUIRE(v.is_sequence());
   REQUIRE(v.size() == 3);
   for (const Value& item : v.items()) {

@@ -117,8 +117,10 @@ TEST_CASE("export: a record is an object with id first, then its fields in file 
   CHECK(r.entries()[0].value.as_string() == "anna-berg");
   CHECK(r.entries()[1].key == "name");
   CHECK(r.entries()[4].key == "budget");
-  CHECK(all.entries().size() == kind_count);
-  CHECK(all.entries()[0].key == "customers");
+  CHECK(all.entries().size() == kind_count + 1);
+  CHECK(all.entries()[0].key == "version");
+  CHECK(all.entries()[0].value.as_int() == 1);
+  CHECK(all.entries()[1].key == "customers");
 }
 
 }  // namespace brm

@@ -22,6 +22,14 @@ bool parse_json(std::string_view text, Value* out, JsonError* error);
 // their order. Non-finite floats are written as null.
 std::string to_json(const Value& v, int indent = -1);
 
+// The version of every JSON document brm prints (schema/output/*.schema.json): raised
+// only when a document changes in a way that breaks a reader of the one before.
+inline constexpr int kJsonOutputVersion = 1;
+
+// A document as brm prints it: `{"version": 1}` followed by the members of `body` when it
+// is a mapping, or `{"version": 1, list_key: body}` when it is a list.
+Value versioned(Value body, std::string_view list_key = {});
+
 // Appends `s` as a JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view s);
 

@@ -38,6 +38,8 @@ struct Field {
 
 // The root of a kind: an object whose properties are the record's top-level fields.
 const Field& record_field(KindId kind);
+// The same for brm.yaml, the settings.
+const Field& settings_field();
 
 // The field at a dotted path: keys step into objects, numbers into list items, any key
 // into a free-form object. Throws Error(Usage) naming the path, with "did you mean".
