@@ -292,11 +292,17 @@ class Gen:
                 t += f"scale: {scale}\n"
             t += "questions:\n  - id: overall\n    text: \"Overall satisfaction\"\n"
             t += "responses:\n"
+            seen = set()  # one answer per respondent: a second is a check warning
             for _ in range(r.randint(5, 35)):
                 score = r.randint(1, top)
-                t += f"  - customer: {self.who(date)}\n    score: {score}\n"
-                if r.random() < 0.5:
-                    t += f"    answers: {{overall: {r.randint(1, top)}}}\n"
+                who = self.who(date)
+                answers = r.randint(1, top) if r.random() < 0.5 else None
+                if who in seen:
+                    continue
+                seen.add(who)
+                t += f"  - customer: {who}\n    score: {score}\n"
+                if answers is not None:
+                    t += f"    answers: {{overall: {answers}}}\n"
             self.add(f"surveys/{sid}.yaml", [(date, t)])
 
     def requirements(self):
