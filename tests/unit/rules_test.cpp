@@ -117,3 +117,19 @@ TEST_CASE("rules: a record in the wrong folder says where it belongs") {
   REQUIRE(d);
   CHECK(d->message == "this is a complaint record; it belongs in complaints/");
 }
+
+TEST_CASE("rules: keys inside extra match [A-Za-z_][A-Za-z0-9_-]* at any depth") {
+  auto good = load({{"customers/retail.yaml",
+                     "name: A\nrole: customer\nextra:\n  Cost_centre-2: 1\n  _list:\n"
+                     "    - a_b: 1\n"}});
+  CHECK(good.findings.empty());
+  auto l = load({{"customers/retail.yaml",
+                  "name: A\nrole: customer\nextra:\n  a.b: 1\n  list:\n    - 2x: 1\n"}});
+  std::size_t bad = 0;
+  for (const Diagnostic& d : l.findings) bad += d.rule == "bad-extra-key" ? 1 : 0;
+  CHECK(bad == 2);
+  const Diagnostic* d = l.find("bad-extra-key");
+  REQUIRE(d);
+  CHECK(d->line == 4);
+  CHECK(d->column == 3);
+}
