@@ -25,6 +25,7 @@ constexpr KindCommand kind_commands[] = {
     {KindId::Complaint, setup_complaint_close},
     {KindId::Meeting, setup_meeting_done},
     {KindId::Survey, add_survey_import},
+    {KindId::Result, setup_result_import},
 };
 
 }  // namespace

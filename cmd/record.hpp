@@ -1,5 +1,5 @@
 // The record commands, `brm KIND add|list|show|set|edit|rm` plus `complaint close`,
-// `meeting done` and survey import, shared by every kind. The fields come from the kind's
+// `meeting done` and the imports, shared by every kind. The fields come from the kind's
 // schema; what the schema cannot say (table columns, what "open" means) is the kind's
 // row in lib/kinds.cpp.
 #pragma once
@@ -57,5 +57,6 @@ void setup_record_edit(CLI::App* kind_cmd, Context& ctx, KindId kind);
 void setup_record_rm(CLI::App* kind_cmd, Context& ctx, KindId kind);
 void setup_complaint_close(CLI::App* complaint_cmd, Context& ctx);
 void setup_meeting_done(CLI::App* meeting_cmd, Context& ctx);
+void setup_result_import(CLI::App* result_cmd, Context& ctx);
 
 }  // namespace brm::cli

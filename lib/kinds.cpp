@@ -7,6 +7,7 @@
 #include <string>
 
 #include "brm/record_status.hpp"
+#include "brm/service_levels.hpp"
 
 namespace brm {
 namespace {
@@ -38,6 +39,14 @@ std::string mean_score_cell(const Repository&, const Record& r, Date) {
       }
   return n == 0 ? std::string() : fmt::format("{:.1f}", sum / static_cast<double>(n));
 }
+// "1 of 3" levels breached; empty when none is.
+std::string breached_cell(const Repository& repo, const Record& r, Date) {
+  auto levels = delivered_levels(repo, r);
+  std::size_t breached = 0;
+  for (const DeliveredLevel& l : levels) breached += l.is_breached() ? 1 : 0;
+  return breached == 0 ? std::string() : fmt::format("{} of {}", breached, levels.size());
+}
+
 // --- One block per kind, in FORMAT.md's order ---
 
 constexpr Reference customer_refs[] = {{"customer", K::Customer, true}};
@@ -99,6 +108,46 @@ constexpr ListFilter requirement_filters[] = {
     {"open", "Only requirements proposed or accepted", requirement_open}};
 constexpr FieldDefault requirement_defaults[] = {{"status", "proposed"}};
 
+constexpr Reference plan_refs[] = {{"customer", K::Customer},
+                                   {"requirements[]", K::Requirement}};
+constexpr DateOrder plan_dates[] = {{"start", "end"}};
+constexpr std::string_view plan_future[] = {"received"};
+constexpr Column plan_columns[] = {{"ID", "id"},     {"TITLE", "title"},   {"CUSTOMER", "customer"},
+                                   {"TYPE", "type"}, {"STATUS", "status"}, {"REVIEW", "review"}};
+constexpr ListFilter plan_filters[] = {
+    {"due", "Only current plans whose review falls within review_warning_days or is past",
+     plan_due}};
+constexpr FieldDefault plan_defaults[] = {{"status", "current"}};
+
+constexpr Reference project_refs[] = {{"customer", K::Customer},
+                                      {"requirements[]", K::Requirement},
+                                      {"services[]", K::Service, false, true}};
+constexpr DateOrder project_dates[] = {
+    {"start", "planned_end"}, {"start", "forecast_end"}, {"start", "ended"}};
+constexpr std::string_view project_future[] = {"reviewed"};
+constexpr Column project_columns[] = {{"ID", "id"},
+                                      {"TITLE", "title"},
+                                      {"CUSTOMER", "customer"},
+                                      {"STATUS", "status"},
+                                      {"HEALTH", "health"},
+                                      {"PLANNED END", "planned_end"},
+                                      {"FORECAST END", "forecast_end"}};
+constexpr ListFilter project_filters[] = {
+    {"late", "Only projects not ended whose forecast_end is after planned_end, or whose "
+             "planned_end is past",
+     project_late}};
+constexpr FieldDefault project_defaults[] = {{"status", "proposed"}};
+
+constexpr Reference result_refs[] = {{"agreement", K::Agreement},
+                                     {"levels[].service", K::Service, false, true}};
+constexpr DateOrder result_dates[] = {{"start", "end"}};
+constexpr std::string_view result_future[] = {"end"};
+constexpr Column result_columns[] = {{"ID", "id"},        {"AGREEMENT", "agreement"},
+                                     {"START", "start"},  {"END", "end"},
+                                     {"LEVELS", "levels"}, {"BREACHED", {}, breached_cell}};
+constexpr ListFilter result_filters[] = {
+    {"breached", "Only results with a level not met", result_breached}};
+
 constexpr std::array<Kind, kind_count> table = {{
     {K::Customer, "customer", "customers", "schema/customer.schema.yaml", "name", "", "since",
      customer_refs, {}, {}, customer_columns, {}, {}, {.heading = "purchasers"}},
@@ -119,6 +168,14 @@ constexpr std::array<Kind, kind_count> table = {{
     {K::Requirement, "requirement", "requirements", "schema/requirement.schema.yaml", "title",
      "raised", "raised", requirement_refs, requirement_dates, requirement_future,
      requirement_columns, requirement_filters, requirement_defaults, {.heading = "requirements"}},
+    {K::Plan, "plan", "plans", "schema/plan.schema.yaml", "title", "", "start", plan_refs,
+     plan_dates, plan_future, plan_columns, plan_filters, plan_defaults, {.heading = "plans"}},
+    {K::Project, "project", "projects", "schema/project.schema.yaml", "title", "", "start",
+     project_refs, project_dates, project_future, project_columns, project_filters,
+     project_defaults, {.heading = "projects"}},
+    {K::Result, "result", "results", "schema/result.schema.yaml", "", "end", "end", result_refs,
+     result_dates, result_future, result_columns, result_filters, {},
+     {.heading = "results", .newest = 3, .through = Through{K::Agreement, "customer"}}},
 }};
 
 // A row left out leaves a default row behind (id 0, no name); rows out of order would

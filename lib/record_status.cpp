@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <span>
 
+#include "brm/service_levels.hpp"
 
 namespace brm {
 namespace {
@@ -18,7 +19,7 @@ std::optional<Date> date_in(const Value& item, std::string_view key) {
   return v && v->is_string() ? Date::parse(v->as_string()) : std::nullopt;
 }
 
-// Items that are not done and whose due date is before today (meeting actions).
+// Items that are not done and whose due date is before today (actions, milestones).
 bool any_overdue(std::span<const Value> items, Date today) {
   return std::any_of(items.begin(), items.end(), [&](const Value& i) {
     auto due = date_in(i, "due");
@@ -48,6 +49,30 @@ bool meeting_overdue(const Repository&, const Record& r, Date today) {
 bool requirement_open(const Repository&, const Record& r, Date) {
   std::string_view s = r.text("status");
   return s == "proposed" || s == "accepted";
+}
+
+bool project_late(const Repository&, const Record& r, Date today) {
+  if (r.field("ended")) return false;
+  auto planned = r.date("planned_end");
+  if (!planned) return false;
+  auto forecast = r.date("forecast_end");
+  return *planned < today || (forecast && *forecast > *planned);
+}
+
+bool project_overdue_milestone(const Repository&, const Record& r, Date today) {
+  return !r.field("ended") && any_overdue(items_of(r, "milestones"), today);
+}
+
+bool plan_due(const Repository& repo, const Record& r, Date today) {
+  auto review = r.date("review");
+  return r.text("status") == "current" && review &&
+         *review <= today.add_days(repo.settings.review_warning_days);
+}
+
+bool result_breached(const Repository& repo, const Record& r, Date) {
+  auto levels = delivered_levels(repo, r);
+  return std::any_of(levels.begin(), levels.end(),
+                     [](const DeliveredLevel& l) { return l.is_breached(); });
 }
 
 }  // namespace brm

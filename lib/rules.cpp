@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <span>
+#include <tuple>
 
 #include "brm/repository.hpp"
+#include "brm/service_levels.hpp"
 
 namespace brm {
 namespace {
@@ -161,6 +163,61 @@ class RuleContext {
     }
   }
 
+  // FORMAT.md: a result's service and metric must be a service level of its agreement.
+  void result_levels(const Record& r) {
+    const Record* agreement = repo_.find(KindId::Agreement, r.text("agreement"));
+    if (!agreement) return;  // an unknown-reference already
+    bool catalogue = !repo_.of(KindId::Service).empty();
+    for (const DeliveredLevel& l : delivered_levels(repo_, r)) {
+      if (l.agreed || l.service.empty() || l.metric.empty()) continue;
+      // A service missing from the catalogue is an unknown-reference already.
+      if (catalogue && !repo_.find(KindId::Service, l.service)) continue;
+      bool covered = false;
+      for_each_path_value(agreement->doc, "services[].service", [&](const Value& v) {
+        covered = covered || (v.is_string() && v.as_string() == l.service);
+      });
+      if (covered)
+        add(r, l.item->find("metric")->mark(), Severity::Error, "unknown-level",
+            fmt::format("agreement '{}' has no service level '{}' for service '{}'",
+                        agreement->id, l.metric, l.service));
+      else
+        add(r, l.item->find("service")->mark(), Severity::Error, "unknown-level",
+            fmt::format("agreement '{}' does not cover service '{}'", agreement->id, l.service));
+    }
+  }
+
+  // Two results of one agreement must not cover the same day for the same level: the
+  // later one (by start, then id) is blamed, naming the earlier.
+  void result_overlaps() {
+    struct Period {
+      std::string_view agreement, service, metric;
+      Date start, end;
+      const Record* result;
+      Mark mark;
+    };
+    std::vector<Period> periods;
+    for (const Record& r : repo_.of(KindId::Result)) {
+      auto start = r.date("start"), end = r.date("end");
+      if (!start || !end || *end < *start) continue;
+      for (const DeliveredLevel& l : delivered_levels(repo_, r))
+        periods.push_back({r.text("agreement"), l.service, l.metric, *start, *end, &r,
+                           l.item->mark()});
+    }
+    auto key = [](const Period& p) { return std::tie(p.agreement, p.service, p.metric); };
+    std::sort(periods.begin(), periods.end(), [&](const Period& a, const Period& b) {
+      return std::tuple(key(a), a.start, a.result->id) < std::tuple(key(b), b.start, b.result->id);
+    });
+    const Period* last = nullptr;  // of the same level, the one that ends last
+    for (const Period& p : periods) {
+      if (last && key(*last) == key(p) && p.start <= last->end && last->result != p.result)
+        add(*p.result, p.mark, Severity::Error, "overlapping-results",
+            fmt::format("{} {} from {} to {} overlaps {} ({} to {})", p.service, p.metric,
+                        p.start.str(), p.end.str(), last->result->path(), last->start.str(),
+                        last->end.str()));
+      if (!last || key(*last) != key(p) || p.end > last->end) last = &p;
+    }
+  }
+
   void settings() {
     const Settings& s = repo_.settings;
     if (s.survey_satisfied > s.survey_scale)
@@ -187,6 +244,7 @@ struct KindRule {
 constexpr KindRule kind_rules[] = {
     {KindId::Agreement, &RuleContext::agreement},
     {KindId::Survey, &RuleContext::survey},
+    {KindId::Result, &RuleContext::result_levels},
 };
 
 // The fields the rules read beyond the table's paths: keep in step with the rules
@@ -196,8 +254,10 @@ struct ReadField {
   std::string_view field;
 };
 constexpr ReadField rule_fields[] = {
-    {KindId::Customer, "role"},   {KindId::Agreement, "status"},   {KindId::Agreement, "end"},
-    {KindId::Survey, "scale"},    {KindId::Survey, "questions"},   {KindId::Survey, "responses"},
+    {KindId::Customer, "role"},     {KindId::Agreement, "status"}, {KindId::Agreement, "end"},
+    {KindId::Agreement, "services"}, {KindId::Survey, "scale"},    {KindId::Survey, "questions"},
+    {KindId::Survey, "responses"},  {KindId::Result, "agreement"}, {KindId::Result, "start"},
+    {KindId::Result, "end"},        {KindId::Result, "levels"},
 };
 
 std::string_view top_field(std::string_view path) {
@@ -239,6 +299,7 @@ void check_rules(const Repository& repo, Diagnostics* findings, Date today) {
         if (rule.kind == r.kind) (ctx.*rule.check)(r);
     }
   }
+  ctx.result_overlaps();
 }
 
 }  // namespace brm

@@ -26,6 +26,9 @@ enum class KindId : std::uint8_t {
   Survey,
   Service,
   Requirement,
+  Plan,
+  Project,
+  Result,
   End  // not a kind: one past the last, so that the count follows this list
 };
 inline constexpr std::size_t kind_count = static_cast<std::size_t>(KindId::End);
