@@ -296,9 +296,9 @@ std::string referrer_section(const Kind& k, std::vector<const Record*> group,
     if (group.size() > view.newest) group.resize(view.newest);
   }
   if (group.empty()) return fmt::format("  {}: none ({} in all)\n", view.heading, total);
-  std::string out = fmt::format(
-      "  {}{}:\n", view.heading,
-      group.size() < total ? fmt::format(" ({} of {})", group.size(), total) : "");
+  std::string out =
+      fmt::format("  {}{}:\n", view.heading,
+                  group.size() < total ? fmt::format(" ({} of {})", group.size(), total) : "");
   std::size_t width = 0;
   for (const Record* g : group) width = std::max(width, display_width(g->id));
   for (const Record* g : group) {

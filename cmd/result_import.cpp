@@ -67,8 +67,8 @@ class RowErrors {
   // Throws Error(DataErrors) when any was found.
   void refuse_if_any() const {
     if (count_ > 0)
-      throw Error(ExitCode::DataErrors, fmt::format("{} has {} error{}; nothing was written",
-                                                    file_, count_, count_ == 1 ? "" : "s"));
+      throw Error(ExitCode::DataErrors, fmt::format("{} has {} error{}; nothing was written", file_,
+                                                    count_, count_ == 1 ? "" : "s"));
   }
 
  private:
@@ -130,10 +130,9 @@ Value level_of(const CsvRow& row, const std::vector<std::size_t>& at, const Reco
     for_each_path_value(agreement.doc, "services[].levels[].metric", [&](const Value& v) {
       if (v.is_string()) metrics.push_back(v.as_string());
     });
-    errors->add(row.line,
-                fmt::format("column metric: agreement '{}' has no service level '{}' for "
-                            "service '{}'{}",
-                            agreement.id, metric, service, near_hint(metric, metrics)));
+    errors->add(row.line, fmt::format("column metric: agreement '{}' has no service level '{}' for "
+                                      "service '{}'{}",
+                                      agreement.id, metric, service, near_hint(metric, metrics)));
   }
   item.set("service", Value::string(service));
   item.set("metric", Value::string(metric));
@@ -165,8 +164,8 @@ Value levels_of(const std::vector<CsvRow>& rows, const Record& agreement, RowErr
     Value item = level_of(row, at, agreement, errors);
     std::pair key{item.find("service")->as_string(), item.find("metric")->as_string()};
     if (!key.first.empty() && !key.second.empty() && !seen.insert(key).second)
-      errors->add(row.line, fmt::format("column metric: {} {} appears twice in the file",
-                                        key.first, key.second));
+      errors->add(row.line, fmt::format("column metric: {} {} appears twice in the file", key.first,
+                                        key.second));
     levels.push_back(std::move(item));
   }
   if (levels.size() == 0) errors->add(rows.front().line, "no levels: the file has a header only");
@@ -176,9 +175,8 @@ Value levels_of(const std::vector<CsvRow>& rows, const Record& agreement, RowErr
 void run_import(Context& ctx, const ImportOptions& o) {
   Date start = date_flag(o.start, "--start"), end = date_flag(o.end, "--end");
   if (end < start)
-    throw Error(ExitCode::Usage,
-                fmt::format("invalid value '{}' for --end: before --start {}", end.str(),
-                            start.str()));
+    throw Error(ExitCode::Usage, fmt::format("invalid value '{}' for --end: before --start {}",
+                                             end.str(), start.str()));
   std::string source = trimmed(o.source);
   if (source.find_first_of("\r\n") != std::string::npos)
     throw Error(ExitCode::Usage, "invalid value for --source: expected one line of text");
@@ -194,8 +192,9 @@ void run_import(Context& ctx, const ImportOptions& o) {
       line = std::stoul(parse_error.substr(5, colon - 5));
     errors.add(line, colon == std::string::npos ? parse_error : parse_error.substr(colon + 2));
   } else if (rows.empty()) {
-    errors.add(1, "the file is empty; the first row must be the header: "
-                  "service,metric,achieved[,note]");
+    errors.add(1,
+               "the file is empty; the first row must be the header: "
+               "service,metric,achieved[,note]");
   }
   errors.refuse_if_any();
 
@@ -226,8 +225,9 @@ void setup_result_import(CLI::App* result_cmd, Context& ctx) {
   cmd->add_option("--agreement", o->agreement, "The agreement whose levels the figures are for")
       ->required()
       ->option_text("ID");
-  cmd->add_option("--start", o->start, "The first day of the period")->required()->option_text(
-      "DATE");
+  cmd->add_option("--start", o->start, "The first day of the period")
+      ->required()
+      ->option_text("DATE");
   cmd->add_option("--end", o->end, "The last day of the period")->required()->option_text("DATE");
   cmd->add_option("--source", o->source, "Where the figures come from (a report's name)")
       ->option_text("TEXT");

@@ -36,8 +36,9 @@ bool complaint_open(const Repository&, const Record& r, Date) {
 
 std::size_t open_actions(const Record& r) {
   auto actions = items_of(r, "actions");
-  return static_cast<std::size_t>(std::count_if(
-      actions.begin(), actions.end(), [](const Value& a) { return a.is_mapping() && !a.find("done"); }));
+  return static_cast<std::size_t>(std::count_if(actions.begin(), actions.end(), [](const Value& a) {
+    return a.is_mapping() && !a.find("done");
+  }));
 }
 
 bool meeting_open(const Repository&, const Record& r, Date) { return open_actions(r) > 0; }

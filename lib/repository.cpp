@@ -619,7 +619,6 @@ Parsed parse_record(const SourceFile& f, const Kind& kind, std::string_view id,
   return p;
 }
 
-
 }  // namespace
 
 Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptions& options) {

@@ -178,8 +178,8 @@ class RuleContext {
       });
       if (covered)
         add(r, l.item->find("metric")->mark(), Severity::Error, "unknown-level",
-            fmt::format("agreement '{}' has no service level '{}' for service '{}'",
-                        agreement->id, l.metric, l.service));
+            fmt::format("agreement '{}' has no service level '{}' for service '{}'", agreement->id,
+                        l.metric, l.service));
       else
         add(r, l.item->find("service")->mark(), Severity::Error, "unknown-level",
             fmt::format("agreement '{}' does not cover service '{}'", agreement->id, l.service));
@@ -200,8 +200,8 @@ class RuleContext {
       auto start = r.date("start"), end = r.date("end");
       if (!start || !end || *end < *start) continue;
       for (const DeliveredLevel& l : delivered_levels(repo_, r))
-        periods.push_back({r.text("agreement"), l.service, l.metric, *start, *end, &r,
-                           l.item->mark()});
+        periods.push_back(
+            {r.text("agreement"), l.service, l.metric, *start, *end, &r, l.item->mark()});
     }
     auto key = [](const Period& p) { return std::tie(p.agreement, p.service, p.metric); };
     std::sort(periods.begin(), periods.end(), [&](const Period& a, const Period& b) {
@@ -254,10 +254,10 @@ struct ReadField {
   std::string_view field;
 };
 constexpr ReadField rule_fields[] = {
-    {KindId::Customer, "role"},     {KindId::Agreement, "status"}, {KindId::Agreement, "end"},
-    {KindId::Agreement, "services"}, {KindId::Survey, "scale"},    {KindId::Survey, "questions"},
-    {KindId::Survey, "responses"},  {KindId::Result, "agreement"}, {KindId::Result, "start"},
-    {KindId::Result, "end"},        {KindId::Result, "levels"},
+    {KindId::Customer, "role"},      {KindId::Agreement, "status"}, {KindId::Agreement, "end"},
+    {KindId::Agreement, "services"}, {KindId::Survey, "scale"},     {KindId::Survey, "questions"},
+    {KindId::Survey, "responses"},   {KindId::Result, "agreement"}, {KindId::Result, "start"},
+    {KindId::Result, "end"},         {KindId::Result, "levels"},
 };
 
 std::string_view top_field(std::string_view path) {

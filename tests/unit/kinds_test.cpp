@@ -1,10 +1,11 @@
 // Kinds as data: the table, ids, and the paths of record files.
+#include "brm/kinds.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 
 #include "brm/embedded.hpp"
-#include "brm/kinds.hpp"
 #include "brm/record_edit.hpp"
 #include "brm/schemas.hpp"
 

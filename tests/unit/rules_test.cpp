@@ -135,8 +135,8 @@ std::pair<std::string, std::string> result(std::string id, std::string start, st
 TEST_CASE("rules: a result's level must be a level of its agreement") {
   auto ok = load({retail, agreement_with_levels, result("r1", "2026-01-01", "2026-01-31")});
   CHECK(ok.findings.empty());
-  auto l = load({retail, agreement_with_levels,
-                 result("r1", "2026-01-01", "2026-01-31", "p1 resolution")});
+  auto l = load(
+      {retail, agreement_with_levels, result("r1", "2026-01-01", "2026-01-31", "p1 resolution")});
   const Diagnostic* d = l.find("unknown-level");
   REQUIRE(d);
   CHECK(d->file == "results/r1.yaml");
@@ -149,9 +149,9 @@ TEST_CASE("rules: two results of one agreement may not overlap for the same leve
                      result("r2", "2026-02-01", "2026-02-28")});
   CHECK_FALSE(apart.has("overlapping-results"));
   // r3 starts inside r1 (which ends last), r2 lies inside r1: both overlap it.
-  auto l = load({retail, agreement_with_levels, result("r1", "2026-01-01", "2026-03-31"),
-                 result("r2", "2026-02-01", "2026-02-28"),
-                 result("r3", "2026-03-31", "2026-04-30")});
+  auto l =
+      load({retail, agreement_with_levels, result("r1", "2026-01-01", "2026-03-31"),
+            result("r2", "2026-02-01", "2026-02-28"), result("r3", "2026-03-31", "2026-04-30")});
   CHECK(l.has("overlapping-results", "results/r2.yaml"));
   CHECK(l.has("overlapping-results", "results/r3.yaml"));
   CHECK_FALSE(l.has("overlapping-results", "results/r1.yaml"));

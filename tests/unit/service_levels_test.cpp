@@ -1,8 +1,9 @@
 // Service levels agreed and delivered: which way is better, met and breached.
+#include "brm/service_levels.hpp"
+
 #include <doctest/doctest.h>
 
 #include "brm/record_status.hpp"
-#include "brm/service_levels.hpp"
 #include "repo_fixture.hpp"
 
 using namespace brm;
@@ -30,21 +31,20 @@ TEST_CASE("service levels: met is on or beyond the target in the better directio
 }
 
 TEST_CASE("service levels: a result is breached when any level misses its agreed target") {
-  auto l = load(
-      {{"customers/c.yaml", "name: C\nrole: customer\n"},
-       {"agreements/a.yaml",
-        "title: A\ncustomer: c\nstatus: draft\nstart: 2026-01-01\nservices:\n"
-        "  - service: email\n    levels:\n      - metric: up\n        target: 99\n"
-        "        unit: percent\n      - metric: reopened\n        target: 10\n"
-        "        unit: count\n        better: lower\n"},
-       {"results/met.yaml",
-        "agreement: a\nstart: 2026-01-01\nend: 2026-01-31\nlevels:\n"
-        "  - service: email\n    metric: up\n    achieved: 99\n"
-        "  - service: email\n    metric: reopened\n    achieved: 10\n"},
-       {"results/breached.yaml",
-        "agreement: a\nstart: 2026-02-01\nend: 2026-02-28\nlevels:\n"
-        "  - service: email\n    metric: up\n    achieved: 99.5\n"
-        "  - service: email\n    metric: reopened\n    achieved: 11\n"}});
+  auto l = load({{"customers/c.yaml", "name: C\nrole: customer\n"},
+                 {"agreements/a.yaml",
+                  "title: A\ncustomer: c\nstatus: draft\nstart: 2026-01-01\nservices:\n"
+                  "  - service: email\n    levels:\n      - metric: up\n        target: 99\n"
+                  "        unit: percent\n      - metric: reopened\n        target: 10\n"
+                  "        unit: count\n        better: lower\n"},
+                 {"results/met.yaml",
+                  "agreement: a\nstart: 2026-01-01\nend: 2026-01-31\nlevels:\n"
+                  "  - service: email\n    metric: up\n    achieved: 99\n"
+                  "  - service: email\n    metric: reopened\n    achieved: 10\n"},
+                 {"results/breached.yaml",
+                  "agreement: a\nstart: 2026-02-01\nend: 2026-02-28\nlevels:\n"
+                  "  - service: email\n    metric: up\n    achieved: 99.5\n"
+                  "  - service: email\n    metric: reopened\n    achieved: 11\n"}});
   CHECK(l.findings.empty());
   const Record* met = l.repo.find(KindId::Result, "met");
   const Record* breached = l.repo.find(KindId::Result, "breached");
@@ -64,8 +64,10 @@ TEST_CASE("service levels: a result is breached when any level misses its agreed
 TEST_CASE("record status: a project is late when not ended and behind its plan") {
   auto project = [](std::string fields) {
     return std::pair<std::string, std::string>{
-        "projects/p.yaml", "title: P\ncustomer: c\nstatus: active\nhealth: green\n"
-                           "start: 2026-01-01\n" + fields};
+        "projects/p.yaml",
+        "title: P\ncustomer: c\nstatus: active\nhealth: green\n"
+        "start: 2026-01-01\n" +
+            fields};
   };
   Date today = *Date::parse("2026-11-26");
   auto late = [&](std::string fields) {
