@@ -1,5 +1,6 @@
-// brm KIND ...: one command per record kind, all from the kinds table, the kinds'
-// schemas and the rows below. Adding a kind is a row in kinds.cpp, a schema and a row here.
+// brm KIND ...: one command per record kind, all from the kinds table and the kinds'
+// schemas. Adding a kind is a row in lib/kinds.cpp and a schema; a row below only for
+// commands of that kind alone (complaint close).
 #include "record.hpp"
 
 #include <fmt/format.h>
@@ -15,137 +16,19 @@
 namespace brm::cli {
 namespace {
 
-std::size_t count_of(const Record& r, std::string_view list) {
-  const Value* v = r.field(list);
-  return v && v->is_sequence() ? v->items().size() : 0;
-}
-
-bool is_open_action(const Value& action) { return action.is_mapping() && !action.find("done"); }
-
-std::size_t open_actions(const Record& r) {
-  const Value* actions = r.field("actions");
-  if (!actions || !actions->is_sequence()) return 0;
-  return static_cast<std::size_t>(
-      std::count_if(actions->items().begin(), actions->items().end(), is_open_action));
-}
-
-std::string open_actions_cell(const Record& r, Date) { return std::to_string(open_actions(r)); }
-std::string attendees_cell(const Record& r, Date) {
-  return std::to_string(count_of(r, "attendees"));
-}
-std::string responses_cell(const Record& r, Date) {
-  return std::to_string(count_of(r, "responses"));
-}
-std::string mean_score_cell(const Record& r, Date) {
-  const Value* responses = r.field("responses");
-  double sum = 0;
-  std::size_t n = 0;
-  if (responses && responses->is_sequence())
-    for (const Value& resp : responses->items())
-      if (const Value* s = resp.find("score"); s && s->is_number()) {
-        sum += s->as_double();
-        ++n;
-      }
-  return n == 0 ? std::string() : fmt::format("{:.1f}", sum / static_cast<double>(n));
-}
-
-bool complaint_open(const Record& r, Date) {
-  std::string_view s = r.text("status");
-  return s != "resolved" && s != "rejected";
-}
-bool meeting_open(const Record& r, Date) { return open_actions(r) > 0; }
-bool meeting_overdue(const Record& r, Date today) {
-  const Value* actions = r.field("actions");
-  if (!actions || !actions->is_sequence()) return false;
-  return std::any_of(actions->items().begin(), actions->items().end(), [&](const Value& a) {
-    const Value* due = a.find("due");
-    auto d = due && due->is_string() ? Date::parse(due->as_string()) : std::nullopt;
-    return is_open_action(a) && d && *d < today;
-  });
-}
-bool requirement_open(const Record& r, Date) {
-  std::string_view s = r.text("status");
-  return s == "proposed" || s == "accepted";
-}
-
-void complaint_commands(CLI::App* cmd, Context& ctx) { setup_complaint_close(cmd, ctx); }
-void meeting_commands(CLI::App* cmd, Context& ctx) { setup_meeting_done(cmd, ctx); }
-void survey_commands(CLI::App* cmd, Context& ctx) { add_survey_import(cmd, ctx); }
+// The commands of one kind beyond add, list, show, set, edit and rm.
+struct KindCommand {
+  KindId kind;
+  void (*setup)(CLI::App* kind_cmd, Context& ctx);
+};
+constexpr KindCommand kind_commands[] = {
+    {KindId::Complaint, setup_complaint_close},
+    {KindId::Meeting, setup_meeting_done},
+    {KindId::Survey, add_survey_import},
+    {KindId::Result, setup_result_import},
+};
 
 }  // namespace
-
-const KindView& view_of(KindId kind) {
-  using K = KindId;
-  static const std::array<KindView, kind_count> views = {{
-      {.kind = K::Customer,
-       .columns = {{"ID", "id"},
-                   {"NAME", "name"},
-                   {"ROLE", "role"},
-                   {"CUSTOMER", "customer"},
-                   {"IT CONTACT", "it_contact"},
-                   {"STATUS", "status"}},
-       .main_date = "since",
-       .referrer = {.heading = "purchasers"}},
-      {.kind = K::Agreement,
-       .columns = {{"ID", "id"},
-                   {"TITLE", "title"},
-                   {"CUSTOMER", "customer"},
-                   {"STATUS", "status"},
-                   {"START", "start"},
-                   {"END", "end"},
-                   {"REVIEW", "review"}},
-       .main_date = "start",
-       .add_defaults = {{"status", "draft"}},
-       .referrer = {.heading = "agreements"}},
-      {.kind = K::Complaint,
-       .columns = {{"ID", "id"},
-                   {"SUMMARY", "summary"},
-                   {"CUSTOMER", "customer"},
-                   {"SEVERITY", "severity"},
-                   {"STATUS", "status"}},
-       .main_date = "received",
-       .add_defaults = {{"status", "open"}},
-       .is_open = complaint_open,
-       .open_help = "Only complaints not resolved or rejected",
-       .referrer = {.heading = "open complaints", .open_only = true},
-       .more_commands = complaint_commands},
-      {.kind = K::Meeting,
-       .columns = {{"ID", "id"},
-                   {"CUSTOMER", "customer"},
-                   {"TYPE", "type"},
-                   {"ATTENDEES", attendees_cell},
-                   {"OPEN ACTIONS", open_actions_cell}},
-       .main_date = "date",
-       .is_open = meeting_open,
-       .open_help = "Only meetings with open actions",
-       .is_overdue = meeting_overdue,
-       .referrer = {.heading = "last meetings", .newest = 3},
-       .more_commands = meeting_commands},
-      {.kind = K::Survey,
-       .columns = {{"ID", "id"},
-                   {"TITLE", "title"},
-                   {"RESPONSES", responses_cell},
-                   {"MEAN SCORE", mean_score_cell}},
-       .main_date = "date",
-       .referrer = {.heading = "surveys"},
-       .more_commands = survey_commands},
-      {.kind = K::Service,
-       .columns = {{"ID", "id"}, {"NAME", "name"}, {"STATUS", "status"}, {"OWNER", "owner"}},
-       .referrer = {.heading = "services"}},
-      {.kind = K::Requirement,
-       .columns = {{"ID", "id"},
-                   {"TITLE", "title"},
-                   {"CUSTOMER", "customer"},
-                   {"TYPE", "type"},
-                   {"STATUS", "status"}},
-       .main_date = "raised",
-       .add_defaults = {{"status", "proposed"}},
-       .is_open = requirement_open,
-       .open_help = "Only requirements proposed or accepted",
-       .referrer = {.heading = "requirements"}},
-  }};
-  return views[static_cast<std::size_t>(kind)];
-}
 
 void add_write_flags(CLI::App* cmd, WriteFlags* flags) {
   cmd->add_flag("--no-commit", flags->no_commit, "Write the file but make no git commit");
@@ -236,7 +119,8 @@ void setup_records(CLI::App& app, Context& ctx) {
     setup_record_edit(cmd, ctx, k.id);
     setup_record_rm(cmd, ctx, k.id);
     setup_record_mv(cmd, ctx, k.id);
-    if (auto more = view_of(k.id).more_commands) more(cmd, ctx);
+    for (const KindCommand& more : kind_commands)
+      if (more.kind == k.id) more.setup(cmd, ctx);
     // The kind's own commands (complaint close, survey import) are named in brm's help too.
     std::string words;
     for (const CLI::App* sub : cmd->get_subcommands([](const CLI::App*) { return true; }))

@@ -1,7 +1,7 @@
-// The record commands, `brm KIND add|list|show|set|edit|rm` plus `complaint close` and
-// `meeting done`, shared by every kind. The fields come from the kind's schema; what
-// the schema cannot say (table columns, what "open" means) is one row per kind in
-// record.cpp.
+// The record commands, `brm KIND add|list|show|set|edit|rm` plus `complaint close`,
+// `meeting done` and the imports, shared by every kind. The fields come from the kind's
+// schema; what the schema cannot say (table columns, what "open" means) is the kind's
+// row in lib/kinds.cpp.
 #pragma once
 
 #include <string>
@@ -17,44 +17,6 @@
 #include "cli.hpp"
 
 namespace brm::cli {
-
-// A column of `brm KIND list`: a field, or a figure computed from the record.
-struct Column {
-  using Compute = std::string (*)(const Record& record, Date today);
-  Column(std::string_view h, std::string_view p) : header(h), path(p) {}
-  Column(std::string_view h, Compute c) : header(h), compute(c) {}
-
-  std::string_view header;
-  std::string_view path;  // dotted path of the field shown; "id" for the id
-  Compute compute = nullptr;
-};
-
-// How the records of a kind show among the records that refer to another (`show`).
-struct ReferrerView {
-  std::string_view heading = {};  // "purchasers", "open complaints", "last meetings"
-  bool open_only = false;         // only the ones `is_open` accepts
-  std::size_t newest = 0;         // only the newest N by main date; 0: all
-};
-
-// What the schema cannot say about a kind, for the record commands.
-struct KindView {
-  KindId kind = KindId::Customer;
-  // list's table: id and label first; dated kinds' ids start with their date already
-  std::vector<Column> columns = {};
-  // The date that places a record in time: `--since`, newest first, and today's date
-  // by default on `add` when the schema requires it. Empty: none.
-  std::string_view main_date = {};
-  // Values `add` writes unless given (FORMAT.md's defaults for required fields).
-  std::vector<std::pair<std::string_view, std::string_view>> add_defaults = {};
-  bool (*is_open)(const Record& record, Date today) = nullptr;     // list --open
-  std::string_view open_help = {};                                 // what --open means
-  bool (*is_overdue)(const Record& record, Date today) = nullptr;  // list --overdue
-  ReferrerView referrer = {};
-  // Commands of this kind only (complaint close, meeting done, survey import).
-  void (*more_commands)(CLI::App* kind_cmd, Context& ctx) = nullptr;
-};
-
-const KindView& view_of(KindId kind);
 
 // --- Shared by the record commands (record.cpp) ---
 
@@ -100,5 +62,6 @@ void setup_record_rm(CLI::App* kind_cmd, Context& ctx, KindId kind);
 void setup_record_mv(CLI::App* kind_cmd, Context& ctx, KindId kind);  // record_mv.cpp
 void setup_complaint_close(CLI::App* complaint_cmd, Context& ctx);
 void setup_meeting_done(CLI::App* meeting_cmd, Context& ctx);
+void setup_result_import(CLI::App* result_cmd, Context& ctx);
 
 }  // namespace brm::cli

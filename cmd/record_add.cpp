@@ -275,7 +275,6 @@ void ask_missing(KindId kind, const AddOptions& o, Value& doc) {
 void run_add(Context& ctx, KindId kind, AddOptions& o,
              const std::vector<CLI::Option*>& parse_order) {
   const Kind& k = kind_of(kind);
-  const KindView& view = view_of(kind);
   const Field& root = record_field(kind);
   const auto& repo_root = ctx.root();  // fail before asking anything outside a repository
 
@@ -296,10 +295,10 @@ void run_add(Context& ctx, KindId kind, AddOptions& o,
     if (i < f->values.size()) apply(kind, *f, doc, f->values[i++]);
   }
   // Defaults: today for the main date when the schema requires it, FORMAT.md's values.
-  if (const Field* date = root.property(view.main_date);
-      date && date->required && !doc.find(view.main_date))
-    doc.set(std::string(view.main_date), Value::string(today().str()));
-  for (const auto& [field, value] : view.add_defaults)
+  if (const Field* date = root.property(k.main_date);
+      date && date->required && !doc.find(k.main_date))
+    doc.set(std::string(k.main_date), Value::string(today().str()));
+  for (const auto& [field, value] : k.add_defaults)
     if (!doc.find(field)) doc.set(std::string(field), Value::string(std::string(value)));
 
   if (std::vector<std::string> missing = missing_fields(kind, doc); !missing.empty()) {
@@ -337,7 +336,6 @@ void run_add(Context& ctx, KindId kind, AddOptions& o,
 
 void setup_record_add(CLI::App* kind_cmd, Context& ctx, KindId kind) {
   const Kind& k = kind_of(kind);
-  const KindView& view = view_of(kind);
   const Field& root = record_field(kind);
   auto o = std::make_shared<AddOptions>();
   auto* cmd = kind_cmd->add_subcommand("add", fmt::format("Add a new {}; prints its id", k.name));
@@ -382,9 +380,9 @@ void setup_record_add(CLI::App* kind_cmd, Context& ctx, KindId kind) {
     }
     if (const Field* t = root.property(f.path); t && t->required && flag_of(*o, f.path) == &f)
       help += " Required.";
-    if (f.path == view.main_date && root.property(f.path) && root.property(f.path)->required)
+    if (f.path == k.main_date && root.property(f.path) && root.property(f.path)->required)
       help += " Default: today.";
-    for (const auto& [field, value] : view.add_defaults)
+    for (const auto& [field, value] : k.add_defaults)
       if (f.path == field) help += fmt::format(" Default: {}.", value);
     f.option = cmd->add_option(f.flag, f.values, help)->allow_extra_args(false)->option_text(text);
   }

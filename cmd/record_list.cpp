@@ -134,8 +134,7 @@ struct ListOptions {
   std::map<std::string, std::string> equals;  // enum field -> value (--role, --status, ...)
   std::string customer;
   bool without_contact = false;
-  bool open = false;
-  bool overdue = false;
+  std::map<std::string_view, bool> tests;  // the kind's filters: --open, --late, ...
   std::string since;
 };
 
@@ -146,7 +145,7 @@ bool belongs_to(const Repository& repo, std::string_view id, std::string_view ac
 }
 
 bool selected(const Repository& repo, const Record& r, const ListOptions& o, Date today) {
-  const KindView& view = view_of(r.kind);
+  const Kind& k = kind_of(r.kind);
   for (const auto& [field, want] : o.equals) {
     if (want.empty()) continue;
     const Value* v = r.field(field);
@@ -164,10 +163,10 @@ bool selected(const Repository& repo, const Record& r, const ListOptions& o, Dat
     if (!found) return false;
   }
   if (o.without_contact && !r.text("it_contact").empty()) return false;
-  if (o.open && view.is_open && !view.is_open(r, today)) return false;
-  if (o.overdue && view.is_overdue && !view.is_overdue(r, today)) return false;
+  for (const ListFilter& f : k.filters)
+    if (o.tests.at(f.flag) && !f.keep(repo, r, today)) return false;
   if (!o.since.empty()) {
-    auto d = r.date(view.main_date);
+    auto d = r.date(k.main_date);
     if (!d || d->str() < o.since) return false;
   }
   return true;
@@ -175,7 +174,6 @@ bool selected(const Repository& repo, const Record& r, const ListOptions& o, Dat
 
 void run_list(Context& ctx, KindId kind, ListOptions o) {
   const Kind& k = kind_of(kind);
-  const KindView& view = view_of(kind);
   if (!o.since.empty()) o.since = date_flag(o.since, "--since").str();
   for (auto& [field, want] : o.equals)
     if (!want.empty()) typed_value(*record_field(kind).property(field), want, flag_for(field));
@@ -226,13 +224,13 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
     return;
   }
   std::vector<std::string> header;
-  for (const Column& c : view.columns) header.emplace_back(c.header);
+  for (const Column& c : k.columns) header.emplace_back(c.header);
   std::vector<std::vector<std::string>> lines;
   for (const Record* r : rows) {
     std::vector<std::string> line;
-    for (const Column& c : view.columns) {
+    for (const Column& c : k.columns) {
       if (c.compute)
-        line.push_back(c.compute(*r, now));
+        line.push_back(c.compute(repo, *r, now));
       else if (c.path == "id")
         line.push_back(r->id);
       else
@@ -253,10 +251,42 @@ struct ShowOptions {
   std::string format = "yaml";
 };
 
+// One kind's records among those that refer to a record: its heading, then id and label
+// a line, as the kind's row says (only the open ones, only the newest few).
+std::string referrer_section(const Kind& k, std::vector<const Record*> group,
+                             const Repository& repo, Date now) {
+  const ReferrerView& view = k.referrer;
+  std::size_t total = group.size();
+  if (view.only) std::erase_if(group, [&](const Record* g) { return !view.only(repo, *g, now); });
+  if (view.newest > 0) {
+    std::stable_sort(group.begin(), group.end(), [&](const Record* a, const Record* b) {
+      return std::tuple(a->text(k.main_date), a->id) > std::tuple(b->text(k.main_date), b->id);
+    });
+    if (group.size() > view.newest) group.resize(view.newest);
+  }
+  if (group.empty()) return fmt::format("  {}: none ({} in all)\n", view.heading, total);
+  std::string out =
+      fmt::format("  {}{}:\n", view.heading,
+                  group.size() < total ? fmt::format(" ({} of {})", group.size(), total) : "");
+  std::size_t width = 0;
+  for (const Record* g : group) width = std::max(width, display_width(g->id));
+  for (const Record* g : group) {
+    std::string_view label = g->label();
+    if (label == g->id)
+      out += fmt::format("    {}\n", g->id);
+    else
+      out += fmt::format("    {}{}  {}\n", g->id, std::string(width - display_width(g->id), ' '),
+                         label);
+  }
+  return out;
+}
+
 void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
   Repository repo = load(ctx);
   const Record& r = find_record(repo, kind, o.id);
   std::vector<const Record*> refs = repo.referrers(kind, r.id);
+  for (const Record* more : repo.referrers_through(kind, r.id))
+    if (std::find(refs.begin(), refs.end(), more) == refs.end()) refs.push_back(more);
 
   if (o.format == "json") {
     Value out = record_value(r);
@@ -280,34 +310,7 @@ void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
     std::vector<const Record*> group;
     for (const Record* ref : refs)
       if (ref->kind == k.id) group.push_back(ref);
-    if (group.empty()) continue;
-    const KindView& view = view_of(k.id);
-    std::size_t total = group.size();
-    if (view.referrer.open_only && view.is_open)
-      std::erase_if(group, [&](const Record* g) { return !view.is_open(*g, now); });
-    if (view.referrer.newest > 0) {
-      std::stable_sort(group.begin(), group.end(), [&](const Record* a, const Record* b) {
-        return std::tuple(a->text(view.main_date), a->id) >
-               std::tuple(b->text(view.main_date), b->id);
-      });
-      if (group.size() > view.referrer.newest) group.resize(view.referrer.newest);
-    }
-    if (group.empty()) {
-      out += fmt::format("  {}: none ({} in all)\n", view.referrer.heading, total);
-      continue;
-    }
-    out += fmt::format("  {}{}:\n", view.referrer.heading,
-                       group.size() < total ? fmt::format(" ({} of {})", group.size(), total) : "");
-    std::size_t width = 0;
-    for (const Record* g : group) width = std::max(width, display_width(g->id));
-    for (const Record* g : group) {
-      std::string_view label = g->label();
-      if (label == g->id)
-        out += fmt::format("    {}\n", g->id);
-      else
-        out += fmt::format("    {}{}  {}\n", g->id, std::string(width - display_width(g->id), ' '),
-                           label);
-    }
+    if (!group.empty()) out += referrer_section(k, std::move(group), repo, now);
   }
   std::fputs(out.c_str(), stdout);
 }
@@ -316,7 +319,6 @@ void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
 
 void setup_record_list(CLI::App* kind_cmd, Context& ctx, KindId kind) {
   const Kind& k = kind_of(kind);
-  const KindView& view = view_of(kind);
   const Field& root = record_field(kind);
   auto o = std::make_shared<ListOptions>();
   auto* cmd = kind_cmd->add_subcommand("list", fmt::format("List the {}, one row each", k.folder));
@@ -341,12 +343,11 @@ void setup_record_list(CLI::App* kind_cmd, Context& ctx, KindId kind) {
         ->option_text("ID");
   if (root.property("it_contact"))
     cmd->add_flag("--without-contact", o->without_contact, "Only those without an IT contact");
-  if (view.is_open) cmd->add_flag("--open", o->open, std::string(view.open_help));
-  if (view.is_overdue)
-    cmd->add_flag("--overdue", o->overdue, "Only meetings with actions past due and not done");
-  if (!view.main_date.empty())
+  for (const ListFilter& f : k.filters)
+    cmd->add_flag(fmt::format("--{}", f.flag), o->tests[f.flag], std::string(f.help));
+  if (!k.main_date.empty())
     cmd->add_option("--since", o->since,
-                    fmt::format("Only those with {} on or after this date", view.main_date))
+                    fmt::format("Only those with {} on or after this date", k.main_date))
         ->option_text("DATE");
   cmd->callback([&ctx, kind, o] { run_list(ctx, kind, *o); });
 }

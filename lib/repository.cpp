@@ -479,15 +479,25 @@ std::string_view Repository::account_of(std::string_view id) const {
 
 void for_each_path_value(const Value& doc, std::string_view path,
                          const std::function<void(const Value&)>& fn) {
-  std::size_t br = path.find("[].");
-  if (br == std::string_view::npos) {
-    if (const Value* v = doc.find(path)) fn(*v);
+  std::size_t dot = path.find('.');
+  std::string_view step = path.substr(0, dot);
+  std::string_view rest = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+  bool each = step.ends_with("[]");
+  const Value* v = doc.find(each ? step.substr(0, step.size() - 2) : step);
+  if (!v) return;
+  if (!each) {
+    if (rest.empty())
+      fn(*v);
+    else if (v->is_mapping())
+      for_each_path_value(*v, rest, fn);
     return;
   }
-  const Value* list = doc.find(path.substr(0, br));
-  if (!list || !list->is_sequence()) return;
-  for (const Value& item : list->items())
-    if (item.is_mapping()) for_each_path_value(item, path.substr(br + 3), fn);
+  for (const Value& item : v->items()) {
+    if (rest.empty())
+      fn(item);
+    else if (item.is_mapping())
+      for_each_path_value(item, rest, fn);
+  }
 }
 
 std::vector<const Record*> Repository::referrers(KindId kind, std::string_view id) const {
@@ -521,6 +531,43 @@ Targets read_targets(const Value& doc) {
     t.complaints_open = v->as_int();
   return t;
 }
+
+
+// Whether `r` refers to `id` of kind `target` at `path` (one of its kind's references).
+bool refers_at(const Record& r, std::string_view path, KindId target, std::string_view id) {
+  bool found = false;
+  for (const Reference& ref : kind_of(r.kind).references) {
+    if (ref.path != path || ref.target != target) continue;
+    for_each_path_value(r.doc, path, [&](const Value& v) {
+      found = found || (v.is_string() && v.as_string() == id);
+    });
+  }
+  return found;
+}
+
+}  // namespace
+
+std::vector<const Record*> Repository::referrers_through(KindId kind, std::string_view id) const {
+  std::vector<const Record*> out;
+  for (const Kind& k : kinds()) {
+    if (!k.referrer.through) continue;
+    const Through& through = *k.referrer.through;
+    for (const Record& r : of(k.id)) {
+      bool belongs = false;
+      for (const Reference& ref : k.references) {
+        if (ref.target != through.via) continue;
+        for_each_path_value(r.doc, ref.path, [&](const Value& v) {
+          const Record* via = v.is_string() ? find(through.via, v.as_string()) : nullptr;
+          belongs = belongs || (via && refers_at(*via, through.path, kind, id));
+        });
+      }
+      if (belongs) out.push_back(&r);
+    }
+  }
+  return out;
+}
+
+namespace {
 
 Settings read_settings(const Value& doc) {
   Settings s;
@@ -590,7 +637,6 @@ Parsed parse_record(const SourceFile& f, const Kind& kind, std::string_view id,
   p.record = std::move(r);
   return p;
 }
-
 
 }  // namespace
 

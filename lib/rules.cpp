@@ -1,11 +1,15 @@
 // The rules beyond one file (FORMAT.md, "Rules beyond one file") and the checks a
-// schema cannot express: date order, survey scales, question ids.
+// schema cannot express. The ones every kind shares come from the kinds table
+// (references, date order, typo-guard dates, extra keys); the few that belong to one
+// kind are the rows of kind_rules below.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <span>
+#include <tuple>
 
 #include "brm/repository.hpp"
+#include "brm/service_levels.hpp"
 
 namespace brm {
 namespace {
@@ -70,22 +74,63 @@ class RuleContext {
     }
   }
 
-  void date_order(const Record& r, std::string_view earlier, std::string_view later) {
-    auto a = r.date(earlier), b = r.date(later);
-    if (a && b && *b < *a)
-      add(r, r.field(later)->mark(), Severity::Error, "date-order",
-          fmt::format("{} {} is before {} {}", later, b->str(), earlier, a->str()));
+  // The one value at a path (dotted paths for nested fields: escalation.date).
+  static const Value* value_at(const Record& r, std::string_view path) {
+    const Value* found = nullptr;
+    for_each_path_value(r.doc, path, [&](const Value& v) { found = &v; });
+    return found;
+  }
+  static std::optional<Date> date_at(const Value* v) {
+    return v && v->is_string() ? Date::parse(v->as_string()) : std::nullopt;
   }
 
-  void not_far_future(const Record& r, std::string_view field) {
-    auto d = r.date(field);
+  void date_order(const Record& r, const DateOrder& order) {
+    const Value* later = value_at(r, order.later);
+    auto a = date_at(value_at(r, order.earlier)), b = date_at(later);
+    if (a && b && *b < *a)
+      add(r, later->mark(), Severity::Error, "date-order",
+          fmt::format("{} {} is before {} {}", order.later, b->str(), order.earlier, a->str()));
+  }
+
+  void not_far_future(const Record& r, std::string_view path) {
+    const Value* v = value_at(r, path);
+    auto d = date_at(v);
     if (d && *d > today_.add_days(366))
-      add(r, r.field(field)->mark(), Severity::Warning, "future-date",
-          fmt::format("{} {} is more than a year ahead; a typo?", field, d->str()));
+      add(r, v->mark(), Severity::Warning, "future-date",
+          fmt::format("{} {} is more than a year ahead; a typo?", path, d->str()));
+  }
+
+  // FORMAT.md: keys inside extra, at any depth, match [A-Za-z_][A-Za-z0-9_-]*, so that
+  // dotted paths (set, CSV columns) reach every one.
+  void extra_keys(const Record& r, const Value& v) {
+    auto good = [](std::string_view key) {
+      auto word = [](char c, bool first) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+               (!first && ((c >= '0' && c <= '9') || c == '-'));
+      };
+      if (key.empty() || !word(key[0], true)) return false;
+      return std::all_of(key.begin() + 1, key.end(), [&](char c) { return word(c, false); });
+    };
+    for (const Value::Entry& e : v.entries()) {
+      if (!good(e.key))
+        add(r, e.key_mark, Severity::Error, "bad-extra-key",
+            fmt::format("extra key '{}': use letters, digits, '_' and '-', starting with a "
+                        "letter or '_' (no dots: dotted paths address nested keys)",
+                        e.key));
+      extra_keys(r, e.value);
+    }
+    for (const Value& item : v.items()) extra_keys(r, item);
+  }
+
+  void every_kind(const Record& r) {
+    const Kind& k = kind_of(r.kind);
+    references(r);
+    for (const DateOrder& order : k.date_order) date_order(r, order);
+    for (std::string_view path : k.future_dates) not_far_future(r, path);
+    if (const Value* extra = r.field("extra")) extra_keys(r, *extra);
   }
 
   void agreement(const Record& r) {
-    date_order(r, "start", "end");
     auto end = r.date("end");
     if (r.text("status") == "active" && end && *end < today_)
       add(r, r.field("end")->mark(), Severity::Warning, "agreement-expired",
@@ -151,6 +196,61 @@ class RuleContext {
     }
   }
 
+  // FORMAT.md: a result's service and metric must be a service level of its agreement.
+  void result_levels(const Record& r) {
+    const Record* agreement = repo_.find(KindId::Agreement, r.text("agreement"));
+    if (!agreement) return;  // an unknown-reference already
+    bool catalogue = !repo_.of(KindId::Service).empty();
+    for (const DeliveredLevel& l : delivered_levels(repo_, r)) {
+      if (l.agreed || l.service.empty() || l.metric.empty()) continue;
+      // A service missing from the catalogue is an unknown-reference already.
+      if (catalogue && !repo_.find(KindId::Service, l.service)) continue;
+      bool covered = false;
+      for_each_path_value(agreement->doc, "services[].service", [&](const Value& v) {
+        covered = covered || (v.is_string() && v.as_string() == l.service);
+      });
+      if (covered)
+        add(r, l.item->find("metric")->mark(), Severity::Error, "unknown-level",
+            fmt::format("agreement '{}' has no service level '{}' for service '{}'", agreement->id,
+                        l.metric, l.service));
+      else
+        add(r, l.item->find("service")->mark(), Severity::Error, "unknown-level",
+            fmt::format("agreement '{}' does not cover service '{}'", agreement->id, l.service));
+    }
+  }
+
+  // Two results of one agreement must not cover the same day for the same level: the
+  // later one (by start, then id) is blamed, naming the earlier.
+  void result_overlaps() {
+    struct Period {
+      std::string_view agreement, service, metric;
+      Date start, end;
+      const Record* result;
+      Mark mark;
+    };
+    std::vector<Period> periods;
+    for (const Record& r : repo_.of(KindId::Result)) {
+      auto start = r.date("start"), end = r.date("end");
+      if (!start || !end || *end < *start) continue;
+      for (const DeliveredLevel& l : delivered_levels(repo_, r))
+        periods.push_back(
+            {r.text("agreement"), l.service, l.metric, *start, *end, &r, l.item->mark()});
+    }
+    auto key = [](const Period& p) { return std::tie(p.agreement, p.service, p.metric); };
+    std::sort(periods.begin(), periods.end(), [&](const Period& a, const Period& b) {
+      return std::tuple(key(a), a.start, a.result->id) < std::tuple(key(b), b.start, b.result->id);
+    });
+    const Period* last = nullptr;  // of the same level, the one that ends last
+    for (const Period& p : periods) {
+      if (last && key(*last) == key(p) && p.start <= last->end && last->result != p.result)
+        add(*p.result, p.mark, Severity::Error, "overlapping-results",
+            fmt::format("{} {} from {} to {} overlaps {} ({} to {})", p.service, p.metric,
+                        p.start.str(), p.end.str(), last->result->path(), last->start.str(),
+                        last->end.str()));
+      if (!last || key(*last) != key(p) || p.end > last->end) last = &p;
+    }
+  }
+
   void settings() {
     const Settings& s = repo_.settings;
     if (s.survey_satisfied > s.survey_scale)
@@ -169,32 +269,33 @@ class RuleContext {
 
 namespace {
 
-// The fields the rules below read, beyond the kinds' references: keep in step with them
-// (the unit tests' loader checks every load both ways, whole and trimmed).
-std::span<const std::string_view> rule_fields(KindId kind) {
-  static constexpr std::string_view customer[] = {"role"};
-  static constexpr std::string_view agreement[] = {"start", "end", "status"};
-  static constexpr std::string_view complaint[] = {"received", "closed"};
-  static constexpr std::string_view meeting[] = {"date"};
-  static constexpr std::string_view survey[] = {"scale", "questions", "responses"};
-  static constexpr std::string_view requirement[] = {"raised", "decided", "delivered"};
-  switch (kind) {
-    case KindId::Customer:
-      return customer;
-    case KindId::Agreement:
-      return agreement;
-    case KindId::Complaint:
-      return complaint;
-    case KindId::Meeting:
-      return meeting;
-    case KindId::Survey:
-      return survey;
-    case KindId::Requirement:
-      return requirement;
-    case KindId::Service:
-      break;
-  }
-  return {};
+// The rules of one kind beyond what the kinds table gives every kind.
+struct KindRule {
+  KindId kind;
+  void (RuleContext::*check)(const Record&);
+};
+constexpr KindRule kind_rules[] = {
+    {KindId::Agreement, &RuleContext::agreement},
+    {KindId::Survey, &RuleContext::survey},
+    {KindId::Survey, &RuleContext::respondents_once},
+    {KindId::Result, &RuleContext::result_levels},
+};
+
+// The fields the rules read beyond the table's paths: keep in step with the rules
+// above (the unit tests' loader checks every load both ways, whole and trimmed).
+struct ReadField {
+  KindId kind;
+  std::string_view field;
+};
+constexpr ReadField rule_fields[] = {
+    {KindId::Customer, "role"},      {KindId::Agreement, "status"}, {KindId::Agreement, "end"},
+    {KindId::Agreement, "services"}, {KindId::Survey, "scale"},     {KindId::Survey, "questions"},
+    {KindId::Survey, "responses"},   {KindId::Result, "agreement"}, {KindId::Result, "start"},
+    {KindId::Result, "end"},         {KindId::Result, "levels"},
+};
+
+std::string_view top_field(std::string_view path) {
+  return path.substr(0, std::min(path.find('.'), path.find('[')));
 }
 
 }  // namespace
@@ -202,15 +303,21 @@ std::span<const std::string_view> rule_fields(KindId kind) {
 const FieldSelection& rule_read_fields() {
   static const FieldSelection fields = [] {
     FieldSelection f;
+    auto keep = [&](KindId kind, std::string_view path) {
+      auto& list = f[static_cast<std::size_t>(kind)];
+      std::string_view top = top_field(path);
+      if (std::find(list.begin(), list.end(), top) == list.end()) list.push_back(top);
+    };
     for (const Kind& k : kinds()) {
-      auto& keep = f[static_cast<std::size_t>(k.id)];
-      for (const Reference& ref : k.references) {
-        std::string_view top = ref.path.substr(0, ref.path.find("[]."));
-        if (std::find(keep.begin(), keep.end(), top) == keep.end()) keep.push_back(top);
+      for (const Reference& ref : k.references) keep(k.id, ref.path);
+      for (const DateOrder& order : k.date_order) {
+        keep(k.id, order.earlier);
+        keep(k.id, order.later);
       }
-      for (std::string_view field : rule_fields(k.id))
-        if (std::find(keep.begin(), keep.end(), field) == keep.end()) keep.push_back(field);
+      for (std::string_view path : k.future_dates) keep(k.id, path);
+      keep(k.id, "extra");
     }
+    for (const ReadField& r : rule_fields) keep(r.kind, r.field);
     return f;
   }();
   return fields;
@@ -221,27 +328,12 @@ void check_rules(const Repository& repo, Diagnostics* findings, Date today) {
   ctx.settings();
   for (const auto& records : repo.records) {
     for (const Record& r : records) {
-      ctx.references(r);
-      switch (r.kind) {
-        case KindId::Agreement: ctx.agreement(r); break;
-        case KindId::Complaint:
-          ctx.date_order(r, "received", "closed");
-          ctx.not_far_future(r, "received");
-          break;
-        case KindId::Meeting: ctx.not_far_future(r, "date"); break;
-        case KindId::Survey:
-          ctx.survey(r);
-          ctx.respondents_once(r);
-          break;
-        case KindId::Requirement:
-          ctx.date_order(r, "raised", "decided");
-          ctx.date_order(r, "decided", "delivered");
-          ctx.not_far_future(r, "raised");
-          break;
-        default: break;
-      }
+      ctx.every_kind(r);
+      for (const KindRule& rule : kind_rules)
+        if (rule.kind == r.kind) (ctx.*rule.check)(r);
     }
   }
+  ctx.result_overlaps();
 }
 
 }  // namespace brm

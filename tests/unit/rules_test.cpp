@@ -154,3 +154,83 @@ TEST_CASE("rules: references to a file that does not parse are one note per file
   CHECK(notes == 2);
   CHECK(l.has("unknown-reference", "customers/other.yaml"));
 }
+
+namespace {
+const std::pair<std::string, std::string> agreement_with_levels = {
+    "agreements/a.yaml",
+    "title: A\ncustomer: retail\nstatus: draft\nstart: 2026-01-01\nservices:\n"
+    "  - service: email\n    levels:\n      - metric: availability\n        target: 99.5\n"
+    "        unit: percent\n"};
+std::pair<std::string, std::string> result(std::string id, std::string start, std::string end,
+                                           std::string metric = "availability") {
+  return {"results/" + id + ".yaml", "agreement: a\nstart: " + start + "\nend: " + end +
+                                         "\nlevels:\n  - service: email\n    metric: " + metric +
+                                         "\n    achieved: 99\n"};
+}
+}  // namespace
+
+TEST_CASE("rules: a result's level must be a level of its agreement") {
+  auto ok = load({retail, agreement_with_levels, result("r1", "2026-01-01", "2026-01-31")});
+  CHECK(ok.findings.empty());
+  auto l = load(
+      {retail, agreement_with_levels, result("r1", "2026-01-01", "2026-01-31", "p1 resolution")});
+  const Diagnostic* d = l.find("unknown-level");
+  REQUIRE(d);
+  CHECK(d->file == "results/r1.yaml");
+  CHECK(d->line == 6);  // the metric: the agreement has the service
+  CHECK(d->message == "agreement 'a' has no service level 'p1 resolution' for service 'email'");
+}
+
+TEST_CASE("rules: two results of one agreement may not overlap for the same level") {
+  auto apart = load({retail, agreement_with_levels, result("r1", "2026-01-01", "2026-01-31"),
+                     result("r2", "2026-02-01", "2026-02-28")});
+  CHECK_FALSE(apart.has("overlapping-results"));
+  // r3 starts inside r1 (which ends last), r2 lies inside r1: both overlap it.
+  auto l =
+      load({retail, agreement_with_levels, result("r1", "2026-01-01", "2026-03-31"),
+            result("r2", "2026-02-01", "2026-02-28"), result("r3", "2026-03-31", "2026-04-30")});
+  CHECK(l.has("overlapping-results", "results/r2.yaml"));
+  CHECK(l.has("overlapping-results", "results/r3.yaml"));
+  CHECK_FALSE(l.has("overlapping-results", "results/r1.yaml"));
+  const Diagnostic* d = l.find("overlapping-results");
+  REQUIRE(d);
+  CHECK(d->message ==
+        "email availability from 2026-02-01 to 2026-02-28 overlaps results/r1.yaml "
+        "(2026-01-01 to 2026-03-31)");
+}
+
+TEST_CASE("rules: list items and nested dates are references and dates like any field") {
+  setenv("BRM_TODAY", "2026-11-26", 1);
+  auto l = load({retail,
+                 {"plans/p.yaml",
+                  "title: P\ncustomer: retail\ntype: change\nstart: 2026-01-01\n"
+                  "requirements: [nope]\nstatus: current\n"},
+                 {"complaints/c.yaml",
+                  "customer: retail\nreceived: 2026-03-04\nseverity: low\nsummary: S\n"
+                  "status: open\nescalation:\n  date: 2026-03-01\n  to: IT steering group\n"}});
+  const Diagnostic* ref = l.find("unknown-reference");
+  REQUIRE(ref);
+  CHECK(ref->file == "plans/p.yaml");
+  CHECK(ref->message == "no requirement 'nope' in requirements/");
+  const Diagnostic* order = l.find("date-order");
+  REQUIRE(order);
+  CHECK(order->line == 7);
+  CHECK(order->message == "escalation.date 2026-03-01 is before received 2026-03-04");
+  unsetenv("BRM_TODAY");
+}
+
+TEST_CASE("rules: keys inside extra match [A-Za-z_][A-Za-z0-9_-]* at any depth") {
+  auto good = load({{"customers/retail.yaml",
+                     "name: A\nrole: customer\nextra:\n  Cost_centre-2: 1\n  _list:\n"
+                     "    - a_b: 1\n"}});
+  CHECK(good.findings.empty());
+  auto l = load({{"customers/retail.yaml",
+                  "name: A\nrole: customer\nextra:\n  a.b: 1\n  list:\n    - 2x: 1\n"}});
+  std::size_t bad = 0;
+  for (const Diagnostic& d : l.findings) bad += d.rule == "bad-extra-key" ? 1 : 0;
+  CHECK(bad == 2);
+  const Diagnostic* d = l.find("bad-extra-key");
+  REQUIRE(d);
+  CHECK(d->line == 4);
+  CHECK(d->column == 3);
+}

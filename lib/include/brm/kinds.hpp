@@ -1,21 +1,41 @@
-// The seven record kinds as data: a kind is its folder, its schema and the fields
-// that refer to other records. Adding a kind means a row here and a schema file.
+// The record kinds as data: a kind is its folder, its schema, the fields that name and
+// date it, the fields that refer to other records, the dates that must come in order,
+// and how `brm KIND list` and `show` present it. Adding a kind is an enumerator here, a
+// row in kinds.cpp and a schema file; the build fails when the row is missing, and
+// kinds_test checks each row against its schema.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace brm {
 
-enum class KindId : std::uint8_t { Customer, Agreement, Complaint, Meeting, Survey, Service, Requirement };
-inline constexpr std::size_t kind_count = 7;
+struct Date;
+struct Record;
+class Repository;
 
-// A field that holds the id of another record. `path` is a field name, or
-// "list[].field" for a field of each item of a list.
+enum class KindId : std::uint8_t {
+  Customer,
+  Agreement,
+  Complaint,
+  Meeting,
+  Survey,
+  Service,
+  Requirement,
+  Plan,
+  Project,
+  Result,
+  End  // not a kind: one past the last, so that the count follows this list
+};
+inline constexpr std::size_t kind_count = static_cast<std::size_t>(KindId::End);
+
+// A field that holds the id of another record. `path` is a field name, a dotted path
+// ("escalation.date"), "list[]" for each item of a list of ids, or "list[].field" for a
+// field of each item of a list of objects.
 struct Reference {
   std::string_view path;
   KindId target;
@@ -25,14 +45,73 @@ struct Reference {
   bool only_with_catalogue = false;
 };
 
+// Two dates of one record that must not go backwards: `later` >= `earlier` when both are
+// there (paths as in Reference).
+struct DateOrder {
+  std::string_view earlier;
+  std::string_view later;
+};
+
+// Whether a record is in a list's selection (`--open`, `--late`, ...), with the
+// repository for what the record refers to and its settings.
+using RecordTest = bool (*)(const Repository& repo, const Record& record, Date today);
+
+// A column of `brm KIND list`: a field, or a figure computed from the record.
+struct Column {
+  using Compute = std::string (*)(const Repository& repo, const Record& record, Date today);
+  std::string_view header;
+  std::string_view path = {};  // dotted path of the field shown; "id" for the id
+  Compute compute = nullptr;
+};
+
+// A flag of `brm KIND list` beyond the ones the schema gives (an enum field is
+// `--field VALUE`, a reference to a customer `--customer ID`): `--open`, `--late`.
+struct ListFilter {
+  std::string_view flag;  // without dashes
+  std::string_view help;
+  RecordTest keep;
+};
+
+// A value `brm KIND add` writes unless given (FORMAT.md's defaults for required fields).
+struct FieldDefault {
+  std::string_view field;
+  std::string_view value;
+};
+
+// Records of this kind listed under the record they belong to through another one: a
+// result under its agreement's customer (through agreement, then its `customer`).
+struct Through {
+  KindId via;
+  std::string_view path;  // the field of the `via` record that refers on
+};
+
+// How the records of a kind show among the records that refer to another (`show`).
+struct ReferrerView {
+  std::string_view heading;             // "purchasers", "open complaints", "last meetings"
+  RecordTest only = nullptr;            // only the ones this accepts (open complaints)
+  std::size_t newest = 0;               // only the newest N by main date; 0: all
+  std::optional<Through> through = {};  // also listed one step further along
+};
+
 struct Kind {
   KindId id;
-  std::string_view name;        // "customer": the command word and commit prefix
-  std::string_view folder;      // "customers"
-  std::string_view label_field; // the field that names a record: name, title, summary
-  std::string_view date_field;  // dated kinds' ids start with this date; empty otherwise
-  std::vector<Reference> references;
-  std::string_view schema_path() const;  // "schema/customer.schema.yaml" (embedded)
+  std::string_view name;         // "customer": the command word and commit prefix
+  std::string_view folder;       // "customers"
+  std::string_view schema;       // "schema/customer.schema.yaml", embedded
+  std::string_view label_field;  // the field that names a record: name, title, summary
+  std::string_view date_field;   // dated kinds' ids start with this date; empty otherwise
+  // The date that places a record in time: `list --since`, newest first in `show`, and
+  // today by default on `add` when the schema requires it. Empty: none.
+  std::string_view main_date;
+  std::span<const Reference> references;
+  std::span<const DateOrder> date_order;
+  std::span<const std::string_view> future_dates;  // more than a year ahead: a typo?
+  std::span<const Column> columns;                 // id and label first
+  std::span<const ListFilter> filters;
+  std::span<const FieldDefault> add_defaults;
+  ReferrerView referrer;
+
+  std::string_view schema_path() const { return schema; }
 };
 
 const std::array<Kind, kind_count>& kinds();

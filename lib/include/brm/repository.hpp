@@ -162,6 +162,9 @@ class Repository {
   std::string_view account_of(std::string_view customer_or_purchaser) const;
   // Records of any kind that refer to `target` (through the kinds' reference fields).
   std::vector<const Record*> referrers(KindId kind, std::string_view id) const;
+  // Records that belong to `target` one step further along (Kind::referrer.through): the
+  // results of a customer's agreements. Not references: they do not hold up a removal.
+  std::vector<const Record*> referrers_through(KindId kind, std::string_view id) const;
 };
 
 // For a command that is done with a repository and about to exit: the repository is
@@ -185,7 +188,8 @@ void check_rules(const Repository& repo, Diagnostics* findings, Date today);
 // The fields of each kind that check_rules reads (for keep_fields).
 const FieldSelection& rule_read_fields();
 
-// Values of the nested list fields as "list[].field" paths describe them.
+// The values at a path of Reference's form: "field", "object.field", "list[]" (each
+// item), "list[].field" (that field of each item).
 void for_each_path_value(const Value& doc, std::string_view path,
                          const std::function<void(const Value&)>& fn);
 

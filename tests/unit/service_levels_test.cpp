@@ -1,0 +1,84 @@
+// Service levels agreed and delivered: which way is better, met and breached.
+#include "brm/service_levels.hpp"
+
+#include <doctest/doctest.h>
+
+#include "brm/record_status.hpp"
+#include "repo_fixture.hpp"
+
+using namespace brm;
+using brm::test::load;
+
+TEST_CASE("service levels: better defaults by unit, and an explicit better wins") {
+  CHECK(higher_is_better("percent", ""));
+  CHECK(higher_is_better("count", ""));
+  CHECK_FALSE(higher_is_better("hours", ""));
+  CHECK_FALSE(higher_is_better("minutes", ""));
+  CHECK_FALSE(higher_is_better("days", ""));
+  CHECK_FALSE(higher_is_better("count", "lower"));
+  CHECK(higher_is_better("hours", "higher"));
+}
+
+TEST_CASE("service levels: met is on or beyond the target in the better direction") {
+  AgreedLevel up{"email", "availability", "percent", 99.5, true};
+  CHECK(up.is_met(99.5));
+  CHECK(up.is_met(99.9));
+  CHECK_FALSE(up.is_met(99.4));
+  AgreedLevel down{"email", "p1 resolution", "hours", 4, false};
+  CHECK(down.is_met(4));
+  CHECK(down.is_met(3));
+  CHECK_FALSE(down.is_met(4.5));
+}
+
+TEST_CASE("service levels: a result is breached when any level misses its agreed target") {
+  auto l = load({{"customers/c.yaml", "name: C\nrole: customer\n"},
+                 {"agreements/a.yaml",
+                  "title: A\ncustomer: c\nstatus: draft\nstart: 2026-01-01\nservices:\n"
+                  "  - service: email\n    levels:\n      - metric: up\n        target: 99\n"
+                  "        unit: percent\n      - metric: reopened\n        target: 10\n"
+                  "        unit: count\n        better: lower\n"},
+                 {"results/met.yaml",
+                  "agreement: a\nstart: 2026-01-01\nend: 2026-01-31\nlevels:\n"
+                  "  - service: email\n    metric: up\n    achieved: 99\n"
+                  "  - service: email\n    metric: reopened\n    achieved: 10\n"},
+                 {"results/breached.yaml",
+                  "agreement: a\nstart: 2026-02-01\nend: 2026-02-28\nlevels:\n"
+                  "  - service: email\n    metric: up\n    achieved: 99.5\n"
+                  "  - service: email\n    metric: reopened\n    achieved: 11\n"}});
+  CHECK(l.findings.empty());
+  const Record* met = l.repo.find(KindId::Result, "met");
+  const Record* breached = l.repo.find(KindId::Result, "breached");
+  REQUIRE(met);
+  REQUIRE(breached);
+  Date today = *Date::parse("2026-11-26");
+  CHECK_FALSE(result_breached(l.repo, *met, today));
+  CHECK(result_breached(l.repo, *breached, today));
+  auto levels = delivered_levels(l.repo, *breached);
+  REQUIRE(levels.size() == 2);
+  CHECK_FALSE(levels[0].is_breached());
+  CHECK(levels[1].is_breached());
+  REQUIRE(levels[1].agreed);
+  CHECK(levels[1].agreed->target == 10);
+}
+
+TEST_CASE("record status: a project is late when not ended and behind its plan") {
+  auto project = [](std::string fields) {
+    return std::pair<std::string, std::string>{
+        "projects/p.yaml",
+        "title: P\ncustomer: c\nstatus: active\nhealth: green\n"
+        "start: 2026-01-01\n" +
+            fields};
+  };
+  Date today = *Date::parse("2026-11-26");
+  auto late = [&](std::string fields) {
+    auto l = load({{"customers/c.yaml", "name: C\nrole: customer\n"}, project(fields)});
+    const Record* p = l.repo.find(KindId::Project, "p");
+    REQUIRE(p);
+    return project_late(l.repo, *p, today);
+  };
+  CHECK_FALSE(late("planned_end: 2026-12-31\n"));
+  CHECK_FALSE(late("planned_end: 2026-11-26\n"));  // due today is not past
+  CHECK(late("planned_end: 2026-11-25\n"));
+  CHECK(late("planned_end: 2026-12-31\nforecast_end: 2027-01-01\n"));
+  CHECK_FALSE(late("planned_end: 2026-12-31\nforecast_end: 2026-12-31\n"));
+}
