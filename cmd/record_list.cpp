@@ -239,8 +239,8 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
     lines.push_back(std::move(line));
   }
   TextTable table(header);
-  for (std::size_t c = 0; c < view.columns.size(); ++c)
-    if (is_kept_whole(kind, view.columns[c])) table.keep_whole(c);
+  for (std::size_t c = 0; c < k.columns.size(); ++c)
+    if (is_kept_whole(kind, k.columns[c])) table.keep_whole(c);
   for (auto& line : lines) table.add_row(std::move(line));
   auto width = static_cast<std::size_t>(ctx.terminal_width());
   std::fputs(table.render(width, ctx.color(stdout)).c_str(), stdout);

@@ -9,6 +9,7 @@ namespace {
 using G = RuleGroup;
 constexpr Severity E = Severity::Error;
 constexpr Severity W = Severity::Warning;
+constexpr Severity N = Severity::Note;
 
 constexpr Rule catalogue[] = {
     // The YAML text of a file.
@@ -36,9 +37,15 @@ constexpr Rule catalogue[] = {
      "Remove the tag; brm reads plain YAML 1.2 core values."},
     {"yaml-syntax", G::Yaml, E, "the text is not valid YAML",
      "Fix the syntax at the position given (often an unclosed quote or a bad indent)."},
+    {"merge-conflict", G::Yaml, E, "the file holds git's conflict markers",
+     "Finish the merge: keep the right lines between <<<<<<< and >>>>>>>, remove the markers."},
+    {"number-too-big", G::Yaml, E, "an integer does not fit in 64 bits",
+     "Quote it to keep it as text, or write a smaller number."},
     // Files and folders of the repository.
     {"bad-id", G::Files, E, "the file name is not a valid record id",
      "Rename the file to lowercase letters, digits and '-' (at most 64), ending in .yaml."},
+    {"filtered-file", G::Files, E, "git stores the file through a filter (git-crypt, LFS)",
+     "brm reads such a file only from the work tree; check it there, not with --at."},
     {"bad-schema", G::Files, E, "a schema/<kind>.schema.yaml of the repository cannot be used",
      "Fix the JSON Schema (an unresolvable $ref, a bad pattern) so that brm can compile it."},
     {"missing-settings", G::Files, E, "brm.yaml is missing from the repository",
@@ -79,6 +86,8 @@ constexpr Rule catalogue[] = {
      "Fix the typo (brm suggests the closest field), or move free-form data under 'extra:'."},
     {"wrong-type", G::Schema, E, "a value has the wrong type, such as text where a number belongs",
      "Write the value as the type the message names; quote text that YAML reads as a number."},
+    {"bad-extra-key", G::Schema, E, "a key under extra is not a plain name",
+     "Use letters, digits, '_' and '-', starting with a letter or '_'; no dots."},
     // References between records.
     {"purchaser-chain", G::References, E, "a purchaser's customer is itself a purchaser",
      "A purchaser orders under the mandate of a record with role customer; name that one."},
@@ -86,6 +95,14 @@ constexpr Rule catalogue[] = {
      "Fix the id (brm suggests the closest), or add the record it refers to."},
     {"wrong-role", G::References, E, "a reference that needs a customer names a purchaser",
      "Agreements and purchasers belong to a record with role customer; name that one."},
+    {"broken-reference", G::References, N, "a reference names a file that does not parse",
+     "Fix the file the note names; the references to it are checked once it parses."},
+    {"unknown-level", G::References, E,
+     "a result names a service level its agreement does not have",
+     "Name a service and metric of the agreement's levels, or add the level to the agreement."},
+    {"overlapping-results", G::References, E,
+     "two results of an agreement cover one day for one level",
+     "Correct the periods (start, end) so that each day is reported once."},
     // Dates across fields.
     {"agreement-expired", G::Dates, W, "an active agreement's end date has passed",
      "Set the agreement's status to expired, or renew it with a new end date."},
@@ -100,6 +117,8 @@ constexpr Rule catalogue[] = {
      "Scores run from 1 to the survey's scale (or brm.yaml's survey.scale)."},
     {"unknown-question", G::Surveys, E, "an answer names a question the survey does not have",
      "Add the question to the survey's questions, or fix the answer's question id."},
+    {"duplicate-respondent", G::Surveys, W, "a customer answers one survey more than once",
+     "Keep one response per respondent; the forms tool may allow several submissions."},
     // brm.yaml.
     {"bad-setting", G::Settings, E, "brm.yaml's settings contradict each other",
      "Correct the setting the message names (for example survey.satisfied above survey.scale)."},

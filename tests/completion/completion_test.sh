@@ -52,7 +52,7 @@ expect "brm customer list --role <TAB>" "$(printf 'customer\npurchaser')" \
   "$(complete_bash "$work/repo" brm customer list --role '')"
 expect "brm complaint add --severity <TAB>" "$(printf 'high\nlow\nmedium')" \
   "$(complete_bash "$work/repo" brm complaint add --severity '')"
-expect "brm check --format <TAB>" "$(printf 'github\njson\ntext')" \
+expect "brm check --format <TAB>" "$(printf 'codeclimate\ngithub\njson\nsarif\ntext')" \
   "$(complete_bash "$work/repo" brm check --format '')"
 expect "brm --color <TAB>" "$(printf 'always\nauto\nnever')" "$(complete_bash "$work/repo" brm --color '')"
 expect "brm customer list --format json --cu<TAB>" "--customer" \

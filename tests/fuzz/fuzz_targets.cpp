@@ -342,6 +342,22 @@ constexpr std::string_view kMergeSamples[kind_count][2] = {
      "status: proposed\n",
      "title: Badge reader\ncustomer: retail-division\ntype: change\nraised: 2026-01-01\n"
      "status: accepted\ndecided: 2026-02-01\ndescription: doors\n"},
+    {"title: Retail strategy\ncustomer: retail-division\ntype: strategy\nstart: 2026-01-01\n"
+     "objectives: [Open stores]\nimplications: [Store systems]\nstatus: current\n",
+     "title: Warehouse move\ncustomer: retail-stores\ntype: change\nstart: 2026-03-01\n"
+     "end: 2026-12-31\nreview: 2026-06-01\nobjectives: [One site]\nstatus: superseded\n"},
+    {"title: Rollout\ncustomer: retail-division\nstatus: active\nhealth: green\n"
+     "start: 2026-02-01\nplanned_end: 2026-09-30\nmilestones:\n  - what: Pilot\n"
+     "    due: 2026-04-30\n  - what: All stores\n    due: 2026-09-30\n",
+     "title: Scanners\ncustomer: retail-stores\nstatus: active\nhealth: red\nmanager: Ola\n"
+     "start: 2026-01-01\nplanned_end: 2026-06-30\nforecast_end: 2026-08-31\nmilestones:\n"
+     "  - what: Pilot\n    due: 2026-03-31\n    done: 2026-04-05\n  - what: Training\n"
+     "    due: 2026-05-31\n"},
+    {"agreement: retail-2026\nstart: 2026-03-01\nend: 2026-03-31\nlevels:\n"
+     "  - service: email\n    metric: availability\n    achieved: 99.1\n",
+     "agreement: retail-2026\nstart: 2026-04-01\nend: 2026-04-30\nsource: report\nlevels:\n"
+     "  - service: email\n    metric: availability\n    achieved: 99.9\n"
+     "  - service: desk\n    metric: response\n    achieved: 3\n    note: fine\n"},
 };
 
 Value sample_doc(std::string_view text) {
