@@ -3,12 +3,8 @@
 // as FILE:LINE naming its column, and nothing is written unless every row is good.
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "brm/csv.hpp"
 #include "brm/error.hpp"
@@ -16,9 +12,9 @@
 #include "brm/service_levels.hpp"
 #include "brm/store.hpp"
 #include "cli.hpp"
+#include "import_file.hpp"
 #include "record.hpp"
 
-namespace fs = std::filesystem;
 
 namespace brm::cli {
 namespace {
@@ -34,26 +30,6 @@ struct ImportOptions {
 
 constexpr std::string_view columns[] = {"service", "metric", "achieved", "note"};
 constexpr std::size_t required_columns = 3;  // note is optional
-
-std::string trimmed(std::string_view s) {
-  std::size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
-
-std::string read_file(const fs::path& path, const std::string& name) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec))
-    throw Error(ExitCode::Io, fmt::format("cannot read '{}': it is a folder", name));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    int err = errno;
-    throw Error(ExitCode::Io, fmt::format("cannot read '{}': {}", name, std::strerror(err)));
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Findings about the file, printed as they are found: FILE:LINE: error: message.
 class RowErrors {
@@ -180,7 +156,7 @@ void run_import(Context& ctx, const ImportOptions& o) {
   std::string source = trimmed(o.source);
   if (source.find_first_of("\r\n") != std::string::npos)
     throw Error(ExitCode::Usage, "invalid value for --source: expected one line of text");
-  std::string text = read_file(ctx.start_dir() / o.file, o.file);
+  std::string text = read_import_file(ctx.start_dir() / o.file, o.file);
 
   RowErrors errors(o.file, ctx.color(stderr));
   std::vector<CsvRow> rows;

@@ -3,19 +3,15 @@
 // and nothing is written unless every row is good.
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "brm/error.hpp"
 #include "brm/store.hpp"
 #include "brm/survey_import.hpp"
 #include "cli.hpp"
+#include "import_file.hpp"
 #include "record.hpp"
 
-namespace fs = std::filesystem;
 
 namespace brm::cli {
 namespace {
@@ -29,26 +25,6 @@ struct ImportOptions {
   std::vector<std::string> questions;  // COLUMN=ID
   WriteFlags write;
 };
-
-std::string trimmed(std::string_view s) {
-  std::size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
-
-std::string read_csv_file(const fs::path& path, const std::string& name) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec))
-    throw Error(ExitCode::Io, fmt::format("cannot read '{}': it is a folder", name));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    int err = errno;
-    throw Error(ExitCode::Io, fmt::format("cannot read '{}': {}", name, std::strerror(err)));
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // --question COLUMN=ID; the last '=' splits, since question text may hold one.
 std::vector<std::pair<std::string, std::string>> question_flags(const std::vector<std::string>& f) {
@@ -69,7 +45,7 @@ void run_import(Context& ctx, ImportOptions o) {
   if (title.empty() || title.find_first_of("\r\n") != std::string::npos)
     throw Error(ExitCode::Usage, "invalid value for --title: expected one line of text");
   o.columns.questions = question_flags(o.questions);
-  std::string text = read_csv_file(ctx.start_dir() / o.file, o.file);
+  std::string text = read_import_file(ctx.start_dir() / o.file, o.file);
 
   Transaction tx(ctx.root(), write_options(o.write));
   const Repository& repo = tx.repository();
