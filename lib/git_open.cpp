@@ -196,9 +196,20 @@ bool discover(Repo& repo, const fs::path& start) {
                 "hint: unset GIT_COMMON_DIR; brm finds a worktree's common folder itself");
   const char* git_dir = env("GIT_DIR");
   if (!(git_dir ? open_explicit(repo, git_dir) : open_discovered(repo, start))) return false;
-  if (const char* work_tree = env("GIT_WORK_TREE"))
-    check(git_repository_set_workdir(repo.get(), absolute_path(work_tree).c_str(), 0),
-          fmt::format("cannot use GIT_WORK_TREE '{}'", work_tree));
+  if (const char* work_tree = env("GIT_WORK_TREE")) {
+    // libgit2 1.5 leaks its path buffer when the work tree is already the one asked for, so
+    // it is only set when it differs (both sides resolved, as libgit2 resolves them).
+    auto resolved = [](const fs::path& p) {
+      std::error_code ec;
+      fs::path r = fs::weakly_canonical(p, ec);
+      return ec ? std::string() : r.string().erase(r.string().find_last_not_of('/') + 1);
+    };
+    std::string wanted = resolved(absolute_path(work_tree));
+    const char* current = git_repository_workdir(repo.get());
+    if (wanted.empty() || !current || resolved(current) != wanted)
+      check(git_repository_set_workdir(repo.get(), absolute_path(work_tree).c_str(), 0),
+            fmt::format("cannot use GIT_WORK_TREE '{}'", work_tree));
+  }
   apply_environment(repo.get());
   return true;
 }
