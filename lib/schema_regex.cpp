@@ -449,16 +449,22 @@ EcmaRegex& EcmaRegex::operator=(EcmaRegex&&) noexcept = default;
 
 EcmaRegex::Match EcmaRegex::match(std::string_view text) const {
   thread_local MatchState state;
-  int rc = pcre2_match(code_->code.get(), reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(),
-                       0, 0, state.data, state.context);
+  auto run = [&](std::string_view t) {
+    return pcre2_match(code_->code.get(), reinterpret_cast<PCRE2_SPTR>(t.data()), t.size(), 0, 0,
+                       state.data, state.context);
+  };
+  int rc = run(text);
+  if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21) {
+    // Not UTF-8: match as if each bad sequence were U+FFFD, as minLength counts it.
+    std::string repaired;
+    for (char32_t c : unicode::decode_utf8(text)) {
+      bool scalar = c <= 0x10FFFF && (c < 0xD800 || c > 0xDFFF);
+      unicode::append_utf8(repaired, scalar ? c : 0xFFFD);
+    }
+    rc = run(repaired);
+  }
   if (rc >= 0) return Match::Yes;  // 0: a match with more groups than the match data holds
   if (rc == PCRE2_ERROR_NOMATCH) return Match::No;
-  if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21) {
-    // Not UTF-8: match as if each bad byte were U+FFFD, as minLength counts it.
-    std::string repaired;
-    for (char32_t c : unicode::decode_utf8(text)) unicode::append_utf8(repaired, c);
-    return match(repaired);
-  }
   return Match::TooCostly;  // a match, depth, heap or JIT stack limit
 }
 

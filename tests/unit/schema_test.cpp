@@ -487,6 +487,8 @@ TEST_CASE("regex: lookbehind, named groups and Unicode classes run as in ECMA-26
   CHECK(EcmaRegex("\xC3\xA9$").search("caf\xC3\xA9"));
   // Text that is not UTF-8 is matched with U+FFFD in place of the bad byte.
   CHECK(EcmaRegex("^a.b$").search("a\xFF" "b"));
+  CHECK(EcmaRegex("^a.b$").search("a\xED\xA0\x80" "b"));      // an encoded surrogate
+  CHECK(EcmaRegex("^a.b$").search("a\xF7\xBF\xBF\xBF" "b"));  // beyond U+10FFFF
 
   // PCRE-only syntax is not ECMA-262.
   for (const char* p : {"(?i)a", "a++", "\\A", "[[:alpha:]]]", "a{,3}", "(?P<n>a)", "(?#c)",
