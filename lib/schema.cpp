@@ -1195,6 +1195,14 @@ class Validator {
     return out;
   }
 
+  // PCRE2's limits stopped a match: the schema's pattern is at fault, not the text.
+  void report_too_costly(std::string_view keyword, const EcmaRegex& re, Mark mark) {
+    report(keyword, "schema",
+           fmt::format("matching '{}' stopped at its limit: the pattern is too costly to check",
+                       re.source()),
+           mark);
+  }
+
   void report(std::string_view keyword, std::string_view rule, std::string message, Mark mark) {
     if (findings_ == nullptr) return;
     findings_->push_back(SchemaFinding{pointer(), mark, std::string(keyword), std::string(rule),
@@ -1594,12 +1602,17 @@ class Validator {
             inst.mark());
       }
     }
-    if (n.pattern && !n.pattern->search(s)) {
+    if (EcmaRegex::Match m = n.pattern ? n.pattern->match(s) : EcmaRegex::Match::Yes;
+        m != EcmaRegex::Match::Yes) {
       if (fast) return false;
       ok = false;
-      report("pattern", "bad-value",
-             fmt::format("expected text matching '{}', got {}", n.pattern->source(), quoted(s)),
-             inst.mark());
+      if (m == EcmaRegex::Match::TooCostly) {
+        report_too_costly("pattern", *n.pattern, inst.mark());
+      } else {
+        report("pattern", "bad-value",
+               fmt::format("expected text matching '{}', got {}", n.pattern->source(), quoted(s)),
+               inst.mark());
+      }
     }
     if (n.format != Format::Unknown && !check_format(n.format, s)) {
       if (fast) return false;
@@ -1834,7 +1847,13 @@ class Validator {
         }
       }
       for (const auto& [re, sub] : n.pattern_properties) {
-        if (!re->search(e.key)) continue;
+        EcmaRegex::Match m = re->match(e.key);
+        if (m == EcmaRegex::Match::TooCostly) {
+          if (fast) return false;
+          ok = false;
+          report_too_costly("patternProperties", *re, e.key_mark);
+        }
+        if (m != EcmaRegex::Match::Yes) continue;
         matched = true;
         if (!member(sub, e, "patternProperties")) {
           if (fast) return false;

@@ -1,20 +1,17 @@
-// ECMA-262 patterns on top of std::regex. std::regex's ECMAScript grammar is the 1999
-// dialect without Unicode mode, and its classes (\d, \w, \s, .) follow the C++ locale;
-// rewriting the pattern first gives JSON Schema's semantics (ASCII \d and \w, Unicode
-// \s, `.` excluding line terminators, \u{...}, \p{L}) whatever the locale.
-//
-// Each pattern is rewritten twice: for UTF-32 text (std::wregex, where a class matches
-// one code point) and for ASCII-only text (std::regex on bytes). Most data is ASCII, and
-// libstdc++ caches classes for `char` but not for `wchar_t`, which makes the byte form
-// several times faster.
+// ECMA-262 patterns (Unicode mode) run by PCRE2. A short pass over the pattern checks it
+// against ECMA-262's grammar, so that PCRE-only syntax ((?i), \A, a++, [[:alpha:]]) is an
+// error as in JavaScript, and rewrites the few places where PCRE2 reads the same text
+// differently: `.`, \s, \v, empty classes, \p{Long_Name}, \N back-references. PCRE2 runs
+// without PCRE2_UCP so that \d, \w and \b stay ASCII as ECMA-262 says; \p{...} is
+// Unicode in UTF mode regardless. docs/decisions.md lists what remains different.
 #include "brm/schema_regex.hpp"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <fmt/format.h>
+#include <pcre2.h>
 
 #include <algorithm>
-#include <cstdint>
-#include <cstring>
-#include <memory>
+#include <utility>
 #include <vector>
 
 #include "brm/error.hpp"
@@ -23,296 +20,301 @@
 namespace brm {
 namespace {
 
-using unicode::CodeRange;
-using Ranges = std::vector<CodeRange>;
-
-constexpr char32_t kMaxCodePoint = 0x10FFFF;
-
-// std::regex compiles recursively, a level per term and per group: a pattern of 100,000
-// letters or 30,000 nested groups overflowed the stack. Patterns in schemas are short.
+// Schemas' patterns are short; a long one costs compile time and memory for nothing.
 constexpr std::size_t kMaxPatternLength = 4096;
 constexpr std::size_t kMaxGroupDepth = 64;
-
-const Ranges kDigits = {{'0', '9'}};
-const Ranges kWordChars = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
-const Ranges kSpaces = {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680},
-                        {0x2000, 0x200A}, {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F},
-                        {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
-const Ranges kLineTerminators = {{0x0A, 0x0A}, {0x0D, 0x0D}, {0x2028, 0x2029}};
+// A hostile pattern stops here (Match::TooCostly) instead of running for hours; an
+// ordinary pattern over text of a few hundred KiB stays well below.
+constexpr std::uint32_t kMatchLimit = 2'000'000;
+constexpr std::uint32_t kDepthLimit = 2'000'000;
+constexpr std::uint32_t kHeapLimitKiB = 64 * 1024;
+constexpr std::size_t kJitStackMax = 16 * 1024 * 1024;  // reserved, used as needed
 
 struct Unsupported {
   std::string why;
 };
 
-bool is_hex(char32_t c) {
+using unicode::CodeRange;
+// ECMA-262's WhiteSpace and LineTerminator: \s. PCRE2's \s is ASCII without UCP.
+constexpr CodeRange kSpaces[] = {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},
+                                 {0x1680, 0x1680}, {0x2000, 0x200A}, {0x2028, 0x2029},
+                                 {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
+                                 {0xFEFF, 0xFEFF}};
+
+// ECMA-262's long General_Category names; PCRE2 10.42 knows only the short ones.
+constexpr std::pair<std::string_view, std::string_view> kCategories[] = {
+    {"Cased_Letter", "L&"},         {"LC", "L&"},
+    {"Close_Punctuation", "Pe"},    {"Connector_Punctuation", "Pc"},
+    {"Control", "Cc"},              {"cntrl", "Cc"},
+    {"Currency_Symbol", "Sc"},      {"Dash_Punctuation", "Pd"},
+    {"Decimal_Number", "Nd"},       {"digit", "Nd"},
+    {"Enclosing_Mark", "Me"},       {"Final_Punctuation", "Pf"},
+    {"Format", "Cf"},               {"Initial_Punctuation", "Pi"},
+    {"Letter", "L"},                {"Letter_Number", "Nl"},
+    {"Line_Separator", "Zl"},       {"Lowercase_Letter", "Ll"},
+    {"Mark", "M"},                  {"Combining_Mark", "M"},
+    {"Math_Symbol", "Sm"},          {"Modifier_Letter", "Lm"},
+    {"Modifier_Symbol", "Sk"},      {"Nonspacing_Mark", "Mn"},
+    {"Number", "N"},                {"Open_Punctuation", "Ps"},
+    {"Other", "C"},                 {"Other_Letter", "Lo"},
+    {"Other_Number", "No"},         {"Other_Punctuation", "Po"},
+    {"Other_Symbol", "So"},         {"Paragraph_Separator", "Zp"},
+    {"Private_Use", "Co"},          {"Punctuation", "P"},
+    {"punct", "P"},                 {"Separator", "Z"},
+    {"Space_Separator", "Zs"},      {"Spacing_Mark", "Mc"},
+    {"Surrogate", "Cs"},            {"Symbol", "S"},
+    {"Titlecase_Letter", "Lt"},     {"Unassigned", "Cn"},
+    {"Uppercase_Letter", "Lu"}};
+
+bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-
-unsigned hex_value(char32_t c) {
+unsigned hex_value(char c) {
   if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
-  if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
-  return static_cast<unsigned>(c - 'A' + 10);
+  return static_cast<unsigned>((c | 0x20) - 'a' + 10);
 }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-Ranges normalized(Ranges r) {
-  std::sort(r.begin(), r.end(), [](const CodeRange& a, const CodeRange& b) { return a.lo < b.lo; });
-  Ranges out;
-  for (const CodeRange& x : r) {
-    if (!out.empty() && x.lo <= out.back().hi + 1) {
-      out.back().hi = std::max(out.back().hi, x.hi);
-    } else {
-      out.push_back(x);
+std::string code_point(char32_t c) { return fmt::format("\\u{{{:X}}}", static_cast<unsigned>(c)); }
+
+// Class members for `ranges`, or for everything else when `negated`.
+std::string class_members(std::span<const CodeRange> ranges, bool negated) {
+  std::vector<CodeRange> set(ranges.begin(), ranges.end());
+  if (negated) {
+    std::vector<CodeRange> rest;
+    char32_t next = 0;
+    for (const CodeRange& r : set) {
+      if (r.lo > next) rest.push_back({next, r.lo - 1});
+      next = r.hi + 1;
+    }
+    rest.push_back({next, 0x10FFFF});
+    set = std::move(rest);
+  }
+  std::string out;
+  for (const CodeRange& r : set) {
+    out += code_point(r.lo);
+    if (r.hi != r.lo) {
+      out += '-';
+      out += code_point(r.hi);
     }
   }
   return out;
 }
 
-Ranges complement(const Ranges& r) {
-  Ranges out;
-  char32_t next = 0;
-  for (const CodeRange& x : normalized(r)) {
-    if (x.lo > next) out.push_back({next, x.lo - 1});
-    next = x.hi + 1;
-  }
-  if (next <= kMaxCodePoint) out.push_back({next, kMaxCodePoint});
-  return out;
-}
-
-// A literal character in the rewritten pattern: ASCII punctuation escaped, controls as
-// \x, everything else as itself.
-template <typename Char>
-std::basic_string<Char> literal(char32_t c) {
-  using S = std::basic_string<Char>;
-  if (c < 0x20 || c == 0x7F) {
-    constexpr std::string_view kHex = "0123456789ABCDEF";
-    return S{Char('\\'), Char('x'), Char(kHex[c >> 4]), Char(kHex[c & 0xF])};
-  }
-  if (c < 0x80 &&
-      std::string_view("^$\\.*+?()[]{}|-/").find(static_cast<char>(c)) != std::string_view::npos) {
-    return S{Char('\\'), static_cast<Char>(c)};
-  }
-  return S(1, static_cast<Char>(c));
-}
-
+// Checks one pattern against ECMA-262's grammar (Unicode mode) and writes it for PCRE2
+// with PCRE2_ALT_BSUX, under which \uXXXX, \u{...} and \xHH mean what they mean in ECMA.
 class Translator {
  public:
-  // `syntax_only` accepts what ECMA-262 allows but std::regex cannot run (lookbehind,
-  // named groups), rewritten to something of the same shape: for the `regex` format.
-  Translator(std::u32string_view p, bool syntax_only) : p_(p), syntax_only_(syntax_only) {}
+  explicit Translator(std::string_view p) : p_(p) {}
 
-  void run() {
-    groups_.push_back(false);  // the whole pattern
-    while (i_ < p_.size()) {
-      char32_t c = p_[i_++];
-      bool after_group = closed_group_risky_;
-      closed_group_risky_ = false;
-      if (c == '\\') {
-        escape();
-      } else if (c == '[') {
-        char_class();
-      } else if (c == '.') {
-        emit_class(kLineTerminators, true);
-      } else if (c == '(') {
-        group();
-      } else if (c < 0x80) {
-        wide_ += static_cast<wchar_t>(c);  // syntax: quantifiers, anchors, '|', ')'
-        ascii_ += static_cast<char>(c);
-        syntax(c, after_group);
-      } else {
-        emit_literal(c);
-      }
-    }
+  std::string run() {
+    while (i_ < p_.size()) term(p_[i_++]);
+    if (!lookaround_.empty()) throw Unsupported{"missing )"};
+    return std::move(out_);
   }
-
-  const std::wstring& wide() const noexcept { return wide_; }
-  const std::string& ascii() const noexcept { return ascii_; }
-  bool has_backreference() const noexcept { return has_backreference_; }
-  // A quantified group that itself holds a quantifier or an alternative, like (a+)+ or
-  // (a|ab)*: backtracking can take exponential time on such patterns.
-  bool has_nested_quantifier() const noexcept { return nested_quantifier_; }
 
  private:
-  // Tracks, per open group, whether it holds a quantifier or '|'.
-  void syntax(char32_t c, bool after_risky_group) {
-    bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
-    if (quantifier && after_risky_group) nested_quantifier_ = true;
-    if (quantifier || c == '|') groups_.back() = true;
-    if (c == ')' && groups_.size() > 1) {
-      bool risky = groups_.back();
-      groups_.pop_back();
-      groups_.back() = groups_.back() || risky;
-      closed_group_risky_ = risky;
+  void term(char c) {
+    switch (c) {
+      case '\\': return atom_escape();
+      case '[': return atom(char_class());
+      case '.': return atom("[^\\n\\r\\u{2028}\\u{2029}]");
+      case '(': return open_group();
+      case ')': return close_group();
+      case '|': case '^': case '$': return assertion(std::string(1, c));
+      case '*': case '+': case '?': return quantifier(std::string(1, c));
+      case '{': return quantifier(braces());
+      case '}': case ']': throw Unsupported{fmt::format("a lone '{}' (escape it as \\{})", c, c)};
+      default: return atom(std::string(1, c));  // UTF-8 bytes pass through
     }
   }
 
-  void emit(std::string_view s) {
-    for (char c : s) wide_ += static_cast<wchar_t>(c);
-    ascii_ += s;
+  void atom(std::string_view text) {
+    out_ += text;
+    repeatable_ = true;
+  }
+  void assertion(std::string_view text) {
+    out_ += text;
+    repeatable_ = false;
   }
 
-  void emit_literal(char32_t c) {
-    wide_ += literal<wchar_t>(c);
-    // No ASCII text contains a non-ASCII character.
-    ascii_ += c < 0x80 ? literal<char>(c) : std::string("[^\\x00-\\x7F]");
+  void quantifier(std::string text) {
+    // ECMA forbids quantifying an assertion and a quantifier (PCRE's possessive a++).
+    if (!repeatable_) throw Unsupported{"nothing to repeat"};
+    if (i_ < p_.size() && p_[i_] == '?') text += p_[i_++];  // lazy
+    assertion(text);
   }
 
-  void emit_class(const Ranges& members, bool negated) {
-    Ranges set = normalized(members);
-    if (set.empty()) {
-      // ECMAScript's [] never matches and [^] matches anything; std::regex rejects both.
-      wide_ += negated ? L"[\\x00-\U0010FFFF]" : L"[^\\x00-\U0010FFFF]";
-    } else {
-      wide_ += negated ? L"[^" : L"[";
-      for (const CodeRange& r : set) {
-        wide_ += literal<wchar_t>(r.lo);
-        if (r.hi != r.lo) wide_ += L'-' + literal<wchar_t>(r.hi);
-      }
-      wide_ += L']';
+  // {n}, {n,} or {n,m}; in Unicode mode a '{' is nothing else.
+  std::string braces() {
+    std::size_t k = i_;
+    auto digits = [&] {
+      std::size_t from = k;
+      while (k < p_.size() && is_digit(p_[k])) ++k;
+      return k > from;
+    };
+    bool ok = digits();
+    if (ok && k < p_.size() && p_[k] == ',') {
+      ++k;
+      digits();
     }
-    Ranges ascii;
-    for (const CodeRange& r : set) {
-      if (r.lo < 0x80) ascii.push_back({r.lo, std::min<char32_t>(r.hi, 0x7F)});
-    }
-    if (ascii.empty()) {
-      ascii_ += negated ? "[\\x00-\\x7F]" : "[^\\x00-\\x7F]";
-      return;
-    }
-    ascii_ += negated ? "[^" : "[";
-    for (const CodeRange& r : ascii) {
-      ascii_ += literal<char>(r.lo);
-      if (r.hi != r.lo) ascii_ += '-' + literal<char>(r.hi);
-    }
-    ascii_ += ']';
+    if (!ok || k >= p_.size() || p_[k] != '}') throw Unsupported{"a lone '{' (escape it as \\{)"};
+    std::string text(p_.substr(i_ - 1, k + 2 - i_));
+    i_ = k + 1;
+    return text;
   }
 
-  void group() {
-    if (groups_.size() > kMaxGroupDepth)
+  void open_group() {
+    if (lookaround_.size() >= kMaxGroupDepth)
       throw Unsupported{fmt::format("groups nested deeper than {}", kMaxGroupDepth)};
-    std::u32string_view rest = p_.substr(i_);
-    if (rest.substr(0, 3) == U"?<=" || rest.substr(0, 3) == U"?<!") {
-      if (!syntax_only_) throw Unsupported{"lookbehind (?<= ) is not supported"};
-      emit(rest[2] == '=' ? "(?=" : "(?!");
-      i_ += 3;
-      groups_.push_back(false);
-      return;
+    std::string_view rest = p_.substr(i_);
+    bool look = rest.starts_with("?=") || rest.starts_with("?!") || rest.starts_with("?<=") ||
+                rest.starts_with("?<!");
+    std::size_t skip = 0;
+    if (look) {
+      skip = rest[1] == '<' ? 3 : 2;
+    } else if (rest.starts_with("?:")) {
+      skip = 2;
+    } else if (rest.starts_with("?<")) {
+      skip = 2 + group_name(i_ + 2).size() + 1;
+    } else if (rest.starts_with("?")) {
+      throw Unsupported{"'(?' must start (?:, (?=, (?!, (?<=, (?<! or (?<name>"};
     }
-    groups_.push_back(false);
-    if (rest.substr(0, 2) == U"?<") {
-      if (!syntax_only_) throw Unsupported{"named groups (?<name> ) are not supported"};
-      skip_group_name(2);
-      emit("(");
-      return;
-    }
-    for (std::u32string_view prefix : {U"?:", U"?=", U"?!"}) {
-      if (rest.substr(0, 2) == prefix) {
-        i_ += 2;
-        emit(prefix == U"?:" ? "(?:" : (prefix == U"?=" ? "(?=" : "(?!"));
-        return;
-      }
-    }
-    emit("(");
+    out_ += '(';
+    out_ += rest.substr(0, skip);
+    i_ += skip;
+    lookaround_.push_back(look);
+    repeatable_ = false;
   }
 
-  // Skips "<name>" starting `offset` code points ahead.
-  void skip_group_name(std::size_t offset) {
-    std::size_t close = p_.find('>', i_ + offset);
-    if (close == std::u32string_view::npos || close == i_ + offset)
-      throw Unsupported{"bad group name"};
-    for (std::size_t k = i_ + offset; k < close; ++k) {
-      char32_t c = p_[k];
-      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
-                c >= 0x80 || (k > i_ + offset && c >= '0' && c <= '9');
+  void close_group() {
+    if (lookaround_.empty()) throw Unsupported{"unmatched )"};
+    out_ += ')';
+    repeatable_ = !lookaround_.back();  // ECMA does not quantify a lookaround
+    lookaround_.pop_back();
+  }
+
+  // The name of <name> starting at `at` (just after '<'): ECMA identifier characters.
+  std::string_view group_name(std::size_t at) const {
+    std::size_t close = p_.find('>', at);
+    if (close == std::string_view::npos || close == at) throw Unsupported{"bad group name"};
+    for (std::size_t k = at; k < close; ++k) {
+      char c = p_[k];
+      bool ok = is_letter(c) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80 ||
+                (k > at && is_digit(c));
       if (!ok) throw Unsupported{"bad group name"};
     }
-    i_ = close + 1;
+    return p_.substr(at, close - at);
   }
 
-  // \d \D \w \W \s \S \p{..} \P{..}: the set they stand for, or false for other escapes.
-  bool class_escape(char32_t e, Ranges* set) {
+  void atom_escape() {
+    if (i_ >= p_.size()) throw Unsupported{"the pattern ends with a lone backslash"};
+    char e = p_[i_++];
+    if (e == 'b' || e == 'B') return assertion(std::string{'\\', e});
+    if (e >= '1' && e <= '9') {
+      std::size_t from = i_ - 1;
+      while (i_ < p_.size() && is_digit(p_[i_])) ++i_;
+      // \g{N}: PCRE2 would read \12 as an octal escape when there are fewer groups.
+      return atom(fmt::format("\\g{{{}}}", p_.substr(from, i_ - from)));
+    }
+    if (e == 'k') {
+      if (i_ >= p_.size() || p_[i_] != '<') throw Unsupported{"\\k needs a <name>"};
+      std::string_view name = group_name(i_ + 1);
+      i_ += name.size() + 2;
+      return atom(fmt::format("\\k<{}>", name));
+    }
+    if (std::string set = class_escape(e); !set.empty()) return atom(fmt::format("[{}]", set));
+    atom(char_escape(e, false));
+  }
+
+  // \d \D \w \W \s \S \p{..} \P{..} as class members; "" for other escapes.
+  std::string class_escape(char e) {
     switch (e) {
-      case 'd':
-        *set = kDigits;
-        return true;
-      case 'D':
-        *set = complement(kDigits);
-        return true;
-      case 'w':
-        *set = kWordChars;
-        return true;
-      case 'W':
-        *set = complement(kWordChars);
-        return true;
-      case 's':
-        *set = kSpaces;
-        return true;
-      case 'S':
-        *set = complement(kSpaces);
-        return true;
-      case 'p':
-      case 'P': {
-        Ranges r = property();
-        *set = e == 'p' ? r : complement(r);
-        return true;
-      }
-      default:
-        return false;
+      case 'd': case 'D': case 'w': case 'W': return std::string{'\\', e};
+      case 's': case 'S': return class_members(kSpaces, e == 'S');
+      case 'p': case 'P': return property(e);
+      default: return "";
     }
   }
 
-  Ranges property() {
-    if (i_ >= p_.size() || p_[i_] != '{') throw Unsupported{"\\p needs a {Property}"};
+  std::string property(char e) {
     std::size_t end = p_.find('}', i_);
-    if (end == std::u32string_view::npos) throw Unsupported{"\\p{ is not closed"};
-    std::string name;
-    for (char32_t c : p_.substr(i_ + 1, end - i_ - 1))
-      name += static_cast<char>(c < 0x80 ? c : '?');
+    if (i_ >= p_.size() || p_[i_] != '{' || end == std::string_view::npos)
+      throw Unsupported{fmt::format("\\{} needs a {{Property}}", e)};
+    std::string_view name = p_.substr(i_ + 1, end - i_ - 1);
     i_ = end + 1;
-    if (name.starts_with("General_Category=")) name = name.substr(17);
-    if (name.starts_with("gc=")) name = name.substr(3);
-    std::span<const CodeRange> table;
-    if (name == "L" || name == "Letter") {
-      table = unicode::letters();
-    } else if (name == "N" || name == "Number") {
-      table = unicode::numbers();
-    } else if (name == "Nd" || name == "Decimal_Number" || name == "digit") {
-      table = unicode::decimal_digits();
-    } else if (name == "M" || name == "Mark" || name == "Combining_Mark") {
-      table = unicode::marks();
-    } else {
-      throw Unsupported{fmt::format("the Unicode property \\p{{{}}} is not supported", name)};
+    std::string_view key;
+    if (std::size_t eq = name.find('='); eq != std::string_view::npos) {
+      key = name.substr(0, eq);
+      name = name.substr(eq + 1);
+      if (key != "General_Category" && key != "gc" && key != "Script" && key != "sc" &&
+          key != "Script_Extensions" && key != "scx")
+        throw Unsupported{fmt::format("the Unicode property '{}' is not supported", key)};
     }
-    return Ranges(table.begin(), table.end());
+    std::string value(name);
+    if (key.empty() || key == "General_Category" || key == "gc") {
+      for (const auto& [long_name, short_name] : kCategories)
+        if (name == long_name) value = short_name;
+    } else {
+      value = fmt::format("{}={}", key, name);  // PCRE2 knows scripts by ECMA's names
+    }
+    return fmt::format("\\{}{{{}}}", e, value);
   }
 
+  // A character escape (after the backslash) written for PCRE2.
+  std::string char_escape(char e, bool in_class) {
+    switch (e) {
+      case 't': case 'n': case 'f': case 'r': return std::string{'\\', e};
+      case 'v': return "\\x0B";  // PCRE2's \v is any vertical space
+      case 'c':
+        if (i_ >= p_.size() || !is_letter(p_[i_])) throw Unsupported{"\\c needs a letter"};
+        return std::string{'\\', 'c', p_[i_++]};
+      case '0':
+        if (i_ < p_.size() && is_digit(p_[i_])) throw Unsupported{"octal escapes are not allowed"};
+        return "\\x00";
+      case 'x':
+        if (i_ + 2 > p_.size() || !is_hex(p_[i_]) || !is_hex(p_[i_ + 1]))
+          throw Unsupported{"bad \\x escape"};
+        i_ += 2;
+        return fmt::format("\\x{}", p_.substr(i_ - 2, 2));
+      case 'u': return code_point(unicode_escape());
+      default: break;
+    }
+    if (in_class && e == '-') return "\\-";
+    if (in_class && e == 'b') return "\\x08";
+    // Unicode mode allows identity escapes only of syntax characters.
+    if (std::string_view("^$\\.*+?()[]{}|/").find(e) != std::string_view::npos)
+      return std::string{'\\', e};
+    throw Unsupported{fmt::format("'\\{}' is not a valid escape",
+                                  static_cast<unsigned char>(e) < 0x80 ? e : '?')};
+  }
+
+  // \u{X...} or \uXXXX, a surrogate pair joined into one code point as ECMA does.
   char32_t unicode_escape() {
-    // \u{X...} (Unicode mode) or \uXXXX, with a surrogate pair joined into one code point.
     if (i_ < p_.size() && p_[i_] == '{') {
       std::size_t end = p_.find('}', i_);
-      if (end == std::u32string_view::npos || end == i_ + 1)
-        throw Unsupported{"bad \\u{...} escape"};
       char32_t v = 0;
-      for (std::size_t k = i_ + 1; k < end; ++k) {
-        if (!is_hex(p_[k]) || v > kMaxCodePoint) throw Unsupported{"bad \\u{...} escape"};
+      bool ok = end != std::string_view::npos && end > i_ + 1;
+      for (std::size_t k = i_ + 1; ok && k < end; ++k) {
+        ok = is_hex(p_[k]) && v <= 0x10FFFF;
         v = v * 16 + hex_value(p_[k]);
       }
-      if (v > kMaxCodePoint) throw Unsupported{"bad \\u{...} escape"};
+      if (!ok || v > 0x10FFFF) throw Unsupported{"bad \\u{...} escape"};
       i_ = end + 1;
       return v;
     }
     auto hex4 = [&](std::size_t at, char32_t* v) {
-      if (at + 4 > p_.size()) return false;
+      if (at + 4 > p_.size() || !std::all_of(p_.begin() + at, p_.begin() + at + 4, is_hex))
+        return false;
       *v = 0;
-      for (std::size_t k = at; k < at + 4; ++k) {
-        if (!is_hex(p_[k])) return false;
-        *v = *v * 16 + hex_value(p_[k]);
-      }
+      for (std::size_t k = at; k < at + 4; ++k) *v = *v * 16 + hex_value(p_[k]);
       return true;
     };
-    char32_t v = 0;
+    char32_t v = 0, low = 0;
     if (!hex4(i_, &v)) throw Unsupported{"bad \\u escape"};
     i_ += 4;
-    char32_t low = 0;
-    if (v >= 0xD800 && v <= 0xDBFF && p_.substr(i_, 2) == U"\\u" && hex4(i_ + 2, &low) &&
+    if (v >= 0xD800 && v <= 0xDBFF && p_.substr(i_, 2) == "\\u" && hex4(i_ + 2, &low) &&
         low >= 0xDC00 && low <= 0xDFFF) {
       i_ += 6;
       v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00);
@@ -320,506 +322,162 @@ class Translator {
     return v;
   }
 
-  // A character escape (after the backslash): the code point it stands for.
-  char32_t char_escape(char32_t e, bool in_class) {
-    switch (e) {
-      case 't':
-        return 0x09;
-      case 'n':
-        return 0x0A;
-      case 'v':
-        return 0x0B;
-      case 'f':
-        return 0x0C;
-      case 'r':
-        return 0x0D;
-      case 'u':
-        return unicode_escape();
-      case 'x': {
-        if (i_ + 2 > p_.size() || !is_hex(p_[i_]) || !is_hex(p_[i_ + 1]))
-          throw Unsupported{"bad \\x escape"};
-        char32_t v = hex_value(p_[i_]) * 16 + hex_value(p_[i_ + 1]);
-        i_ += 2;
-        return v;
-      }
-      case 'c': {
-        if (i_ >= p_.size()) throw Unsupported{"\\c needs a letter"};
-        char32_t l = p_[i_];
-        if (!((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z')))
-          throw Unsupported{"\\c needs a letter"};
-        ++i_;
-        return l % 32;
-      }
-      case '0':
-        if (i_ < p_.size() && p_[i_] >= '0' && p_[i_] <= '9')
-          throw Unsupported{"octal escapes are not allowed"};
-        return 0;
-      default:
-        break;
-    }
-    if (in_class && e == '-') return e;
-    if (in_class && e == 'b') return 0x08;
-    // Unicode mode allows identity escapes only of syntax characters.
-    if (e < 0x80 && std::u32string_view(U"^$\\.*+?()[]{}|/").find(e) != std::u32string_view::npos)
-      return e;
-    throw Unsupported{
-        fmt::format("'\\{}' is not a valid escape", static_cast<char>(e < 0x80 ? e : '?'))};
-  }
-
-  void escape() {
-    if (i_ >= p_.size()) throw Unsupported{"the pattern ends with a lone backslash"};
-    char32_t e = p_[i_++];
-    Ranges set;
-    if (class_escape(e, &set)) {
-      emit_class(set, false);
-      return;
-    }
-    if (e == 'b' || e == 'B') {
-      emit(e == 'b' ? "\\b" : "\\B");
-      return;
-    }
-    if (e >= '1' && e <= '9') {
-      has_backreference_ = true;
-      std::string ref = "\\";
-      ref += static_cast<char>(e);
-      while (i_ < p_.size() && p_[i_] >= '0' && p_[i_] <= '9') ref += static_cast<char>(p_[i_++]);
-      emit(ref);
-      return;
-    }
-    if (e == 'k') {
-      if (!syntax_only_) throw Unsupported{"named back-references \\k<name> are not supported"};
-      if (i_ >= p_.size() || p_[i_] != '<') throw Unsupported{"\\k needs a <name>"};
-      skip_group_name(1);
-      emit("(?:)");
-      return;
-    }
-    emit_literal(char_escape(e, false));
-  }
-
-  // One class member: a character (returned) or a set (put in *set; returns kSet).
-  static constexpr char32_t kSet = 0xFFFFFFFF;
-  char32_t class_atom(Ranges* set) {
-    if (i_ >= p_.size()) throw Unsupported{"[ is not closed"};
-    char32_t c = p_[i_++];
-    if (c != '\\') return c;
-    if (i_ >= p_.size()) throw Unsupported{"[ is not closed"};
-    char32_t e = p_[i_++];
-    if (class_escape(e, set)) return kSet;
-    if (e >= '1' && e <= '9') throw Unsupported{"a back-reference inside [...]"};
-    return char_escape(e, true);
-  }
-
-  void char_class() {
-    bool negated = false;
-    if (i_ < p_.size() && p_[i_] == '^') {
-      negated = true;
+  // After '['. ECMA's [] matches nothing and [^] anything; PCRE2 reads both differently.
+  std::string char_class() {
+    bool negated = i_ < p_.size() && p_[i_] == '^';
+    if (negated) ++i_;
+    if (i_ < p_.size() && p_[i_] == ']') {
       ++i_;
+      return negated ? "[\\x00-\\u{10FFFF}]" : "[^\\x00-\\u{10FFFF}]";
     }
-    Ranges members;
+    std::string out = negated ? "[^" : "[";
+    bool first = true, dash = false;  // dash: a '-' that makes a range just came
     while (true) {
       if (i_ >= p_.size()) throw Unsupported{"[ is not closed"};
-      if (p_[i_] == ']') {
-        ++i_;
-        break;
-      }
-      Ranges set;
-      char32_t lo = class_atom(&set);
-      if (lo == kSet) {
-        members.insert(members.end(), set.begin(), set.end());
-        continue;
-      }
-      if (i_ + 1 < p_.size() && p_[i_] == '-' && p_[i_ + 1] != ']') {
-        ++i_;
-        char32_t hi = class_atom(&set);
-        if (hi == kSet) throw Unsupported{"a class escape cannot end a range"};
-        if (hi < lo) throw Unsupported{"a range out of order in [...]"};
-        members.push_back({lo, hi});
+      char c = p_[i_++];
+      if (c == ']') return out + "]";
+      if (c == '[') {
+        out += "\\[";  // a literal in ECMA; PCRE2 would read [:alpha:]
+      } else if (c != '\\') {
+        out += c;
       } else {
-        members.push_back({lo, lo});
+        out += class_atom_escape(dash);
       }
+      dash = c == '-' && !first;
+      first = false;
     }
-    emit_class(members, negated);
   }
 
-  std::u32string_view p_;
-  bool syntax_only_;
+  std::string class_atom_escape(bool after_dash) {
+    if (i_ >= p_.size()) throw Unsupported{"[ is not closed"};
+    char e = p_[i_++];
+    if (e >= '1' && e <= '9') throw Unsupported{"a back-reference inside [...]"};
+    if (e == 'B' || e == 'k') throw Unsupported{fmt::format("'\\{}' inside [...]", e)};
+    std::string set = class_escape(e);
+    if (set.empty()) return char_escape(e, true);
+    bool dash_next = i_ + 1 < p_.size() && p_[i_] == '-' && p_[i_ + 1] != ']';
+    if (after_dash || dash_next) throw Unsupported{"a class escape cannot end a range"};
+    return set;
+  }
+
+  std::string_view p_;
   std::size_t i_ = 0;
-  bool has_backreference_ = false;
-  bool nested_quantifier_ = false;
-  bool closed_group_risky_ = false;
-  std::vector<bool> groups_;
-  std::wstring wide_;
-  std::string ascii_;
+  std::string out_;
+  bool repeatable_ = false;        // whether a quantifier may follow
+  std::vector<bool> lookaround_;  // per open group
 };
 
-struct Compiled {
-  std::regex ascii;
-  std::wregex wide;
-  std::wregex linear;
-  bool has_linear = false;
-  bool linear_only = false;
-};
-
-Compiled compile_ecma(std::string_view pattern, bool syntax_only) {
-  std::u32string code_points = unicode::decode_utf8(pattern);
-  if (code_points.size() > kMaxPatternLength)
-    fail(ExitCode::DataErrors,
-         fmt::format("invalid regular expression: it is longer than {} characters",
-                     kMaxPatternLength));
-  Translator translator(code_points, syntax_only);
-  try {
-    translator.run();
-  } catch (const Unsupported& u) {
-    fail(ExitCode::DataErrors, fmt::format("invalid regular expression '{}': {}", pattern, u.why));
-  }
-  try {
-    Compiled c;
-    c.wide = std::wregex(translator.wide(), std::regex::ECMAScript);
-    if (syntax_only) return c;
-    c.ascii = std::regex(translator.ascii(), std::regex::ECMAScript);
-#ifdef __GLIBCXX__
-    // libstdc++'s Thompson-NFA executor: slower on short text, but its stack does not
-    // grow with the text, and its time is polynomial where backtracking's can be
-    // exponential, as with (a+)+$ against "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!". It cannot
-    // do back-references.
-    if (!translator.has_backreference()) {
-      constexpr auto kLinear = std::regex::ECMAScript | std::regex_constants::__polynomial;
-      c.linear = std::wregex(translator.wide(), kLinear);
-      c.has_linear = true;
-      if (translator.has_nested_quantifier()) {
-        c.ascii = std::regex(translator.ascii(), kLinear);
-        c.linear_only = true;
-      }
-    }
-#endif
-    return c;
-  } catch (const std::regex_error& e) {
-    fail(ExitCode::DataErrors,
-         fmt::format("invalid regular expression '{}': {}", pattern, e.what()));
-  }
+std::string pcre_message(int code) {
+  PCRE2_UCHAR buffer[256];
+  pcre2_get_error_message(code, buffer, sizeof buffer);
+  return reinterpret_cast<const char*>(buffer);
 }
+
+struct CodeDeleter {
+  void operator()(pcre2_code* c) const { pcre2_code_free(c); }
+};
+using CodePtr = std::unique_ptr<pcre2_code, CodeDeleter>;
+
+// The pattern compiled, or nullptr with *error (a PCRE2 error code, or 0 for a
+// grammar error) and *why set.
+CodePtr compile_ecma(std::string_view pattern, int* error, std::string* why) {
+  *error = 0;
+  if (unicode::length(pattern) > kMaxPatternLength) {
+    *why = fmt::format("it is longer than {} characters", kMaxPatternLength);
+    return nullptr;
+  }
+  std::string translated;
+  try {
+    translated = Translator(pattern).run();
+  } catch (const Unsupported& u) {
+    *why = u.why;
+    return nullptr;
+  }
+  std::unique_ptr<pcre2_compile_context, void (*)(pcre2_compile_context*)> context(
+      pcre2_compile_context_create(nullptr), pcre2_compile_context_free);
+  pcre2_set_compile_extra_options(context.get(),
+                                  PCRE2_EXTRA_ALT_BSUX | PCRE2_EXTRA_ALLOW_SURROGATE_ESCAPES);
+  constexpr std::uint32_t kOptions = PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY |
+                                     PCRE2_MATCH_UNSET_BACKREF | PCRE2_NEVER_BACKSLASH_C;
+  PCRE2_SIZE offset = 0;
+  CodePtr code(pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),
+                             kOptions, error, &offset, context.get()));
+  if (code == nullptr) *why = pcre_message(*error);
+  return code;
+}
+
+// What one thread needs to match: PCRE2's match data and JIT stack may not be shared.
+struct MatchState {
+  pcre2_match_data* data = pcre2_match_data_create(1, nullptr);
+  pcre2_match_context* context = pcre2_match_context_create(nullptr);
+  pcre2_jit_stack* stack = pcre2_jit_stack_create(32 * 1024, kJitStackMax, nullptr);
+
+  MatchState() {
+    pcre2_set_match_limit(context, kMatchLimit);
+    pcre2_set_depth_limit(context, kDepthLimit);
+    pcre2_set_heap_limit(context, kHeapLimitKiB);
+    if (stack != nullptr) pcre2_jit_stack_assign(context, nullptr, stack);
+  }
+  ~MatchState() {
+    pcre2_jit_stack_free(stack);
+    pcre2_match_context_free(context);
+    pcre2_match_data_free(data);
+  }
+  MatchState(const MatchState&) = delete;
+  MatchState& operator=(const MatchState&) = delete;
+};
 
 }  // namespace
 
-// Most patterns in schemas are a row of classes with quantifiers, anchored:
-// '^[a-z0-9][a-z0-9-]{0,63}$', '^[^\r\n]*\S[^\r\n]*$'. For those, a set-of-positions
-// matcher (Thompson's construction, without the graph) runs in one pass over the text
-// with no allocation, where std::regex's backtracking was 18% of a cold brm check.
-struct EcmaRegex::Simple {
-  struct Atom {
-    std::uint64_t ascii[2] = {0, 0};  // code points below 128
-    Ranges ranges;                    // all of them, for the rest
-    bool matches(char32_t c) const {
-      if (c < 128) return (ascii[c >> 6] >> (c & 63)) & 1u;
-      auto it = std::upper_bound(ranges.begin(), ranges.end(), c,
-                                 [](char32_t v, const CodeRange& r) { return v < r.lo; });
-      return it != ranges.begin() && c <= (it - 1)->hi;
-    }
-  };
-  enum class Repeat : std::uint8_t { Once, Optional, Star };
-  struct Slot {
-    std::uint16_t atom;
-    Repeat repeat;
-  };
-  std::vector<Atom> atoms;
-  std::vector<Slot> slots;  // each atom's quantifier unrolled: a{2,4} is a a a? a?
-  bool anchored_start = false;
-  bool anchored_end = false;
-
-  // The matcher keeps the set of positions in the slots as the bits of one word: bit k
-  // means "matched everything before slot k"; bit slots.size() means "matched".
-  __extension__ using Bits = unsigned __int128;
-  static constexpr std::size_t kMaxSlots = 126;  // the accept bit and `upto` fit in 127
-  Bits ascii_slots[128] = {};     // per ASCII character: the slots it can fill
-  std::vector<Bits> atom_slots;   // per atom: its slots
-  Bits star = 0;                  // slots that repeat in place
-  Bits accept = 0;
-  struct Run {                    // slots that may match nothing, one after another
-    Bits body;                    // their bits
-    Bits upto;                    // every bit up to the position just after them
-  };
-  std::vector<Run> runs;
-
-  void prepare() {
-    atom_slots.assign(atoms.size(), 0);
-    for (std::size_t k = 0; k < slots.size(); ++k) {
-      atom_slots[slots[k].atom] |= Bits{1} << k;
-      if (slots[k].repeat == Repeat::Star) star |= Bits{1} << k;
-    }
-    for (std::size_t a = 0; a < atoms.size(); ++a)
-      for (char32_t c = 0; c < 128; ++c)
-        if (atoms[a].matches(c)) ascii_slots[c] |= atom_slots[a];
-    accept = Bits{1} << slots.size();
-    for (std::size_t k = 0; k < slots.size();) {
-      if (slots[k].repeat == Repeat::Once) {
-        ++k;
-        continue;
-      }
-      std::size_t e = k;
-      Bits body = 0;
-      while (e < slots.size() && slots[e].repeat != Repeat::Once) body |= Bits{1} << e++;
-      runs.push_back({body, (Bits{1} << (e + 1)) - 1});  // e + 1 <= 127: kMaxSlots
-      k = e;
-    }
-  }
-
-  // Adds the positions reached by skipping slots that may match nothing.
-  Bits close(Bits x) const {
-    for (const Run& r : runs) {
-      Bits y = x & r.body;
-      if (y) x |= r.upto & ~((y & (~y + 1)) - 1);
-    }
-    return x;
-  }
-
-  // nullptr when the pattern has anything else: groups, alternatives, assertions,
-  // back-references, \u escapes, lazy quantifiers, non-ASCII characters.
-  static std::unique_ptr<Simple> compile(std::string_view p) {
-    auto out = std::make_unique<Simple>();
-    std::size_t i = 0;
-    if (i < p.size() && p[i] == '^') out->anchored_start = true, ++i;
-    while (i < p.size()) {
-      char c = p[i];
-      if (c == '$' && i + 1 == p.size()) {
-        out->anchored_end = true;
-        break;
-      }
-      Ranges r;
-      if (c == '[') {
-        if (!char_class(p, &i, &r)) return nullptr;
-      } else if (c == '\\') {
-        if (!escape(p, &i, &r, false)) return nullptr;
-      } else if (c == '.') {
-        r = complement(kLineTerminators);
-        ++i;
-      } else if (static_cast<unsigned char>(c) >= 0x80 || c < 0x20 ||
-                 std::string_view("^$|?*+()[]{}").find(c) != std::string_view::npos) {
-        return nullptr;
-      } else {
-        r = {{static_cast<char32_t>(c), static_cast<char32_t>(c)}};
-        ++i;
-      }
-      std::uint32_t min = 1, max = 1;
-      if (!quantifier(p, &i, &min, &max)) return nullptr;
-      Atom a;
-      a.ranges = normalized(std::move(r));
-      for (const CodeRange& x : a.ranges)
-        for (char32_t ch = x.lo; ch <= x.hi && ch < 128; ++ch) a.ascii[ch >> 6] |= std::uint64_t{1} << (ch & 63);
-      auto index = static_cast<std::uint16_t>(out->atoms.size());
-      out->atoms.push_back(std::move(a));
-      constexpr std::uint32_t kUnbounded = 0xFFFFFFFF;
-      if (min > kMaxSlots || (max != kUnbounded && max > kMaxSlots)) return nullptr;
-      for (std::uint32_t k = 0; k < min; ++k) out->slots.push_back({index, Repeat::Once});
-      if (max == kUnbounded)
-        out->slots.push_back({index, Repeat::Star});
-      else
-        for (std::uint32_t k = min; k < max; ++k) out->slots.push_back({index, Repeat::Optional});
-      if (out->slots.size() > kMaxSlots) return nullptr;
-    }
-    out->prepare();
-    return out;
-  }
-
-  // \d \D \w \W \s \S, control escapes, and escaped ASCII punctuation.
-  static bool escape(std::string_view p, std::size_t* i, Ranges* r, bool in_class) {
-    if (*i + 1 >= p.size()) return false;
-    char e = p[*i + 1];
-    *i += 2;
-    auto one = [&](char32_t c) { r->push_back({c, c}); };
-    auto add = [&](const Ranges& x) { r->insert(r->end(), x.begin(), x.end()); };
-    switch (e) {
-      case 'd': add(kDigits); return true;
-      case 'D': add(complement(kDigits)); return true;
-      case 'w': add(kWordChars); return true;
-      case 'W': add(complement(kWordChars)); return true;
-      case 's': add(kSpaces); return true;
-      case 'S': add(complement(kSpaces)); return true;
-      case 'n': one('\n'); return true;
-      case 'r': one('\r'); return true;
-      case 't': one('\t'); return true;
-      case 'f': one('\f'); return true;
-      case 'v': one('\v'); return true;
-      default: break;
-    }
-    if (in_class && e == '-') {
-      one('-');
-      return true;
-    }
-    // In Unicode mode only syntax characters and '/' may be escaped.
-    if (std::string_view("^$\\.*+?()[]{}|/").find(e) == std::string_view::npos) return false;
-    one(static_cast<char32_t>(static_cast<unsigned char>(e)));
-    return true;
-  }
-
-  static bool char_class(std::string_view p, std::size_t* i, Ranges* r) {
-    std::size_t k = *i + 1;
-    bool negate = k < p.size() && p[k] == '^';
-    if (negate) ++k;
-    Ranges set;
-    bool first = true;
-    while (k < p.size()) {
-      if (p[k] == ']') {
-        if (first) return false;  // "[]" matches nothing in ECMA: leave it to std::regex
-        break;
-      }
-      first = false;
-      // One class atom: a character (maybe the start of a range) or a class escape.
-      auto single = [&](char32_t* out) -> int {  // 1: a character, 0: a class, -1: not ours
-        char c = p[k];
-        if (static_cast<unsigned char>(c) >= 0x80 || c < 0x20) return -1;
-        if (c == '\\') {
-          Ranges tmp;
-          std::size_t at = k;
-          if (!escape(p, &at, &tmp, true)) return -1;
-          k = at;
-          if (tmp.size() == 1 && tmp[0].lo == tmp[0].hi) {  // not a class like \d
-            *out = tmp[0].lo;
-            return 1;
-          }
-          set.insert(set.end(), tmp.begin(), tmp.end());
-          return 0;
-        }
-        if (c == '[') return -1;  // nested or POSIX-like classes: not ours
-        ++k;
-        *out = static_cast<char32_t>(c);
-        return 1;
-      };
-      char32_t lo = 0;
-      int kind = single(&lo);
-      if (kind < 0) return false;
-      if (kind == 0) continue;
-      if (k + 1 < p.size() && p[k] == '-' && p[k + 1] != ']') {
-        ++k;
-        char32_t hi = 0;
-        int kind_hi = single(&hi);
-        if (kind_hi != 1 || hi < lo) return false;
-        set.push_back({lo, hi});
-      } else {
-        set.push_back({lo, lo});
-      }
-    }
-    if (k >= p.size()) return false;
-    *i = k + 1;
-    *r = negate ? complement(set) : normalized(std::move(set));
-    return true;
-  }
-
-  static bool quantifier(std::string_view p, std::size_t* i, std::uint32_t* min, std::uint32_t* max) {
-    constexpr std::uint32_t kUnbounded = 0xFFFFFFFF;
-    if (*i >= p.size()) return true;
-    char q = p[*i];
-    if (q == '*') *min = 0, *max = kUnbounded, ++*i;
-    else if (q == '+') *min = 1, *max = kUnbounded, ++*i;
-    else if (q == '?') *min = 0, *max = 1, ++*i;
-    else if (q == '{') {
-      std::size_t k = *i + 1;
-      auto number = [&](std::uint32_t* out) {
-        std::size_t from = k;
-        std::uint32_t v = 0;
-        while (k < p.size() && p[k] >= '0' && p[k] <= '9' && k - from < 6) v = v * 10 + static_cast<std::uint32_t>(p[k++] - '0');
-        *out = v;
-        return k > from && k - from < 6;
-      };
-      if (!number(min)) return false;
-      if (k < p.size() && p[k] == '}') {
-        *max = *min;
-      } else if (k < p.size() && p[k] == ',') {
-        ++k;
-        if (k < p.size() && p[k] == '}') *max = kUnbounded;
-        else if (!number(max) || *max < *min) return false;
-      } else {
-        return false;
-      }
-      if (k >= p.size() || p[k] != '}') return false;
-      *i = k + 1;
-    } else {
-      return true;
-    }
-    // A lazy quantifier or a quantifier on a quantifier: leave it to std::regex.
-    return !(*i < p.size() && (p[*i] == '?' || p[*i] == '*' || p[*i] == '+' || p[*i] == '{'));
-  }
-
-  // 1: a match, 0: none, -1: the text is not UTF-8 (std::regex decides).
-  int search(std::string_view text) const {
-    Bits now = close(1);
-    if ((now & accept) && !anchored_end) return 1;
-    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-    std::size_t i = 0;
-    while (i < text.size()) {
-      char32_t c = s[i];
-      Bits fits;
-      if (c < 0x80) {
-        fits = ascii_slots[c];
-        ++i;
-      } else {
-        std::size_t len;
-        if ((c & 0xE0) == 0xC0) len = 2, c &= 0x1F;
-        else if ((c & 0xF0) == 0xE0) len = 3, c &= 0x0F;
-        else if ((c & 0xF8) == 0xF0) len = 4, c &= 0x07;
-        else return -1;
-        if (i + len > text.size()) return -1;
-        for (std::size_t k = 1; k < len; ++k) {
-          if ((s[i + k] & 0xC0) != 0x80) return -1;
-          c = (c << 6) | (s[i + k] & 0x3Fu);
-        }
-        i += len;
-        fits = 0;
-        for (std::size_t a = 0; a < atoms.size(); ++a)
-          if (atoms[a].matches(c)) fits |= atom_slots[a];
-      }
-      Bits moved = now & fits;
-      Bits next = ((moved & ~star) << 1) | (moved & star);
-      if (!anchored_start) next |= 1;
-      if (!next) return 0;
-      now = close(next);
-      if ((now & accept) && !anchored_end) return 1;
-    }
-    return (now & accept) ? 1 : 0;
-  }
+struct EcmaRegex::Code {
+  CodePtr code;
 };
 
-EcmaRegex::EcmaRegex(std::string_view pattern) : EcmaRegex(pattern, Engine::Any) {}
-
-EcmaRegex::EcmaRegex(std::string_view pattern, Engine engine) : source_(pattern) {
-  Compiled c = compile_ecma(pattern, false);  // also the syntax check
-  ascii_ = std::move(c.ascii);
-  wide_ = std::move(c.wide);
-  linear_ = std::move(c.linear);
-  has_linear_ = c.has_linear;
-  linear_only_ = c.linear_only;
-  if (engine == Engine::Any) simple_ = Simple::compile(pattern);
+EcmaRegex::EcmaRegex(std::string_view pattern) : source_(pattern) {
+  int error = 0;
+  std::string why;
+  CodePtr code = compile_ecma(pattern, &error, &why);
+  if (code == nullptr)
+    fail(ExitCode::DataErrors, fmt::format("invalid regular expression '{}': {}", pattern, why));
+  pcre2_jit_compile(code.get(), PCRE2_JIT_COMPLETE);  // without a JIT, the interpreter runs
+  code_ = std::make_unique<Code>(Code{std::move(code)});
 }
 
 EcmaRegex::~EcmaRegex() = default;
 EcmaRegex::EcmaRegex(EcmaRegex&&) noexcept = default;
 EcmaRegex& EcmaRegex::operator=(EcmaRegex&&) noexcept = default;
 
-bool EcmaRegex::search(std::string_view text) const {
-  if (simple_) {
-    int found = simple_->search(text);
-    if (found >= 0) return found == 1;
+EcmaRegex::Match EcmaRegex::match(std::string_view text) const {
+  thread_local MatchState state;
+  auto run = [&](std::string_view t) {
+    return pcre2_match(code_->code.get(), reinterpret_cast<PCRE2_SPTR>(t.data()), t.size(), 0, 0,
+                       state.data, state.context);
+  };
+  int rc = run(text);
+  if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21) {
+    // Not UTF-8: match as if each bad sequence were U+FFFD, as minLength counts it.
+    std::string repaired;
+    for (char32_t c : unicode::decode_utf8(text)) {
+      bool scalar = c <= 0x10FFFF && (c < 0xD800 || c > 0xDFFF);
+      unicode::append_utf8(repaired, scalar ? c : 0xFFFD);
+    }
+    rc = run(repaired);
   }
-  bool ascii = std::all_of(text.begin(), text.end(),
-                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (ascii && text.size() <= kMaxBacktrackingLength) {
-    return std::regex_search(text.data(), text.data() + text.size(), ascii_);
-  }
-  std::wstring wide = unicode::decode_utf8_wide(text);
-  if (wide.size() <= kMaxBacktrackingLength && !linear_only_) {
-    return std::regex_search(wide, wide_);
-  }
-  if (has_linear_) return std::regex_search(wide, linear_);
-  return false;
+  if (rc >= 0) return Match::Yes;  // 0: a match with more groups than the match data holds
+  if (rc == PCRE2_ERROR_NOMATCH) return Match::No;
+  return Match::TooCostly;  // a match, depth, heap or JIT stack limit
 }
 
 bool is_ecma_regex(std::string_view pattern, std::string* why) {
-  try {
-    compile_ecma(pattern, true);
+  int error = 0;
+  std::string message;
+  if (compile_ecma(pattern, &error, &message) != nullptr) return true;
+  // ECMA-262 allows any lookbehind; PCRE2 10.42 only those of bounded length.
+  if (error == PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH ||
+      error == PCRE2_ERROR_LOOKBEHIND_TOO_COMPLICATED)
     return true;
-  } catch (const Error& e) {
-    if (why != nullptr) *why = e.what();
-    return false;
-  }
+  if (why != nullptr) *why = fmt::format("invalid regular expression '{}': {}", pattern, message);
+  return false;
 }
 
 }  // namespace brm
