@@ -376,7 +376,8 @@ namespace {
 // A value typed in YAML quotes ('"4411"') is that text: the quotes say "a string", they are
 // not part of it. Anything else, or quotes that do not parse, is taken as it is.
 std::optional<std::string> quoted_scalar(std::string_view text) {
-  if (text.size() < 2 || (text.front() != '"' && text.front() != '\'') || text.back() != text.front())
+  if (text.size() < 2 || (text.front() != '"' && text.front() != '\'') ||
+      text.back() != text.front())
     return std::nullopt;
   Value v;
   Diagnostics ignored;

@@ -142,8 +142,8 @@ class InPlaceEdit {
     }
     if (added.empty()) return true;
     using Place = std::pair<std::size_t, std::size_t>;
-    std::optional<Place> at = top ? std::optional<Place>(Place(text_.size(), 0))
-                                  : after_last_entry(before);
+    std::optional<Place> at =
+        top ? std::optional<Place>(Place(text_.size(), 0)) : after_last_entry(before);
     if (!at) return false;
     for (const Value::Entry* e : added) {
       if (is_collection(e->value) || !is_plain_safe(e->key)) return false;

@@ -29,7 +29,8 @@ TEST_CASE("text_edit: a changed value is replaced where it stands, comments and 
   auto out = edit_in_place(text, before, after);
   REQUIRE(out);
   CHECK(*out ==
-        "# note\nname: 'Anna''s'  # kept\n\ntitle: \"Chief \\\"IT\\\"\"\nbudget:\n  amount: 7 # eur\n");
+        "# note\nname: 'Anna''s'  # kept\n\ntitle: \"Chief \\\"IT\\\"\"\nbudget:\n  amount: 7 # "
+        "eur\n");
 }
 
 TEST_CASE("text_edit: a string that looks like a number keeps its quotes; CRLF stays") {
