@@ -35,7 +35,8 @@ struct RecordChange {
   // that drops comments, before anything is written.
   void commit(Context& ctx, const std::string& message) {
     const std::string* text = tx.original_text(record.path());
-    if (auto edited = text ? edit_in_place(*text, record.doc, doc) : std::nullopt) {
+    Value ordered = in_schema_order(record.kind, doc);  // new keys only where fmt puts them
+    if (auto edited = text ? edit_in_place(*text, record.doc, ordered) : std::nullopt) {
       tx.put_text(record.kind, record.id, std::move(*edited));
     } else {
       if (text && has_comments(*text)) confirm_dropping_comments(ctx);

@@ -137,6 +137,8 @@ class InPlaceEdit {
       const Value* was = before.find(e.key);
       if (!was)
         added.push_back(&e);
+      else if (!added.empty())  // a new key before an old one: appending breaks the order
+        return false;
       else if (!collect(*was, e.value, false))
         return false;
     }

@@ -17,7 +17,8 @@ namespace brm {
 // their mapping's last entry, or at the end for the top level). nullopt for a structural
 // change (a new list item or nested mapping, a removed key), a value whose text cannot be
 // found (a block scalar, a value over several lines), or when the edit does not read back
-// as `after`.
+// as `after`. New keys are only appended: `after`'s key order (the schema's, for a
+// record) must put them after the mapping's existing keys.
 std::optional<std::string> edit_in_place(std::string_view text, const Value& before,
                                          const Value& after);
 
