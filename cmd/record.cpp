@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iostream>
 
 #include "brm/canonical.hpp"
 #include "brm/error.hpp"
@@ -94,6 +95,19 @@ void commit_or_refuse(Context& ctx, Transaction& tx, const std::string& message)
 }
 
 bool can_prompt(Context& ctx) { return ctx.is_terminal(stdin) && ctx.is_terminal(stderr); }
+
+bool ask_yes_no(std::string_view question, bool yes_by_default) {
+  for (;;) {
+    std::fprintf(stderr, "%.*s %s ", static_cast<int>(question.size()), question.data(),
+                 yes_by_default ? "[Y/n]" : "[y/N]");
+    std::fflush(stderr);
+    std::string line;
+    if (!std::getline(std::cin, line)) return false;
+    if (line.empty()) return yes_by_default;
+    if (line == "y" || line == "Y" || line == "yes") return true;
+    if (line == "n" || line == "N" || line == "no") return false;
+  }
+}
 
 Date date_flag(std::string_view text, std::string_view flag) {
   if (text.empty()) return today();

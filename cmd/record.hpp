@@ -45,6 +45,9 @@ void commit_or_refuse(Context& ctx, Transaction& tx, const std::string& message)
 
 // Whether prompts may be asked: stdin and stderr are terminals.
 bool can_prompt(Context& ctx);
+// Asks a yes/no question on stderr until answered; Enter gives `yes_by_default`, end of
+// input no.
+bool ask_yes_no(std::string_view question, bool yes_by_default);
 
 // Prints what a change did, one line on stdout: "customer anna-berg: set email, phone".
 void say_changed(KindId kind, std::string_view id, std::string_view what);

@@ -88,17 +88,6 @@ void write_text(const fs::path& p, std::string_view text) {
   if (!out) throw Error(ExitCode::Io, fmt::format("cannot write {}", p.string()));
 }
 
-bool ask_reopen() {
-  for (;;) {
-    std::fputs("re-open the editor? [Y/n] ", stderr);
-    std::fflush(stderr);
-    std::string line;
-    if (!std::getline(std::cin, line)) return false;
-    if (line.empty() || line == "y" || line == "Y" || line == "yes") return true;
-    if (line == "n" || line == "N" || line == "no") return false;
-  }
-}
-
 // Removes the editing copy unless told to keep it (when it holds work not saved elsewhere).
 struct Scratch {
   fs::path path;
@@ -183,10 +172,17 @@ void run_edit(Context& ctx, KindId kind, const EditOptions& o) {
       }
     }  // the lock is released before anything is asked
     print_findings(ctx, findings);
-    if (can_prompt(ctx) && ask_reopen()) continue;
+    // Declining to re-open must not lose the work: the copy stays and is named.
+    std::string kept;
+    if (can_prompt(ctx)) {
+      if (ask_yes_no("re-open the editor?", true)) continue;
+      scratch.keep = true;
+      kept = fmt::format("; your version is in {}", scratch.path.string());
+    }
     std::size_t n = count_severity(findings, Severity::Error);
-    throw Error(ExitCode::DataErrors, fmt::format("the edited file has {} error{}; {} is unchanged",
-                                                  n, n == 1 ? "" : "s", rel));
+    throw Error(ExitCode::DataErrors,
+                fmt::format("the edited file has {} error{}; {} is unchanged{}", n,
+                            n == 1 ? "" : "s", rel, kept));
   }
 }
 

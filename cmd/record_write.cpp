@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "brm/canonical.hpp"
 #include "brm/error.hpp"
 #include "brm/record_edit.hpp"
+#include "brm/text_edit.hpp"
+#include "brm/yaml.hpp"
 #include "record.hpp"
 
 namespace brm::cli {
@@ -19,22 +22,54 @@ std::string join(const std::vector<std::string>& words, std::string_view sep) {
 }
 
 // set, close and done change one record alike: under the lock, a copy of its document
-// is changed, then put back in canonical form, validated with the rest and committed.
+// is changed, then written back (in place when it can be), validated with the rest and
+// committed.
 struct RecordChange {
   RecordChange(Context& ctx, KindId kind, std::string_view id, const WriteFlags& write)
       : tx(ctx.root(), write_options(write)),
         record(find_record(tx.repository(), kind, id)),
         doc(record.doc) {}
 
+  // In place when only values changed, so that the user's comments and layout stay;
+  // otherwise in canonical form, after a warning (and in a terminal, a question) when
+  // that drops comments, before anything is written.
   void commit(Context& ctx, const std::string& message) {
-    tx.put(record.kind, record.id, with_positions(record.kind, doc));
+    const std::string* text = tx.original_text(record.path());
+    Value ordered = in_schema_order(record.kind, doc);  // new keys only where fmt puts them
+    if (auto edited = text ? edit_in_place(*text, record.doc, ordered) : std::nullopt) {
+      tx.put_text(record.kind, record.id, std::move(*edited));
+    } else {
+      if (text && has_comments(*text)) confirm_dropping_comments(ctx);
+      tx.put(record.kind, record.id, with_positions(record.kind, doc));
+    }
     commit_or_refuse(ctx, tx, message);
+  }
+
+  void confirm_dropping_comments(Context& ctx) const {
+    std::string path = record.path();
+    std::string kind(kind_of(record.kind).name);
+    std::fprintf(stderr,
+                 "warning: this change rewrites %s in canonical form, which drops its comments; "
+                 "'brm %s edit %s' keeps them\n",
+                 path.c_str(), kind.c_str(), record.id.c_str());
+    if (can_prompt(ctx) && !ask_yes_no("write it without its comments?", false))
+      throw Error(ExitCode::DataErrors, fmt::format("{} is unchanged", path));
   }
 
   Transaction tx;
   const Record& record;  // as it is in the repository
   Value doc;             // the copy to change
 };
+
+// The repository's own schema of a kind, when it has one that parses: it types the values
+// the built-in schema leaves open. One that does not parse is `brm check`'s to report.
+std::optional<Value> own_schema(const Transaction& tx, KindId kind) {
+  const std::string* text = tx.original_text(kind_of(kind).schema_path());
+  Value doc;
+  Diagnostics ignored;
+  if (!text || !parse_yaml(*text, kind_of(kind).schema_path(), &doc, &ignored)) return std::nullopt;
+  return doc;
+}
 
 struct SetOptions {
   std::string id;
@@ -57,8 +92,9 @@ void run_set(Context& ctx, KindId kind, const SetOptions& o) {
   const std::string& id = change.record.id;
   const std::string path = change.record.path();
   std::vector<std::string> what, set_fields;
+  std::optional<Value> schema = own_schema(change.tx, kind);
   for (const auto& [field, value] : changes) {
-    set_path(kind, change.doc, field, value);
+    set_path(kind, change.doc, field, value, schema ? &*schema : nullptr);
     what.push_back(field);
     set_fields.push_back(field);
   }
@@ -71,17 +107,11 @@ void run_set(Context& ctx, KindId kind, const SetOptions& o) {
     std::fprintf(stderr, "%s: nothing changed\n", path.c_str());
     return;
   }
-  bool had_comments = false;
-  if (const std::string* text = change.tx.original_text(path)) had_comments = has_comments(*text);
   change.commit(ctx, fmt::format("{}: set {} {}", kind_of(kind).name, id, join(what, ", ")));
   std::vector<std::string> said;
   if (!set_fields.empty()) said.push_back("set " + join(set_fields, ", "));
   if (!o.unset.empty()) said.push_back("unset " + join(o.unset, ", "));
   say_changed(kind, id, join(said, "; "));
-  if (had_comments)
-    std::fprintf(stderr,
-                 "warning: the comments in %s were dropped; 'brm %s edit %s' keeps comments\n",
-                 path.c_str(), std::string(kind_of(kind).name).c_str(), id.c_str());
 }
 
 struct RmOptions {

@@ -508,3 +508,19 @@ bool has_comments(std::string_view text) {
 }
 
 }  // namespace brm
+
+namespace brm {
+
+std::string to_yaml_scalar(const Value& v, char quote) {
+  if (!v.is_string()) return scalar_text(v);
+  const std::string& s = v.as_string();
+  if (quote == '"') return double_quoted(s);
+  if (quote == '\'' && !has_special(s, /*allow_newline=*/false)) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+  }
+  return scalar_text(v);
+}
+
+}  // namespace brm

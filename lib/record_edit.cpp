@@ -9,7 +9,9 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
+#include "brm/date.hpp"
 #include "brm/diagnostic.hpp"
 #include "brm/embedded.hpp"
 #include "brm/error.hpp"
@@ -33,6 +35,23 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     if (at == std::string_view::npos) return out;
     s.remove_prefix(at + 1);
   }
+}
+
+// Splits at `sep` except where a backslash escapes it ("a\\;b" is one part "a;b"), so
+// free text in a compact form (an action's WHAT, a response's COMMENT) can hold the separator.
+std::vector<std::string> split_escaped(std::string_view s, char sep) {
+  std::vector<std::string> out(1);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == sep) {
+      out.back() += sep;
+      ++i;
+    } else if (s[i] == sep) {
+      out.emplace_back();
+    } else {
+      out.back() += s[i];
+    }
+  }
+  return out;
 }
 
 std::string join(const std::vector<std::string>& words, std::string_view sep) {
@@ -352,7 +371,53 @@ const Field& field_at(KindId kind, std::string_view path) {
   return *at;
 }
 
-Value typed_value(const Field& f, std::string_view text, std::string_view subject) {
+namespace {
+
+// A value typed in YAML quotes ('"4411"') is that text: the quotes say "a string", they are
+// not part of it. Anything else, or quotes that do not parse, is taken as it is.
+std::optional<std::string> quoted_scalar(std::string_view text) {
+  if (text.size() < 2 || (text.front() != '"' && text.front() != '\'') ||
+      text.back() != text.front())
+    return std::nullopt;
+  Value v;
+  Diagnostics ignored;
+  if (!parse_yaml(text, "", &v, &ignored) || !v.is_string()) return std::nullopt;
+  return v.as_string();
+}
+
+// The field at a dotted path of a schema tree, or null: no message, no "did you mean".
+const Field* find_field(const Field& root, std::string_view path) {
+  const Field* at = &root;
+  for (std::string_view seg : split(path, '.')) {
+    if (at->type == FieldType::Array && at->items)
+      at = at->items.get();
+    else if (const Field* p = at->property(seg))
+      at = p;
+    else if (at->additional)
+      at = at->additional.get();
+    else
+      return nullptr;
+  }
+  return at;
+}
+
+// The field the schemas in effect describe at a path: the built-in one, or where that leaves
+// the type open (extra, answers) the repository's own schema's, so "4411" is stored as the
+// string or the number the repository asks for.
+Field field_in_effect(KindId kind, std::string_view path, const Value* own_schema) {
+  const Field& builtin = field_at(kind, path);  // checks the whole path first
+  if (builtin.type != FieldType::Any || !own_schema) return builtin;
+  Field own = build_field("", *own_schema, *own_schema);
+  const Field* mine = find_field(own, path);
+  return mine && mine->type != FieldType::Any ? *mine : builtin;
+}
+
+}  // namespace
+
+Value typed_value(const Field& f, std::string_view raw, std::string_view subject) {
+  std::optional<std::string> unquoted = quoted_scalar(raw);
+  std::string_view text = unquoted ? std::string_view(*unquoted) : raw;
+  if (unquoted && f.type == FieldType::Any) return Value::string(*unquoted);
   auto bad = [&](std::string_view expected) -> Error {
     return Error(ExitCode::Usage,
                  fmt::format("invalid value '{}' for {}: expected {}", text, subject, expected));
@@ -364,6 +429,8 @@ Value typed_value(const Field& f, std::string_view text, std::string_view subjec
       if (!f.choices.empty() &&
           std::find(f.choices.begin(), f.choices.end(), text) == f.choices.end())
         throw bad(fmt::format("one of {}", join(f.choices, ", ")));
+      // Checked here so that a bad date names its flag, not a file not yet written.
+      if (f.is_date && !Date::parse(text)) throw bad("a date YYYY-MM-DD");
       return Value::string(std::string(text));
     case FieldType::Integer: {
       Value v = resolve_plain_scalar(trim(text), {});
@@ -396,8 +463,9 @@ Value typed_value(const Field& f, std::string_view text, std::string_view subjec
   return Value();
 }
 
-void set_path(KindId kind, Value& doc, std::string_view path, std::string_view text) {
-  const Field& leaf = field_at(kind, path);  // checks the whole path first
+void set_path(KindId kind, Value& doc, std::string_view path, std::string_view text,
+              const Value* own_schema) {
+  Field leaf = field_in_effect(kind, path, own_schema);
   Value value = typed_value(leaf, text, path);
   std::vector<std::string_view> segs = split(path, '.');
   const Field* field = &record_field(kind);
@@ -535,7 +603,7 @@ Value parse_generic_item(const Field& item, std::string_view text, std::string_v
   std::vector<const Field*> fields;
   for (const Field& p : item.properties)
     if (p.is_scalar()) fields.push_back(&p);
-  std::vector<std::string_view> parts = split(text, ';');
+  std::vector<std::string> parts = split_escaped(text, ';');
   auto bad = [&](std::string_view why) {
     return Error(ExitCode::Usage, fmt::format("invalid --{} '{}': {}; expected {}", flag, text, why,
                                               generic_syntax(item)));
@@ -631,9 +699,13 @@ SurveyResponse parse_response(std::string_view text) {
   r.customer = trim(text.substr(0, eq));
   if (r.customer.empty()) throw bad("the customer is missing");
   std::string_view rest = text.substr(eq + 1);
-  auto semi = rest.find(';');
+  // Only the first unescaped ';' ends the score; the comment keeps any further ';'.
+  std::size_t semi = rest.find(';');
   std::string_view score = trim(rest.substr(0, semi));
-  if (semi != std::string_view::npos) r.comment = trim(rest.substr(semi + 1));
+  if (semi != std::string_view::npos) {
+    std::vector<std::string> comment = split_escaped(rest.substr(semi + 1), ';');
+    r.comment = trim(join(comment, ";"));
+  }
   auto [p, ec] = std::from_chars(score.data(), score.data() + score.size(), r.score);
   if (score.empty() || ec != std::errc() || p != score.data() + score.size())
     throw bad("the score is not a whole number");

@@ -27,6 +27,10 @@ std::string to_yaml(const Value& doc);
 // core schema (no quotes needed).
 bool is_plain_safe(std::string_view text);
 
+// A scalar as YAML text on one line, as the canonical writer writes it; a string in the
+// quote style `quote` ('"' or '\'') when given and it can be written so, to keep a file's style.
+std::string to_yaml_scalar(const Value& v, char quote = '\0');
+
 // Whether YAML text holds `#` comments (outside quoted strings and block scalars). The
 // canonical writer cannot keep them (yaml-cpp's events drop them), so commands that
 // rewrite a file warn first. A leading modeline, which they keep, does not count.

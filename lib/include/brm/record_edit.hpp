@@ -53,7 +53,10 @@ Value typed_value(const Field& field, std::string_view text, std::string_view su
 
 // Sets the value at a dotted path from text typed by the schema there, creating the
 // objects on the way; a list index one past the end appends. Throws Error(Usage).
-void set_path(KindId kind, Value& doc, std::string_view path, std::string_view text);
+// `own_schema`: the repository's schema/<kind>.schema.yaml, parsed (or null), which types
+// what the built-in schema leaves open (extra.KEY). Text in YAML quotes is a string.
+void set_path(KindId kind, Value& doc, std::string_view path, std::string_view text,
+              const Value* own_schema = nullptr);
 // Removes the key or list item at a dotted path; Error(Usage) when there is none.
 void unset_path(Value& doc, std::string_view path);
 

@@ -9,6 +9,7 @@
 
 #include "brm/kinds.hpp"
 #include "brm/store.hpp"
+#include "brm/text_edit.hpp"  // replace_scalar_at, once declared here
 #include "brm/value.hpp"
 
 namespace brm {
@@ -23,10 +24,5 @@ struct Rename {
 // reference to it (the kinds' reference fields). Error(Usage) for an invalid or equal
 // new id, Error(DataErrors) when `new_id` is taken or `id` is not there.
 Rename stage_rename(Transaction& tx, KindId kind, const std::string& id, const std::string& new_id);
-
-// `text` with the scalar that starts at `mark` (plain or quoted, reading `from`) replaced
-// by `to`, quoted as YAML needs; nullopt when the text there is not `from`.
-std::optional<std::string> replace_scalar_at(std::string_view text, Mark mark,
-                                             std::string_view from, std::string_view to);
 
 }  // namespace brm
