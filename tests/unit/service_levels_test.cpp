@@ -82,3 +82,29 @@ TEST_CASE("record status: a project is late when not ended and behind its plan")
   CHECK(late("planned_end: 2026-12-31\nforecast_end: 2027-01-01\n"));
   CHECK_FALSE(late("planned_end: 2026-12-31\nforecast_end: 2026-12-31\n"));
 }
+
+TEST_CASE("record status: a milestone is overdue when open and due before today") {
+  Date today = *Date::parse("2026-11-26");
+  auto overdue = [&](std::string fields) {
+    auto l =
+        load({{"customers/c.yaml", "name: C\nrole: customer\n"},
+              {"projects/p.yaml",
+               "title: P\ncustomer: c\nstart: 2026-01-01\nplanned_end: 2027-12-31\n" + fields}});
+    const Record* p = l.repo.find(KindId::Project, "p");
+    REQUIRE(p);
+    return project_overdue_milestone(l.repo, *p, today);
+  };
+  std::string active = "status: active\nhealth: green\n";
+  CHECK_FALSE(overdue(active));  // no milestones at all
+  CHECK(overdue(active + "milestones:\n  - what: M\n    due: 2026-11-25\n"));
+  CHECK_FALSE(overdue(active + "milestones:\n  - what: M\n    due: 2026-11-26\n"));  // due today
+  CHECK_FALSE(
+      overdue(active + "milestones:\n  - what: M\n    due: 2026-11-25\n    done: 2026-11-27\n"));
+  // Any one open milestone in the past is enough, wherever it stands in the list.
+  CHECK(overdue(active + "milestones:\n  - what: A\n    due: 2026-01-31\n    done: 2026-01-30\n"
+                         "  - what: B\n    due: 2026-12-31\n  - what: C\n    due: 2026-10-01\n"));
+  // An ended project has nothing overdue any more.
+  CHECK_FALSE(
+      overdue("status: done\nended: 2026-11-01\nmilestones:\n  - what: M\n"
+              "    due: 2026-10-01\n"));
+}
