@@ -414,8 +414,9 @@ bool is_overdue(const AgendaItem& item) {
     case AgendaCategory::OverdueAction:
     case AgendaCategory::OverdueMilestone:
     case AgendaCategory::AgreementEnded:
-    case AgendaCategory::LateProject:
       return true;
+    // Late by its forecast, or red, is not yet overdue: its planned end must have passed.
+    case AgendaCategory::LateProject:
     case AgendaCategory::AgreementReview:
     case AgendaCategory::PlanReview:
       return item.days && *item.days > 0;

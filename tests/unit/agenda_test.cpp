@@ -240,6 +240,7 @@ TEST_CASE("agenda: projects late or red, and their overdue milestones with the m
   CHECK(late[0]->message ==
         "late (Anna Berg): late, planned end 2026-12-31, forecast 2027-02-01; health green");
   CHECK(late[0]->urgency == Urgency::Medium);
+  CHECK_FALSE(is_overdue(*late[0]));  // late by its forecast; its planned end is ahead
   CHECK(late[1]->id == "red");
   CHECK(late[1]->message == "red (Anna Berg): health red");
   CHECK(late[1]->urgency == Urgency::High);

@@ -56,7 +56,8 @@ struct AgendaItem {
 };
 
 // Past its date: what the published report lists as overdue (overdue actions and
-// milestones, agreements past their end or review, plans past their review, late projects).
+// milestones, agreements past their end or review, plans past their review, projects past
+// their planned end).
 bool is_overdue(const AgendaItem& item);
 
 struct AgendaOptions {
