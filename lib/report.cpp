@@ -396,14 +396,16 @@ figure.trend { margin: 0; }
   header { padding-top: 0; }
   h2 { break-after: avoid; page-break-after: avoid; margin-top: 24px; }
   h3 { break-after: avoid; page-break-after: avoid; }
-  figure, .tiles, dl.facts { break-inside: avoid; page-break-inside: avoid; }
+  figure, .tiles, dl.facts, .with-heading { break-inside: avoid; page-break-inside: avoid; }
   .tiles { grid-template-columns: repeat(4, 1fr); }
   tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   p, li, dd { orphans: 3; widows: 3; }
   table.keep, .trends { break-inside: avoid; page-break-inside: avoid; }
-  tbody tr:first-child { break-after: avoid; page-break-after: avoid; }
-  tbody tr:last-child { break-before: avoid; page-break-before: avoid; }
+  /* No row alone at the top or the foot of a page. A one-row table is kept whole anyway;
+     avoiding breaks on both sides of its row made Chromium break after the heading. */
+  tbody tr:first-child:not(:last-child) { break-after: avoid; page-break-after: avoid; }
+  tbody tr:last-child:not(:first-child) { break-before: avoid; page-break-before: avoid; }
   .tile, tbody tr:nth-child(even) td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 )css";
@@ -673,6 +675,41 @@ struct HtmlWriter {
   }
 };
 
+// A heading, and a note right under it, introduce the block that follows.
+bool introduces(const Block& b, bool after_heading) {
+  if (std::holds_alternative<Heading>(b)) return true;
+  const auto* p = std::get_if<Paragraph>(&b);
+  return p && p->note && after_heading;
+}
+
+// Blocks short enough to keep on one page with their heading; a long table may break, and
+// its heading keeps its first rows company by CSS alone.
+bool fits_with_heading(const Block& b) {
+  const auto* t = std::get_if<Table>(&b);
+  return !t || t->rows.size() <= 8;
+}
+
+// Printed, a heading never ends a page: it goes in one unbreakable box with what it
+// introduces (Chromium does not move a heading before an unbreakable table by itself).
+std::string html_blocks(const std::vector<Block>& blocks) {
+  HtmlWriter w;
+  std::string out, held;
+  for (const Block& b : blocks) {
+    w.out.clear();
+    std::visit(w, b);
+    if (introduces(b, !held.empty())) {
+      held += w.out;
+    } else if (held.empty()) {
+      out += w.out;
+    } else {
+      out += fits_with_heading(b) ? "<div class=\"with-heading\">\n" + held + w.out + "</div>\n"
+                                  : held + w.out;
+      held.clear();
+    }
+  }
+  return out + held;
+}
+
 // Printed, each page names the report and its day at the top and counts itself at the
 // bottom; the first page has the title itself.
 std::string page_style(const Document& doc) {
@@ -701,7 +738,7 @@ std::string render_html(const Document& doc) {
     w.out += fmt::format("<p class=\"kicker\">{}</p>\n", escape_html(doc.kicker));
   w.out += fmt::format("<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n<main>\n",
                        escape_html(doc.title), escape_html(doc.subtitle));
-  for (const Block& b : doc.blocks) std::visit(w, b);
+  w.out += html_blocks(doc.blocks);
   w.out += "</main>\n<footer>" + escape_html(doc.footer) + "</footer>\n</body>\n</html>\n";
   return w.out;
 }
@@ -1325,7 +1362,7 @@ class ReportBuilder {
               {},
               "",
               false,
-              {18, 20, 14, 17, 10, 21}};
+              {16, 20, 14, 15, 11, 24}};
       for (const AgreedLevel& l : levels) t.rows.push_back(level_row(l, results));
       add(std::move(t));
       any = true;
@@ -1349,7 +1386,7 @@ class ReportBuilder {
       return row;
     }
     const auto& [latest, value] = delivered.back();
-    row.push_back(fmt::format("{}\n{} to {}", level_figure(value, l.unit), latest->text("start"),
+    row.push_back(fmt::format("{}\n{}\nto {}", level_figure(value, l.unit), latest->text("start"),
                               latest->text("end")));
     row.push_back(l.is_met(value) ? "met" : "breached");
     row.push_back(level_trend_text(l, delivered));

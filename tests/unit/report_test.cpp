@@ -284,9 +284,9 @@ TEST_CASE("report: the pack shows plans in effect, projects with overdue milesto
   CHECK(md.find("Long done") == std::string::npos);
   // Agreed against delivered: the latest result by the day, met or breached in the level's
   // direction, and the last results oldest first.
-  CHECK(md.find("| mail | up | 99.5% or more | 99.4%<br>2026-10-01 to 2026-10-31 | breached | "
+  CHECK(md.find("| mail | up | 99.5% or more | 99.4%<br>2026-10-01<br>to 2026-10-31 | breached | "
                 "99.9% \u2192 99.7% \u2192 99.4%, worse |") != std::string::npos);
-  CHECK(md.find("| mail | fix | 4 h or less | 3.5 h<br>2026-10-01 to 2026-10-31 | met | 3 h "
+  CHECK(md.find("| mail | fix | 4 h or less | 3.5 h<br>2026-10-01<br>to 2026-10-31 | met | 3 h "
                 "\u2192 3.5 h \u2192 3.5 h, unchanged |") != std::string::npos);
   CHECK(md.find("| mail | calls | 80% or more | - | not reported |") != std::string::npos);
   CHECK(md.find("Bo's deal") == std::string::npos);
