@@ -72,7 +72,9 @@ grep -q "Example Group IT" "$work/report.txt" || problem "the PDF text lacks the
 
 # Page by page, as a reader turns them: the running header on every page but the first, and
 # no page that ends on a heading (its text is the page's last line before the page number).
-if ! python3 - "$work/report.html" "$work/report.pdf" "Example Group IT" <<'PY'
+# The check is a function: it runs on the report and on the meeting pack below.
+turn_pages() {
+python3 - "$@" <<'PY'
 import html, re, subprocess, sys
 page_html, pdf, title = sys.argv[1:]
 headings = {html.unescape(h).strip() for h in
@@ -91,7 +93,8 @@ for n, lines in enumerate(pages, 1):
 if bad: print("\n".join(bad))
 sys.exit(1 if bad else 0)
 PY
-then problem "the printed pages read wrong (above)"; fi
+}
+if ! turn_pages "$work/report.html" "$work/report.pdf" "Example Group IT"; then problem "the printed pages read wrong (above)"; fi
 
 # The console: nothing refused, nothing thrown. First, that this chromium logs a console
 # message where the check looks for one (else the check would pass on any page).
@@ -125,6 +128,8 @@ for part in "Plans and changes in the business" "Projects" "Service levels agree
   "breached" "Last meetings" "Decisions"; do
   grep -q "$part" "$work/pack.txt" || problem "the printed pack lacks '$part'"
 done
+turn_pages "$work/pack.html" "$work/pack.pdf" "Anna Berg" ||
+  problem "the printed meeting pack reads wrong (above)"
 grep -q "Service levels agreed and delivered" "$work/report.txt" ||
   problem "the printed report lacks the service levels agreed and delivered"
 
