@@ -69,13 +69,18 @@ void setup_agenda(CLI::App& app, Context& ctx) {
   cmd->add_option("--customer", o->customer,
                   "Only this customer's account (its purchasers included)")
       ->option_text("ID");
-  cmd->add_option("--owner", o->owner, "Only the actions this person owns")->option_text("NAME");
+  cmd->add_option(
+         "--owner", o->owner,
+         "Only the actions this person owns, and the milestones of the projects they manage")
+      ->option_text("NAME");
   cmd->add_option("--format", o->format, "Output: text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   cmd->footer(
-      "Most urgent first: overdue actions, active agreements past their end, actions due and\n"
-      "agreement reviews or ends within the window, open complaints (oldest first), customers\n"
-      "not met within meeting_interval_days, missing IT contacts and written agreements.");
+      "Most urgent first: overdue actions and milestones, active agreements past their end,\n"
+      "service levels breached in each agreement's latest result, open escalations, projects\n"
+      "late or red, actions due and agreement or plan reviews and ends within the window, open\n"
+      "complaints (oldest first), customers not met within meeting_interval_days, missing IT\n"
+      "contacts and written agreements.");
   cmd->callback([&ctx, o] { run_agenda(ctx, *o); });
 }
 

@@ -13,28 +13,39 @@
 #include "brm/json.hpp"
 #include "brm/markup.hpp"
 #include "brm/measure.hpp"
+#include "brm/record_status.hpp"
+#include "brm/service_levels.hpp"
 
 namespace brm {
 namespace {
 
 constexpr std::array<std::string_view, agenda_category_count> category_keys = {
-    "overdue-action", "agreement-ended", "action-due",    "agreement-review",    "agreement-ending",
-    "open-complaint", "no-meeting",      "no-it-contact", "no-written-agreement"};
+    "overdue-action",   "overdue-milestone",   "agreement-ended", "breached-level",
+    "open-escalation",  "late-project",        "action-due",      "agreement-review",
+    "agreement-ending", "plan-review",         "open-complaint",  "no-meeting",
+    "no-it-contact",    "no-written-agreement"};
 constexpr std::array<std::string_view, agenda_category_count> category_titles = {
     "Overdue actions",
+    "Overdue milestones",
     "Active agreements past their end",
+    "Service levels breached",
+    "Open escalations",
+    "Projects late or red",
     "Actions due soon",
     "Agreement reviews due",
     "Agreements ending",
+    "Plan reviews due",
     "Open complaints",
     "Customers not met recently",
     "Without an IT contact",
     "Customers without a written agreement"};
 
 constexpr std::array<std::string_view, agenda_category_count> category_labels = {
-    "Overdue action",   "Agreement past its end", "Action due",
-    "Review due",       "Agreement ending",       "Open complaint",
-    "Not met recently", "No IT contact",          "No written agreement"};
+    "Overdue action",  "Overdue milestone",   "Agreement past its end",
+    "Level breached",  "Escalated",           "Project late or red",
+    "Action due",      "Review due",          "Agreement ending",
+    "Plan review due", "Open complaint",      "Not met recently",
+    "No IT contact",   "No written agreement"};
 
 std::size_t index(AgendaCategory c) { return static_cast<std::size_t>(c); }
 
@@ -61,6 +72,16 @@ bool same_person(std::string_view a, std::string_view b) {
          });
 }
 
+std::string text_in(const Value& item, std::string_view key) {
+  const Value* v = item.find(key);
+  return v && v->is_string() ? v->as_string() : std::string();
+}
+
+std::optional<Date> date_in(const Value& item, std::string_view key) {
+  const Value* v = item.find(key);
+  return v && v->is_string() ? Date::parse(v->as_string()) : std::nullopt;
+}
+
 class AgendaBuilder {
  public:
   AgendaBuilder(const Repository& repo, const AgendaOptions& o)
@@ -75,7 +96,9 @@ class AgendaBuilder {
       without_agreement_.insert(g.id);
     index_meetings();
     for (const Record* m : records(KindId::Meeting)) meeting_actions(m);
+    for (const Record* p : records(KindId::Project)) project(*p);
     for (const Record* a : records(KindId::Agreement)) agreement(a);
+    for (const Record* p : records(KindId::Plan)) plan(*p);
     for (const Record* c : records(KindId::Complaint)) complaint(c);
     for (const Record* c : records(KindId::Customer)) customer(c);
     if (!owner_.empty())
@@ -99,6 +122,9 @@ class AgendaBuilder {
   std::string name_of(std::string_view customer_id) const {
     return repo_.label_of(KindId::Customer, customer_id);
   }
+
+  // Within the window ahead, or already past.
+  bool within(Date d) const { return d.days() - today_.days() <= window_; }
 
   // Purchasers roll up into their customer's account; false when the filter rules it out.
   bool wanted(std::string_view account) const { return account_.empty() || account == account_; }
@@ -128,23 +154,16 @@ class AgendaBuilder {
     for (const Value& action : actions->items()) {
       ++number;
       if (!action.is_mapping() || action.find("done")) continue;
-      const Value* due_value = action.find("due");
-      auto due =
-          due_value && due_value->is_string() ? Date::parse(due_value->as_string()) : std::nullopt;
-      if (!due) continue;
+      auto due = date_in(action, "due");
+      if (!due || !within(*due)) continue;
       bool overdue = *due < today_;
-      if (!overdue && due->days() - today_.days() > window_) continue;
-      auto text = [&](std::string_view key) {
-        const Value* v = action.find(key);
-        return v && v->is_string() ? v->as_string() : std::string();
-      };
-      std::string message = fmt::format("{} ({}; meeting with {})", text("what"), text("owner"),
-                                        name_of(m->text("customer")));
+      std::string message = fmt::format("{} ({}; meeting with {})", text_in(action, "what"),
+                                        text_in(action, "owner"), name_of(m->text("customer")));
       AgendaItem& item =
           add(overdue ? AgendaCategory::OverdueAction : AgendaCategory::ActionDue,
               overdue ? Urgency::High : Urgency::Medium, *m, account, due, std::move(message));
       item.action = number;
-      item.owner = text("owner");
+      item.owner = text_in(action, "owner");
     }
   }
 
@@ -153,7 +172,7 @@ class AgendaBuilder {
     std::string_view account = repo_.account_of(a->text("customer"));
     if (!wanted(account)) return;
     std::string who = fmt::format("{} ({})", a->label(), name_of(a->text("customer")));
-    auto within = [&](Date d) { return d.days() - today_.days() <= window_; };
+    breached_levels(*a, account, who);
     if (auto review = a->date("review"); review && within(*review)) {
       bool missed = *review < today_;
       add(AgendaCategory::AgreementReview, missed ? Urgency::High : Urgency::Medium, *a, account,
@@ -183,6 +202,79 @@ class AgendaBuilder {
     add(AgendaCategory::OpenComplaint, u, *c, account, received,
         fmt::format("{} ({}; {} severity, {})", c->label(), name_of(c->text("customer")), severity,
                     status));
+    escalation(*c, account);
+  }
+
+  // An open complaint taken to the IT steering group stays in sight until it is closed.
+  void escalation(const Record& c, std::string_view account) {
+    const Value* e = c.field("escalation");
+    auto date = e && e->is_mapping() ? date_in(*e, "date") : std::nullopt;
+    if (!date || *date > today_) return;
+    add(AgendaCategory::OpenEscalation, Urgency::High, c, account, date,
+        fmt::format("{} ({}): escalated to {}", c.label(), name_of(c.text("customer")),
+                    text_in(*e, "to")));
+  }
+
+  // The levels the latest result of an agreement missed: what was delivered last.
+  void breached_levels(const Record& a, std::string_view account, const std::string& who) {
+    std::vector<const Record*> results = results_of(repo_, a.id, today_);
+    if (results.empty()) return;
+    const Record& latest = *results.back();
+    for (const DeliveredLevel& l : delivered_levels(repo_, latest)) {
+      if (!l.is_breached()) continue;
+      add(AgendaCategory::BreachedLevel, Urgency::High, latest, account, latest.date("end"),
+          fmt::format("{}: {} {} {} against {} agreed ({} to {})", who,
+                      repo_.label_of(KindId::Service, l.service), l.metric,
+                      level_figure(*l.achieved, l.agreed->unit),
+                      level_figure(l.agreed->target, l.agreed->unit), latest.text("start"),
+                      latest.text("end")));
+    }
+  }
+
+  void project(const Record& p) {
+    std::string_view account = repo_.account_of(p.text("customer"));
+    if (!wanted(account) || p.field("ended")) return;
+    overdue_milestones(p, account);
+    bool active = p.text("status") == "active";
+    bool late = project_late(repo_, p, today_), red = active && p.text("health") == "red";
+    if (!late && !red) return;
+    std::string why;
+    if (late) {
+      why = fmt::format("late, planned end {}", p.text("planned_end"));
+      if (!p.text("forecast_end").empty())
+        why += ", forecast " + std::string(p.text("forecast_end"));
+    }
+    if (active && !p.text("health").empty())
+      why += (why.empty() ? "health " : "; health ") + std::string(p.text("health"));
+    add(AgendaCategory::LateProject, red ? Urgency::High : Urgency::Medium, p, account,
+        p.date("planned_end"),
+        fmt::format("{} ({}): {}", p.label(), name_of(p.text("customer")), why));
+  }
+
+  // A milestone belongs to the project's manager: FORMAT.md gives milestones no owner.
+  void overdue_milestones(const Record& p, std::string_view account) {
+    const Value* milestones = p.field("milestones");
+    if (!milestones || !milestones->is_sequence()) return;
+    std::string manager(p.text("manager"));
+    for (const Value& m : milestones->items()) {
+      auto due = m.is_mapping() ? date_in(m, "due") : std::nullopt;
+      if (!due || m.find("done") || *due >= today_) continue;
+      AgendaItem& item = add(
+          AgendaCategory::OverdueMilestone, Urgency::High, p, account, due,
+          fmt::format("{} (project {}{}; {})", text_in(m, "what"), p.label(),
+                      manager.empty() ? "" : ", manager " + manager, name_of(p.text("customer"))));
+      item.owner = manager;
+    }
+  }
+
+  void plan(const Record& p) {
+    auto review = p.date("review");
+    std::string_view account = repo_.account_of(p.text("customer"));
+    if (p.text("status") != "current" || !review || !within(*review) || !wanted(account)) return;
+    bool missed = *review < today_;
+    add(AgendaCategory::PlanReview, missed ? Urgency::High : Urgency::Medium, p, account, review,
+        fmt::format("{} ({}): {}", p.label(), name_of(p.text("customer")),
+                    missed ? "review overdue" : "review due"));
   }
 
   void customer(const Record* c) {
@@ -272,8 +364,12 @@ std::string relative(const AgendaItem& item) {
   if (d < 0) return "in " + plural(-d, "day");
   switch (item.category) {
     case AgendaCategory::OverdueAction:
+    case AgendaCategory::OverdueMilestone:
     case AgendaCategory::AgreementReview:
+    case AgendaCategory::PlanReview:
       return plural(d, "day") + " overdue";
+    case AgendaCategory::LateProject:
+      return plural(d, "day") + " late";
     case AgendaCategory::OpenComplaint:
       return plural(d, "day") + " old";
     default:
@@ -312,6 +408,22 @@ void for_each_group(const std::vector<AgendaItem>& items, Fn fn) {
 }
 
 }  // namespace
+
+bool is_overdue(const AgendaItem& item) {
+  switch (item.category) {
+    case AgendaCategory::OverdueAction:
+    case AgendaCategory::OverdueMilestone:
+    case AgendaCategory::AgreementEnded:
+      return true;
+    // Late by its forecast, or red, is not yet overdue: its planned end must have passed.
+    case AgendaCategory::LateProject:
+    case AgendaCategory::AgreementReview:
+    case AgendaCategory::PlanReview:
+      return item.days && *item.days > 0;
+    default:
+      return false;
+  }
+}
 
 std::string_view category_key(AgendaCategory c) { return category_keys[index(c)]; }
 std::string_view category_title(AgendaCategory c) { return category_titles[index(c)]; }

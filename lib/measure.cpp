@@ -548,33 +548,67 @@ std::string_view target_title(TargetKey k) {
   return "";
 }
 
+namespace {
+
+// One row of the Markdown figures, with the target it is measured against, if any.
+struct FigureRow {
+  std::string measure;
+  std::string figure;
+  std::optional<TargetKey> target = {};
+};
+
+// The contacts target counts customers and purchasers together: with targets, that sum
+// gets a row of its own so that the target stands beside the figure it is about.
+std::vector<FigureRow> figure_rows(const Measures& m, bool with_targets) {
+  std::vector<FigureRow> rows = {
+      {"Customers with a contact in IT", done_of(m.customers.with_contact, m.customers.total)},
+      {"Purchasers with a contact in IT", done_of(m.purchasers.with_contact, m.purchasers.total)}};
+  if (with_targets)
+    rows.push_back({"Customers and purchasers with a contact in IT",
+                    done_of(m.customers.with_contact + m.purchasers.with_contact,
+                            m.customers.total + m.purchasers.total),
+                    TargetKey::Contacts});
+  rows.push_back({"Customers with a written agreement",
+                  done_of(m.with_written_agreement, m.agreements_total), TargetKey::Agreements});
+  rows.push_back({"Satisfied survey responses",
+                  m.responses == 0 ? "no responses" : done_of(m.satisfied, m.responses),
+                  TargetKey::Csat});
+  rows.push_back({"Mean survey score", format_mean(m.mean)});
+  rows.push_back({"Complaints received", fmt::format("{}", m.complaints_received)});
+  rows.push_back({"Complaints closed", fmt::format("{}", m.complaints_closed)});
+  rows.push_back({"Median days to close",
+                  m.median_days_to_close ? fmt::format("{}", *m.median_days_to_close) : "-"});
+  rows.push_back({fmt::format("Complaints open on {}", m.as_of.str()),
+                  fmt::format("{}", m.complaints_open), TargetKey::ComplaintsOpen});
+  return rows;
+}
+
+// The figures table; with targets, each figure's target and status beside it.
+std::string markdown_figures(const Measures& m) {
+  std::vector<TargetResult> targets = compare_with_targets(m);
+  if (targets.empty()) {
+    std::string out = "| Measure | Figure |\n|---|---|\n";
+    for (const FigureRow& r : figure_rows(m, false))
+      out += fmt::format("| {} | {} |\n", r.measure, r.figure);
+    return out;
+  }
+  std::string out = "| Measure | Figure | Target | Status |\n|---|---|---|---|\n";
+  for (const FigureRow& r : figure_rows(m, true)) {
+    auto t = std::find_if(targets.begin(), targets.end(),
+                          [&](const TargetResult& x) { return r.target && x.key == *r.target; });
+    bool has = t != targets.end();
+    out += fmt::format("| {} | {} | {} | {} |\n", r.measure, r.figure, has ? target_figure(*t) : "",
+                       has ? target_status(*t) : "");
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string measures_to_markdown(const Measures& m, const std::string& organisation) {
   std::string out = "# " + md_cell(title(m, organisation)) + "\n\n";
   out += fmt::format("Period {} to {}.\n\n", m.since.str(), m.as_of.str());
-  out += "| Measure | Figure |\n|---|---|\n";
-  out += fmt::format("| Customers with a contact in IT | {} |\n",
-                     done_of(m.customers.with_contact, m.customers.total));
-  out += fmt::format("| Purchasers with a contact in IT | {} |\n",
-                     done_of(m.purchasers.with_contact, m.purchasers.total));
-  out += fmt::format("| Customers with a written agreement | {} |\n",
-                     done_of(m.with_written_agreement, m.agreements_total));
-  out += fmt::format("| Satisfied survey responses | {} |\n",
-                     m.responses == 0 ? std::string("no responses") : done_of(m.satisfied, m.responses));
-  out += fmt::format("| Mean survey score | {} |\n", format_mean(m.mean));
-  out += fmt::format("| Complaints received | {} |\n", m.complaints_received);
-  out += fmt::format("| Complaints closed | {} |\n", m.complaints_closed);
-  out += fmt::format("| Median days to close | {} |\n",
-                     m.median_days_to_close ? fmt::format("{}", *m.median_days_to_close) : "-");
-  out += fmt::format("| Complaints open on {} | {} |\n", m.as_of.str(), m.complaints_open);
-
-  std::vector<TargetResult> targets = compare_with_targets(m);
-  if (!targets.empty()) {
-    out += fmt::format("\n## Targets\n\n| Measure | Target | On {} | Status |\n|---|---|--:|---|\n",
-                       m.as_of.str());
-    for (const TargetResult& t : targets)
-      out += fmt::format("| {} | {} | {} | {} |\n", target_title(t.key), target_figure(t),
-                         actual_figure(t), target_status(t));
-  }
+  out += markdown_figures(m);
 
   auto list = [&](std::string_view heading, const std::vector<GapEntry>& gaps) {
     if (gaps.empty()) return;

@@ -15,6 +15,8 @@
 #include "brm/agenda.hpp"
 #include "brm/markup.hpp"
 #include "brm/measure.hpp"
+#include "brm/record_status.hpp"
+#include "brm/service_levels.hpp"
 #include "brm/trend.hpp"
 #include "svg_chart.hpp"
 
@@ -394,14 +396,16 @@ figure.trend { margin: 0; }
   header { padding-top: 0; }
   h2 { break-after: avoid; page-break-after: avoid; margin-top: 24px; }
   h3 { break-after: avoid; page-break-after: avoid; }
-  figure, .tiles, dl.facts { break-inside: avoid; page-break-inside: avoid; }
+  figure, .tiles, dl.facts, .with-heading { break-inside: avoid; page-break-inside: avoid; }
   .tiles { grid-template-columns: repeat(4, 1fr); }
   tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   p, li, dd { orphans: 3; widows: 3; }
   table.keep, .trends { break-inside: avoid; page-break-inside: avoid; }
-  tbody tr:first-child { break-after: avoid; page-break-after: avoid; }
-  tbody tr:last-child { break-before: avoid; page-break-before: avoid; }
+  /* No row alone at the top or the foot of a page. A one-row table is kept whole anyway;
+     avoiding breaks on both sides of its row made Chromium break after the heading. */
+  tbody tr:first-child:not(:last-child) { break-after: avoid; page-break-after: avoid; }
+  tbody tr:last-child:not(:first-child) { break-before: avoid; page-break-before: avoid; }
   .tile, tbody tr:nth-child(even) td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 )css";
@@ -671,6 +675,41 @@ struct HtmlWriter {
   }
 };
 
+// A heading, and a note right under it, introduce the block that follows.
+bool introduces(const Block& b, bool after_heading) {
+  if (std::holds_alternative<Heading>(b)) return true;
+  const auto* p = std::get_if<Paragraph>(&b);
+  return p && p->note && after_heading;
+}
+
+// Blocks short enough to keep on one page with their heading; a long table may break, and
+// its heading keeps its first rows company by CSS alone.
+bool fits_with_heading(const Block& b) {
+  const auto* t = std::get_if<Table>(&b);
+  return !t || t->rows.size() <= 8;
+}
+
+// Printed, a heading never ends a page: it goes in one unbreakable box with what it
+// introduces (Chromium does not move a heading before an unbreakable table by itself).
+std::string html_blocks(const std::vector<Block>& blocks) {
+  HtmlWriter w;
+  std::string out, held;
+  for (const Block& b : blocks) {
+    w.out.clear();
+    std::visit(w, b);
+    if (introduces(b, !held.empty())) {
+      held += w.out;
+    } else if (held.empty()) {
+      out += w.out;
+    } else {
+      out += fits_with_heading(b) ? "<div class=\"with-heading\">\n" + held + w.out + "</div>\n"
+                                  : held + w.out;
+      held.clear();
+    }
+  }
+  return out + held;
+}
+
 // Printed, each page names the report and its day at the top and counts itself at the
 // bottom; the first page has the title itself.
 std::string page_style(const Document& doc) {
@@ -699,21 +738,13 @@ std::string render_html(const Document& doc) {
     w.out += fmt::format("<p class=\"kicker\">{}</p>\n", escape_html(doc.kicker));
   w.out += fmt::format("<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n<main>\n",
                        escape_html(doc.title), escape_html(doc.subtitle));
-  for (const Block& b : doc.blocks) std::visit(w, b);
+  w.out += html_blocks(doc.blocks);
   w.out += "</main>\n<footer>" + escape_html(doc.footer) + "</footer>\n</body>\n</html>\n";
   return w.out;
 }
 
 // ---------------------------------------------------------------------------------------
 // What the report says
-
-std::string_view unit_suffix(std::string_view unit) {
-  if (unit == "percent") return "%";
-  if (unit == "hours") return " h";
-  if (unit == "minutes") return " min";
-  if (unit == "days") return " d";
-  return "";
-}
 
 // One survey round's figures, with the satisfied threshold moved to the survey's own
 // scale exactly as MEASURES.md does for the satisfaction measure.
@@ -767,6 +798,8 @@ class ReportBuilder {
     satisfaction_section();
     complaints_section();
     agreements_section();
+    service_levels_section();
+    overdue_section();
     footer();
     return std::move(doc_);
   }
@@ -783,9 +816,12 @@ class ReportBuilder {
         fmt::format("as of {} \u00B7 period {} to {}", as_of_.str(), since_.str(), as_of_.str());
     if (c) customer_overview(*c);
     attention_section();
+    plans_section();
+    projects_section();
     purchasers_section();
     heading(2, "Agreements and service levels");
     agreements_table(account_);
+    delivered_levels_of(account_);
     customer_complaints();
     customer_surveys();
     open_actions();
@@ -1283,6 +1319,192 @@ class ReportBuilder {
                         term, join(services, "\n"), financing});
     }
     add(std::move(t));
+  }
+
+  // -- service levels agreed and delivered
+
+  // Agreements with results: what was delivered against what was agreed. Those with
+  // levels but no result yet are named, since a level nobody reports on is news too.
+  void service_levels_section() {
+    heading(2, "Service levels agreed and delivered");
+    note("Each agreed level beside the latest result delivered by " + as_of_.str() +
+         " (from the service level reports of other processes), and its last results.");
+    std::set<std::pair<std::string, std::string>> accounts;
+    std::vector<std::string> unreported;
+    for (const Record* a : records(KindId::Agreement)) {
+      if (!shown(*a) || agreed_levels(*a).empty()) continue;
+      if (!results_of(repo_, a->id, as_of_).empty())
+        accounts.emplace(name_of(a->text("customer")), a->text("customer"));
+      else if (a->text("status") == "active")
+        unreported.push_back(fmt::format("{} ({})", a->label(), name_of(a->text("customer"))));
+    }
+    if (accounts.empty() && unreported.empty()) note("No agreement has service levels.");
+    for (const auto& [name, id] : accounts) delivered_levels_of(id, name);
+    if (!unreported.empty())
+      note(fmt::format("Active agreements with service levels but no result yet: {}.",
+                       join(unreported, ", ")));
+  }
+
+  // One table per agreement of the customer that has levels and, in the published report,
+  // results; in the pack under its own heading, every active agreement too.
+  void delivered_levels_of(const std::string& customer, const std::string& name = {}) {
+    bool pack = name.empty();
+    if (pack) heading(2, "Service levels agreed and delivered");
+    bool any = false;
+    for (const Record* a : records(KindId::Agreement)) {
+      std::vector<AgreedLevel> levels = agreed_levels(*a);
+      if (a->text("customer") != customer || !shown(*a) || levels.empty()) continue;
+      std::vector<const Record*> results = results_of(repo_, a->id, as_of_);
+      if (results.empty() && (!pack || a->text("status") != "active")) continue;
+      heading(3, pack ? std::string(a->label()) : fmt::format("{}: {}", name, a->label()));
+      Table t{{"Service", "Level", "Agreed", "Delivered", "Status", "Last results"},
+              {Text, Text, Nowrap, Nowrap, Nowrap, Text},
+              {},
+              "",
+              false,
+              {16, 20, 14, 15, 11, 24}};
+      for (const AgreedLevel& l : levels) t.rows.push_back(level_row(l, results));
+      add(std::move(t));
+      any = true;
+    }
+    if (pack && !any) note("No active agreement of this customer has service levels.");
+  }
+
+  // The target, the latest result that reports the level, met or breached, and how the
+  // last results moved.
+  std::vector<std::string> level_row(const AgreedLevel& l,
+                                     const std::vector<const Record*>& results) const {
+    std::vector<std::pair<const Record*, double>> delivered;
+    for (const Record* r : results)
+      if (auto achieved = achieved_in(*r, l.service, l.metric))
+        delivered.emplace_back(r, *achieved);
+    std::vector<std::string> row = {
+        service_name(l.service), std::string(l.metric),
+        level_figure(l.target, l.unit) + (l.higher_is_better ? " or more" : " or less")};
+    if (delivered.empty()) {
+      row.insert(row.end(), {"-", results.empty() ? "no result yet" : "not reported", ""});
+      return row;
+    }
+    const auto& [latest, value] = delivered.back();
+    row.push_back(fmt::format("{}\n{}\nto {}", level_figure(value, l.unit), latest->text("start"),
+                              latest->text("end")));
+    row.push_back(l.is_met(value) ? "met" : "breached");
+    row.push_back(level_trend_text(l, delivered));
+    return row;
+  }
+
+  // "99.7% → 99.5%, worse": the last four results, oldest first, and the last move.
+  static std::string level_trend_text(const AgreedLevel& l,
+                                      const std::vector<std::pair<const Record*, double>>& d) {
+    if (d.size() == 1) return "the first result";
+    std::vector<std::string> figures;
+    for (std::size_t i = d.size() > 4 ? d.size() - 4 : 0; i < d.size(); ++i)
+      figures.push_back(level_figure(d[i].second, l.unit));
+    LevelTrend trend = level_trend(l, d[d.size() - 2].second, d.back().second);
+    return fmt::format("{}, {}", join(figures, " \u2192 "),
+                       trend == LevelTrend::Better  ? "better"
+                       : trend == LevelTrend::Worse ? "worse"
+                                                    : "unchanged");
+  }
+
+  // What the agenda finds overdue on the day, in the whole organisation.
+  void overdue_section() {
+    heading(2, "Overdue on " + as_of_.str());
+    AgendaOptions o;
+    o.today = as_of_;
+    Table t{{"What", "Since", "Days", "Item"},
+            {Nowrap, Nowrap, Number, Text},
+            {},
+            "Nothing is overdue."};
+    for (const AgendaItem& item : build_agenda(repo_, o))
+      if (is_overdue(item))
+        t.rows.push_back({std::string(category_label(item.category)),
+                          item.date ? item.date->str() : "",
+                          fmt::format("{}", item.days.value_or(0)), item.message});
+    add(std::move(t));
+  }
+
+  // -- plans and projects in the pack
+
+  // In effect on the day: current, started, not ended.
+  bool plan_in_effect(const Record& p) const {
+    auto start = p.date("start");
+    auto end = p.date("end");
+    return p.text("status") == "current" && start && *start <= as_of_ && (!end || *end >= as_of_);
+  }
+
+  void plans_section() {
+    heading(2, "Plans and changes in the business");
+    Table t{{"Plan", "Objectives", "What it implies for IT", "Review"},
+            {Text, Text, Text, Nowrap},
+            {},
+            "No current plans on record.",
+            false,
+            {26, 29, 29, 16}};
+    for (const Record* p : records(KindId::Plan)) {
+      if (!in_account(*p) || !plan_in_effect(*p)) continue;
+      std::string plan =
+          fmt::format("{}\n{}, from {}", p->label(), p->text("type"), p->text("start"));
+      if (!p->text("end").empty()) plan += " to " + std::string(p->text("end"));
+      if (p->text("customer") != account_) plan += "\nfor " + name_of(p->text("customer"));
+      std::string review(p->text("review"));
+      if (plan_due(repo_, *p, as_of_))
+        review += *p->date("review") < as_of_ ? "\noverdue" : "\ndue";
+      t.rows.push_back({plan, join(strings_of(p->field("objectives")), "\n"),
+                        join(strings_of(p->field("implications")), "\n"), review});
+    }
+    add(std::move(t));
+  }
+
+  // Not ended by the day, or ended within the period.
+  bool project_shown(const Record& p) const {
+    auto ended = p.date("ended");
+    return !ended || *ended > as_of_ || in_period(ended);
+  }
+
+  void projects_section() {
+    heading(2, "Projects");
+    Table t{{"Project", "Status", "Schedule", "Open milestones"},
+            {Text, Nowrap, Nowrap, Text},
+            {},
+            "No projects concern this customer.",
+            false,
+            {28, 16, 22, 34}};
+    for (const Record* p : records(KindId::Project))
+      if (in_account(*p) && project_shown(*p)) t.rows.push_back(project_row(*p));
+    add(std::move(t));
+  }
+
+  std::vector<std::string> project_row(const Record& p) const {
+    std::string project(p.label());
+    if (!p.text("manager").empty()) project += "\nmanager " + std::string(p.text("manager"));
+    if (p.text("customer") != account_) project += "\nfor " + name_of(p.text("customer"));
+    std::string status(p.text("status"));
+    if (!p.text("health").empty()) status += "\nhealth " + std::string(p.text("health"));
+    std::string schedule =
+        fmt::format("start {}\nplanned end {}", p.text("start"), p.text("planned_end"));
+    if (!p.text("forecast_end").empty())
+      schedule += "\nforecast " + std::string(p.text("forecast_end"));
+    if (!p.text("ended").empty()) schedule += "\nended " + std::string(p.text("ended"));
+    if (project_late(repo_, p, as_of_)) schedule += "\nlate";
+    return {project, status, schedule, open_milestones(p)};
+  }
+
+  // "All stores live, due 2026-09-30, overdue" per milestone not done.
+  std::string open_milestones(const Record& p) const {
+    std::vector<std::string> open;
+    std::size_t total = 0;
+    if (const Value* ms = p.field("milestones"); ms && ms->is_sequence())
+      for (const Value& m : ms->items()) {
+        ++total;
+        if (!m.is_mapping() || m.find("done")) continue;
+        std::string due = text_of(m, "due");
+        auto day = Date::parse(due);
+        open.push_back(fmt::format("{}, due {}{}", text_of(m, "what"), due,
+                                   day && *day < as_of_ && !p.field("ended") ? ", overdue" : ""));
+      }
+    if (!open.empty()) return join(open, "\n");
+    return total == 0 ? "none planned" : "all done";
   }
 
   // -- the customer pack

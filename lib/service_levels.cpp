@@ -1,6 +1,11 @@
 // Service levels agreed and delivered: the lookups that rules, lists and reports share.
 #include "brm/service_levels.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
 namespace brm {
 
 bool higher_is_better(std::string_view unit, std::string_view better) {
@@ -22,23 +27,29 @@ std::string_view text_of(const Value& item, std::string_view key) {
 
 }  // namespace
 
-std::optional<AgreedLevel> agreed_level(const Record& agreement, std::string_view service,
-                                        std::string_view metric) {
+std::vector<AgreedLevel> agreed_levels(const Record& agreement) {
+  std::vector<AgreedLevel> out;
   const Value* services = agreement.field("services");
-  if (!services || !services->is_sequence()) return std::nullopt;
+  if (!services || !services->is_sequence()) return out;
   for (const Value& s : services->items()) {
-    if (!s.is_mapping() || text_of(s, "service") != service) continue;
-    const Value* levels = s.find("levels");
+    const Value* levels = s.is_mapping() ? s.find("levels") : nullptr;
     if (!levels || !levels->is_sequence()) continue;
     for (const Value& l : levels->items()) {
-      if (!l.is_mapping() || text_of(l, "metric") != metric) continue;
-      const Value* target = l.find("target");
+      const Value* target = l.is_mapping() ? l.find("target") : nullptr;
       if (!target || !target->is_number()) continue;
       std::string_view unit = text_of(l, "unit");
-      return AgreedLevel{service, metric, unit, target->as_double(),
-                         brm::higher_is_better(unit, text_of(l, "better"))};
+      out.push_back(AgreedLevel{text_of(s, "service"), text_of(l, "metric"), unit,
+                                target->as_double(),
+                                brm::higher_is_better(unit, text_of(l, "better"))});
     }
   }
+  return out;
+}
+
+std::optional<AgreedLevel> agreed_level(const Record& agreement, std::string_view service,
+                                        std::string_view metric) {
+  for (const AgreedLevel& l : agreed_levels(agreement))
+    if (l.service == service && l.metric == metric) return l;
   return std::nullopt;
 }
 
@@ -58,6 +69,54 @@ std::vector<DeliveredLevel> delivered_levels(const Repository& repo, const Recor
     out.push_back(d);
   }
   return out;
+}
+
+std::vector<const Record*> results_of(const Repository& repo, std::string_view agreement,
+                                      Date as_of) {
+  std::vector<const Record*> out;
+  for (const Record* r : repo.valid_records(KindId::Result)) {
+    auto end = r->date("end");
+    if (r->text("agreement") == agreement && end && *end <= as_of) out.push_back(r);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Record* a, const Record* b) {
+    auto ea = *a->date("end"), eb = *b->date("end");
+    return ea != eb ? ea < eb : a->id < b->id;
+  });
+  return out;
+}
+
+std::optional<double> achieved_in(const Record& result, std::string_view service,
+                                  std::string_view metric) {
+  const Value* levels = result.field("levels");
+  if (!levels || !levels->is_sequence()) return std::nullopt;
+  for (const Value& l : levels->items()) {
+    if (!l.is_mapping() || text_of(l, "service") != service || text_of(l, "metric") != metric)
+      continue;
+    if (const Value* a = l.find("achieved"); a && a->is_number()) return a->as_double();
+  }
+  return std::nullopt;
+}
+
+LevelTrend level_trend(const AgreedLevel& level, double before, double now) {
+  if (now == before) return LevelTrend::Steady;
+  return (now > before) == level.higher_is_better ? LevelTrend::Better : LevelTrend::Worse;
+}
+
+std::string_view unit_suffix(std::string_view unit) {
+  if (unit == "percent") return "%";
+  if (unit == "hours") return " h";
+  if (unit == "minutes") return " min";
+  if (unit == "days") return " d";
+  return "";
+}
+
+std::string level_figure(double value, std::string_view unit) {
+  // Whole numbers without exponent or point ("1000000", not "1e+06"); others as short as
+  // they read back exactly ("99.41").
+  bool whole = std::trunc(value) == value && std::fabs(value) < 1e15;
+  std::string figure =
+      whole ? fmt::format("{}", static_cast<long long>(value)) : fmt::format("{}", value);
+  return figure + std::string(unit_suffix(unit));
 }
 
 }  // namespace brm

@@ -175,6 +175,126 @@ TEST_CASE("agenda: missing IT contacts and written agreements follow the measure
   CHECK(agreement[0]->message.find("1 agreement, none active") != std::string::npos);
 }
 
+const std::pair<std::string, std::string> levels_agreed = {
+    "agreements/anna-2026.yaml",
+    "title: Retail 2026\ncustomer: anna\nstatus: active\nsigned: 2025-12-01\nstart: 2026-01-01\n"
+    "services:\n  - service: email\n    levels:\n      - metric: up\n        target: 99.5\n"
+    "        unit: percent\n      - metric: fix\n        target: 4\n        unit: hours\n"};
+
+std::pair<std::string, std::string> result(std::string id, std::string start, std::string end,
+                                           std::string up, std::string fix) {
+  return {"results/" + id + ".yaml", "agreement: anna-2026\nstart: " + start + "\nend: " + end +
+                                         "\nlevels:\n  - service: email\n    metric: up\n"
+                                         "    achieved: " +
+                                         up +
+                                         "\n  - service: email\n    metric: fix\n"
+                                         "    achieved: " +
+                                         fix + "\n"};
+}
+
+TEST_CASE("agenda: the levels breached in each agreement's latest result, and only those") {
+  // September missed both levels; October, the latest, misses only the hours to fix.
+  // A result whose period ends after today is not delivered yet.
+  auto l = test::load({anna, levels_agreed, result("sep", "2026-09-01", "2026-09-30", "98", "9"),
+                       result("oct", "2026-10-01", "2026-10-31", "99.5", "4.5"),
+                       result("dec", "2026-12-01", "2026-12-31", "90", "90")});
+  REQUIRE(l.findings.empty());
+  auto items = agenda(l);
+  auto breached = of(items, AgendaCategory::BreachedLevel);
+  REQUIRE(breached.size() == 1);
+  CHECK(breached[0]->id == "oct");
+  CHECK(breached[0]->kind == KindId::Result);
+  CHECK(breached[0]->date == Date{2026, 10, 31});
+  CHECK(breached[0]->message ==
+        "Retail 2026 (Anna Berg): email fix 4.5 h against 4 h agreed (2026-10-01 to 2026-10-31)");
+  // Lower is better for hours: exactly on the target is met.
+  auto met =
+      test::load({anna, levels_agreed, result("oct", "2026-10-01", "2026-10-31", "99.5", "4")});
+  CHECK(of(agenda(met), AgendaCategory::BreachedLevel).empty());
+}
+
+const std::pair<std::string, std::string> project_of(std::string id, std::string fields) {
+  return {"projects/" + id + ".yaml",
+          "title: " + id + "\ncustomer: anna\nstart: 2026-01-01\nmanager: Ola Nordmann\n" + fields};
+}
+
+TEST_CASE("agenda: projects late or red, and their overdue milestones with the manager as owner") {
+  auto l =
+      test::load({anna,
+                  project_of("late",
+                             "status: active\nhealth: green\nplanned_end: 2026-12-31\n"
+                             "forecast_end: 2027-02-01\nmilestones:\n"
+                             "  - {what: Pilot, due: 2026-11-25}\n"
+                             "  - {what: Done one, due: 2026-10-01, done: 2026-10-02}\n"
+                             "  - {what: Today, due: 2026-11-26}\n"),
+                  project_of("red", "status: active\nhealth: red\nplanned_end: 2027-06-30\n"),
+                  project_of("fine", "status: active\nhealth: amber\nplanned_end: 2027-06-30\n"),
+                  project_of("ended",
+                             "status: done\nplanned_end: 2026-06-30\nended: 2026-07-01\n"
+                             "milestones:\n  - {what: Old, due: 2026-05-01}\n")});
+  REQUIRE(l.findings.empty());
+  auto items = agenda(l);
+  auto late = of(items, AgendaCategory::LateProject);
+  REQUIRE(late.size() == 2);
+  CHECK(late[0]->id == "late");
+  CHECK(late[0]->message ==
+        "late (Anna Berg): late, planned end 2026-12-31, forecast 2027-02-01; health green");
+  CHECK(late[0]->urgency == Urgency::Medium);
+  CHECK_FALSE(is_overdue(*late[0]));  // late by its forecast; its planned end is ahead
+  CHECK(late[1]->id == "red");
+  CHECK(late[1]->message == "red (Anna Berg): health red");
+  CHECK(late[1]->urgency == Urgency::High);
+  auto milestones = of(items, AgendaCategory::OverdueMilestone);
+  REQUIRE(milestones.size() == 1);
+  CHECK(milestones[0]->message == "Pilot (project late, manager Ola Nordmann; Anna Berg)");
+  CHECK(milestones[0]->days == 1);
+  CHECK(is_overdue(*milestones[0]));
+  // --owner: the manager's milestones, not the projects themselves.
+  AgendaOptions o;
+  o.today = today_;
+  o.owner = " ola NORDMANN";
+  auto owned = build_agenda(l.repo, o);
+  REQUIRE(owned.size() == 1);
+  CHECK(owned[0].category == AgendaCategory::OverdueMilestone);
+}
+
+TEST_CASE("agenda: current plans due for review within the window, and open escalations") {
+  auto plan = [](std::string id, std::string review, std::string status) {
+    return std::pair<std::string, std::string>{"plans/" + id + ".yaml",
+                                               "title: " + id +
+                                                   "\ncustomer: anna\ntype: strategy\n"
+                                                   "start: 2026-01-01\nreview: " +
+                                                   review + "\nstatus: " + status + "\n"};
+  };
+  auto complaint = [](std::string id, std::string rest) {
+    return std::pair<std::string, std::string>{
+        "complaints/" + id + ".yaml",
+        "customer: anna\nreceived: 2026-10-01\nseverity: high\nsummary: " + id + "\n" + rest};
+  };
+  auto l = test::load(
+      {anna, plan("missed", "2026-11-01", "current"), plan("soon", "2027-01-25", "current"),
+       plan("later", "2027-01-26", "current"), plan("old", "2026-01-01", "superseded"),
+       complaint("up", "status: open\nescalation: {date: 2026-10-05, to: IT steering group}\n"),
+       complaint("done",
+                 "status: resolved\nclosed: 2026-10-20\nresolution: R\n"
+                 "escalation: {date: 2026-10-05, to: IT steering group}\n"),
+       complaint("plain", "status: in-progress\n")});
+  REQUIRE(l.findings.empty());
+  auto items = agenda(l);
+  auto plans = of(items, AgendaCategory::PlanReview);
+  REQUIRE(plans.size() == 2);
+  CHECK(plans[0]->message == "missed (Anna Berg): review overdue");
+  CHECK(plans[0]->urgency == Urgency::High);
+  CHECK(is_overdue(*plans[0]));
+  CHECK(plans[1]->message == "soon (Anna Berg): review due");
+  CHECK_FALSE(is_overdue(*plans[1]));
+  auto escalated = of(items, AgendaCategory::OpenEscalation);
+  REQUIRE(escalated.size() == 1);
+  CHECK(escalated[0]->id == "up");
+  CHECK(escalated[0]->message == "up (Anna Berg): escalated to IT steering group");
+  CHECK(escalated[0]->date == Date{2026, 10, 5});
+}
+
 TEST_CASE("agenda: --customer keeps one account, its purchasers included") {
   auto l = test::load(
       {anna,

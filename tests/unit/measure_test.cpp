@@ -431,8 +431,18 @@ TEST_CASE("measure: targets compare each figure, contacts over both roles togeth
         std::string::npos);
   CHECK(measures_to_text(m, "T").find("  target at most 1 open: 2, missed by 1\n") !=
         std::string::npos);
-  CHECK(measures_to_markdown(m, "T").find(
-            "| Complaints open | at most 1 open | 2 | missed by 1 |") != std::string::npos);
+  // Markdown: each target beside the figure it is about, in the figures table.
+  std::string md = measures_to_markdown(m, "T");
+  CHECK(md.find("| Complaints open on 2026-06-30 | 2 | at most 1 open | missed by 1 |\n") !=
+        std::string::npos);
+  CHECK(md.find("| Customers and purchasers with a contact in IT | 2 of 4 (50.0%) | 50% | met "
+                "|\n") != std::string::npos);
+  CHECK(md.find("| Customers with a written agreement | 1 of 2 (50.0%) | 75% | missed by 25.0 "
+                "points |\n") != std::string::npos);
+  CHECK(md.find("| Satisfied survey responses | 1 of 2 (50.0%) | 50% | met |\n") !=
+        std::string::npos);
+  CHECK(md.find("| Mean survey score | 3.00 |  |  |\n") != std::string::npos);
+  CHECK(md.find("## Targets") == std::string::npos);
 }
 
 TEST_CASE("measure: without targets, nothing is compared; with no figure, met is null") {

@@ -219,3 +219,97 @@ TEST_CASE("report: an empty repository reports without charts or a doubled title
 }
 
 }  // namespace brm
+
+namespace brm {
+namespace {
+
+// An agreement with a level each way, three monthly results, and an agreement of another
+// customer with levels but no result.
+test::Loaded delivery_repository() {
+  auto result = [](std::string month, std::string end, std::string up, std::string fix) {
+    return std::pair<std::string, std::string>{
+        "results/" + end + "-a.yaml",
+        "agreement: a\nstart: 2026-" + month + "-01\nend: " + end +
+            "\nlevels:\n  - {service: mail, metric: up, achieved: " + up +
+            "}\n  - {service: mail, metric: fix, achieved: " + fix + "}\n"};
+  };
+  return test::load({
+      {"customers/anna.yaml", "name: Anna\nrole: customer\n"},
+      {"customers/per.yaml", "name: Per\nrole: purchaser\ncustomer: anna\n"},
+      {"customers/bo.yaml", "name: Bo\nrole: customer\n"},
+      {"agreements/a.yaml",
+       "title: Retail\ncustomer: anna\nstatus: active\nstart: 2026-01-01\nservices:\n"
+       "  - service: mail\n    levels:\n      - {metric: up, target: 99.5, unit: percent}\n"
+       "      - {metric: fix, target: 4, unit: hours}\n"
+       "      - {metric: calls, target: 80, unit: percent}\n"},
+      {"agreements/b.yaml",
+       "title: Bo's deal\ncustomer: bo\nstatus: active\nstart: 2026-01-01\nservices:\n"
+       "  - service: mail\n    levels:\n      - {metric: up, target: 99, unit: percent}\n"},
+      result("08", "2026-08-31", "99.9", "3"),
+      result("09", "2026-09-30", "99.7", "3.5"),
+      result("10", "2026-10-31", "99.4", "3.5"),
+      // Not delivered by the report's day: left out.
+      result("12", "2026-12-31", "10", "99"),
+      {"plans/strategy.yaml",
+       "title: Strategy\ncustomer: per\ntype: strategy\nstart: 2026-01-01\nreview: 2026-11-01\n"
+       "objectives: [Open stores]\nimplications: [Store systems]\nstatus: current\n"},
+      {"plans/old.yaml",
+       "title: Old plan\ncustomer: anna\ntype: strategy\nstart: 2024-01-01\nstatus: superseded\n"},
+      {"plans/later.yaml",
+       "title: Later plan\ncustomer: anna\ntype: change\nstart: 2027-01-01\nstatus: current\n"},
+      {"projects/rollout.yaml",
+       "title: Rollout\ncustomer: anna\nstatus: active\nhealth: amber\nmanager: Ola\n"
+       "start: 2026-02-01\nplanned_end: 2026-09-30\nforecast_end: 2027-01-31\nmilestones:\n"
+       "  - {what: Pilot, due: 2026-04-30, done: 2026-05-05}\n"
+       "  - {what: All stores, due: 2026-09-30}\n  - {what: Review, due: 2027-01-15}\n"},
+      {"projects/old.yaml",
+       "title: Long done\ncustomer: anna\nstatus: done\nstart: 2024-01-01\n"
+       "planned_end: 2024-06-30\nended: 2024-06-30\n"},
+  });
+}
+
+}  // namespace
+
+TEST_CASE("report: the pack shows plans in effect, projects with overdue milestones, levels") {
+  auto l = delivery_repository();
+  REQUIRE(l.findings.empty());
+  std::string md = render_report(l.repo, at("anna"), ReportFormat::Markdown);
+  CHECK(md.find("| Strategy<br>strategy, from 2026-01-01<br>for Per | Open stores | Store "
+                "systems | 2026-11-01<br>overdue |") != std::string::npos);
+  CHECK(md.find("Old plan") == std::string::npos);
+  CHECK(md.find("Later plan") == std::string::npos);
+  CHECK(md.find("| Rollout<br>manager Ola | active<br>health amber | start 2026-02-01<br>planned "
+                "end 2026-09-30<br>forecast 2027-01-31<br>late | All stores, due 2026-09-30, "
+                "overdue<br>Review, due 2027-01-15 |") != std::string::npos);
+  CHECK(md.find("Long done") == std::string::npos);
+  // Agreed against delivered: the latest result by the day, met or breached in the level's
+  // direction, and the last results oldest first.
+  CHECK(md.find("| mail | up | 99.5% or more | 99.4%<br>2026-10-01<br>to 2026-10-31 | breached | "
+                "99.9% \u2192 99.7% \u2192 99.4%, worse |") != std::string::npos);
+  CHECK(md.find("| mail | fix | 4 h or less | 3.5 h<br>2026-10-01<br>to 2026-10-31 | met | 3 h "
+                "\u2192 3.5 h \u2192 3.5 h, unchanged |") != std::string::npos);
+  CHECK(md.find("| mail | calls | 80% or more | - | not reported |") != std::string::npos);
+  CHECK(md.find("Bo's deal") == std::string::npos);
+}
+
+TEST_CASE("report: levels agreed and delivered per agreement, and what is overdue") {
+  auto l = delivery_repository();
+  std::string md = render_report(l.repo, at(), ReportFormat::Markdown);
+  auto levels = md.find("## Service levels agreed and delivered");
+  REQUIRE(levels != std::string::npos);
+  CHECK(md.find("### Anna: Retail", levels) != std::string::npos);
+  CHECK(md.find("Active agreements with service levels but no result yet: Bo's deal (Bo).",
+                levels) != std::string::npos);
+  auto overdue = md.find("## Overdue on 2026-11-26");
+  REQUIRE(overdue != std::string::npos);
+  CHECK(md.find("| Overdue milestone | 2026-09-30 | 57 | All stores (project Rollout, manager "
+                "Ola; Anna) |",
+                overdue) != std::string::npos);
+  CHECK(md.find("| Plan review due | 2026-11-01 | 25 | Strategy (Per): review overdue |",
+                overdue) != std::string::npos);
+  // Breached levels and items ahead are on the agenda, not overdue.
+  CHECK(md.find("Level breached", overdue) == std::string::npos);
+  CHECK(md.find("Review, due", overdue) == std::string::npos);
+}
+
+}  // namespace brm

@@ -18,16 +18,21 @@ namespace brm {
 // window, then the standing gaps in the relationship.
 enum class AgendaCategory : std::uint8_t {
   OverdueAction,      // an open meeting action whose due date has passed
+  OverdueMilestone,   // an open milestone of a project not ended, its due date passed
   AgreementEnded,     // an active agreement already past its end
+  BreachedLevel,      // a level breached in the latest result of an active agreement
+  OpenEscalation,     // an escalated complaint still open or in progress
+  LateProject,        // a project not ended that is late, or active and red
   ActionDue,          // an open action due within the window
   AgreementReview,    // an active agreement whose review date falls within the window (or passed)
   AgreementEnding,    // an active agreement whose end falls within the window
+  PlanReview,         // a current plan whose review date falls within the window (or passed)
   OpenComplaint,      // open or in progress, oldest first
   NoMeeting,          // a current customer not met for longer than meeting_interval_days
   NoItContact,        // a current customer or purchaser without a designated IT contact
   NoWrittenAgreement  // a current customer without a written agreement (MEASURES.md, 2)
 };
-inline constexpr std::size_t agenda_category_count = 9;
+inline constexpr std::size_t agenda_category_count = 14;
 
 enum class Urgency : std::uint8_t { Low, Medium, High };
 
@@ -47,15 +52,20 @@ struct AgendaItem {
   std::optional<Date> date;  // due, review, end, received, last meeting
   std::optional<std::int64_t> days;  // today - date: positive is past (overdue, age)
   std::string message;               // one line, record text as it is
-  std::string owner;                 // who is to do it (meeting actions); empty otherwise
+  std::string owner;  // who is to do it: an action's owner, a milestone's project manager
 };
+
+// Past its date: what the published report lists as overdue (overdue actions and
+// milestones, agreements past their end or review, plans past their review, projects past
+// their planned end).
+bool is_overdue(const AgendaItem& item);
 
 struct AgendaOptions {
   Date today;
   std::optional<int> days;  // the window; default brm.yaml review_warning_days
   std::string account;      // only this customer account; empty: all
-  // Only the items this person owns (meeting actions), compared without regard to case or
-  // surrounding blanks; empty: all items.
+  // Only the items this person owns (meeting actions, and the milestones of the projects
+  // they manage), compared without regard to case or surrounding blanks; empty: all items.
   std::string owner;
 };
 

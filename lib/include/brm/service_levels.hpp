@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct AgreedLevel {
   bool is_met(double achieved) const;
 };
 
+// Every level an agreement holds, in file order (services[], then their levels[]).
+std::vector<AgreedLevel> agreed_levels(const Record& agreement);
+
 // The level `metric` of `service` in an agreement; nullopt when it has none.
 std::optional<AgreedLevel> agreed_level(const Record& agreement, std::string_view service,
                                         std::string_view metric);
@@ -44,5 +48,23 @@ struct DeliveredLevel {
 
 // The levels of a result in file order, looked up in its agreement.
 std::vector<DeliveredLevel> delivered_levels(const Repository& repo, const Record& result);
+
+// The valid results of an agreement whose period ended on or before `as_of`, oldest first
+// (by end, then id): what had been delivered by that day.
+std::vector<const Record*> results_of(const Repository& repo, std::string_view agreement,
+                                      Date as_of);
+
+// What a result reports as achieved for one level; nullopt when it does not report it.
+std::optional<double> achieved_in(const Record& result, std::string_view service,
+                                  std::string_view metric);
+
+// Whether `now` is better, worse or the same as `before`, in the level's better direction.
+enum class LevelTrend { Better, Worse, Steady };
+LevelTrend level_trend(const AgreedLevel& level, double before, double now);
+
+// "%", " h", " min", " d", or nothing for a count: how a figure in `unit` is written.
+std::string_view unit_suffix(std::string_view unit);
+// A figure with its unit: "99.41%", "6.5 h", "12".
+std::string level_figure(double value, std::string_view unit);
 
 }  // namespace brm
