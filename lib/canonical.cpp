@@ -11,102 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "brm/embedded.hpp"
 #include "brm/error.hpp"
-#include "brm/schemas.hpp"
+#include "brm/schema_model.hpp"
 #include "brm/yaml.hpp"
 
 namespace brm {
 namespace {
-
-// ---- key order from the schemas -------------------------------------------------
-
-// A schema node and the document it lives in, for resolving "#/..." references.
-struct SchemaNode {
-  const Value* node = nullptr;
-  const Value* root = nullptr;
-};
-
-const Value& common_schema() {
-  static const Value doc = [] {
-    Value v;
-    const std::string_view* text = find_embedded("schema/common.schema.yaml");
-    Diagnostics ignored;
-    if (text) parse_yaml(*text, "schema/common.schema.yaml", &v, &ignored);
-    return v;
-  }();
-  return doc;
-}
-
-// The document a $ref's URI (the part before '#') names; nullptr when unknown.
-const Value* schema_document(std::string_view uri, const Value* current) {
-  if (uri.empty()) return current;
-  constexpr std::string_view prefix = "urn:brm:schema:";
-  if (uri.substr(0, prefix.size()) != prefix) return nullptr;
-  std::string_view name = uri.substr(prefix.size());
-  if (name == "common") return &common_schema();
-  if (const Kind* k = find_kind(name); k && k->name == name)
-    return &RecordSchemas::builtin_document(k->id);
-  return nullptr;
-}
-
-// Follows a JSON pointer ("/$defs/date") inside `doc`.
-const Value* follow_pointer(const Value* doc, std::string_view pointer) {
-  const Value* at = doc;
-  while (at && !pointer.empty()) {
-    if (pointer[0] != '/') return nullptr;
-    pointer.remove_prefix(1);
-    std::size_t slash = pointer.find('/');
-    std::string_view raw = pointer.substr(0, slash);
-    pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
-    std::string token;  // "~1" is '/', "~0" is '~'
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-        token += raw[++i] == '1' ? '/' : '~';
-      } else {
-        token += raw[i];
-      }
-    }
-    if (at->is_mapping()) {
-      at = at->find(token);
-    } else if (at->is_sequence()) {
-      std::size_t index = 0;
-      for (char c : token) index = index * 10 + static_cast<std::size_t>(c - '0');
-      at = index < at->items().size() ? &at->items()[index] : nullptr;
-    } else {
-      return nullptr;
-    }
-  }
-  return at;
-}
-
-// The subschema that has `keyword` (properties or items), looking through $ref chains.
-SchemaNode with_keyword(SchemaNode s, std::string_view keyword) {
-  for (int hops = 0; s.node && s.node->is_mapping() && hops < 16; ++hops) {
-    if (s.node->find(keyword)) return s;
-    const Value* ref = s.node->find("$ref");
-    if (!ref || !ref->is_string()) break;
-    std::string_view r = ref->as_string();
-    std::size_t hash = r.find('#');
-    const Value* doc = schema_document(r.substr(0, hash), s.root);
-    if (!doc) break;
-    s = {hash == std::string_view::npos ? doc : follow_pointer(doc, r.substr(hash + 1)), doc};
-  }
-  return {};
-}
-
-SchemaNode property_schema(SchemaNode s, std::string_view key) {
-  SchemaNode p = with_keyword(s, "properties");
-  if (!p.node) return {};
-  const Value* props = p.node->find("properties");
-  return {props->is_mapping() ? props->find(key) : nullptr, p.root};
-}
-
-SchemaNode items_schema(SchemaNode s) {
-  SchemaNode p = with_keyword(s, "items");
-  if (!p.node) return {};
-  return {p.node->find("items"), p.root};
-}
 
 // ---- scalars ----------------------------------------------------------------------
 
@@ -268,7 +178,7 @@ class Writer {
 
   // A value after "key:" or "-" has been written; `indent` is where that key or dash
   // starts. Writes the rest of the line and any lines below.
-  void value_after_indicator(const Value& v, SchemaNode schema, std::size_t indent) {
+  void value_after_indicator(const Value& v, const Field* schema, std::size_t indent) {
     if (v.is_mapping() && v.size() > 0) {
       out += '\n';
       mapping(v, schema, indent + 2);
@@ -281,19 +191,19 @@ class Writer {
     }
   }
 
-  void mapping(const Value& v, SchemaNode schema, std::size_t indent, bool first_inline = false) {
+  void mapping(const Value& v, const Field* schema, std::size_t indent, bool first_inline = false) {
     bool first = true;
-    for (const Value::Entry* e : ordered(v, schema)) {
+    for (const Value::Entry* e : in_field_order(schema, v)) {
       if (!(first && first_inline)) out.append(indent, ' ');
       first = false;
       out += key_text(e->key);
       out += ':';
-      value_after_indicator(e->value, property_schema(schema, e->key), indent);
+      value_after_indicator(e->value, schema ? child_field(*schema, e->key) : nullptr, indent);
     }
   }
 
-  void sequence(const Value& v, SchemaNode schema, std::size_t indent) {
-    SchemaNode item_schema = items_schema(schema);
+  void sequence(const Value& v, const Field* schema, std::size_t indent) {
+    const Field* item_schema = schema ? schema->items.get() : nullptr;
     for (const Value& item : v.items()) {
       out.append(indent, ' ');
       out += '-';
@@ -325,32 +235,9 @@ class Writer {
     }
   }
 
- private:
-  // The schema's properties first, in its order; then any other keys in file order.
-  static std::vector<const Value::Entry*> ordered(const Value& v, SchemaNode schema) {
-    std::vector<const Value::Entry*> out;
-    out.reserve(v.size());
-    SchemaNode p = with_keyword(schema, "properties");
-    const Value* props = p.node ? p.node->find("properties") : nullptr;
-    std::vector<bool> taken(v.size(), false);
-    if (props && props->is_mapping()) {
-      for (const Value::Entry& prop : props->entries()) {
-        for (std::size_t i = 0; i < v.entries().size(); ++i) {
-          if (!taken[i] && v.entries()[i].key == prop.key) {
-            taken[i] = true;
-            out.push_back(&v.entries()[i]);
-            break;
-          }
-        }
-      }
-    }
-    for (std::size_t i = 0; i < v.entries().size(); ++i)
-      if (!taken[i]) out.push_back(&v.entries()[i]);
-    return out;
-  }
 };
 
-std::string write_document(const Value& doc, SchemaNode schema) {
+std::string write_document(const Value& doc, const Field* schema) {
   Writer w;
   if (doc.is_mapping() && doc.size() > 0) {
     w.mapping(doc, schema, 0);
@@ -365,8 +252,7 @@ std::string write_document(const Value& doc, SchemaNode schema) {
 }  // namespace
 
 std::string to_canonical_yaml(KindId kind, const Value& doc, std::string_view modeline) {
-  const Value& schema = RecordSchemas::builtin_document(kind);
-  std::string text = write_document(doc, {&schema, &schema});
+  std::string text = write_document(doc, &record_field(kind));
   return modeline.empty() ? text : std::string(modeline) + "\n" + text;
 }
 
@@ -379,7 +265,7 @@ std::string_view leading_modeline(std::string_view text) {
   return line;
 }
 
-std::string to_yaml(const Value& doc) { return write_document(doc, {}); }
+std::string to_yaml(const Value& doc) { return write_document(doc, nullptr); }
 
 bool is_plain_safe(std::string_view s) {
   if (s.empty()) return false;

@@ -46,6 +46,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -53,6 +54,7 @@
 #include "brm/embedded.hpp"
 #include "brm/error.hpp"
 #include "brm/json.hpp"
+#include "brm/json_pointer.hpp"
 #include "brm/schema_format.hpp"
 #include "brm/schema_regex.hpp"
 #include "brm/schema_unicode.hpp"
@@ -217,56 +219,6 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
-// RFC 6901 evaluation of a (percent-decoded) pointer; nullptr when it leads nowhere.
-const Value* follow_pointer(const Value* v, std::string_view pointer) {
-  if (pointer.empty()) return v;
-  if (pointer[0] != '/') return nullptr;
-  std::size_t pos = 1;
-  while (v != nullptr) {
-    std::size_t end = pointer.find('/', pos);
-    std::string_view raw = pointer.substr(pos, end == std::string_view::npos ? end : end - pos);
-    std::string token;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-        token += raw[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        token += raw[i];
-      }
-    }
-    if (v->is_mapping()) {
-      v = v->find(token);
-    } else if (v->is_sequence()) {
-      std::size_t index = 0;
-      bool digits =
-          !token.empty() && token.size() < 19 &&
-          std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-          (token == "0" || token[0] != '0');
-      if (!digits) return nullptr;
-      index = std::stoull(token);
-      v = index < v->items().size() ? &v->items()[index] : nullptr;
-    } else {
-      return nullptr;
-    }
-    if (end == std::string_view::npos) break;
-    pos = end + 1;
-  }
-  return v;
-}
-
-void append_pointer_token(std::string& out, std::string_view token) {
-  out += '/';
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------
 // Vocabularies: which keywords a schema's dialect gives meaning to.
 
@@ -337,6 +289,7 @@ struct SchemaRegistry::Impl {
   std::unordered_map<std::string, Resource*> by_uri;
   std::unordered_map<const Value*, Resource*> resource_of;
   int anonymous = 0;
+  std::mutex mutex;  // the public calls may come from several threads
 
   Resource* new_resource(std::string uri, const Value* root, std::string meta) {
     resources.push_back(Resource{uri, root, std::move(meta), {}, {}});
@@ -389,6 +342,37 @@ struct SchemaRegistry::Impl {
     }
   }
 
+  // What `ref` names, resolved against `base_uri`, with the base URI of the resource it
+  // lands in; nullptr and `problem` when nothing is known there. The one resolver of $refs:
+  // the compiler and the schema model (brm/schema_model.hpp) both ask it.
+  const Value* lookup(std::string_view base_uri, std::string_view ref, std::string* target_base,
+                      std::string* problem) {
+    auto [uri, fragment] = split_fragment(resolve_uri(base_uri, ref));
+    auto it = by_uri.find(uri);
+    if (it == by_uri.end()) {
+      *problem = fmt::format("cannot resolve $ref '{}': no schema is known as {}", ref, uri);
+      return nullptr;
+    }
+    Resource* res = it->second;
+    std::string decoded = percent_decode(fragment);
+    const Value* target = nullptr;
+    if (is_pointer(decoded)) {
+      target = follow_pointer(res->root, decoded);
+    } else if (auto anchor = res->anchors.find(decoded); anchor != res->anchors.end()) {
+      target = anchor->second;
+    }
+    if (target == nullptr) {
+      *problem = fmt::format("cannot resolve $ref '{}': {} has no #{}", ref, uri, fragment);
+      return nullptr;
+    }
+    // A pointer into a place the index did not walk (an unknown keyword) still works;
+    // such a subschema belongs to the resource the pointer started from.
+    auto known = resource_of.find(target);
+    if (known == resource_of.end()) index(*target, res, 0);
+    if (target_base) *target_base = resource_of[target]->uri;
+    return target;
+  }
+
   const Value* store(std::string uri, Value document) {
     documents.push_back(std::make_unique<Value>(std::move(document)));
     const Value* doc = documents.back().get();
@@ -430,7 +414,15 @@ SchemaRegistry::SchemaRegistry() : impl_(std::make_unique<Impl>()) {
 SchemaRegistry::~SchemaRegistry() = default;
 
 void SchemaRegistry::add(std::string uri, Value document) {
+  std::lock_guard lock(impl_->mutex);
   impl_->store(std::move(uri), std::move(document));
+}
+
+const Value* SchemaRegistry::resolve(std::string_view base_uri, std::string_view ref,
+                                     std::string* target_base) {
+  std::lock_guard lock(impl_->mutex);
+  std::string problem;
+  return impl_->lookup(base_uri, ref, target_base, &problem);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -803,26 +795,9 @@ class Compiler {
 
   // Resolves a $ref or $dynamicRef value against the base URI of the schema holding it.
   const Value* resolve(Resource* base, const std::string& ref, const std::string& where) {
-    std::string absolute = resolve_uri(base->uri, ref);
-    auto [uri, fragment] = split_fragment(absolute);
-    auto it = registry_.by_uri.find(uri);
-    if (it == registry_.by_uri.end()) {
-      broken(where, fmt::format("cannot resolve $ref '{}': no schema is known as {}", ref, uri));
-    }
-    Resource* res = it->second;
-    std::string decoded = percent_decode(fragment);
-    const Value* target = nullptr;
-    if (decoded.empty() || decoded[0] == '/') {
-      target = follow_pointer(res->root, decoded);
-    } else {
-      auto anchor = res->anchors.find(decoded);
-      if (anchor != res->anchors.end()) target = anchor->second;
-    }
-    if (target == nullptr)
-      broken(where, fmt::format("cannot resolve $ref '{}': {} has no #{}", ref, uri, fragment));
-    // A pointer into a place the index did not walk (an unknown keyword) still works;
-    // such a subschema belongs to the resource the pointer started from.
-    if (resource_of(target) == nullptr) registry_.index(*target, res, 0);
+    std::string problem;
+    const Value* target = registry_.lookup(base->uri, ref, nullptr, &problem);
+    if (target == nullptr) broken(where, problem);
     return target;
   }
 
@@ -1111,8 +1086,21 @@ class Compiler {
 
 CompiledSchema SchemaRegistry::compile(const Value& schema, std::string uri,
                                        SchemaOptions options) {
+  std::lock_guard lock(impl_->mutex);
   if (uri.empty()) uri = fmt::format("urn:brm:compiled:{}", ++impl_->anonymous);
-  const Value* root = impl_->store(uri, schema);
+  return compile_stored(impl_->store(uri, schema), uri, options);
+}
+
+CompiledSchema SchemaRegistry::compile_added(const std::string& uri, SchemaOptions options) {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->by_uri.find(split_fragment(uri).first);
+  if (it == impl_->by_uri.end())
+    fail(ExitCode::DataErrors, fmt::format("no schema is known as {}", uri));
+  return compile_stored(it->second->root, uri, options);
+}
+
+CompiledSchema SchemaRegistry::compile_stored(const Value* root, const std::string& uri,
+                                              SchemaOptions options) {
   auto compiled = std::make_unique<CompiledSchema::Impl>();
   Compiler(*impl_, *compiled, options).run(root, split_fragment(uri).first + "#");
   return CompiledSchema(std::move(compiled));
