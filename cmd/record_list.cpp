@@ -10,6 +10,7 @@
 #include "brm/canonical.hpp"
 #include "brm/csv.hpp"
 #include "brm/error.hpp"
+#include "brm/export.hpp"
 #include "brm/json.hpp"
 #include "brm/record_cache.hpp"
 #include "brm/record_edit.hpp"
@@ -67,19 +68,6 @@ Value record_value(const Record& r) {
   Value fields = in_schema_order(r.kind, r.doc);
   for (Value::Entry& e : fields.entries()) out.set(std::move(e.key), std::move(e.value));
   return out;
-}
-
-void flatten(const Value& v, const std::string& prefix,
-             std::vector<std::pair<std::string, std::string>>* out) {
-  if (v.is_mapping()) {
-    for (const Value::Entry& e : v.entries())
-      flatten(e.value, prefix.empty() ? e.key : prefix + "." + e.key, out);
-  } else if (v.is_sequence()) {
-    for (std::size_t i = 0; i < v.items().size(); ++i)
-      flatten(v.items()[i], prefix + "." + std::to_string(i), out);
-  } else {
-    out->emplace_back(prefix, scalar_text(v));
-  }
 }
 
 // Where a dotted header sorts: by the schema's order of fields, list items by number,
@@ -197,8 +185,7 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
     std::vector<std::vector<std::pair<std::string, std::string>>> cells;
     std::vector<std::string> headers;
     for (const Record* r : rows) {
-      cells.emplace_back();
-      flatten(record_value(*r), "", &cells.back());
+      cells.push_back(flatten(record_value(*r)));
       for (const auto& [h, v] : cells.back())
         if (std::find(headers.begin(), headers.end(), h) == headers.end()) headers.push_back(h);
     }

@@ -1,6 +1,7 @@
 // RFC 8259 JSON: a strict reader that keeps positions, and the writer behind
 // `--format json`.
 #include "brm/json.hpp"
+#include "brm/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -16,24 +17,6 @@ namespace {
 
 // Nesting deeper than this is hostile input, not data; stop before the stack does.
 constexpr int kMaxDepth = 512;
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 class JsonReader {
  public:
@@ -224,28 +207,7 @@ class JsonReader {
   }
 
   // Length of the UTF-8 sequence starting at pos_, or 0 when it is not well-formed.
-  std::size_t utf8_length() const {
-    auto byte = [&](std::size_t i) {
-      return pos_ + i < text_.size() ? static_cast<unsigned char>(text_[pos_ + i]) : 0u;
-    };
-    auto cont = [&](std::size_t i) { return (byte(i) & 0xC0u) == 0x80u; };
-    unsigned c = byte(0);
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-      unsigned c1 = byte(1);
-      if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
-      if (c == 0xED && c1 >= 0xA0) return 0;  // a surrogate
-      return cont(1) && cont(2) ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-      unsigned c1 = byte(1);
-      if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
-      if (c == 0xF4 && c1 >= 0x90) return 0;  // beyond U+10FFFF
-      return cont(1) && cont(2) && cont(3) ? 4 : 0;
-    }
-    return 0;
-  }
+  std::size_t utf8_length() const { return utf8_sequence_length(text_, pos_); }
 
   bool parse_string(std::string* out) {
     advance();  // opening quote

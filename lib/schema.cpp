@@ -58,6 +58,7 @@
 #include "brm/schema_format.hpp"
 #include "brm/schema_regex.hpp"
 #include "brm/schema_unicode.hpp"
+#include "brm/utf8.hpp"
 
 namespace brm {
 namespace {
@@ -1567,7 +1568,7 @@ class Validator {
     const bool fast = findings_ == nullptr;
     const std::string& s = inst.as_string();
     if (n.min_length >= 0 || n.max_length >= 0) {
-      auto length = static_cast<std::int64_t>(unicode::length(s));
+      auto length = static_cast<std::int64_t>(code_point_count(s));
       if (n.min_length >= 0 && length < n.min_length) {
         if (fast) return false;
         ok = false;

@@ -10,6 +10,7 @@
 
 #include "brm/schema_regex.hpp"
 #include "brm/schema_unicode.hpp"
+#include "brm/utf8.hpp"
 
 namespace brm {
 namespace {
@@ -428,7 +429,7 @@ bool check_bidi_label(const std::u32string& label) {
 // canonical Punycode of a valid U-label. `idn` also accepts U-labels (at most 63 octets
 // as A-labels) and the ideographic full stops as separators (RFC 3490 section 3.1).
 bool check_hostname(std::string_view s, bool idn) {
-  std::u32string text = unicode::decode_utf8(s);
+  std::u32string text = decode_utf8(s);
   if (idn) {
     for (char32_t& c : text) {
       if (c == 0x3002 || c == 0xFF0E || c == 0xFF61) c = '.';
@@ -488,7 +489,7 @@ bool is_atext(char32_t c, bool idn) {
 // RFC 5321 section 4.1.2 Mailbox (RFC 6531 for the internationalized form): a dot-string
 // or quoted local part, and a domain or an address literal.
 bool check_email(std::string_view s, bool idn) {
-  std::u32string text = unicode::decode_utf8(s);
+  std::u32string text = decode_utf8(s);
   std::size_t at = text.rfind('@');
   if (at == std::u32string::npos || at == 0 || at + 1 == text.size()) return false;
   std::u32string_view local(text.data(), at);
@@ -514,7 +515,7 @@ bool check_email(std::string_view s, bool idn) {
     }
   }
   std::string domain;
-  for (char32_t c : text.substr(at + 1)) unicode::append_utf8(domain, c);
+  for (char32_t c : text.substr(at + 1)) append_utf8(domain, c);
   if (domain.front() == '[') {
     if (domain.back() != ']') return false;
     std::string_view literal = std::string_view(domain).substr(1, domain.size() - 2);
@@ -527,7 +528,7 @@ bool check_email(std::string_view s, bool idn) {
 // RFC 3986 (and RFC 3987 when `iri`): the generic syntax, checked piece by piece.
 class UriChecker {
  public:
-  UriChecker(std::string_view s, bool iri) : text_(unicode::decode_utf8(s)), iri_(iri) {}
+  UriChecker(std::string_view s, bool iri) : text_(decode_utf8(s)), iri_(iri) {}
 
   bool uri() {
     std::size_t colon = scheme_end();
@@ -625,7 +626,7 @@ class UriChecker {
       std::size_t close = text_.find(']', from);
       if (close == std::u32string::npos || close >= to) return false;
       std::string literal;
-      for (std::size_t k = from + 1; k < close; ++k) unicode::append_utf8(literal, text_[k]);
+      for (std::size_t k = from + 1; k < close; ++k) append_utf8(literal, text_[k]);
       if (!ip_literal(literal)) return false;
       host_end = close + 1;
       if (host_end < to && text_[host_end] != ':') return false;
@@ -685,7 +686,7 @@ bool check_relative_json_pointer(std::string_view s) {
 
 // RFC 6570 level 4 templates: literals, and expressions with an operator and varspecs.
 bool check_uri_template(std::string_view s) {
-  std::u32string text = unicode::decode_utf8(s);
+  std::u32string text = decode_utf8(s);
   for (std::size_t i = 0; i < text.size(); ++i) {
     char32_t c = text[i];
     if (c == '{') {
