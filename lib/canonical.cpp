@@ -287,110 +287,160 @@ bool is_plain_safe(std::string_view s) {
   return s.find('\t') == std::string_view::npos;
 }
 
+namespace {
+
 // A scanner for what matters to comments: where a token starts (a '#' there begins a
 // comment), quoted strings (which may span lines), flow collections, and block scalars
 // (whose content is text). Inside plain text, " #" also starts a comment. It may err
 // towards finding a comment, which only costs a needless warning.
+//
+// Why a scanner of its own: yaml-cpp's events drop comments, and the fast subset reader
+// (yaml_block) gives up on the texts outside its subset, where comments may be too.
+class CommentScanner {
+ public:
+  explicit CommentScanner(std::string_view text) : text_(text) {}
+
+  bool has_comments() {
+    while (at_ < text_.size())
+      if (line_has_comment()) return true;
+    return false;
+  }
+
+ private:
+  enum class Step : std::uint8_t { Next, Comment, EndOfLine };
+
+  bool line_has_comment() {
+    line_begin_ = at_;
+    std::size_t spaces = 0;
+    while (at_ < text_.size() && text_[at_] == ' ') ++at_, ++spaces;
+    eol_ = std::min(text_.find('\n', at_), text_.size());
+    if (!in_block_ || !block_goes_on(spaces)) {
+      in_block_ = false;
+      token_start_ = true;
+      first_token_ = -1;
+      last_dash_ = static_cast<long>(spaces) - 1;
+      for (Step s = Step::Next; s == Step::Next && at_ < eol_;) {
+        s = step();
+        if (s == Step::Comment) return true;
+      }
+    }
+    at_ = eol_ + 1;
+    return false;
+  }
+
+  // A block scalar's content is its blank lines and those indented deeper than its parent.
+  bool block_goes_on(std::size_t spaces) const {
+    std::string_view rest = text_.substr(at_, eol_ - at_);
+    bool blank = rest.find_first_not_of(" \t\r") == std::string_view::npos;
+    return blank || static_cast<long>(spaces) > block_parent_;
+  }
+
+  char next() const { return at_ + 1 < eol_ ? text_[at_ + 1] : '\0'; }
+  bool ends_indicator() const { return at_ + 1 >= eol_ || is_blank(next()) || next() == '\r'; }
+  long column() const { return static_cast<long>(at_ - line_begin_); }
+
+  Step step() {
+    char c = text_[at_];
+    if (is_blank(c) || c == '\r') {
+      if (next() == '#') return Step::Comment;
+      ++at_;
+      return Step::Next;
+    }
+    if (c == ':' && (ends_indicator() || flow_depth_ > 0)) {
+      token_start_ = true;
+      ++at_;
+      return Step::Next;
+    }
+    if (!token_start_) {
+      if (closes_flow(c)) token_start_ = true;
+      ++at_;
+      return Step::Next;
+    }
+    return token(c);
+  }
+
+  // A ',', ']' or '}' inside a flow collection: it ends a token (and the collection).
+  bool closes_flow(char c) {
+    if (flow_depth_ == 0 || (c != ',' && c != ']' && c != '}')) return false;
+    if (c != ',') --flow_depth_;
+    return true;
+  }
+
+  // What starts where a token may start.
+  Step token(char c) {
+    if (c == '#') return Step::Comment;
+    if ((c == '-' || c == '?') && ends_indicator()) {
+      if (first_token_ < 0) last_dash_ = column();
+      ++at_;
+      return Step::Next;
+    }
+    if (c == '[' || c == '{' || closes_flow(c)) {
+      if (c == '[' || c == '{') ++flow_depth_;
+      ++at_;
+      return Step::Next;
+    }
+    if (first_token_ < 0) first_token_ = column();
+    if (c == '"' || c == '\'') {
+      skip_quoted(c);
+      token_start_ = false;
+      return Step::Next;
+    }
+    if ((c == '|' || c == '>') && flow_depth_ == 0) return block_header();
+    token_start_ = false;  // a plain scalar starts here
+    ++at_;
+    return Step::Next;
+  }
+
+  // The quoted string, across lines if it runs on; '' and \" do not end it.
+  void skip_quoted(char quote) {
+    std::size_t j = at_ + 1;
+    for (; j < text_.size(); ++j) {
+      if (quote == '"' && text_[j] == '\\') {
+        ++j;
+      } else if (text_[j] == quote) {
+        if (quote == '\'' && j + 1 < text_.size() && text_[j + 1] == '\'') {
+          ++j;
+          continue;
+        }
+        break;
+      }
+    }
+    at_ = j + 1;
+    if (at_ > eol_) eol_ = std::min(text_.find('\n', std::min(at_, text_.size())), text_.size());
+  }
+
+  // A block scalar's header: indicators, maybe a comment, then its content lines. Its
+  // content is indented deeper than the node that holds it: the key on its line
+  // ("- note: |": the column of "note"), or else the last dash ("- |").
+  Step block_header() {
+    std::size_t j = at_ + 1;
+    while (j < eol_ && (text_[j] == '+' || text_[j] == '-' || (text_[j] >= '0' && text_[j] <= '9')))
+      ++j;
+    while (j < eol_ && (is_blank(text_[j]) || text_[j] == '\r')) ++j;
+    if (j < eol_ && text_[j] == '#') return Step::Comment;
+    in_block_ = true;
+    block_parent_ = first_token_ == column() ? last_dash_ : first_token_;
+    return Step::EndOfLine;
+  }
+
+  std::string_view text_;
+  std::size_t at_ = 0;
+  std::size_t line_begin_ = 0;
+  std::size_t eol_ = 0;
+  bool in_block_ = false;
+  long block_parent_ = 0;  // content of the open block scalar is indented deeper than this
+  int flow_depth_ = 0;
+  bool token_start_ = true;  // at the start of a line, after ": ", "- ", "[", ","
+  long first_token_ = -1;
+  long last_dash_ = -1;
+};
+
+}  // namespace
+
 bool has_comments(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   text.remove_prefix(leading_modeline(text).size());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  bool in_block = false;
-  long block_parent = 0;  // content of the open block scalar is indented deeper than this
-  int flow_depth = 0;
-  while (i < n) {
-    const std::size_t line_begin = i;
-    std::size_t spaces = 0;
-    while (i < n && text[i] == ' ') ++i, ++spaces;
-    std::size_t eol = std::min(text.find('\n', i), n);
-    if (in_block) {
-      bool blank = text.substr(i, eol - i).find_first_not_of(" \t\r") == std::string_view::npos;
-      if (blank || static_cast<long>(spaces) > block_parent) {
-        i = eol + 1;
-        continue;
-      }
-      in_block = false;
-    }
-    bool token_start = true;  // at the start of a line, after ": ", "- ", "[", ","
-    // A block scalar's content is indented deeper than the node that holds it: the key
-    // on its line ("- note: |": the column of "note"), or else the last dash ("- |").
-    long first_token = -1;
-    long last_dash = static_cast<long>(spaces) - 1;
-    while (i < eol) {
-      char c = text[i];
-      if (is_blank(c) || c == '\r') {
-        if (i + 1 < eol && text[i + 1] == '#') return true;
-        ++i;
-        continue;
-      }
-      bool ends_indicator = i + 1 >= eol || is_blank(text[i + 1]) || text[i + 1] == '\r';
-      if (c == ':' && (ends_indicator || flow_depth > 0)) {
-        token_start = true;
-        ++i;
-        continue;
-      }
-      if (!token_start) {
-        if (flow_depth > 0 && (c == ',' || c == ']' || c == '}')) {
-          if (c != ',') --flow_depth;
-          token_start = true;
-        }
-        ++i;
-        continue;
-      }
-      if (c == '#') return true;
-      if ((c == '-' || c == '?') && ends_indicator) {
-        if (first_token < 0) last_dash = static_cast<long>(i - line_begin);
-        ++i;
-        continue;
-      }
-      if (c == '[' || c == '{') {
-        ++flow_depth;
-        ++i;
-        continue;
-      }
-      if (flow_depth > 0 && (c == ',' || c == ']' || c == '}')) {
-        if (c != ',') --flow_depth;
-        ++i;
-        continue;
-      }
-      if (first_token < 0) first_token = static_cast<long>(i - line_begin);
-      if (c == '"' || c == '\'') {
-        // The quoted string, across lines if it runs on; '' and \" do not end it.
-        std::size_t j = i + 1;
-        for (; j < n; ++j) {
-          if (c == '"' && text[j] == '\\') {
-            ++j;
-          } else if (text[j] == c) {
-            if (c == '\'' && j + 1 < n && text[j + 1] == '\'') {
-              ++j;
-              continue;
-            }
-            break;
-          }
-        }
-        i = j + 1;
-        if (i > eol) eol = std::min(text.find('\n', std::min(i, n)), n);
-        token_start = false;
-        continue;
-      }
-      if ((c == '|' || c == '>') && flow_depth == 0) {
-        // A block scalar's header: indicators, maybe a comment, then its content lines.
-        std::size_t j = i + 1;
-        while (j < eol && (text[j] == '+' || text[j] == '-' || (text[j] >= '0' && text[j] <= '9')))
-          ++j;
-        while (j < eol && (is_blank(text[j]) || text[j] == '\r')) ++j;
-        if (j < eol && text[j] == '#') return true;
-        in_block = true;
-        block_parent = first_token == static_cast<long>(i - line_begin) ? last_dash : first_token;
-        break;
-      }
-      token_start = false;  // a plain scalar starts here
-      ++i;
-    }
-    i = eol + 1;
-  }
-  return false;
+  return CommentScanner(text).has_comments();
 }
 
 }  // namespace brm

@@ -67,6 +67,21 @@ std::string_view type_words(const Field& f) {
   }
 }
 
+// Whether a present value satisfies one property's schema in a condition (const, enum).
+bool property_holds(const Value& schema, const Value& v) {
+  for (const Value::Entry& kw : schema.entries()) {
+    if (kw.key == "const") {
+      if (!(v == kw.value)) return false;
+    } else if (kw.key == "enum") {
+      const auto& opts = kw.value.items();
+      if (std::find(opts.begin(), opts.end(), v) == opts.end()) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Whether `doc` satisfies an `if` of the kinds' schemas. Only the shapes those use
 // (required, and properties with const or enum) are understood; anything else is taken
 // as not matching, so that an unknown condition never invents a required field.
@@ -77,18 +92,8 @@ bool condition_holds(const Value& cond, const Value& doc) {
         if (!k.is_string() || !doc.find(k.as_string())) return false;
     } else if (e.key == "properties") {
       for (const Value::Entry& p : e.value.entries()) {
-        const Value* v = doc.find(p.key);
-        if (!v) continue;  // JSON Schema: absent properties pass
-        for (const Value::Entry& kw : p.value.entries()) {
-          if (kw.key == "const") {
-            if (!(*v == kw.value)) return false;
-          } else if (kw.key == "enum") {
-            const auto& opts = kw.value.items();
-            if (std::find(opts.begin(), opts.end(), *v) == opts.end()) return false;
-          } else {
-            return false;
-          }
-        }
+        const Value* v = doc.find(p.key);  // JSON Schema: absent properties pass
+        if (v && !property_holds(p.value, *v)) return false;
       }
     } else {
       return false;
