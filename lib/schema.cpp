@@ -48,6 +48,7 @@
 #include <deque>
 #include <limits>
 #include <mutex>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -1389,16 +1390,24 @@ class Validator {
                                                       &Validator::check_dependent_schemas,
                                                       &Validator::check_unevaluated_items,
                                                       &Validator::check_unevaluated_properties};
+    return run_checks(kChecks, n, inst, a);
+  }
+
+  // Runs the checks in order: all of them, or without findings to build (the fast
+  // path) until the first that fails.
+  bool run_checks(std::span<const Check> checks, const Node& n, const Value& inst, Annotations* a) {
     bool ok = true;
-    for (Check check : kChecks) {
-      if ((this->*check)(n, inst, a)) continue;
-      ok = false;
-      if (fast()) return false;
-    }
+    for (Check check : checks)
+      if (!(this->*check)(n, inst, a) && failed(&ok)) return false;
     return ok;
   }
 
   bool fast() const { return findings_ == nullptr; }
+  // Notes a failure; true when it ends the run (the fast path).
+  bool failed(bool* ok) const {
+    *ok = false;
+    return fast();
+  }
 
   bool check_type(const Node& n, const Value& inst, Annotations*) {
     if (n.types == 0 || type_matches(n.types, inst)) return true;
@@ -1795,95 +1804,113 @@ class Validator {
   }
 
   bool check_array(const Node& n, const Value& inst, Annotations* a) {
+    static constexpr std::array<Check, 5> kChecks = {
+        &Validator::check_item_count, &Validator::check_unique_items,
+        &Validator::check_prefix_items, &Validator::check_items, &Validator::check_contains};
+    return run_checks(kChecks, n, inst, a);
+  }
+
+  bool check_item_count(const Node& n, const Value& inst, Annotations*) {
     bool ok = true;
-    const bool fast = findings_ == nullptr;
-    const auto& items = inst.items();
-    const std::size_t size = items.size();
+    const std::size_t size = inst.items().size();
     if (n.min_items >= 0 && static_cast<std::int64_t>(size) < n.min_items) {
-      if (fast) return false;
-      ok = false;
+      if (failed(&ok)) return false;
       report("minItems", "bad-count",
              fmt::format("needs at least {}, got {}",
                          plural(static_cast<std::uint64_t>(n.min_items), "item", "items"), size),
              inst.mark());
     }
     if (n.max_items >= 0 && static_cast<std::int64_t>(size) > n.max_items) {
-      if (fast) return false;
-      ok = false;
+      if (failed(&ok)) return false;
       report("maxItems", "bad-count",
              fmt::format("allows at most {}, got {}",
                          plural(static_cast<std::uint64_t>(n.max_items), "item", "items"), size),
              inst.mark());
     }
-    if (n.unique_items && size > 1) {
-      std::pair<std::size_t, std::size_t> dup;
-      if (find_duplicate(items, &dup)) {
-        if (fast) return false;
-        ok = false;
-        report("uniqueItems", "schema",
-               fmt::format("items {} and {} are the same ({}); each must be different", dup.first,
-                           dup.second, got(items[dup.second])),
-               items[dup.second].mark());
-      }
-    }
-    std::size_t prefix = std::min(n.prefix_items.size(), size);
+    return ok;
+  }
+
+  bool check_unique_items(const Node& n, const Value& inst, Annotations*) {
+    const auto& items = inst.items();
+    std::pair<std::size_t, std::size_t> dup;
+    if (!n.unique_items || items.size() < 2 || !find_duplicate(items, &dup)) return true;
+    if (fast()) return false;
+    report("uniqueItems", "schema",
+           fmt::format("items {} and {} are the same ({}); each must be different", dup.first,
+                       dup.second, got(items[dup.second])),
+           items[dup.second].mark());
+    return false;
+  }
+
+  bool check_prefix_items(const Node& n, const Value& inst, Annotations* a) {
+    bool ok = true;
+    const auto& items = inst.items();
+    std::size_t prefix = std::min(n.prefix_items.size(), items.size());
     for (std::size_t i = 0; i < prefix; ++i) {
       Step step(*this, PathStep{nullptr, i});
-      if (!eval(n.prefix_items[i], items[i], nullptr)) {
-        if (fast) return false;
-        ok = false;
-      }
-      if (a != nullptr) a->mark_item(i, size);
+      if (!eval(n.prefix_items[i], items[i], nullptr) && failed(&ok)) return false;
+      if (a != nullptr) a->mark_item(i, items.size());
     }
-    if (n.items >= 0 && size > n.prefix_items.size()) {
-      if (node(n.items).always_false) {
-        if (fast) return false;
-        ok = false;
-        report("items", "bad-count",
-               fmt::format("allows at most {}, got {}",
-                           plural(n.prefix_items.size(), "item", "items"), size),
-               items[n.prefix_items.size()].mark());
-      } else {
-        for (std::size_t i = n.prefix_items.size(); i < size; ++i) {
-          Step step(*this, PathStep{nullptr, i});
-          if (!eval(n.items, items[i], nullptr)) {
-            if (fast) return false;
-            ok = false;
-          }
-        }
-      }
-      if (a != nullptr) a->all_items = true;
-    }
-    if (n.contains >= 0) {
-      std::int64_t matches = 0;
-      std::vector<SchemaFinding>* saved = findings_;
-      findings_ = nullptr;
-      for (std::size_t i = 0; i < size; ++i) {
+    return ok;
+  }
+
+  // `items`: every item after the prefixItems.
+  bool check_items(const Node& n, const Value& inst, Annotations* a) {
+    const auto& items = inst.items();
+    const std::size_t from = n.prefix_items.size();
+    if (n.items < 0 || items.size() <= from) return true;
+    bool ok = true;
+    if (node(n.items).always_false) {
+      if (failed(&ok)) return false;
+      report("items", "bad-count",
+             fmt::format("allows at most {}, got {}", plural(from, "item", "items"), items.size()),
+             items[from].mark());
+    } else {
+      for (std::size_t i = from; i < items.size(); ++i) {
         Step step(*this, PathStep{nullptr, i});
-        if (eval(n.contains, items[i], nullptr)) {
-          ++matches;
-          if (a != nullptr) a->mark_item(i, size);
-        }
+        if (!eval(n.items, items[i], nullptr) && failed(&ok)) return false;
       }
-      findings_ = saved;
-      if (matches < n.min_contains) {
-        if (fast) return false;
-        ok = false;
-        report("contains", "bad-count",
-               fmt::format("needs at least {} matching the schema under 'contains', got {}",
-                           plural(static_cast<std::uint64_t>(n.min_contains), "item", "items"),
-                           matches),
-               inst.mark());
+    }
+    if (a != nullptr) a->all_items = true;
+    return ok;
+  }
+
+  // How many items match `contains`, marked as evaluated.
+  std::int64_t count_contained(const Node& n, const Value& inst, Annotations* a) {
+    std::int64_t matches = 0;
+    const auto& items = inst.items();
+    std::vector<SchemaFinding>* saved = findings_;
+    findings_ = nullptr;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Step step(*this, PathStep{nullptr, i});
+      if (eval(n.contains, items[i], nullptr)) {
+        ++matches;
+        if (a != nullptr) a->mark_item(i, items.size());
       }
-      if (n.max_contains >= 0 && matches > n.max_contains) {
-        if (fast) return false;
-        ok = false;
-        report("maxContains", "bad-count",
-               fmt::format("allows at most {} matching the schema under 'contains', got {}",
-                           plural(static_cast<std::uint64_t>(n.max_contains), "item", "items"),
-                           matches),
-               inst.mark());
-      }
+    }
+    findings_ = saved;
+    return matches;
+  }
+
+  bool check_contains(const Node& n, const Value& inst, Annotations* a) {
+    if (n.contains < 0) return true;
+    bool ok = true;
+    std::int64_t matches = count_contained(n, inst, a);
+    if (matches < n.min_contains) {
+      if (failed(&ok)) return false;
+      report(
+          "contains", "bad-count",
+          fmt::format("needs at least {} matching the schema under 'contains', got {}",
+                      plural(static_cast<std::uint64_t>(n.min_contains), "item", "items"), matches),
+          inst.mark());
+    }
+    if (n.max_contains >= 0 && matches > n.max_contains) {
+      if (failed(&ok)) return false;
+      report(
+          "maxContains", "bad-count",
+          fmt::format("allows at most {} matching the schema under 'contains', got {}",
+                      plural(static_cast<std::uint64_t>(n.max_contains), "item", "items"), matches),
+          inst.mark());
     }
     return ok;
   }
@@ -1949,34 +1976,45 @@ class Validator {
   }
 
   bool check_object(const Node& n, const Value& inst, Annotations* a) {
+    static constexpr std::array<Check, 5> kChecks = {
+        &Validator::check_required, &Validator::check_dependent_required,
+        &Validator::check_property_count, &Validator::check_members,
+        &Validator::check_property_names};
+    return run_checks(kChecks, n, inst, a);
+  }
+
+  bool check_required(const Node& n, const Value& inst, Annotations*) {
     bool ok = true;
-    const bool fast = findings_ == nullptr;
-    const auto& entries = inst.entries();
-    const std::size_t size = entries.size();
     for (const std::string& name : n.required) {
-      if (inst.find(name) == nullptr) {
-        if (fast) return false;
-        ok = false;
-        report("required", "missing-field", fmt::format("missing required field {}", quoted(name)),
-               inst.mark());
-      }
+      if (inst.find(name) != nullptr) continue;
+      if (failed(&ok)) return false;
+      report("required", "missing-field", fmt::format("missing required field {}", quoted(name)),
+             inst.mark());
     }
+    return ok;
+  }
+
+  bool check_dependent_required(const Node& n, const Value& inst, Annotations*) {
+    bool ok = true;
     for (const auto& [name, needed] : n.dependent_required) {
       if (inst.find(name) == nullptr) continue;
       for (const std::string& other : needed) {
-        if (inst.find(other) == nullptr) {
-          if (fast) return false;
-          ok = false;
-          report("dependentRequired", "missing-field",
-                 fmt::format("missing field {}, required when {} is present", quoted(other),
-                             quoted(name)),
-                 inst.mark());
-        }
+        if (inst.find(other) != nullptr) continue;
+        if (failed(&ok)) return false;
+        report("dependentRequired", "missing-field",
+               fmt::format("missing field {}, required when {} is present", quoted(other),
+                           quoted(name)),
+               inst.mark());
       }
     }
+    return ok;
+  }
+
+  bool check_property_count(const Node& n, const Value& inst, Annotations*) {
+    bool ok = true;
+    const std::size_t size = inst.entries().size();
     if (n.min_properties >= 0 && static_cast<std::int64_t>(size) < n.min_properties) {
-      if (fast) return false;
-      ok = false;
+      if (failed(&ok)) return false;
       report("minProperties", "bad-count",
              fmt::format("needs at least {}, got {}",
                          plural(static_cast<std::uint64_t>(n.min_properties), "field", "fields"),
@@ -1984,77 +2022,93 @@ class Validator {
              inst.mark());
     }
     if (n.max_properties >= 0 && static_cast<std::int64_t>(size) > n.max_properties) {
-      if (fast) return false;
-      ok = false;
+      if (failed(&ok)) return false;
       report("maxProperties", "bad-count",
              fmt::format("allows at most {}, got {}",
                          plural(static_cast<std::uint64_t>(n.max_properties), "field", "fields"),
                          size),
              inst.mark());
     }
-    const bool members =
-        !n.properties.empty() || !n.pattern_properties.empty() || n.additional_properties >= 0;
-    for (std::size_t i = 0; members && i < size; ++i) {
-      const Value::Entry& e = entries[i];
-      bool matched = false;
-      if (!n.properties.empty()) {
-        auto it =
-            std::lower_bound(n.properties.begin(), n.properties.end(), e.key,
-                             [](const auto& p, const std::string& key) { return p.first < key; });
-        if (it != n.properties.end() && it->first == e.key) {
-          matched = true;
-          if (!member(it->second, e, "properties")) {
-            if (fast) return false;
-            ok = false;
-          }
-        }
-      }
-      for (const auto& [re, sub] : n.pattern_properties) {
-        EcmaRegex::Match m = re->match(e.key);
-        if (m == EcmaRegex::Match::TooCostly) {
-          if (fast) return false;
-          ok = false;
-          report_too_costly("patternProperties", *re, e.key_mark);
-        }
-        if (m != EcmaRegex::Match::Yes) continue;
-        matched = true;
-        if (!member(sub, e, "patternProperties")) {
-          if (fast) return false;
-          ok = false;
-        }
-      }
-      if (!matched && n.additional_properties >= 0) {
-        if (node(n.additional_properties).always_false) {
-          if (fast) return false;
-          ok = false;
-          std::vector<std::string_view> known;
-          for (const auto& p : n.properties) known.push_back(p.first);
-          report_unknown_field("additionalProperties", e, known);
-        } else {
-          Step step(*this, PathStep{&e.key, 0});
-          if (!eval(n.additional_properties, e.value, nullptr)) {
-            if (fast) return false;
-            ok = false;
-          }
-        }
-        matched = true;
-      }
-      if (matched && a != nullptr) a->mark_property(i, size);
+    return ok;
+  }
+
+  // properties, patternProperties and additionalProperties, member by member.
+  bool check_members(const Node& n, const Value& inst, Annotations* a) {
+    if (n.properties.empty() && n.pattern_properties.empty() && n.additional_properties < 0)
+      return true;
+    bool ok = true;
+    const auto& entries = inst.entries();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      MemberOutcome m = check_member(n, entries[i]);
+      if (!m.passed && failed(&ok)) return false;
+      if (m.matched && a != nullptr) a->mark_property(i, entries.size());
     }
-    if (n.property_names >= 0) {
-      for (const Value::Entry& e : entries) {
-        Value name = Value::string(e.key, e.key_mark);
-        Step step(*this, PathStep{&e.key, 0});
-        std::size_t first = findings_ != nullptr ? findings_->size() : 0;
-        if (!eval(n.property_names, name, nullptr)) {
-          if (fast) return false;
-          ok = false;
-          for (std::size_t k = first; k < findings_->size(); ++k) {
-            (*findings_)[k].message =
-                "field name " + quoted(e.key) + ": " + (*findings_)[k].message;
-          }
-        }
+    return ok;
+  }
+
+  struct MemberOutcome {
+    bool passed = true;
+    bool matched = false;  // some keyword evaluated the member
+  };
+
+  MemberOutcome check_member(const Node& n, const Value::Entry& e) {
+    MemberOutcome out;
+    if (const int* sub = property_schema(n, e.key)) {
+      out.matched = true;
+      if (!member(*sub, e, "properties") && failed(&out.passed)) return out;
+    }
+    check_pattern_members(n, e, &out);
+    if (!out.passed && fast()) return out;
+    if (!out.matched && n.additional_properties >= 0) {
+      out.matched = true;
+      if (!check_additional(n, e)) out.passed = false;
+    }
+    return out;
+  }
+
+  static const int* property_schema(const Node& n, const std::string& key) {
+    auto it = std::lower_bound(n.properties.begin(), n.properties.end(), key,
+                               [](const auto& p, const std::string& k) { return p.first < k; });
+    return it != n.properties.end() && it->first == key ? &it->second : nullptr;
+  }
+
+  void check_pattern_members(const Node& n, const Value::Entry& e, MemberOutcome* out) {
+    for (const auto& [re, sub] : n.pattern_properties) {
+      EcmaRegex::Match m = re->match(e.key);
+      if (m == EcmaRegex::Match::TooCostly) {
+        if (failed(&out->passed)) return;
+        report_too_costly("patternProperties", *re, e.key_mark);
       }
+      if (m != EcmaRegex::Match::Yes) continue;
+      out->matched = true;
+      if (!member(sub, e, "patternProperties") && failed(&out->passed)) return;
+    }
+  }
+
+  bool check_additional(const Node& n, const Value::Entry& e) {
+    if (node(n.additional_properties).always_false) {
+      if (fast()) return false;
+      std::vector<std::string_view> known;
+      for (const auto& p : n.properties) known.push_back(p.first);
+      report_unknown_field("additionalProperties", e, known);
+      return false;
+    }
+    Step step(*this, PathStep{&e.key, 0});
+    return eval(n.additional_properties, e.value, nullptr);
+  }
+
+  // propertyNames: each key as a string; its findings say which key.
+  bool check_property_names(const Node& n, const Value& inst, Annotations*) {
+    if (n.property_names < 0) return true;
+    bool ok = true;
+    for (const Value::Entry& e : inst.entries()) {
+      Value name = Value::string(e.key, e.key_mark);
+      Step step(*this, PathStep{&e.key, 0});
+      std::size_t first = findings_ != nullptr ? findings_->size() : 0;
+      if (eval(n.property_names, name, nullptr)) continue;
+      if (failed(&ok)) return false;
+      for (std::size_t k = first; k < findings_->size(); ++k)
+        (*findings_)[k].message = "field name " + quoted(e.key) + ": " + (*findings_)[k].message;
     }
     return ok;
   }
