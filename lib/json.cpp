@@ -220,54 +220,7 @@ class JsonReader {
       }
       if (c < 0x20) return fail("control character in a string (write it as an escape)");
       if (c == '\\') {
-        advance();
-        if (at_end()) return fail("unterminated string");
-        char e = text_[pos_];
-        advance();
-        switch (e) {
-          case '"':
-            *out += '"';
-            break;
-          case '\\':
-            *out += '\\';
-            break;
-          case '/':
-            *out += '/';
-            break;
-          case 'b':
-            *out += '\b';
-            break;
-          case 'f':
-            *out += '\f';
-            break;
-          case 'n':
-            *out += '\n';
-            break;
-          case 'r':
-            *out += '\r';
-            break;
-          case 't':
-            *out += '\t';
-            break;
-          case 'u': {
-            std::uint32_t cp = 0;
-            if (!parse_hex4(&cp)) return false;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-              std::uint32_t low = 0;
-              if (text_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate in a \\u escape");
-              advance(2);
-              if (!parse_hex4(&low)) return false;
-              if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in a \\u escape");
-              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-              return fail("unpaired surrogate in a \\u escape");
-            }
-            append_utf8(*out, cp);
-            break;
-          }
-          default:
-            return fail(fmt::format("invalid escape '\\{}' in a string", e));
-        }
+        if (!parse_escape(out)) return false;
         continue;
       }
       std::size_t n = utf8_length();
@@ -275,6 +228,40 @@ class JsonReader {
       out->append(text_.substr(pos_, n));
       advance(n);
     }
+  }
+
+  // A backslash escape, the backslash at pos_.
+  bool parse_escape(std::string* out) {
+    advance();
+    if (at_end()) return fail("unterminated string");
+    char e = text_[pos_];
+    advance();
+    static constexpr std::string_view kEscaped = "\"\\/bfnrt";
+    static constexpr std::string_view kMeans = "\"\\/\b\f\n\r\t";
+    if (std::size_t at = kEscaped.find(e); at != std::string_view::npos) {
+      *out += kMeans[at];
+      return true;
+    }
+    if (e == 'u') return parse_unicode_escape(out);
+    return fail(fmt::format("invalid escape '\\{}' in a string", e));
+  }
+
+  // \uXXXX, and the low half after a high surrogate.
+  bool parse_unicode_escape(std::string* out) {
+    std::uint32_t cp = 0;
+    if (!parse_hex4(&cp)) return false;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      std::uint32_t low = 0;
+      if (text_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate in a \\u escape");
+      advance(2);
+      if (!parse_hex4(&low)) return false;
+      if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in a \\u escape");
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      return fail("unpaired surrogate in a \\u escape");
+    }
+    append_utf8(*out, cp);
+    return true;
   }
 
   bool parse_number(Value* out) {
