@@ -14,6 +14,7 @@
 #include "brm/json.hpp"
 #include "brm/record_cache.hpp"
 #include "brm/record_edit.hpp"
+#include "brm/strings.hpp"
 #include "brm/table.hpp"
 #include "record.hpp"
 
@@ -74,28 +75,20 @@ Value record_value(const Record& r) {
 // keys the schema does not know by name after the known ones.
 using Rank = std::vector<std::tuple<std::size_t, std::size_t, std::string>>;
 Rank rank_of(KindId kind, std::string_view path) {
+  if (path == "id") return {{0, 0, ""}};
   Rank rank;
   const Field* at = &record_field(kind);
-  if (path == "id") return {{0, 0, ""}};
-  for (std::size_t start = 0; start <= path.size();) {
-    auto dot = path.find('.', start);
-    std::string_view seg = path.substr(start, dot == std::string_view::npos ? dot : dot - start);
-    start = dot == std::string_view::npos ? path.size() + 1 : dot + 1;
+  for (std::string_view seg : split(path, '.')) {
     if (at && at->type == FieldType::Array) {
       rank.emplace_back(1, static_cast<std::size_t>(std::stoul(std::string(seg))), "");
-      at = at->items.get();
-      continue;
+    } else {
+      const Field* known = at ? at->property(seg) : nullptr;
+      std::size_t index = !at     ? 0
+                          : known ? static_cast<std::size_t>(known - at->properties.data())
+                                  : at->properties.size();
+      rank.emplace_back(1, index, known ? "" : std::string(seg));
     }
-    std::size_t index = at ? at->properties.size() : 0;
-    const Field* next = nullptr;
-    if (at)
-      for (std::size_t i = 0; i < at->properties.size(); ++i)
-        if (at->properties[i].name == seg) {
-          index = i;
-          next = &at->properties[i];
-        }
-    rank.emplace_back(1, index, next ? "" : std::string(seg));
-    at = next ? next : (at ? at->additional.get() : nullptr);
+    at = at ? child_field(*at, seg) : nullptr;
   }
   return rank;
 }
