@@ -7,20 +7,16 @@
 #include "brm/completion.hpp"
 #include "brm/error.hpp"
 #include "brm/kinds.hpp"
+#include "brm/strings.hpp"
 #include "cli.hpp"
 
 namespace brm::cli {
 
 namespace {
 
-std::vector<std::string> split(std::string_view text, char sep) {
-  std::vector<std::string> out;
-  for (std::size_t from = 0;;) {
-    std::size_t to = text.find(sep, from);
-    out.emplace_back(text.substr(from, to - from));
-    if (to == std::string_view::npos) return out;
-    from = to + 1;
-  }
+std::vector<std::string> split_words(std::string_view text, char sep) {
+  std::vector<std::string_view> parts = split(text, sep);
+  return {parts.begin(), parts.end()};
 }
 
 // The words of an IsMember check ("TEXT:{text,json}") or of an option text listing a
@@ -28,10 +24,10 @@ std::vector<std::string> split(std::string_view text, char sep) {
 std::vector<std::string> choices_of(const CLI::Option& o) {
   std::string type = o.get_type_name();
   if (auto open = type.find(":{"); open != std::string::npos && type.back() == '}')
-    return split(std::string_view(type).substr(open + 2, type.size() - open - 3), ',');
+    return split_words(std::string_view(type).substr(open + 2, type.size() - open - 3), ',');
   const std::string& text = o.get_option_text();
   if (text.find('|') != std::string::npos && text.find(' ') == std::string::npos)
-    return split(text, '|');
+    return split_words(text, '|');
   return {};
 }
 

@@ -10,6 +10,7 @@
 #include "brm/error.hpp"
 #include "brm/record_edit.hpp"
 #include "brm/yaml.hpp"
+#include "brm/strings.hpp"
 #include "record.hpp"
 
 namespace brm::cli {
@@ -49,12 +50,6 @@ std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return out;
-}
-
-std::string join(const std::vector<std::string>& words, std::string_view sep) {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : std::string(sep)) + w;
   return out;
 }
 

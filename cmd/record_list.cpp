@@ -10,9 +10,11 @@
 #include "brm/canonical.hpp"
 #include "brm/csv.hpp"
 #include "brm/error.hpp"
+#include "brm/export.hpp"
 #include "brm/json.hpp"
 #include "brm/record_cache.hpp"
 #include "brm/record_edit.hpp"
+#include "brm/strings.hpp"
 #include "brm/table.hpp"
 #include "record.hpp"
 
@@ -69,45 +71,24 @@ Value record_value(const Record& r) {
   return out;
 }
 
-void flatten(const Value& v, const std::string& prefix,
-             std::vector<std::pair<std::string, std::string>>* out) {
-  if (v.is_mapping()) {
-    for (const Value::Entry& e : v.entries())
-      flatten(e.value, prefix.empty() ? e.key : prefix + "." + e.key, out);
-  } else if (v.is_sequence()) {
-    for (std::size_t i = 0; i < v.items().size(); ++i)
-      flatten(v.items()[i], prefix + "." + std::to_string(i), out);
-  } else {
-    out->emplace_back(prefix, scalar_text(v));
-  }
-}
-
 // Where a dotted header sorts: by the schema's order of fields, list items by number,
 // keys the schema does not know by name after the known ones.
 using Rank = std::vector<std::tuple<std::size_t, std::size_t, std::string>>;
 Rank rank_of(KindId kind, std::string_view path) {
+  if (path == "id") return {{0, 0, ""}};
   Rank rank;
   const Field* at = &record_field(kind);
-  if (path == "id") return {{0, 0, ""}};
-  for (std::size_t start = 0; start <= path.size();) {
-    auto dot = path.find('.', start);
-    std::string_view seg = path.substr(start, dot == std::string_view::npos ? dot : dot - start);
-    start = dot == std::string_view::npos ? path.size() + 1 : dot + 1;
+  for (std::string_view seg : split(path, '.')) {
     if (at && at->type == FieldType::Array) {
       rank.emplace_back(1, static_cast<std::size_t>(std::stoul(std::string(seg))), "");
-      at = at->items.get();
-      continue;
+    } else {
+      const Field* known = at ? at->property(seg) : nullptr;
+      std::size_t index = !at     ? 0
+                          : known ? static_cast<std::size_t>(known - at->properties.data())
+                                  : at->properties.size();
+      rank.emplace_back(1, index, known ? "" : std::string(seg));
     }
-    std::size_t index = at ? at->properties.size() : 0;
-    const Field* next = nullptr;
-    if (at)
-      for (std::size_t i = 0; i < at->properties.size(); ++i)
-        if (at->properties[i].name == seg) {
-          index = i;
-          next = &at->properties[i];
-        }
-    rank.emplace_back(1, index, next ? "" : std::string(seg));
-    at = next ? next : (at ? at->additional.get() : nullptr);
+    at = at ? child_field(*at, seg) : nullptr;
   }
   return rank;
 }
@@ -197,8 +178,7 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
     std::vector<std::vector<std::pair<std::string, std::string>>> cells;
     std::vector<std::string> headers;
     for (const Record* r : rows) {
-      cells.emplace_back();
-      flatten(record_value(*r), "", &cells.back());
+      cells.push_back(flatten(record_value(*r)));
       for (const auto& [h, v] : cells.back())
         if (std::find(headers.begin(), headers.end(), h) == headers.end()) headers.push_back(h);
     }

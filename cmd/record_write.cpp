@@ -10,16 +10,11 @@
 #include "brm/record_edit.hpp"
 #include "brm/text_edit.hpp"
 #include "brm/yaml.hpp"
+#include "brm/strings.hpp"
 #include "record.hpp"
 
 namespace brm::cli {
 namespace {
-
-std::string join(const std::vector<std::string>& words, std::string_view sep) {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : std::string(sep)) + w;
-  return out;
-}
 
 // set, close and done change one record alike: under the lock, a copy of its document
 // is changed, then written back (in place when it can be), validated with the rest and

@@ -11,102 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "brm/embedded.hpp"
 #include "brm/error.hpp"
-#include "brm/schemas.hpp"
+#include "brm/schema_model.hpp"
 #include "brm/yaml.hpp"
 
 namespace brm {
 namespace {
-
-// ---- key order from the schemas -------------------------------------------------
-
-// A schema node and the document it lives in, for resolving "#/..." references.
-struct SchemaNode {
-  const Value* node = nullptr;
-  const Value* root = nullptr;
-};
-
-const Value& common_schema() {
-  static const Value doc = [] {
-    Value v;
-    const std::string_view* text = find_embedded("schema/common.schema.yaml");
-    Diagnostics ignored;
-    if (text) parse_yaml(*text, "schema/common.schema.yaml", &v, &ignored);
-    return v;
-  }();
-  return doc;
-}
-
-// The document a $ref's URI (the part before '#') names; nullptr when unknown.
-const Value* schema_document(std::string_view uri, const Value* current) {
-  if (uri.empty()) return current;
-  constexpr std::string_view prefix = "urn:brm:schema:";
-  if (uri.substr(0, prefix.size()) != prefix) return nullptr;
-  std::string_view name = uri.substr(prefix.size());
-  if (name == "common") return &common_schema();
-  if (const Kind* k = find_kind(name); k && k->name == name)
-    return &RecordSchemas::builtin_document(k->id);
-  return nullptr;
-}
-
-// Follows a JSON pointer ("/$defs/date") inside `doc`.
-const Value* follow_pointer(const Value* doc, std::string_view pointer) {
-  const Value* at = doc;
-  while (at && !pointer.empty()) {
-    if (pointer[0] != '/') return nullptr;
-    pointer.remove_prefix(1);
-    std::size_t slash = pointer.find('/');
-    std::string_view raw = pointer.substr(0, slash);
-    pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
-    std::string token;  // "~1" is '/', "~0" is '~'
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-        token += raw[++i] == '1' ? '/' : '~';
-      } else {
-        token += raw[i];
-      }
-    }
-    if (at->is_mapping()) {
-      at = at->find(token);
-    } else if (at->is_sequence()) {
-      std::size_t index = 0;
-      for (char c : token) index = index * 10 + static_cast<std::size_t>(c - '0');
-      at = index < at->items().size() ? &at->items()[index] : nullptr;
-    } else {
-      return nullptr;
-    }
-  }
-  return at;
-}
-
-// The subschema that has `keyword` (properties or items), looking through $ref chains.
-SchemaNode with_keyword(SchemaNode s, std::string_view keyword) {
-  for (int hops = 0; s.node && s.node->is_mapping() && hops < 16; ++hops) {
-    if (s.node->find(keyword)) return s;
-    const Value* ref = s.node->find("$ref");
-    if (!ref || !ref->is_string()) break;
-    std::string_view r = ref->as_string();
-    std::size_t hash = r.find('#');
-    const Value* doc = schema_document(r.substr(0, hash), s.root);
-    if (!doc) break;
-    s = {hash == std::string_view::npos ? doc : follow_pointer(doc, r.substr(hash + 1)), doc};
-  }
-  return {};
-}
-
-SchemaNode property_schema(SchemaNode s, std::string_view key) {
-  SchemaNode p = with_keyword(s, "properties");
-  if (!p.node) return {};
-  const Value* props = p.node->find("properties");
-  return {props->is_mapping() ? props->find(key) : nullptr, p.root};
-}
-
-SchemaNode items_schema(SchemaNode s) {
-  SchemaNode p = with_keyword(s, "items");
-  if (!p.node) return {};
-  return {p.node->find("items"), p.root};
-}
 
 // ---- scalars ----------------------------------------------------------------------
 
@@ -268,7 +178,7 @@ class Writer {
 
   // A value after "key:" or "-" has been written; `indent` is where that key or dash
   // starts. Writes the rest of the line and any lines below.
-  void value_after_indicator(const Value& v, SchemaNode schema, std::size_t indent) {
+  void value_after_indicator(const Value& v, const Field* schema, std::size_t indent) {
     if (v.is_mapping() && v.size() > 0) {
       out += '\n';
       mapping(v, schema, indent + 2);
@@ -281,19 +191,19 @@ class Writer {
     }
   }
 
-  void mapping(const Value& v, SchemaNode schema, std::size_t indent, bool first_inline = false) {
+  void mapping(const Value& v, const Field* schema, std::size_t indent, bool first_inline = false) {
     bool first = true;
-    for (const Value::Entry* e : ordered(v, schema)) {
+    for (const Value::Entry* e : in_field_order(schema, v)) {
       if (!(first && first_inline)) out.append(indent, ' ');
       first = false;
       out += key_text(e->key);
       out += ':';
-      value_after_indicator(e->value, property_schema(schema, e->key), indent);
+      value_after_indicator(e->value, schema ? child_field(*schema, e->key) : nullptr, indent);
     }
   }
 
-  void sequence(const Value& v, SchemaNode schema, std::size_t indent) {
-    SchemaNode item_schema = items_schema(schema);
+  void sequence(const Value& v, const Field* schema, std::size_t indent) {
+    const Field* item_schema = schema ? schema->items.get() : nullptr;
     for (const Value& item : v.items()) {
       out.append(indent, ' ');
       out += '-';
@@ -325,32 +235,9 @@ class Writer {
     }
   }
 
- private:
-  // The schema's properties first, in its order; then any other keys in file order.
-  static std::vector<const Value::Entry*> ordered(const Value& v, SchemaNode schema) {
-    std::vector<const Value::Entry*> out;
-    out.reserve(v.size());
-    SchemaNode p = with_keyword(schema, "properties");
-    const Value* props = p.node ? p.node->find("properties") : nullptr;
-    std::vector<bool> taken(v.size(), false);
-    if (props && props->is_mapping()) {
-      for (const Value::Entry& prop : props->entries()) {
-        for (std::size_t i = 0; i < v.entries().size(); ++i) {
-          if (!taken[i] && v.entries()[i].key == prop.key) {
-            taken[i] = true;
-            out.push_back(&v.entries()[i]);
-            break;
-          }
-        }
-      }
-    }
-    for (std::size_t i = 0; i < v.entries().size(); ++i)
-      if (!taken[i]) out.push_back(&v.entries()[i]);
-    return out;
-  }
 };
 
-std::string write_document(const Value& doc, SchemaNode schema) {
+std::string write_document(const Value& doc, const Field* schema) {
   Writer w;
   if (doc.is_mapping() && doc.size() > 0) {
     w.mapping(doc, schema, 0);
@@ -365,8 +252,7 @@ std::string write_document(const Value& doc, SchemaNode schema) {
 }  // namespace
 
 std::string to_canonical_yaml(KindId kind, const Value& doc, std::string_view modeline) {
-  const Value& schema = RecordSchemas::builtin_document(kind);
-  std::string text = write_document(doc, {&schema, &schema});
+  std::string text = write_document(doc, &record_field(kind));
   return modeline.empty() ? text : std::string(modeline) + "\n" + text;
 }
 
@@ -379,7 +265,7 @@ std::string_view leading_modeline(std::string_view text) {
   return line;
 }
 
-std::string to_yaml(const Value& doc) { return write_document(doc, {}); }
+std::string to_yaml(const Value& doc) { return write_document(doc, nullptr); }
 
 bool is_plain_safe(std::string_view s) {
   if (s.empty()) return false;
@@ -401,110 +287,160 @@ bool is_plain_safe(std::string_view s) {
   return s.find('\t') == std::string_view::npos;
 }
 
+namespace {
+
 // A scanner for what matters to comments: where a token starts (a '#' there begins a
 // comment), quoted strings (which may span lines), flow collections, and block scalars
 // (whose content is text). Inside plain text, " #" also starts a comment. It may err
 // towards finding a comment, which only costs a needless warning.
+//
+// Why a scanner of its own: yaml-cpp's events drop comments, and the fast subset reader
+// (yaml_block) gives up on the texts outside its subset, where comments may be too.
+class CommentScanner {
+ public:
+  explicit CommentScanner(std::string_view text) : text_(text) {}
+
+  bool has_comments() {
+    while (at_ < text_.size())
+      if (line_has_comment()) return true;
+    return false;
+  }
+
+ private:
+  enum class Step : std::uint8_t { Next, Comment, EndOfLine };
+
+  bool line_has_comment() {
+    line_begin_ = at_;
+    std::size_t spaces = 0;
+    while (at_ < text_.size() && text_[at_] == ' ') ++at_, ++spaces;
+    eol_ = std::min(text_.find('\n', at_), text_.size());
+    if (!in_block_ || !block_goes_on(spaces)) {
+      in_block_ = false;
+      token_start_ = true;
+      first_token_ = -1;
+      last_dash_ = static_cast<long>(spaces) - 1;
+      for (Step s = Step::Next; s == Step::Next && at_ < eol_;) {
+        s = step();
+        if (s == Step::Comment) return true;
+      }
+    }
+    at_ = eol_ + 1;
+    return false;
+  }
+
+  // A block scalar's content is its blank lines and those indented deeper than its parent.
+  bool block_goes_on(std::size_t spaces) const {
+    std::string_view rest = text_.substr(at_, eol_ - at_);
+    bool blank = rest.find_first_not_of(" \t\r") == std::string_view::npos;
+    return blank || static_cast<long>(spaces) > block_parent_;
+  }
+
+  char next() const { return at_ + 1 < eol_ ? text_[at_ + 1] : '\0'; }
+  bool ends_indicator() const { return at_ + 1 >= eol_ || is_blank(next()) || next() == '\r'; }
+  long column() const { return static_cast<long>(at_ - line_begin_); }
+
+  Step step() {
+    char c = text_[at_];
+    if (is_blank(c) || c == '\r') {
+      if (next() == '#') return Step::Comment;
+      ++at_;
+      return Step::Next;
+    }
+    if (c == ':' && (ends_indicator() || flow_depth_ > 0)) {
+      token_start_ = true;
+      ++at_;
+      return Step::Next;
+    }
+    if (!token_start_) {
+      if (closes_flow(c)) token_start_ = true;
+      ++at_;
+      return Step::Next;
+    }
+    return token(c);
+  }
+
+  // A ',', ']' or '}' inside a flow collection: it ends a token (and the collection).
+  bool closes_flow(char c) {
+    if (flow_depth_ == 0 || (c != ',' && c != ']' && c != '}')) return false;
+    if (c != ',') --flow_depth_;
+    return true;
+  }
+
+  // What starts where a token may start.
+  Step token(char c) {
+    if (c == '#') return Step::Comment;
+    if ((c == '-' || c == '?') && ends_indicator()) {
+      if (first_token_ < 0) last_dash_ = column();
+      ++at_;
+      return Step::Next;
+    }
+    if (c == '[' || c == '{' || closes_flow(c)) {
+      if (c == '[' || c == '{') ++flow_depth_;
+      ++at_;
+      return Step::Next;
+    }
+    if (first_token_ < 0) first_token_ = column();
+    if (c == '"' || c == '\'') {
+      skip_quoted(c);
+      token_start_ = false;
+      return Step::Next;
+    }
+    if ((c == '|' || c == '>') && flow_depth_ == 0) return block_header();
+    token_start_ = false;  // a plain scalar starts here
+    ++at_;
+    return Step::Next;
+  }
+
+  // The quoted string, across lines if it runs on; '' and \" do not end it.
+  void skip_quoted(char quote) {
+    std::size_t j = at_ + 1;
+    for (; j < text_.size(); ++j) {
+      if (quote == '"' && text_[j] == '\\') {
+        ++j;
+      } else if (text_[j] == quote) {
+        if (quote == '\'' && j + 1 < text_.size() && text_[j + 1] == '\'') {
+          ++j;
+          continue;
+        }
+        break;
+      }
+    }
+    at_ = j + 1;
+    if (at_ > eol_) eol_ = std::min(text_.find('\n', std::min(at_, text_.size())), text_.size());
+  }
+
+  // A block scalar's header: indicators, maybe a comment, then its content lines. Its
+  // content is indented deeper than the node that holds it: the key on its line
+  // ("- note: |": the column of "note"), or else the last dash ("- |").
+  Step block_header() {
+    std::size_t j = at_ + 1;
+    while (j < eol_ && (text_[j] == '+' || text_[j] == '-' || (text_[j] >= '0' && text_[j] <= '9')))
+      ++j;
+    while (j < eol_ && (is_blank(text_[j]) || text_[j] == '\r')) ++j;
+    if (j < eol_ && text_[j] == '#') return Step::Comment;
+    in_block_ = true;
+    block_parent_ = first_token_ == column() ? last_dash_ : first_token_;
+    return Step::EndOfLine;
+  }
+
+  std::string_view text_;
+  std::size_t at_ = 0;
+  std::size_t line_begin_ = 0;
+  std::size_t eol_ = 0;
+  bool in_block_ = false;
+  long block_parent_ = 0;  // content of the open block scalar is indented deeper than this
+  int flow_depth_ = 0;
+  bool token_start_ = true;  // at the start of a line, after ": ", "- ", "[", ","
+  long first_token_ = -1;
+  long last_dash_ = -1;
+};
+
+}  // namespace
+
 bool has_comments(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   text.remove_prefix(leading_modeline(text).size());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  bool in_block = false;
-  long block_parent = 0;  // content of the open block scalar is indented deeper than this
-  int flow_depth = 0;
-  while (i < n) {
-    const std::size_t line_begin = i;
-    std::size_t spaces = 0;
-    while (i < n && text[i] == ' ') ++i, ++spaces;
-    std::size_t eol = std::min(text.find('\n', i), n);
-    if (in_block) {
-      bool blank = text.substr(i, eol - i).find_first_not_of(" \t\r") == std::string_view::npos;
-      if (blank || static_cast<long>(spaces) > block_parent) {
-        i = eol + 1;
-        continue;
-      }
-      in_block = false;
-    }
-    bool token_start = true;  // at the start of a line, after ": ", "- ", "[", ","
-    // A block scalar's content is indented deeper than the node that holds it: the key
-    // on its line ("- note: |": the column of "note"), or else the last dash ("- |").
-    long first_token = -1;
-    long last_dash = static_cast<long>(spaces) - 1;
-    while (i < eol) {
-      char c = text[i];
-      if (is_blank(c) || c == '\r') {
-        if (i + 1 < eol && text[i + 1] == '#') return true;
-        ++i;
-        continue;
-      }
-      bool ends_indicator = i + 1 >= eol || is_blank(text[i + 1]) || text[i + 1] == '\r';
-      if (c == ':' && (ends_indicator || flow_depth > 0)) {
-        token_start = true;
-        ++i;
-        continue;
-      }
-      if (!token_start) {
-        if (flow_depth > 0 && (c == ',' || c == ']' || c == '}')) {
-          if (c != ',') --flow_depth;
-          token_start = true;
-        }
-        ++i;
-        continue;
-      }
-      if (c == '#') return true;
-      if ((c == '-' || c == '?') && ends_indicator) {
-        if (first_token < 0) last_dash = static_cast<long>(i - line_begin);
-        ++i;
-        continue;
-      }
-      if (c == '[' || c == '{') {
-        ++flow_depth;
-        ++i;
-        continue;
-      }
-      if (flow_depth > 0 && (c == ',' || c == ']' || c == '}')) {
-        if (c != ',') --flow_depth;
-        ++i;
-        continue;
-      }
-      if (first_token < 0) first_token = static_cast<long>(i - line_begin);
-      if (c == '"' || c == '\'') {
-        // The quoted string, across lines if it runs on; '' and \" do not end it.
-        std::size_t j = i + 1;
-        for (; j < n; ++j) {
-          if (c == '"' && text[j] == '\\') {
-            ++j;
-          } else if (text[j] == c) {
-            if (c == '\'' && j + 1 < n && text[j + 1] == '\'') {
-              ++j;
-              continue;
-            }
-            break;
-          }
-        }
-        i = j + 1;
-        if (i > eol) eol = std::min(text.find('\n', std::min(i, n)), n);
-        token_start = false;
-        continue;
-      }
-      if ((c == '|' || c == '>') && flow_depth == 0) {
-        // A block scalar's header: indicators, maybe a comment, then its content lines.
-        std::size_t j = i + 1;
-        while (j < eol && (text[j] == '+' || text[j] == '-' || (text[j] >= '0' && text[j] <= '9')))
-          ++j;
-        while (j < eol && (is_blank(text[j]) || text[j] == '\r')) ++j;
-        if (j < eol && text[j] == '#') return true;
-        in_block = true;
-        block_parent = first_token == static_cast<long>(i - line_begin) ? last_dash : first_token;
-        break;
-      }
-      token_start = false;  // a plain scalar starts here
-      ++i;
-    }
-    i = eol + 1;
-  }
-  return false;
+  return CommentScanner(text).has_comments();
 }
 
 }  // namespace brm

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "brm/kinds.hpp"
+#include "brm/strings.hpp"
 
 namespace brm {
 
@@ -19,12 +20,6 @@ std::string quote(std::string_view s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-std::string join(const std::vector<std::string>& words, std::string_view sep = " ") {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : std::string(sep)) + w;
-  return out;
 }
 
 // A value's completion as one word for the bash and zsh tables: "=a b" one of these

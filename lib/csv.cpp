@@ -6,63 +6,85 @@
 
 namespace brm {
 
-bool parse_csv(std::string_view text, char delimiter, std::vector<CsvRow>* rows, CsvError* error) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::size_t line = 1;
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    CsvRow row;
-    row.line = line;
-    // A line with nothing on it is no row (blank lines between rows, a final newline).
-    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= n || text[i + 1] == '\n'))) {
-      i += text[i] == '\r' ? 2 : 1;
-      ++line;
-      continue;
+namespace {
+
+class CsvReader {
+ public:
+  CsvReader(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {}
+
+  bool read(std::vector<CsvRow>* rows, CsvError* error) {
+    while (i_ < text_.size()) {
+      if (skip_empty_line()) continue;
+      CsvRow row;
+      row.line = line_;
+      if (!read_row(&row, error)) return false;
+      rows->push_back(std::move(row));
     }
-    std::string cell;
-    bool row_done = false;
-    while (!row_done) {
-      if (i < n && text[i] == '"') {
-        std::size_t opened = line;
-        ++i;
-        bool closed = false;
-        while (i < n) {
-          char c = text[i++];
-          if (c == '"') {
-            if (i < n && text[i] == '"') {
-              cell += '"';
-              ++i;
-              continue;
-            }
-            closed = true;
-            break;
-          }
-          if (c == '\n') ++line;
-          cell += c;
-        }
-        if (!closed) {
-          *error = {opened, "unclosed quote"};
-          return false;
-        }
-      }
+    return true;
+  }
+
+ private:
+  bool at(char c) const { return i_ < text_.size() && text_[i_] == c; }
+
+  // A line with nothing on it is no row (blank lines between rows, a final newline).
+  bool skip_empty_line() {
+    bool crlf = at('\r') && (i_ + 1 >= text_.size() || text_[i_ + 1] == '\n');
+    if (!at('\n') && !crlf) return false;
+    i_ += crlf ? 2 : 1;
+    ++line_;
+    return true;
+  }
+
+  bool read_row(CsvRow* row, CsvError* error) {
+    for (;;) {
+      std::string cell;
+      if (at('"') && !read_quoted(&cell, error)) return false;
       // Unquoted text, or anything after a closing quote up to the separator (kept,
       // as spreadsheets do, rather than refused).
-      while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') cell += text[i++];
-      row.cells.push_back(std::move(cell));
-      cell.clear();
-      if (i < n && text[i] == delimiter) {
-        ++i;
+      while (i_ < text_.size() && !at(delimiter_) && !at('\n') && !at('\r')) cell += text_[i_++];
+      row->cells.push_back(std::move(cell));
+      if (at(delimiter_)) {
+        ++i_;
         continue;
       }
-      if (i < n && text[i] == '\r') ++i;
-      if (i < n && text[i] == '\n') ++i;
-      ++line;
-      row_done = true;
+      if (at('\r')) ++i_;
+      if (at('\n')) ++i_;
+      ++line_;
+      return true;
     }
-    rows->push_back(std::move(row));
   }
-  return true;
+
+  // A quoted cell, the quote at i_: "" is one quote, and line ends are part of the text.
+  bool read_quoted(std::string* cell, CsvError* error) {
+    std::size_t opened = line_;
+    ++i_;
+    while (i_ < text_.size()) {
+      char c = text_[i_++];
+      if (c == '"' && at('"')) {
+        *cell += '"';
+        ++i_;
+      } else if (c == '"') {
+        return true;
+      } else {
+        if (c == '\n') ++line_;
+        *cell += c;
+      }
+    }
+    *error = {opened, "unclosed quote"};
+    return false;
+  }
+
+  std::string_view text_;
+  char delimiter_;
+  std::size_t i_ = 0;
+  std::size_t line_ = 1;
+};
+
+}  // namespace
+
+bool parse_csv(std::string_view text, char delimiter, std::vector<CsvRow>* rows, CsvError* error) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return CsvReader(text, delimiter).read(rows, error);
 }
 
 bool parse_csv(std::string_view text, std::vector<CsvRow>* rows, std::string* error) {

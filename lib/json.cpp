@@ -1,6 +1,7 @@
 // RFC 8259 JSON: a strict reader that keeps positions, and the writer behind
 // `--format json`.
 #include "brm/json.hpp"
+#include "brm/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -16,24 +17,6 @@ namespace {
 
 // Nesting deeper than this is hostile input, not data; stop before the stack does.
 constexpr int kMaxDepth = 512;
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 class JsonReader {
  public:
@@ -224,28 +207,7 @@ class JsonReader {
   }
 
   // Length of the UTF-8 sequence starting at pos_, or 0 when it is not well-formed.
-  std::size_t utf8_length() const {
-    auto byte = [&](std::size_t i) {
-      return pos_ + i < text_.size() ? static_cast<unsigned char>(text_[pos_ + i]) : 0u;
-    };
-    auto cont = [&](std::size_t i) { return (byte(i) & 0xC0u) == 0x80u; };
-    unsigned c = byte(0);
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-      unsigned c1 = byte(1);
-      if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
-      if (c == 0xED && c1 >= 0xA0) return 0;  // a surrogate
-      return cont(1) && cont(2) ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-      unsigned c1 = byte(1);
-      if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
-      if (c == 0xF4 && c1 >= 0x90) return 0;  // beyond U+10FFFF
-      return cont(1) && cont(2) && cont(3) ? 4 : 0;
-    }
-    return 0;
-  }
+  std::size_t utf8_length() const { return utf8_sequence_length(text_, pos_); }
 
   bool parse_string(std::string* out) {
     advance();  // opening quote
@@ -258,54 +220,7 @@ class JsonReader {
       }
       if (c < 0x20) return fail("control character in a string (write it as an escape)");
       if (c == '\\') {
-        advance();
-        if (at_end()) return fail("unterminated string");
-        char e = text_[pos_];
-        advance();
-        switch (e) {
-          case '"':
-            *out += '"';
-            break;
-          case '\\':
-            *out += '\\';
-            break;
-          case '/':
-            *out += '/';
-            break;
-          case 'b':
-            *out += '\b';
-            break;
-          case 'f':
-            *out += '\f';
-            break;
-          case 'n':
-            *out += '\n';
-            break;
-          case 'r':
-            *out += '\r';
-            break;
-          case 't':
-            *out += '\t';
-            break;
-          case 'u': {
-            std::uint32_t cp = 0;
-            if (!parse_hex4(&cp)) return false;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-              std::uint32_t low = 0;
-              if (text_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate in a \\u escape");
-              advance(2);
-              if (!parse_hex4(&low)) return false;
-              if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in a \\u escape");
-              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-              return fail("unpaired surrogate in a \\u escape");
-            }
-            append_utf8(*out, cp);
-            break;
-          }
-          default:
-            return fail(fmt::format("invalid escape '\\{}' in a string", e));
-        }
+        if (!parse_escape(out)) return false;
         continue;
       }
       std::size_t n = utf8_length();
@@ -313,6 +228,40 @@ class JsonReader {
       out->append(text_.substr(pos_, n));
       advance(n);
     }
+  }
+
+  // A backslash escape, the backslash at pos_.
+  bool parse_escape(std::string* out) {
+    advance();
+    if (at_end()) return fail("unterminated string");
+    char e = text_[pos_];
+    advance();
+    static constexpr std::string_view kEscaped = "\"\\/bfnrt";
+    static constexpr std::string_view kMeans = "\"\\/\b\f\n\r\t";
+    if (std::size_t at = kEscaped.find(e); at != std::string_view::npos) {
+      *out += kMeans[at];
+      return true;
+    }
+    if (e == 'u') return parse_unicode_escape(out);
+    return fail(fmt::format("invalid escape '\\{}' in a string", e));
+  }
+
+  // \uXXXX, and the low half after a high surrogate.
+  bool parse_unicode_escape(std::string* out) {
+    std::uint32_t cp = 0;
+    if (!parse_hex4(&cp)) return false;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      std::uint32_t low = 0;
+      if (text_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate in a \\u escape");
+      advance(2);
+      if (!parse_hex4(&low)) return false;
+      if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in a \\u escape");
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      return fail("unpaired surrogate in a \\u escape");
+    }
+    append_utf8(*out, cp);
+    return true;
   }
 
   bool parse_number(Value* out) {

@@ -14,6 +14,7 @@
 #include "brm/json.hpp"
 #include "brm/kinds.hpp"
 #include "brm/yaml.hpp"
+#include "brm/strings.hpp"
 #include "git_handle.hpp"
 
 namespace brm {
@@ -31,19 +32,15 @@ std::string_view change_name(Change c) {
 
 namespace {
 
-std::string join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
 // A whole value added or removed, leaf by leaf, so that `budget` appearing reads as
 // `added budget.amount: 5` like any other field.
 void each_leaf(const Value& v, const std::string& path, Change change,
                std::vector<FieldChange>* out) {
   if (v.is_mapping() && v.size() > 0) {
-    for (const auto& e : v.entries()) each_leaf(e.value, join(path, e.key), change, out);
+    for (const auto& e : v.entries()) each_leaf(e.value, dotted_child(path, e.key), change, out);
   } else if (v.is_sequence() && v.size() > 0) {
     for (std::size_t i = 0; i < v.items().size(); ++i)
-      each_leaf(v.items()[i], join(path, std::to_string(i)), change, out);
+      each_leaf(v.items()[i], dotted_child(path, std::to_string(i)), change, out);
   } else {
     FieldChange f;
     f.change = change;
@@ -57,22 +54,22 @@ void diff_into(const Value& a, const Value& b, const std::string& path,
                std::vector<FieldChange>* out) {
   if (a.is_mapping() && b.is_mapping()) {
     for (const auto& e : a.entries()) {
-      if (const Value* other = b.find(e.key)) diff_into(e.value, *other, join(path, e.key), out);
-      else each_leaf(e.value, join(path, e.key), Change::Removed, out);
+      if (const Value* other = b.find(e.key)) diff_into(e.value, *other, dotted_child(path, e.key), out);
+      else each_leaf(e.value, dotted_child(path, e.key), Change::Removed, out);
     }
     for (const auto& e : b.entries())
-      if (!a.find(e.key)) each_leaf(e.value, join(path, e.key), Change::Added, out);
+      if (!a.find(e.key)) each_leaf(e.value, dotted_child(path, e.key), Change::Added, out);
     return;
   }
   if (a.is_sequence() && b.is_sequence()) {
     const auto& x = a.items();
     const auto& y = b.items();
     std::size_t common = std::min(x.size(), y.size());
-    for (std::size_t i = 0; i < common; ++i) diff_into(x[i], y[i], join(path, std::to_string(i)), out);
+    for (std::size_t i = 0; i < common; ++i) diff_into(x[i], y[i], dotted_child(path, std::to_string(i)), out);
     for (std::size_t i = common; i < x.size(); ++i)
-      each_leaf(x[i], join(path, std::to_string(i)), Change::Removed, out);
+      each_leaf(x[i], dotted_child(path, std::to_string(i)), Change::Removed, out);
     for (std::size_t i = common; i < y.size(); ++i)
-      each_leaf(y[i], join(path, std::to_string(i)), Change::Added, out);
+      each_leaf(y[i], dotted_child(path, std::to_string(i)), Change::Added, out);
     return;
   }
   // Scalars, or a change of type. Strings compare exactly: '5' and 5 differ.

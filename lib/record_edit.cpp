@@ -13,29 +13,13 @@
 
 #include "brm/date.hpp"
 #include "brm/diagnostic.hpp"
-#include "brm/embedded.hpp"
 #include "brm/error.hpp"
 #include "brm/schemas.hpp"
 #include "brm/yaml.hpp"
+#include "brm/strings.hpp"
 
 namespace brm {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  for (;;) {
-    auto at = s.find(sep);
-    out.push_back(s.substr(0, at));
-    if (at == std::string_view::npos) return out;
-    s.remove_prefix(at + 1);
-  }
-}
 
 // Splits at `sep` except where a backslash escapes it ("a\\;b" is one part "a;b"), so
 // free text in a compact form (an action's WHAT, a response's COMMENT) can hold the separator.
@@ -52,130 +36,6 @@ std::vector<std::string> split_escaped(std::string_view s, char sep) {
     }
   }
   return out;
-}
-
-std::string join(const std::vector<std::string>& words, std::string_view sep) {
-  std::string out;
-  for (const std::string& w : words) {
-    if (!out.empty()) out += sep;
-    out += w;
-  }
-  return out;
-}
-
-// The shared definitions that the kinds' schemas $ref (urn:brm:schema:common).
-const Value& common_schema() {
-  static const Value doc = [] {
-    Value d;
-    if (const std::string_view* text = find_embedded("schema/common.schema.yaml")) {
-      Diagnostics ignored;
-      parse_yaml(*text, "schema/common.schema.yaml", &d, &ignored);
-    }
-    return d;
-  }();
-  return doc;
-}
-
-const Value* json_pointer(const Value& doc, std::string_view pointer) {
-  const Value* at = &doc;
-  if (pointer.empty()) return at;
-  if (pointer.front() != '/') return nullptr;
-  for (std::string_view part : split(pointer.substr(1), '/')) {
-    at = at->find(part);
-    if (!at) return nullptr;
-  }
-  return at;
-}
-
-// A schema node with its $ref replaced by what it points at; the node's own keywords
-// (title, description) win over the target's.
-Value resolved(const Value& node, const Value& root, int depth = 0) {
-  const Value* ref = node.find("$ref");
-  if (!ref || !ref->is_string() || depth > 8) return node;
-  std::string_view r = ref->as_string();
-  auto hash = r.find('#');
-  std::string_view doc_uri = r.substr(0, hash);
-  std::string_view pointer = hash == std::string_view::npos ? "" : r.substr(hash + 1);
-  const Value& base = doc_uri.empty() ? root : common_schema();
-  if (!doc_uri.empty() && doc_uri != "urn:brm:schema:common") return node;
-  const Value* target = json_pointer(base, pointer);
-  if (!target) return node;
-  Value out = resolved(*target, base, depth + 1);
-  for (const Value::Entry& e : node.entries())
-    if (e.key != "$ref") out.set(e.key, e.value);
-  return out;
-}
-
-FieldType type_of(const Value& node) {
-  std::string_view t;
-  if (const Value* type = node.find("type")) {
-    if (type->is_string()) t = type->as_string();
-    if (type->is_sequence())
-      for (const Value& v : type->items())
-        if (v.is_string() && v.as_string() != "null") {
-          t = v.as_string();
-          break;
-        }
-  }
-  if (t == "string") return FieldType::String;
-  if (t == "integer") return FieldType::Integer;
-  if (t == "number") return FieldType::Number;
-  if (t == "boolean") return FieldType::Boolean;
-  if (t == "object" || node.find("properties")) return FieldType::Object;
-  if (t == "array" || node.find("items")) return FieldType::Array;
-  if (node.find("enum")) return FieldType::String;
-  return FieldType::Any;
-}
-
-Field build_field(std::string name, const Value& raw, const Value& root) {
-  Value node = resolved(raw, root);
-  Field f;
-  f.name = std::move(name);
-  f.type = type_of(node);
-  if (const Value* fmt = node.find("format"); fmt && fmt->is_string())
-    f.is_date = fmt->as_string() == "date";
-  if (const Value* e = node.find("enum"); e && e->is_sequence())
-    for (const Value& v : e->items()) f.choices.push_back(v.to_display());
-  // The field's own words first: a shared definition's description ("Any text; use a
-  // literal block") says less about `notes` than the field's own title.
-  for (const Value* n : {&raw, static_cast<const Value*>(&node)}) {
-    const Value* text = n->find("description");
-    if (!text || !text->is_string()) text = n->find("title");
-    if (text && text->is_string()) {
-      f.description = text->as_string();
-      break;
-    }
-  }
-  if (const Value* d = node.find("default"); d && !d->is_mapping() && !d->is_sequence())
-    f.default_text = d->to_display();
-  if (const Value* m = node.find("minItems"); m && m->is_integral())
-    f.min_items = static_cast<std::size_t>(m->as_double());
-
-  if (f.type == FieldType::Object) {
-    std::vector<std::string_view> required;
-    if (const Value* r = node.find("required"); r && r->is_sequence())
-      for (const Value& v : r->items())
-        if (v.is_string()) required.push_back(v.as_string());
-    if (const Value* props = node.find("properties"); props && props->is_mapping())
-      for (const Value::Entry& e : props->entries()) {
-        Field p = build_field(e.key, e.value, root);
-        p.required = std::find(required.begin(), required.end(), e.key) != required.end();
-        f.properties.push_back(std::move(p));
-      }
-    const Value* extra = node.find("additionalProperties");
-    if (extra && extra->is_mapping()) {
-      f.additional = std::make_shared<const Field>(build_field("", *extra, root));
-      f.free_form = true;
-    } else {
-      f.free_form = !(extra && extra->is_bool() && !extra->as_bool());
-    }
-  } else if (f.type == FieldType::Array) {
-    if (const Value* items = node.find("items"); items && items->is_mapping())
-      f.items = std::make_shared<const Field>(build_field("", *items, root));
-    else
-      f.items = std::make_shared<const Field>();
-  }
-  return f;
 }
 
 const Field& any_field() {
@@ -207,6 +67,21 @@ std::string_view type_words(const Field& f) {
   }
 }
 
+// Whether a present value satisfies one property's schema in a condition (const, enum).
+bool property_holds(const Value& schema, const Value& v) {
+  for (const Value::Entry& kw : schema.entries()) {
+    if (kw.key == "const") {
+      if (!(v == kw.value)) return false;
+    } else if (kw.key == "enum") {
+      const auto& opts = kw.value.items();
+      if (std::find(opts.begin(), opts.end(), v) == opts.end()) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Whether `doc` satisfies an `if` of the kinds' schemas. Only the shapes those use
 // (required, and properties with const or enum) are understood; anything else is taken
 // as not matching, so that an unknown condition never invents a required field.
@@ -217,18 +92,8 @@ bool condition_holds(const Value& cond, const Value& doc) {
         if (!k.is_string() || !doc.find(k.as_string())) return false;
     } else if (e.key == "properties") {
       for (const Value::Entry& p : e.value.entries()) {
-        const Value* v = doc.find(p.key);
-        if (!v) continue;  // JSON Schema: absent properties pass
-        for (const Value::Entry& kw : p.value.entries()) {
-          if (kw.key == "const") {
-            if (!(*v == kw.value)) return false;
-          } else if (kw.key == "enum") {
-            const auto& opts = kw.value.items();
-            if (std::find(opts.begin(), opts.end(), *v) == opts.end()) return false;
-          } else {
-            return false;
-          }
-        }
+        const Value* v = doc.find(p.key);  // JSON Schema: absent properties pass
+        if (v && !property_holds(p.value, *v)) return false;
       }
     } else {
       return false;
@@ -237,22 +102,16 @@ bool condition_holds(const Value& cond, const Value& doc) {
   return true;
 }
 
-Value order_by(const Field& f, const Value& doc) {
+Value order_by(const Field* f, const Value& doc) {
   if (doc.is_sequence()) {
     Value out = Value::sequence(doc.mark());
-    const Field& item = f.items ? *f.items : any_field();
-    for (const Value& v : doc.items()) out.push_back(order_by(item, v));
+    for (const Value& v : doc.items()) out.push_back(order_by(f ? f->items.get() : nullptr, v));
     return out;
   }
   if (!doc.is_mapping()) return doc;
   Value out = Value::mapping(doc.mark());
-  for (const Field& p : f.properties)
-    for (const Value::Entry& e : doc.entries())
-      if (e.key == p.name) out.set(e.key, order_by(p, e.value), e.key_mark);
-  for (const Value::Entry& e : doc.entries()) {
-    if (f.property(e.key)) continue;
-    out.set(e.key, order_by(f.additional ? *f.additional : any_field(), e.value), e.key_mark);
-  }
+  for (const Value::Entry* e : in_field_order(f, doc))
+    out.set(e->key, order_by(f ? child_field(*f, e->key) : nullptr, e->value), e->key_mark);
   return out;
 }
 
@@ -275,7 +134,7 @@ void add_level_text(Value& doc, std::string_view text) { add_level(doc, parse_le
 
 // --service S adds S without levels, unless a --level already added it.
 void add_service_text(Value& doc, std::string_view text) {
-  std::string_view name = trim(text);
+  std::string_view name = trim_blanks(text);
   if (name.empty())
     throw Error(ExitCode::Usage, "invalid --service '': expected the service's id or name");
   Value& services = list_in(doc, "services");
@@ -305,37 +164,11 @@ void add_question_text(Value& doc, std::string_view text) {
 
 }  // namespace
 
-const Field* Field::property(std::string_view key) const {
-  for (const Field& p : properties)
-    if (p.name == key) return &p;
-  return nullptr;
-}
-
-const Field& record_field(KindId kind) {
-  static const std::array<Field, kind_count> roots = [] {
-    std::array<Field, kind_count> r;
-    for (const Kind& k : kinds()) {
-      const Value& doc = RecordSchemas::builtin_document(k.id);
-      r[static_cast<std::size_t>(k.id)] = build_field("", doc, doc);
-    }
-    return r;
-  }();
-  return roots[static_cast<std::size_t>(kind)];
-}
-
-const Field& settings_field() {
-  static const Field root = [] {
-    const Value& doc = RecordSchemas::settings_document();
-    return build_field("", doc, doc);
-  }();
-  return root;
-}
-
 const Field& field_at(KindId kind, std::string_view path) {
   const Field* at = &record_field(kind);
   std::string walked;
   for (std::string_view seg : split(path, '.')) {
-    std::string here = walked.empty() ? std::string(seg) : walked + "." + std::string(seg);
+    std::string here = dotted_child(walked, seg);
     if (seg.empty()) throw Error(ExitCode::Usage, fmt::format("'{}' is not a field path", path));
     if (at->type == FieldType::Array) {
       if (!is_index(seg))
@@ -358,9 +191,7 @@ const Field& field_at(KindId kind, std::string_view path) {
             fmt::format("unknown field '{}' in {}{}", here, where,
                         near.empty()
                             ? std::string()
-                            : fmt::format(" (did you mean '{}'?)",
-                                          walked.empty() ? std::string(near)
-                                                         : walked + "." + std::string(near))));
+                            : fmt::format(" (did you mean '{}'?)", dotted_child(walked, near))));
       }
     } else if (at->type != FieldType::Any) {
       throw Error(ExitCode::Usage,
@@ -388,16 +219,8 @@ std::optional<std::string> quoted_scalar(std::string_view text) {
 // The field at a dotted path of a schema tree, or null: no message, no "did you mean".
 const Field* find_field(const Field& root, std::string_view path) {
   const Field* at = &root;
-  for (std::string_view seg : split(path, '.')) {
-    if (at->type == FieldType::Array && at->items)
-      at = at->items.get();
-    else if (const Field* p = at->property(seg))
-      at = p;
-    else if (at->additional)
-      at = at->additional.get();
-    else
-      return nullptr;
-  }
+  for (std::string_view seg : split(path, '.'))
+    if (!(at = child_field(*at, seg))) return nullptr;
   return at;
 }
 
@@ -407,7 +230,7 @@ const Field* find_field(const Field& root, std::string_view path) {
 Field field_in_effect(KindId kind, std::string_view path, const Value* own_schema) {
   const Field& builtin = field_at(kind, path);  // checks the whole path first
   if (builtin.type != FieldType::Any || !own_schema) return builtin;
-  Field own = build_field("", *own_schema, *own_schema);
+  Field own = own_schema_field(*own_schema);
   const Field* mine = find_field(own, path);
   return mine && mine->type != FieldType::Any ? *mine : builtin;
 }
@@ -433,17 +256,17 @@ Value typed_value(const Field& f, std::string_view raw, std::string_view subject
       if (f.is_date && !Date::parse(text)) throw bad("a date YYYY-MM-DD");
       return Value::string(std::string(text));
     case FieldType::Integer: {
-      Value v = resolve_plain_scalar(trim(text), {});
+      Value v = resolve_plain_scalar(trim_blanks(text), {});
       if (v.type() != Value::Type::Int) throw bad("an integer");
       return v;
     }
     case FieldType::Number: {
-      Value v = resolve_plain_scalar(trim(text), {});
+      Value v = resolve_plain_scalar(trim_blanks(text), {});
       if (!v.is_number() || !std::isfinite(v.as_double())) throw bad("a number");
       return v;
     }
     case FieldType::Boolean: {
-      Value v = resolve_plain_scalar(trim(text), {});
+      Value v = resolve_plain_scalar(trim_blanks(text), {});
       if (!v.is_bool()) throw bad("true or false");
       return v;
     }
@@ -475,17 +298,11 @@ void set_path(KindId kind, Value& doc, std::string_view path, std::string_view t
     std::string_view seg = segs[i];
     bool last = i + 1 == segs.size();
     // What the next step is: the field below this segment.
-    const Field* next = &any_field();
-    if (field->type == FieldType::Array) {
-      next = field->items ? field->items.get() : &any_field();
-    } else if (const Field* p = field->property(seg)) {
-      next = p;
-    } else if (field->additional) {
-      next = field->additional.get();
-    }
+    const Field* next = child_field(*field, seg);
+    if (!next) next = &any_field();
     Value fresh = next->type == FieldType::Array ? Value::sequence() : Value::mapping();
     if (last) fresh = value;
-    std::string here = walked.empty() ? std::string(seg) : walked + "." + std::string(seg);
+    std::string here = dotted_child(walked, seg);
     if (at->is_sequence()) {
       std::size_t n = to_index(seg);
       if (!is_index(seg) || n > at->items().size())
@@ -537,32 +354,20 @@ void unset_path(Value& doc, std::string_view path) {
 }
 
 std::vector<std::string> missing_fields(KindId kind, const Value& doc) {
-  const Value& schema = RecordSchemas::builtin_document(kind);
+  const Field& root = record_field(kind);
   std::vector<std::string_view> required;
-  auto add_required = [&](const Value* r) {
-    if (!r || !r->is_sequence()) return;
-    for (const Value& v : r->items())
-      if (v.is_string()) required.push_back(v.as_string());
-  };
-  add_required(schema.find("required"));
-  auto add_conditional = [&](const Value& s) {
-    const Value* cond = s.find("if");
-    const Value* then = s.find("then");
-    if (cond && then && cond->is_mapping() && condition_holds(*cond, doc))
-      add_required(then->find("required"));
-  };
-  add_conditional(schema);
-  if (const Value* all = schema.find("allOf"); all && all->is_sequence())
-    for (const Value& s : all->items()) add_conditional(s);
-
+  for (const RequiredWhen& when : root.required_when)
+    if (condition_holds(when.condition, doc))
+      required.insert(required.end(), when.required.begin(), when.required.end());
   std::vector<std::string> out;
-  for (const Field& p : record_field(kind).properties)
-    if (std::find(required.begin(), required.end(), p.name) != required.end() && !doc.find(p.name))
-      out.push_back(p.name);
+  for (const Field& p : root.properties) {
+    bool wanted = p.required || std::find(required.begin(), required.end(), p.name) != required.end();
+    if (wanted && !doc.find(p.name)) out.push_back(p.name);
+  }
   return out;
 }
 
-Value in_schema_order(KindId kind, const Value& doc) { return order_by(record_field(kind), doc); }
+Value in_schema_order(KindId kind, const Value& doc) { return order_by(&record_field(kind), doc); }
 
 const std::vector<CompactForm>& compact_forms() {
   static const std::vector<CompactForm> forms = {
@@ -612,7 +417,7 @@ Value parse_generic_item(const Field& item, std::string_view text, std::string_v
     throw bad(fmt::format("{} parts where there are {} fields", parts.size(), fields.size()));
   Value out = Value::mapping();
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    std::string_view part = i < parts.size() ? trim(parts[i]) : std::string_view();
+    std::string_view part = i < parts.size() ? trim_blanks(parts[i]) : std::string_view();
     if (part.empty()) {
       if (fields[i]->required) throw bad(fmt::format("{} is missing", upper(fields[i]->name)));
       continue;
@@ -635,15 +440,15 @@ ServiceLevel parse_level(std::string_view text) {
   if (colon == std::string_view::npos) throw bad("no ':' after the service");
   if (eq == std::string_view::npos || eq < colon) throw bad("no '=' before the target");
   ServiceLevel l;
-  l.service = trim(text.substr(0, colon));
-  l.metric = trim(text.substr(colon + 1, eq - colon - 1));
+  l.service = trim_blanks(text.substr(0, colon));
+  l.metric = trim_blanks(text.substr(colon + 1, eq - colon - 1));
   if (l.service.empty()) throw bad("the service is missing");
   if (l.metric.empty()) throw bad("the metric is missing");
-  std::string_view value = trim(text.substr(eq + 1));
+  std::string_view value = trim_blanks(text.substr(eq + 1));
   std::size_t n = 0;
   while (n < value.size() && ((value[n] >= '0' && value[n] <= '9') || value[n] == '.')) ++n;
   std::string_view number = value.substr(0, n);
-  std::string_view unit = trim(value.substr(n));
+  std::string_view unit = trim_blanks(value.substr(n));
   if (number.empty()) throw bad("the target is not a number");
   if (number.find('.') == std::string_view::npos) {
     std::int64_t i = 0;
@@ -696,15 +501,15 @@ SurveyResponse parse_response(std::string_view text) {
   auto eq = text.find('=');
   if (eq == std::string_view::npos) throw bad("no '=' after the customer");
   SurveyResponse r;
-  r.customer = trim(text.substr(0, eq));
+  r.customer = trim_blanks(text.substr(0, eq));
   if (r.customer.empty()) throw bad("the customer is missing");
   std::string_view rest = text.substr(eq + 1);
   // Only the first unescaped ';' ends the score; the comment keeps any further ';'.
   std::size_t semi = rest.find(';');
-  std::string_view score = trim(rest.substr(0, semi));
+  std::string_view score = trim_blanks(rest.substr(0, semi));
   if (semi != std::string_view::npos) {
     std::vector<std::string> comment = split_escaped(rest.substr(semi + 1), ';');
-    r.comment = trim(join(comment, ";"));
+    r.comment = trim_blanks(join(comment, ";"));
   }
   auto [p, ec] = std::from_chars(score.data(), score.data() + score.size(), r.score);
   if (score.empty() || ec != std::errc() || p != score.data() + score.size())
@@ -715,8 +520,8 @@ SurveyResponse parse_response(std::string_view text) {
 SurveyQuestion parse_question(std::string_view text) {
   auto eq = text.find('=');
   SurveyQuestion q;
-  q.id = trim(text.substr(0, eq));
-  if (eq != std::string_view::npos) q.text = trim(text.substr(eq + 1));
+  q.id = trim_blanks(text.substr(0, eq));
+  if (eq != std::string_view::npos) q.text = trim_blanks(text.substr(eq + 1));
   if (q.id.empty())
     throw Error(ExitCode::Usage,
                 fmt::format("invalid --question '{}': the id is missing; expected ID=TEXT, "

@@ -18,6 +18,8 @@
 #include "brm/record_status.hpp"
 #include "brm/service_levels.hpp"
 #include "brm/trend.hpp"
+#include "brm/strings.hpp"
+#include "brm/utf8.hpp"
 #include "svg_chart.hpp"
 
 namespace brm {
@@ -180,15 +182,6 @@ std::vector<std::string> strings_of(const Value* v) {
   if (v && v->is_sequence())
     for (const Value& item : v->items())
       if (!item.is_null()) out.push_back(item.to_display());
-  return out;
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += sep;
-    out += parts[i];
-  }
   return out;
 }
 
@@ -493,11 +486,7 @@ std::string svg_bar_chart(const Chart& c) {
 // with an ellipsis when the text does not fit. A word longer than a line is cut.
 std::vector<std::string> wrap(std::string_view text, std::size_t width, std::size_t max_lines) {
   std::vector<std::string> lines(1);
-  auto points = [](std::string_view s) {
-    std::size_t n = 0;
-    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-  };
+  auto points = [](std::string_view s) { return code_point_count(s); };
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t space = text.find(' ', start);

@@ -43,9 +43,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <mutex>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -53,9 +56,11 @@
 #include "brm/embedded.hpp"
 #include "brm/error.hpp"
 #include "brm/json.hpp"
+#include "brm/json_pointer.hpp"
 #include "brm/schema_format.hpp"
 #include "brm/schema_regex.hpp"
 #include "brm/schema_unicode.hpp"
+#include "brm/utf8.hpp"
 
 namespace brm {
 namespace {
@@ -217,56 +222,6 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
-// RFC 6901 evaluation of a (percent-decoded) pointer; nullptr when it leads nowhere.
-const Value* follow_pointer(const Value* v, std::string_view pointer) {
-  if (pointer.empty()) return v;
-  if (pointer[0] != '/') return nullptr;
-  std::size_t pos = 1;
-  while (v != nullptr) {
-    std::size_t end = pointer.find('/', pos);
-    std::string_view raw = pointer.substr(pos, end == std::string_view::npos ? end : end - pos);
-    std::string token;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-        token += raw[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        token += raw[i];
-      }
-    }
-    if (v->is_mapping()) {
-      v = v->find(token);
-    } else if (v->is_sequence()) {
-      std::size_t index = 0;
-      bool digits =
-          !token.empty() && token.size() < 19 &&
-          std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-          (token == "0" || token[0] != '0');
-      if (!digits) return nullptr;
-      index = std::stoull(token);
-      v = index < v->items().size() ? &v->items()[index] : nullptr;
-    } else {
-      return nullptr;
-    }
-    if (end == std::string_view::npos) break;
-    pos = end + 1;
-  }
-  return v;
-}
-
-void append_pointer_token(std::string& out, std::string_view token) {
-  out += '/';
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------
 // Vocabularies: which keywords a schema's dialect gives meaning to.
 
@@ -337,6 +292,7 @@ struct SchemaRegistry::Impl {
   std::unordered_map<std::string, Resource*> by_uri;
   std::unordered_map<const Value*, Resource*> resource_of;
   int anonymous = 0;
+  std::mutex mutex;  // the public calls may come from several threads
 
   Resource* new_resource(std::string uri, const Value* root, std::string meta) {
     resources.push_back(Resource{uri, root, std::move(meta), {}, {}});
@@ -389,6 +345,37 @@ struct SchemaRegistry::Impl {
     }
   }
 
+  // What `ref` names, resolved against `base_uri`, with the base URI of the resource it
+  // lands in; nullptr and `problem` when nothing is known there. The one resolver of $refs:
+  // the compiler and the schema model (brm/schema_model.hpp) both ask it.
+  const Value* lookup(std::string_view base_uri, std::string_view ref, std::string* target_base,
+                      std::string* problem) {
+    auto [uri, fragment] = split_fragment(resolve_uri(base_uri, ref));
+    auto it = by_uri.find(uri);
+    if (it == by_uri.end()) {
+      *problem = fmt::format("cannot resolve $ref '{}': no schema is known as {}", ref, uri);
+      return nullptr;
+    }
+    Resource* res = it->second;
+    std::string decoded = percent_decode(fragment);
+    const Value* target = nullptr;
+    if (is_pointer(decoded)) {
+      target = follow_pointer(res->root, decoded);
+    } else if (auto anchor = res->anchors.find(decoded); anchor != res->anchors.end()) {
+      target = anchor->second;
+    }
+    if (target == nullptr) {
+      *problem = fmt::format("cannot resolve $ref '{}': {} has no #{}", ref, uri, fragment);
+      return nullptr;
+    }
+    // A pointer into a place the index did not walk (an unknown keyword) still works;
+    // such a subschema belongs to the resource the pointer started from.
+    auto known = resource_of.find(target);
+    if (known == resource_of.end()) index(*target, res, 0);
+    if (target_base) *target_base = resource_of[target]->uri;
+    return target;
+  }
+
   const Value* store(std::string uri, Value document) {
     documents.push_back(std::make_unique<Value>(std::move(document)));
     const Value* doc = documents.back().get();
@@ -430,7 +417,15 @@ SchemaRegistry::SchemaRegistry() : impl_(std::make_unique<Impl>()) {
 SchemaRegistry::~SchemaRegistry() = default;
 
 void SchemaRegistry::add(std::string uri, Value document) {
+  std::lock_guard lock(impl_->mutex);
   impl_->store(std::move(uri), std::move(document));
+}
+
+const Value* SchemaRegistry::resolve(std::string_view base_uri, std::string_view ref,
+                                     std::string* target_base) {
+  std::lock_guard lock(impl_->mutex);
+  std::string problem;
+  return impl_->lookup(base_uri, ref, target_base, &problem);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -803,26 +798,9 @@ class Compiler {
 
   // Resolves a $ref or $dynamicRef value against the base URI of the schema holding it.
   const Value* resolve(Resource* base, const std::string& ref, const std::string& where) {
-    std::string absolute = resolve_uri(base->uri, ref);
-    auto [uri, fragment] = split_fragment(absolute);
-    auto it = registry_.by_uri.find(uri);
-    if (it == registry_.by_uri.end()) {
-      broken(where, fmt::format("cannot resolve $ref '{}': no schema is known as {}", ref, uri));
-    }
-    Resource* res = it->second;
-    std::string decoded = percent_decode(fragment);
-    const Value* target = nullptr;
-    if (decoded.empty() || decoded[0] == '/') {
-      target = follow_pointer(res->root, decoded);
-    } else {
-      auto anchor = res->anchors.find(decoded);
-      if (anchor != res->anchors.end()) target = anchor->second;
-    }
-    if (target == nullptr)
-      broken(where, fmt::format("cannot resolve $ref '{}': {} has no #{}", ref, uri, fragment));
-    // A pointer into a place the index did not walk (an unknown keyword) still works;
-    // such a subschema belongs to the resource the pointer started from.
-    if (resource_of(target) == nullptr) registry_.index(*target, res, 0);
+    std::string problem;
+    const Value* target = registry_.lookup(base->uri, ref, nullptr, &problem);
+    if (target == nullptr) broken(where, problem);
     return target;
   }
 
@@ -869,6 +847,71 @@ class Compiler {
     return node_for(&v, std::move(where));
   }
 
+  // What compiling one keyword needs: the node it fills, where it stands, the dialect.
+  struct KeywordSite {
+    Node& n;
+    Resource* res;
+    const std::string& where;  // the schema's location
+    std::uint8_t vocab;
+    std::string at;                           // the keyword's location
+    const Value* additional_items = nullptr;  // legacy: applies once prefixItems is known
+  };
+  // Compiles one keyword into the node; false when it asserts and applies nothing.
+  using KeywordCompiler = bool (Compiler::*)(KeywordSite&, const std::string&, const Value&);
+  struct KeywordRule {
+    std::uint8_t vocab;  // the vocabulary that gives the keyword meaning; 0: always
+    KeywordCompiler compile;
+  };
+
+  static const std::unordered_map<std::string_view, KeywordRule>& keyword_rules() {
+    static const std::unordered_map<std::string_view, KeywordRule> kRules = {
+        {"$ref", {0, &Compiler::compile_ref}},
+        {"$dynamicRef", {0, &Compiler::compile_dynamic_ref}},
+        {"x-brm-message", {0, &Compiler::compile_message}},
+        {"format", {0, &Compiler::compile_format}},
+        {"type", {kValidation, &Compiler::compile_type}},
+        {"const", {kValidation, &Compiler::compile_const}},
+        {"enum", {kValidation, &Compiler::compile_enum}},
+        {"minimum", {kValidation, &Compiler::compile_bound}},
+        {"maximum", {kValidation, &Compiler::compile_bound}},
+        {"exclusiveMinimum", {kValidation, &Compiler::compile_bound}},
+        {"exclusiveMaximum", {kValidation, &Compiler::compile_bound}},
+        {"multipleOf", {kValidation, &Compiler::compile_multiple_of}},
+        {"minLength", {kValidation, &Compiler::compile_count}},
+        {"maxLength", {kValidation, &Compiler::compile_count}},
+        {"minItems", {kValidation, &Compiler::compile_count}},
+        {"maxItems", {kValidation, &Compiler::compile_count}},
+        {"minContains", {kValidation, &Compiler::compile_count}},
+        {"maxContains", {kValidation, &Compiler::compile_count}},
+        {"minProperties", {kValidation, &Compiler::compile_count}},
+        {"maxProperties", {kValidation, &Compiler::compile_count}},
+        {"pattern", {kValidation, &Compiler::compile_pattern}},
+        {"uniqueItems", {kValidation, &Compiler::compile_unique_items}},
+        {"required", {kValidation, &Compiler::compile_required}},
+        {"dependentRequired", {kValidation, &Compiler::compile_dependent_required}},
+        {"properties", {kApplicator, &Compiler::compile_properties}},
+        {"patternProperties", {kApplicator, &Compiler::compile_pattern_properties}},
+        {"dependentSchemas", {kApplicator, &Compiler::compile_dependent_schemas}},
+        {"dependencies", {kApplicator, &Compiler::compile_dependencies}},
+        {"additionalProperties", {kApplicator, &Compiler::compile_subschema}},
+        {"propertyNames", {kApplicator, &Compiler::compile_subschema}},
+        {"contains", {kApplicator, &Compiler::compile_subschema}},
+        {"not", {kApplicator, &Compiler::compile_subschema}},
+        {"if", {kApplicator, &Compiler::compile_subschema}},
+        {"then", {kApplicator, &Compiler::compile_subschema}},
+        {"else", {kApplicator, &Compiler::compile_subschema}},
+        {"allOf", {kApplicator, &Compiler::compile_schema_list}},
+        {"anyOf", {kApplicator, &Compiler::compile_schema_list}},
+        {"oneOf", {kApplicator, &Compiler::compile_schema_list}},
+        {"prefixItems", {kApplicator, &Compiler::compile_schema_list}},
+        {"items", {kApplicator, &Compiler::compile_items}},
+        {"additionalItems", {kApplicator, &Compiler::compile_additional_items}},
+        {"unevaluatedItems", {kUnevaluated, &Compiler::compile_subschema}},
+        {"unevaluatedProperties", {kUnevaluated, &Compiler::compile_subschema}},
+    };
+    return kRules;
+  }
+
   Node compile(const Value& schema, const std::string& where) {
     Node n;
     Resource* res = resource_of(&schema);
@@ -880,185 +923,12 @@ class Compiler {
       return n;
     }
     if (!schema.is_mapping()) broken(where, "a schema must be a mapping or a boolean");
-    std::uint8_t vocab = vocabularies(res->meta_schema, where);
-    bool validation = (vocab & kValidation) != 0;
-    bool applicator = (vocab & kApplicator) != 0;
-    bool unevaluated = (vocab & kUnevaluated) != 0;
-    bool legacy = (vocab & kLegacyItems) != 0;
-    const Value* additional_items = nullptr;
+    KeywordSite site{n, res, where, vocabularies(res->meta_schema, where), {}};
     bool any_keyword = false;
-
-    for (const Value::Entry& e : schema.entries()) {
-      const std::string& k = e.key;
-      const Value& v = e.value;
-      std::string at = where + "/" + k;
-      bool used = true;
-      if (k == "$ref") {
-        if (!v.is_string()) broken(at, "'$ref' must be a string");
-        n.ref = node_for(resolve(res, v.as_string(), at), at);
-      } else if (k == "$dynamicRef") {
-        if (!v.is_string()) broken(at, "'$dynamicRef' must be a string");
-        const Value* target = resolve(res, v.as_string(), at);
-        n.dynamic_ref.target = node_for(target, at);
-        // Dynamic only when the fragment names an anchor and the static target carries
-        // the same $dynamicAnchor (the "bookend"); otherwise it is a plain $ref.
-        std::string fragment = split_fragment(v.as_string()).second;
-        const Value* anchor = target->is_mapping() ? target->find("$dynamicAnchor") : nullptr;
-        if (!fragment.empty() && fragment[0] != '/' && anchor != nullptr && anchor->is_string() &&
-            anchor->as_string() == fragment) {
-          n.dynamic_ref.anchor = fragment;
-        }
-      } else if (k == "x-brm-message") {
-        if (!v.is_string()) broken(at, "'x-brm-message' must be a string");
-        n.message = v.as_string();
-        used = false;
-      } else if (validation && k == "type") {
-        auto add = [&](const Value& t) {
-          std::uint8_t bit = t.is_string() ? type_bit(t.as_string()) : 0;
-          if (bit == 0) broken(at, fmt::format("unknown type {}", t.to_display()));
-          n.types |= bit;
-        };
-        if (v.is_sequence()) {
-          for (const Value& t : v.items()) add(t);
-          if (v.items().empty()) n.always_false = true;
-        } else {
-          add(v);
-        }
-      } else if (validation && k == "const") {
-        n.const_value = std::make_unique<Value>(v);
-      } else if (validation && k == "enum") {
-        if (!v.is_sequence()) broken(at, "'enum' must be a list");
-        n.has_enum = true;
-        n.enum_values = v.items();
-      } else if (validation && k == "minimum") {
-        n.minimum = number(v, k, at);
-        n.bounds |= kMinimum;
-      } else if (validation && k == "maximum") {
-        n.maximum = number(v, k, at);
-        n.bounds |= kMaximum;
-      } else if (validation && k == "exclusiveMinimum") {
-        n.exclusive_minimum = number(v, k, at);
-        n.bounds |= kExclusiveMinimum;
-      } else if (validation && k == "exclusiveMaximum") {
-        n.exclusive_maximum = number(v, k, at);
-        n.bounds |= kExclusiveMaximum;
-      } else if (validation && k == "multipleOf") {
-        n.multiple_of = number(v, k, at);
-        if (n.multiple_of.exact() <= 0) broken(at, "'multipleOf' must be greater than 0");
-        n.has_multiple_of = true;
-      } else if (validation && k == "minLength") {
-        n.min_length = count(v, k, at);
-      } else if (validation && k == "maxLength") {
-        n.max_length = count(v, k, at);
-      } else if (validation && k == "pattern") {
-        if (!v.is_string()) broken(at, "'pattern' must be a string");
-        n.pattern = regex(v.as_string(), at);
-      } else if (k == "format") {
-        if (!v.is_string()) broken(at, "'format' must be a string");
-        used = options_.format_assertion || (vocab & kFormatAssertion) != 0;
-        if (used) n.format = format_from_name(v.as_string());
-        used = used && n.format != Format::Unknown;
-      } else if (validation && k == "minItems") {
-        n.min_items = count(v, k, at);
-      } else if (validation && k == "maxItems") {
-        n.max_items = count(v, k, at);
-      } else if (validation && k == "uniqueItems") {
-        if (!v.is_bool()) broken(at, "'uniqueItems' must be true or false");
-        n.unique_items = v.as_bool();
-      } else if (validation && k == "minContains") {
-        n.min_contains = count(v, k, at);
-      } else if (validation && k == "maxContains") {
-        n.max_contains = count(v, k, at);
-      } else if (validation && k == "minProperties") {
-        n.min_properties = count(v, k, at);
-      } else if (validation && k == "maxProperties") {
-        n.max_properties = count(v, k, at);
-      } else if (validation && k == "required") {
-        n.required = strings(v, k, at);
-      } else if (validation && k == "dependentRequired") {
-        if (!v.is_mapping()) broken(at, "'dependentRequired' must be a mapping");
-        for (const Value::Entry& d : v.entries()) {
-          n.dependent_required.emplace_back(d.key, strings(d.value, k, at + "/" + d.key));
-        }
-      } else if (applicator && k == "properties") {
-        if (!v.is_mapping()) broken(at, "'properties' must be a mapping");
-        for (const Value::Entry& p : v.entries()) {
-          std::string sub = at;
-          append_pointer_token(sub, p.key);
-          n.properties.emplace_back(p.key, subschema(p.value, sub));
-        }
-        std::sort(n.properties.begin(), n.properties.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
-      } else if (applicator && k == "patternProperties") {
-        if (!v.is_mapping()) broken(at, "'patternProperties' must be a mapping");
-        for (const Value::Entry& p : v.entries()) {
-          std::string sub = at;
-          append_pointer_token(sub, p.key);
-          n.pattern_properties.emplace_back(regex(p.key, sub), subschema(p.value, sub));
-        }
-      } else if (applicator && k == "additionalProperties") {
-        n.additional_properties = subschema(v, at);
-      } else if (applicator && k == "propertyNames") {
-        n.property_names = subschema(v, at);
-      } else if (applicator && k == "dependentSchemas") {
-        if (!v.is_mapping()) broken(at, "'dependentSchemas' must be a mapping");
-        for (const Value::Entry& d : v.entries()) {
-          std::string sub = at;
-          append_pointer_token(sub, d.key);
-          n.dependent_schemas.emplace_back(d.key, subschema(d.value, sub));
-        }
-      } else if (applicator && !legacy && k == "prefixItems") {
-        n.prefix_items = schema_list(v, k, where);
-      } else if (applicator && k == "items") {
-        if (legacy && v.is_sequence()) {
-          n.prefix_items = schema_list(v, k, where);
-        } else {
-          n.items = subschema(v, at);
-        }
-      } else if (applicator && legacy && k == "additionalItems") {
-        additional_items = &v;
-      } else if (applicator && k == "dependencies") {
-        // Draft 7's keyword, split in 2020-12 into dependentRequired and dependentSchemas;
-        // still accepted since older schemas use it.
-        if (!v.is_mapping()) broken(at, "'dependencies' must be a mapping");
-        for (const Value::Entry& d : v.entries()) {
-          if (d.value.is_sequence()) {
-            n.dependent_required.emplace_back(d.key, strings(d.value, k, at + "/" + d.key));
-          } else {
-            std::string sub = at;
-            append_pointer_token(sub, d.key);
-            n.dependent_schemas.emplace_back(d.key, subschema(d.value, sub));
-          }
-        }
-      } else if (applicator && k == "contains") {
-        n.contains = subschema(v, at);
-      } else if (applicator && k == "allOf") {
-        n.all_of = schema_list(v, k, where);
-      } else if (applicator && k == "anyOf") {
-        n.any_of = schema_list(v, k, where);
-      } else if (applicator && k == "oneOf") {
-        n.one_of = schema_list(v, k, where);
-      } else if (applicator && k == "not") {
-        n.not_ = subschema(v, at);
-      } else if (applicator && k == "if") {
-        n.if_ = subschema(v, at);
-      } else if (applicator && k == "then") {
-        n.then_ = subschema(v, at);
-      } else if (applicator && k == "else") {
-        n.else_ = subschema(v, at);
-      } else if (unevaluated && k == "unevaluatedItems") {
-        n.unevaluated_items = subschema(v, at);
-        n.needs_annotations = true;
-      } else if (unevaluated && k == "unevaluatedProperties") {
-        n.unevaluated_properties = subschema(v, at);
-        n.needs_annotations = true;
-      } else {
-        used = false;  // annotations ($comment, title, default, ...) and unknown keywords
-      }
-      any_keyword = any_keyword || used;
-    }
-    if (additional_items != nullptr && !n.prefix_items.empty()) {
-      n.items = subschema(*additional_items, where + "/additionalItems");
+    for (const Value::Entry& e : schema.entries())
+      any_keyword = compile_keyword(site, e.key, e.value) || any_keyword;
+    if (site.additional_items != nullptr && !n.prefix_items.empty()) {
+      n.items = subschema(*site.additional_items, where + "/additionalItems");
       any_keyword = true;
     }
     // then/else without if, and contains bounds without contains, do nothing.
@@ -1066,6 +936,223 @@ class Compiler {
     if (n.contains < 0) n.max_contains = -1;
     n.trivially_true = !any_keyword && !n.always_false;
     return n;
+  }
+
+  // Annotations ($comment, title, default, ...), unknown keywords and those of a
+  // vocabulary the dialect leaves out compile to nothing.
+  bool compile_keyword(KeywordSite& s, const std::string& k, const Value& v) {
+    auto it = keyword_rules().find(k);
+    if (it == keyword_rules().end()) return false;
+    if (it->second.vocab != 0 && (s.vocab & it->second.vocab) == 0) return false;
+    s.at = s.where + "/" + k;
+    return (this->*it->second.compile)(s, k, v);
+  }
+
+  bool legacy(const KeywordSite& s) const { return (s.vocab & kLegacyItems) != 0; }
+
+  void require(bool ok, const KeywordSite& s, const std::string& k, std::string_view what) {
+    if (!ok) broken(s.at, fmt::format("'{}' must be {}", k, what));
+  }
+
+  bool compile_ref(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_string(), s, k, "a string");
+    s.n.ref = node_for(resolve(s.res, v.as_string(), s.at), s.at);
+    return true;
+  }
+
+  bool compile_dynamic_ref(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_string(), s, k, "a string");
+    const Value* target = resolve(s.res, v.as_string(), s.at);
+    s.n.dynamic_ref.target = node_for(target, s.at);
+    // Dynamic only when the fragment names an anchor and the static target carries
+    // the same $dynamicAnchor (the "bookend"); otherwise it is a plain $ref.
+    std::string fragment = split_fragment(v.as_string()).second;
+    const Value* anchor = target->is_mapping() ? target->find("$dynamicAnchor") : nullptr;
+    if (!fragment.empty() && fragment[0] != '/' && anchor != nullptr && anchor->is_string() &&
+        anchor->as_string() == fragment) {
+      s.n.dynamic_ref.anchor = fragment;
+    }
+    return true;
+  }
+
+  bool compile_message(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_string(), s, k, "a string");
+    s.n.message = v.as_string();
+    return false;  // it changes what failures say, not whether there are any
+  }
+
+  bool compile_format(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_string(), s, k, "a string");
+    if (!options_.format_assertion && (s.vocab & kFormatAssertion) == 0) return false;
+    s.n.format = format_from_name(v.as_string());
+    return s.n.format != Format::Unknown;
+  }
+
+  bool compile_type(KeywordSite& s, const std::string&, const Value& v) {
+    auto add = [&](const Value& t) {
+      std::uint8_t bit = t.is_string() ? type_bit(t.as_string()) : 0;
+      if (bit == 0) broken(s.at, fmt::format("unknown type {}", t.to_display()));
+      s.n.types |= bit;
+    };
+    if (v.is_sequence()) {
+      for (const Value& t : v.items()) add(t);
+      if (v.items().empty()) s.n.always_false = true;
+    } else {
+      add(v);
+    }
+    return true;
+  }
+
+  bool compile_const(KeywordSite& s, const std::string&, const Value& v) {
+    s.n.const_value = std::make_unique<Value>(v);
+    return true;
+  }
+
+  bool compile_enum(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_sequence(), s, k, "a list");
+    s.n.has_enum = true;
+    s.n.enum_values = v.items();
+    return true;
+  }
+
+  bool compile_bound(KeywordSite& s, const std::string& k, const Value& v) {
+    static const std::unordered_map<std::string_view, std::pair<Number Node::*, std::uint8_t>>
+        kBounds = {{"minimum", {&Node::minimum, kMinimum}},
+                   {"maximum", {&Node::maximum, kMaximum}},
+                   {"exclusiveMinimum", {&Node::exclusive_minimum, kExclusiveMinimum}},
+                   {"exclusiveMaximum", {&Node::exclusive_maximum, kExclusiveMaximum}}};
+    auto [member, bit] = kBounds.at(k);
+    s.n.*member = number(v, k, s.at);
+    s.n.bounds |= bit;
+    return true;
+  }
+
+  bool compile_multiple_of(KeywordSite& s, const std::string& k, const Value& v) {
+    s.n.multiple_of = number(v, k, s.at);
+    if (s.n.multiple_of.exact() <= 0) broken(s.at, "'multipleOf' must be greater than 0");
+    s.n.has_multiple_of = true;
+    return true;
+  }
+
+  bool compile_count(KeywordSite& s, const std::string& k, const Value& v) {
+    static const std::unordered_map<std::string_view, std::int64_t Node::*> kCounts = {
+        {"minLength", &Node::min_length},         {"maxLength", &Node::max_length},
+        {"minItems", &Node::min_items},           {"maxItems", &Node::max_items},
+        {"minContains", &Node::min_contains},     {"maxContains", &Node::max_contains},
+        {"minProperties", &Node::min_properties}, {"maxProperties", &Node::max_properties}};
+    s.n.*kCounts.at(k) = count(v, k, s.at);
+    return true;
+  }
+
+  bool compile_pattern(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_string(), s, k, "a string");
+    s.n.pattern = regex(v.as_string(), s.at);
+    return true;
+  }
+
+  bool compile_unique_items(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_bool(), s, k, "true or false");
+    s.n.unique_items = v.as_bool();
+    return true;
+  }
+
+  bool compile_required(KeywordSite& s, const std::string& k, const Value& v) {
+    s.n.required = strings(v, k, s.at);
+    return true;
+  }
+
+  bool compile_dependent_required(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_mapping(), s, k, "a mapping");
+    for (const Value::Entry& d : v.entries())
+      s.n.dependent_required.emplace_back(d.key, strings(d.value, k, s.at + "/" + d.key));
+    return true;
+  }
+
+  // The location of a member of a keyword's mapping: "…/properties/a~1b".
+  static std::string member_at(const KeywordSite& s, std::string_view key) {
+    std::string sub = s.at;
+    append_pointer_token(sub, key);
+    return sub;
+  }
+
+  bool compile_properties(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_mapping(), s, k, "a mapping");
+    for (const Value::Entry& p : v.entries())
+      s.n.properties.emplace_back(p.key, subschema(p.value, member_at(s, p.key)));
+    std::sort(s.n.properties.begin(), s.n.properties.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    return true;
+  }
+
+  bool compile_pattern_properties(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_mapping(), s, k, "a mapping");
+    for (const Value::Entry& p : v.entries()) {
+      std::string sub = member_at(s, p.key);
+      s.n.pattern_properties.emplace_back(regex(p.key, sub), subschema(p.value, sub));
+    }
+    return true;
+  }
+
+  bool compile_dependent_schemas(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_mapping(), s, k, "a mapping");
+    for (const Value::Entry& d : v.entries())
+      s.n.dependent_schemas.emplace_back(d.key, subschema(d.value, member_at(s, d.key)));
+    return true;
+  }
+
+  // Draft 7's keyword, split in 2020-12 into dependentRequired and dependentSchemas;
+  // still accepted since older schemas use it.
+  bool compile_dependencies(KeywordSite& s, const std::string& k, const Value& v) {
+    require(v.is_mapping(), s, k, "a mapping");
+    for (const Value::Entry& d : v.entries()) {
+      if (d.value.is_sequence())
+        s.n.dependent_required.emplace_back(d.key, strings(d.value, k, s.at + "/" + d.key));
+      else
+        s.n.dependent_schemas.emplace_back(d.key, subschema(d.value, member_at(s, d.key)));
+    }
+    return true;
+  }
+
+  bool compile_subschema(KeywordSite& s, const std::string& k, const Value& v) {
+    static const std::unordered_map<std::string_view, int Node::*> kOne = {
+        {"additionalProperties", &Node::additional_properties},
+        {"propertyNames", &Node::property_names},
+        {"contains", &Node::contains},
+        {"not", &Node::not_},
+        {"if", &Node::if_},
+        {"then", &Node::then_},
+        {"else", &Node::else_},
+        {"unevaluatedItems", &Node::unevaluated_items},
+        {"unevaluatedProperties", &Node::unevaluated_properties}};
+    s.n.*kOne.at(k) = subschema(v, s.at);
+    if (k.starts_with("unevaluated")) s.n.needs_annotations = true;
+    return true;
+  }
+
+  bool compile_schema_list(KeywordSite& s, const std::string& k, const Value& v) {
+    static const std::unordered_map<std::string_view, std::vector<int> Node::*> kLists = {
+        {"allOf", &Node::all_of},
+        {"anyOf", &Node::any_of},
+        {"oneOf", &Node::one_of},
+        {"prefixItems", &Node::prefix_items}};
+    if (k == "prefixItems" && legacy(s)) return false;  // not a keyword before 2020-12
+    s.n.*kLists.at(k) = schema_list(v, k, s.where);
+    return true;
+  }
+
+  // Before 2020-12 a list under `items` was today's prefixItems.
+  bool compile_items(KeywordSite& s, const std::string& k, const Value& v) {
+    if (legacy(s) && v.is_sequence())
+      s.n.prefix_items = schema_list(v, k, s.where);
+    else
+      s.n.items = subschema(v, s.at);
+    return true;
+  }
+
+  bool compile_additional_items(KeywordSite& s, const std::string&, const Value& v) {
+    if (!legacy(s)) return false;
+    s.additional_items = &v;
+    return true;
   }
 
   std::unique_ptr<EcmaRegex> regex(const std::string& pattern, const std::string& where) {
@@ -1111,8 +1198,21 @@ class Compiler {
 
 CompiledSchema SchemaRegistry::compile(const Value& schema, std::string uri,
                                        SchemaOptions options) {
+  std::lock_guard lock(impl_->mutex);
   if (uri.empty()) uri = fmt::format("urn:brm:compiled:{}", ++impl_->anonymous);
-  const Value* root = impl_->store(uri, schema);
+  return compile_stored(impl_->store(uri, schema), uri, options);
+}
+
+CompiledSchema SchemaRegistry::compile_added(const std::string& uri, SchemaOptions options) {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->by_uri.find(split_fragment(uri).first);
+  if (it == impl_->by_uri.end())
+    fail(ExitCode::DataErrors, fmt::format("no schema is known as {}", uri));
+  return compile_stored(it->second->root, uri, options);
+}
+
+CompiledSchema SchemaRegistry::compile_stored(const Value* root, const std::string& uri,
+                                              SchemaOptions options) {
   auto compiled = std::make_unique<CompiledSchema::Impl>();
   Compiler(*impl_, *compiled, options).run(root, split_fragment(uri).first + "#");
   return CompiledSchema(std::move(compiled));
@@ -1272,132 +1372,204 @@ class Validator {
     f.resize(out);
   }
 
-  bool eval_keywords(const Node& n, const Value& inst, Annotations* a) {
-    const bool fast = findings_ == nullptr;
-    bool ok = true;
-    auto failed = [&]() {
-      ok = false;
-      return fast;
-    };
+  // One keyword group's check of an instance: true when it passes. A check reports its
+  // own findings; without findings to build (the fast path) the first failure ends the run.
+  using Check = bool (Validator::*)(const Node&, const Value&, Annotations*);
 
-    if (n.types != 0 && !type_matches(n.types, inst)) {
-      if (fast) return false;
-      std::vector<std::string> names;
-      for (std::uint8_t bit = 1; bit != 0 && bit <= kObject;
-           bit = static_cast<std::uint8_t>(bit << 1)) {
-        // "a number" already covers integers.
-        if ((n.types & bit) != 0 && !(bit == kInteger && (n.types & kNumber) != 0)) {
-          names.emplace_back(type_phrase(bit));
-        }
+  bool eval_keywords(const Node& n, const Value& inst, Annotations* a) {
+    // unevaluated* look at what everything before them evaluated, so they come last.
+    static constexpr std::array<Check, 12> kChecks = {&Validator::check_type,
+                                                      &Validator::check_const,
+                                                      &Validator::check_enum,
+                                                      &Validator::check_by_type,
+                                                      &Validator::check_refs,
+                                                      &Validator::check_all_of,
+                                                      &Validator::check_alternatives,
+                                                      &Validator::check_not,
+                                                      &Validator::check_conditional,
+                                                      &Validator::check_dependent_schemas,
+                                                      &Validator::check_unevaluated_items,
+                                                      &Validator::check_unevaluated_properties};
+    return run_checks(kChecks, n, inst, a);
+  }
+
+  // Runs the checks in order: all of them, or without findings to build (the fast
+  // path) until the first that fails.
+  bool run_checks(std::span<const Check> checks, const Node& n, const Value& inst, Annotations* a) {
+    bool ok = true;
+    for (Check check : checks)
+      if (!(this->*check)(n, inst, a) && failed(&ok)) return false;
+    return ok;
+  }
+
+  bool fast() const { return findings_ == nullptr; }
+  // Notes a failure; true when it ends the run (the fast path).
+  bool failed(bool* ok) const {
+    *ok = false;
+    return fast();
+  }
+
+  bool check_type(const Node& n, const Value& inst, Annotations*) {
+    if (n.types == 0 || type_matches(n.types, inst)) return true;
+    if (fast()) return false;
+    std::vector<std::string> names;
+    for (std::uint8_t bit = 1; bit != 0 && bit <= kObject;
+         bit = static_cast<std::uint8_t>(bit << 1)) {
+      // "a number" already covers integers.
+      if ((n.types & bit) != 0 && !(bit == kInteger && (n.types & kNumber) != 0)) {
+        names.emplace_back(type_phrase(bit));
       }
-      std::string got_phrase(type_phrase_of(inst));
-      if (inst.is_number() && (n.types & kInteger) != 0) got_phrase = inst.to_display();
-      report("type", "wrong-type",
-             fmt::format("expected {}, got {}", join_alternatives(names), got_phrase), inst.mark());
-      ok = false;
     }
-    if (n.const_value && !(inst == *n.const_value)) {
-      if (failed()) return false;
-      report("const", "bad-value",
-             fmt::format("expected {}, got {}",
-                         n.const_value->is_string() ? quoted(n.const_value->as_string())
-                                                    : n.const_value->to_display(),
-                         got(inst)),
-             inst.mark());
-    }
-    if (n.has_enum && std::none_of(n.enum_values.begin(), n.enum_values.end(),
-                                   [&](const Value& e) { return inst == e; })) {
-      if (failed()) return false;
-      std::string list;
-      for (const Value& e : n.enum_values) list += (list.empty() ? "" : ", ") + listed(e);
-      report("enum", "bad-value",
-             n.enum_values.size() == 1
-                 ? fmt::format("expected {}, got {}", listed(n.enum_values[0]), got(inst))
-                 : fmt::format("expected one of {}, got {}", list, got(inst)),
-             inst.mark());
-    }
+    std::string got_phrase(type_phrase_of(inst));
+    if (inst.is_number() && (n.types & kInteger) != 0) got_phrase = inst.to_display();
+    report("type", "wrong-type",
+           fmt::format("expected {}, got {}", join_alternatives(names), got_phrase), inst.mark());
+    return false;
+  }
+
+  bool check_const(const Node& n, const Value& inst, Annotations*) {
+    if (!n.const_value || inst == *n.const_value) return true;
+    if (fast()) return false;
+    report("const", "bad-value",
+           fmt::format("expected {}, got {}",
+                       n.const_value->is_string() ? quoted(n.const_value->as_string())
+                                                  : n.const_value->to_display(),
+                       got(inst)),
+           inst.mark());
+    return false;
+  }
+
+  bool check_enum(const Node& n, const Value& inst, Annotations*) {
+    if (!n.has_enum || std::any_of(n.enum_values.begin(), n.enum_values.end(),
+                                   [&](const Value& e) { return inst == e; }))
+      return true;
+    if (fast()) return false;
+    std::string list;
+    for (const Value& e : n.enum_values) list += (list.empty() ? "" : ", ") + listed(e);
+    report("enum", "bad-value",
+           n.enum_values.size() == 1
+               ? fmt::format("expected {}, got {}", listed(n.enum_values[0]), got(inst))
+               : fmt::format("expected one of {}, got {}", list, got(inst)),
+           inst.mark());
+    return false;
+  }
+
+  bool check_by_type(const Node& n, const Value& inst, Annotations* a) {
     switch (inst.type()) {
       case Value::Type::Int:
       case Value::Type::Float:
-        if (!check_number(n, inst) && failed()) return false;
-        break;
+        return check_number(n, inst);
       case Value::Type::String:
-        if (!check_string(n, inst) && failed()) return false;
-        break;
+        return check_string(n, inst);
       case Value::Type::Sequence:
-        if (!check_array(n, inst, a) && failed()) return false;
-        break;
+        return check_array(n, inst, a);
       case Value::Type::Mapping:
-        if (!check_object(n, inst, a) && failed()) return false;
-        break;
+        return check_object(n, inst, a);
       default:
-        break;
+        return true;
     }
-    if (n.ref >= 0 && !follow(n.ref, inst, a) && failed()) return false;
-    if (n.dynamic_ref.target >= 0 && !follow(dynamic_target(n.dynamic_ref), inst, a) && failed())
-      return false;
+  }
+
+  bool check_refs(const Node& n, const Value& inst, Annotations* a) {
+    bool ok = n.ref < 0 || follow(n.ref, inst, a);
+    if (!ok && fast()) return false;
+    if (n.dynamic_ref.target >= 0 && !follow(dynamic_target(n.dynamic_ref), inst, a)) ok = false;
+    return ok;
+  }
+
+  bool check_all_of(const Node& n, const Value& inst, Annotations* a) {
+    bool ok = true;
     for (int sub : n.all_of) {
-      if (!eval(sub, inst, a) && failed()) return false;
+      if (eval(sub, inst, a)) continue;
+      ok = false;
+      if (fast()) return false;
     }
-    if (!n.any_of.empty() && !any_of(n, inst, a) && failed()) return false;
-    if (!n.one_of.empty() && !one_of(n, inst, a) && failed()) return false;
-    if (n.not_ >= 0) {
-      std::vector<SchemaFinding>* saved = findings_;
-      findings_ = nullptr;
-      bool matched = eval(n.not_, inst, nullptr);
-      findings_ = saved;
-      if (matched) {
-        if (failed()) return false;
-        report("not", "schema", "must not match the schema under 'not'", inst.mark());
-      }
+    return ok;
+  }
+
+  bool check_alternatives(const Node& n, const Value& inst, Annotations* a) {
+    bool ok = n.any_of.empty() || any_of(n, inst, a);
+    if (!ok && fast()) return false;
+    if (!n.one_of.empty() && !one_of(n, inst, a)) ok = false;
+    return ok;
+  }
+
+  // Whether `inst` matches the subschema, without findings: `not` and `if` only ask.
+  bool matches_quietly(int sub, const Value& inst, Annotations* a) {
+    std::vector<SchemaFinding>* saved = findings_;
+    findings_ = nullptr;
+    bool matched = eval(sub, inst, a);
+    findings_ = saved;
+    return matched;
+  }
+
+  bool check_not(const Node& n, const Value& inst, Annotations*) {
+    if (n.not_ < 0 || !matches_quietly(n.not_, inst, nullptr)) return true;
+    if (fast()) return false;
+    report("not", "schema", "must not match the schema under 'not'", inst.mark());
+    return false;
+  }
+
+  bool check_conditional(const Node& n, const Value& inst, Annotations* a) {
+    if (n.if_ < 0) return true;
+    Annotations branch;
+    bool matched = matches_quietly(n.if_, inst, a != nullptr ? &branch : nullptr);
+    if (matched && a != nullptr) a->merge(branch);
+    int next = matched ? n.then_ : n.else_;
+    return next < 0 || eval(next, inst, a);
+  }
+
+  bool check_dependent_schemas(const Node& n, const Value& inst, Annotations* a) {
+    if (!inst.is_mapping()) return true;
+    bool ok = true;
+    for (const auto& [name, sub] : n.dependent_schemas) {
+      if (inst.find(name) == nullptr || eval(sub, inst, a)) continue;
+      ok = false;
+      if (fast()) return false;
     }
-    if (n.if_ >= 0) {
-      std::vector<SchemaFinding>* saved = findings_;
-      findings_ = nullptr;
-      Annotations branch;
-      bool matched = eval(n.if_, inst, a != nullptr ? &branch : nullptr);
-      findings_ = saved;
-      if (matched && a != nullptr) a->merge(branch);
-      int next = matched ? n.then_ : n.else_;
-      if (next >= 0 && !eval(next, inst, a) && failed()) return false;
-    }
-    if (inst.is_mapping()) {
-      for (const auto& [name, sub] : n.dependent_schemas) {
-        if (inst.find(name) != nullptr && !eval(sub, inst, a) && failed()) return false;
-      }
-    }
-    // unevaluated* look at what everything above evaluated, so they come last.
-    if (n.unevaluated_items >= 0 && inst.is_sequence()) {
-      const auto& items = inst.items();
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        if (a->item(i)) continue;
-        if (node(n.unevaluated_items).always_false) {
-          if (failed()) return false;
-          Step step(*this, PathStep{nullptr, i});
+    return ok;
+  }
+
+  bool check_unevaluated_items(const Node& n, const Value& inst, Annotations* a) {
+    if (n.unevaluated_items < 0 || !inst.is_sequence()) return true;
+    bool ok = true;
+    const auto& items = inst.items();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (a->item(i)) continue;
+      Step step(*this, PathStep{nullptr, i});
+      bool passed = false;
+      if (node(n.unevaluated_items).always_false) {
+        if (!fast())
           report("unevaluatedItems", "schema", fmt::format("item {} is not allowed here", i),
                  items[i].mark());
-          continue;
-        }
-        Step step(*this, PathStep{nullptr, i});
-        if (!eval(n.unevaluated_items, items[i], nullptr) && failed()) return false;
+      } else {
+        passed = eval(n.unevaluated_items, items[i], nullptr);
       }
-      a->all_items = true;
+      ok = ok && passed;
+      if (!passed && fast()) return false;
     }
-    if (n.unevaluated_properties >= 0 && inst.is_mapping()) {
-      const auto& entries = inst.entries();
-      for (std::size_t i = 0; i < entries.size(); ++i) {
-        if (a->property(i)) continue;
-        const Value::Entry& e = entries[i];
-        if (node(n.unevaluated_properties).always_false) {
-          if (failed()) return false;
-          report_unknown_field("unevaluatedProperties", e, n.known_names);
-          continue;
-        }
+    a->all_items = true;
+    return ok;
+  }
+
+  bool check_unevaluated_properties(const Node& n, const Value& inst, Annotations* a) {
+    if (n.unevaluated_properties < 0 || !inst.is_mapping()) return true;
+    bool ok = true;
+    const auto& entries = inst.entries();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (a->property(i)) continue;
+      const Value::Entry& e = entries[i];
+      bool passed = false;
+      if (node(n.unevaluated_properties).always_false) {
+        if (!fast()) report_unknown_field("unevaluatedProperties", e, n.known_names);
+      } else {
         Step step(*this, PathStep{&e.key, 0});
-        if (!eval(n.unevaluated_properties, e.value, nullptr) && failed()) return false;
+        passed = eval(n.unevaluated_properties, e.value, nullptr);
       }
-      for (std::size_t i = 0; i < entries.size(); ++i) a->mark_property(i, entries.size());
+      ok = ok && passed;
+      if (!passed && fast()) return false;
     }
+    for (std::size_t i = 0; i < entries.size(); ++i) a->mark_property(i, entries.size());
     return ok;
   }
 
@@ -1579,7 +1751,7 @@ class Validator {
     const bool fast = findings_ == nullptr;
     const std::string& s = inst.as_string();
     if (n.min_length >= 0 || n.max_length >= 0) {
-      auto length = static_cast<std::int64_t>(unicode::length(s));
+      auto length = static_cast<std::int64_t>(code_point_count(s));
       if (n.min_length >= 0 && length < n.min_length) {
         if (fast) return false;
         ok = false;
@@ -1632,95 +1804,113 @@ class Validator {
   }
 
   bool check_array(const Node& n, const Value& inst, Annotations* a) {
+    static constexpr std::array<Check, 5> kChecks = {
+        &Validator::check_item_count, &Validator::check_unique_items,
+        &Validator::check_prefix_items, &Validator::check_items, &Validator::check_contains};
+    return run_checks(kChecks, n, inst, a);
+  }
+
+  bool check_item_count(const Node& n, const Value& inst, Annotations*) {
     bool ok = true;
-    const bool fast = findings_ == nullptr;
-    const auto& items = inst.items();
-    const std::size_t size = items.size();
+    const std::size_t size = inst.items().size();
     if (n.min_items >= 0 && static_cast<std::int64_t>(size) < n.min_items) {
-      if (fast) return false;
-      ok = false;
+      if (failed(&ok)) return false;
       report("minItems", "bad-count",
              fmt::format("needs at least {}, got {}",
                          plural(static_cast<std::uint64_t>(n.min_items), "item", "items"), size),
              inst.mark());
     }
     if (n.max_items >= 0 && static_cast<std::int64_t>(size) > n.max_items) {
-      if (fast) return false;
-      ok = false;
+      if (failed(&ok)) return false;
       report("maxItems", "bad-count",
              fmt::format("allows at most {}, got {}",
                          plural(static_cast<std::uint64_t>(n.max_items), "item", "items"), size),
              inst.mark());
     }
-    if (n.unique_items && size > 1) {
-      std::pair<std::size_t, std::size_t> dup;
-      if (find_duplicate(items, &dup)) {
-        if (fast) return false;
-        ok = false;
-        report("uniqueItems", "schema",
-               fmt::format("items {} and {} are the same ({}); each must be different", dup.first,
-                           dup.second, got(items[dup.second])),
-               items[dup.second].mark());
-      }
-    }
-    std::size_t prefix = std::min(n.prefix_items.size(), size);
+    return ok;
+  }
+
+  bool check_unique_items(const Node& n, const Value& inst, Annotations*) {
+    const auto& items = inst.items();
+    std::pair<std::size_t, std::size_t> dup;
+    if (!n.unique_items || items.size() < 2 || !find_duplicate(items, &dup)) return true;
+    if (fast()) return false;
+    report("uniqueItems", "schema",
+           fmt::format("items {} and {} are the same ({}); each must be different", dup.first,
+                       dup.second, got(items[dup.second])),
+           items[dup.second].mark());
+    return false;
+  }
+
+  bool check_prefix_items(const Node& n, const Value& inst, Annotations* a) {
+    bool ok = true;
+    const auto& items = inst.items();
+    std::size_t prefix = std::min(n.prefix_items.size(), items.size());
     for (std::size_t i = 0; i < prefix; ++i) {
       Step step(*this, PathStep{nullptr, i});
-      if (!eval(n.prefix_items[i], items[i], nullptr)) {
-        if (fast) return false;
-        ok = false;
-      }
-      if (a != nullptr) a->mark_item(i, size);
+      if (!eval(n.prefix_items[i], items[i], nullptr) && failed(&ok)) return false;
+      if (a != nullptr) a->mark_item(i, items.size());
     }
-    if (n.items >= 0 && size > n.prefix_items.size()) {
-      if (node(n.items).always_false) {
-        if (fast) return false;
-        ok = false;
-        report("items", "bad-count",
-               fmt::format("allows at most {}, got {}",
-                           plural(n.prefix_items.size(), "item", "items"), size),
-               items[n.prefix_items.size()].mark());
-      } else {
-        for (std::size_t i = n.prefix_items.size(); i < size; ++i) {
-          Step step(*this, PathStep{nullptr, i});
-          if (!eval(n.items, items[i], nullptr)) {
-            if (fast) return false;
-            ok = false;
-          }
-        }
-      }
-      if (a != nullptr) a->all_items = true;
-    }
-    if (n.contains >= 0) {
-      std::int64_t matches = 0;
-      std::vector<SchemaFinding>* saved = findings_;
-      findings_ = nullptr;
-      for (std::size_t i = 0; i < size; ++i) {
+    return ok;
+  }
+
+  // `items`: every item after the prefixItems.
+  bool check_items(const Node& n, const Value& inst, Annotations* a) {
+    const auto& items = inst.items();
+    const std::size_t from = n.prefix_items.size();
+    if (n.items < 0 || items.size() <= from) return true;
+    bool ok = true;
+    if (node(n.items).always_false) {
+      if (failed(&ok)) return false;
+      report("items", "bad-count",
+             fmt::format("allows at most {}, got {}", plural(from, "item", "items"), items.size()),
+             items[from].mark());
+    } else {
+      for (std::size_t i = from; i < items.size(); ++i) {
         Step step(*this, PathStep{nullptr, i});
-        if (eval(n.contains, items[i], nullptr)) {
-          ++matches;
-          if (a != nullptr) a->mark_item(i, size);
-        }
+        if (!eval(n.items, items[i], nullptr) && failed(&ok)) return false;
       }
-      findings_ = saved;
-      if (matches < n.min_contains) {
-        if (fast) return false;
-        ok = false;
-        report("contains", "bad-count",
-               fmt::format("needs at least {} matching the schema under 'contains', got {}",
-                           plural(static_cast<std::uint64_t>(n.min_contains), "item", "items"),
-                           matches),
-               inst.mark());
+    }
+    if (a != nullptr) a->all_items = true;
+    return ok;
+  }
+
+  // How many items match `contains`, marked as evaluated.
+  std::int64_t count_contained(const Node& n, const Value& inst, Annotations* a) {
+    std::int64_t matches = 0;
+    const auto& items = inst.items();
+    std::vector<SchemaFinding>* saved = findings_;
+    findings_ = nullptr;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Step step(*this, PathStep{nullptr, i});
+      if (eval(n.contains, items[i], nullptr)) {
+        ++matches;
+        if (a != nullptr) a->mark_item(i, items.size());
       }
-      if (n.max_contains >= 0 && matches > n.max_contains) {
-        if (fast) return false;
-        ok = false;
-        report("maxContains", "bad-count",
-               fmt::format("allows at most {} matching the schema under 'contains', got {}",
-                           plural(static_cast<std::uint64_t>(n.max_contains), "item", "items"),
-                           matches),
-               inst.mark());
-      }
+    }
+    findings_ = saved;
+    return matches;
+  }
+
+  bool check_contains(const Node& n, const Value& inst, Annotations* a) {
+    if (n.contains < 0) return true;
+    bool ok = true;
+    std::int64_t matches = count_contained(n, inst, a);
+    if (matches < n.min_contains) {
+      if (failed(&ok)) return false;
+      report(
+          "contains", "bad-count",
+          fmt::format("needs at least {} matching the schema under 'contains', got {}",
+                      plural(static_cast<std::uint64_t>(n.min_contains), "item", "items"), matches),
+          inst.mark());
+    }
+    if (n.max_contains >= 0 && matches > n.max_contains) {
+      if (failed(&ok)) return false;
+      report(
+          "maxContains", "bad-count",
+          fmt::format("allows at most {} matching the schema under 'contains', got {}",
+                      plural(static_cast<std::uint64_t>(n.max_contains), "item", "items"), matches),
+          inst.mark());
     }
     return ok;
   }
@@ -1786,34 +1976,45 @@ class Validator {
   }
 
   bool check_object(const Node& n, const Value& inst, Annotations* a) {
+    static constexpr std::array<Check, 5> kChecks = {
+        &Validator::check_required, &Validator::check_dependent_required,
+        &Validator::check_property_count, &Validator::check_members,
+        &Validator::check_property_names};
+    return run_checks(kChecks, n, inst, a);
+  }
+
+  bool check_required(const Node& n, const Value& inst, Annotations*) {
     bool ok = true;
-    const bool fast = findings_ == nullptr;
-    const auto& entries = inst.entries();
-    const std::size_t size = entries.size();
     for (const std::string& name : n.required) {
-      if (inst.find(name) == nullptr) {
-        if (fast) return false;
-        ok = false;
-        report("required", "missing-field", fmt::format("missing required field {}", quoted(name)),
-               inst.mark());
-      }
+      if (inst.find(name) != nullptr) continue;
+      if (failed(&ok)) return false;
+      report("required", "missing-field", fmt::format("missing required field {}", quoted(name)),
+             inst.mark());
     }
+    return ok;
+  }
+
+  bool check_dependent_required(const Node& n, const Value& inst, Annotations*) {
+    bool ok = true;
     for (const auto& [name, needed] : n.dependent_required) {
       if (inst.find(name) == nullptr) continue;
       for (const std::string& other : needed) {
-        if (inst.find(other) == nullptr) {
-          if (fast) return false;
-          ok = false;
-          report("dependentRequired", "missing-field",
-                 fmt::format("missing field {}, required when {} is present", quoted(other),
-                             quoted(name)),
-                 inst.mark());
-        }
+        if (inst.find(other) != nullptr) continue;
+        if (failed(&ok)) return false;
+        report("dependentRequired", "missing-field",
+               fmt::format("missing field {}, required when {} is present", quoted(other),
+                           quoted(name)),
+               inst.mark());
       }
     }
+    return ok;
+  }
+
+  bool check_property_count(const Node& n, const Value& inst, Annotations*) {
+    bool ok = true;
+    const std::size_t size = inst.entries().size();
     if (n.min_properties >= 0 && static_cast<std::int64_t>(size) < n.min_properties) {
-      if (fast) return false;
-      ok = false;
+      if (failed(&ok)) return false;
       report("minProperties", "bad-count",
              fmt::format("needs at least {}, got {}",
                          plural(static_cast<std::uint64_t>(n.min_properties), "field", "fields"),
@@ -1821,77 +2022,93 @@ class Validator {
              inst.mark());
     }
     if (n.max_properties >= 0 && static_cast<std::int64_t>(size) > n.max_properties) {
-      if (fast) return false;
-      ok = false;
+      if (failed(&ok)) return false;
       report("maxProperties", "bad-count",
              fmt::format("allows at most {}, got {}",
                          plural(static_cast<std::uint64_t>(n.max_properties), "field", "fields"),
                          size),
              inst.mark());
     }
-    const bool members =
-        !n.properties.empty() || !n.pattern_properties.empty() || n.additional_properties >= 0;
-    for (std::size_t i = 0; members && i < size; ++i) {
-      const Value::Entry& e = entries[i];
-      bool matched = false;
-      if (!n.properties.empty()) {
-        auto it =
-            std::lower_bound(n.properties.begin(), n.properties.end(), e.key,
-                             [](const auto& p, const std::string& key) { return p.first < key; });
-        if (it != n.properties.end() && it->first == e.key) {
-          matched = true;
-          if (!member(it->second, e, "properties")) {
-            if (fast) return false;
-            ok = false;
-          }
-        }
-      }
-      for (const auto& [re, sub] : n.pattern_properties) {
-        EcmaRegex::Match m = re->match(e.key);
-        if (m == EcmaRegex::Match::TooCostly) {
-          if (fast) return false;
-          ok = false;
-          report_too_costly("patternProperties", *re, e.key_mark);
-        }
-        if (m != EcmaRegex::Match::Yes) continue;
-        matched = true;
-        if (!member(sub, e, "patternProperties")) {
-          if (fast) return false;
-          ok = false;
-        }
-      }
-      if (!matched && n.additional_properties >= 0) {
-        if (node(n.additional_properties).always_false) {
-          if (fast) return false;
-          ok = false;
-          std::vector<std::string_view> known;
-          for (const auto& p : n.properties) known.push_back(p.first);
-          report_unknown_field("additionalProperties", e, known);
-        } else {
-          Step step(*this, PathStep{&e.key, 0});
-          if (!eval(n.additional_properties, e.value, nullptr)) {
-            if (fast) return false;
-            ok = false;
-          }
-        }
-        matched = true;
-      }
-      if (matched && a != nullptr) a->mark_property(i, size);
+    return ok;
+  }
+
+  // properties, patternProperties and additionalProperties, member by member.
+  bool check_members(const Node& n, const Value& inst, Annotations* a) {
+    if (n.properties.empty() && n.pattern_properties.empty() && n.additional_properties < 0)
+      return true;
+    bool ok = true;
+    const auto& entries = inst.entries();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      MemberOutcome m = check_member(n, entries[i]);
+      if (!m.passed && failed(&ok)) return false;
+      if (m.matched && a != nullptr) a->mark_property(i, entries.size());
     }
-    if (n.property_names >= 0) {
-      for (const Value::Entry& e : entries) {
-        Value name = Value::string(e.key, e.key_mark);
-        Step step(*this, PathStep{&e.key, 0});
-        std::size_t first = findings_ != nullptr ? findings_->size() : 0;
-        if (!eval(n.property_names, name, nullptr)) {
-          if (fast) return false;
-          ok = false;
-          for (std::size_t k = first; k < findings_->size(); ++k) {
-            (*findings_)[k].message =
-                "field name " + quoted(e.key) + ": " + (*findings_)[k].message;
-          }
-        }
+    return ok;
+  }
+
+  struct MemberOutcome {
+    bool passed = true;
+    bool matched = false;  // some keyword evaluated the member
+  };
+
+  MemberOutcome check_member(const Node& n, const Value::Entry& e) {
+    MemberOutcome out;
+    if (const int* sub = property_schema(n, e.key)) {
+      out.matched = true;
+      if (!member(*sub, e, "properties") && failed(&out.passed)) return out;
+    }
+    check_pattern_members(n, e, &out);
+    if (!out.passed && fast()) return out;
+    if (!out.matched && n.additional_properties >= 0) {
+      out.matched = true;
+      if (!check_additional(n, e)) out.passed = false;
+    }
+    return out;
+  }
+
+  static const int* property_schema(const Node& n, const std::string& key) {
+    auto it = std::lower_bound(n.properties.begin(), n.properties.end(), key,
+                               [](const auto& p, const std::string& k) { return p.first < k; });
+    return it != n.properties.end() && it->first == key ? &it->second : nullptr;
+  }
+
+  void check_pattern_members(const Node& n, const Value::Entry& e, MemberOutcome* out) {
+    for (const auto& [re, sub] : n.pattern_properties) {
+      EcmaRegex::Match m = re->match(e.key);
+      if (m == EcmaRegex::Match::TooCostly) {
+        if (failed(&out->passed)) return;
+        report_too_costly("patternProperties", *re, e.key_mark);
       }
+      if (m != EcmaRegex::Match::Yes) continue;
+      out->matched = true;
+      if (!member(sub, e, "patternProperties") && failed(&out->passed)) return;
+    }
+  }
+
+  bool check_additional(const Node& n, const Value::Entry& e) {
+    if (node(n.additional_properties).always_false) {
+      if (fast()) return false;
+      std::vector<std::string_view> known;
+      for (const auto& p : n.properties) known.push_back(p.first);
+      report_unknown_field("additionalProperties", e, known);
+      return false;
+    }
+    Step step(*this, PathStep{&e.key, 0});
+    return eval(n.additional_properties, e.value, nullptr);
+  }
+
+  // propertyNames: each key as a string; its findings say which key.
+  bool check_property_names(const Node& n, const Value& inst, Annotations*) {
+    if (n.property_names < 0) return true;
+    bool ok = true;
+    for (const Value::Entry& e : inst.entries()) {
+      Value name = Value::string(e.key, e.key_mark);
+      Step step(*this, PathStep{&e.key, 0});
+      std::size_t first = findings_ != nullptr ? findings_->size() : 0;
+      if (eval(n.property_names, name, nullptr)) continue;
+      if (failed(&ok)) return false;
+      for (std::size_t k = first; k < findings_->size(); ++k)
+        (*findings_)[k].message = "field name " + quoted(e.key) + ": " + (*findings_)[k].message;
     }
     return ok;
   }

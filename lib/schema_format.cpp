@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "brm/date.hpp"
 #include "brm/schema_regex.hpp"
 #include "brm/schema_unicode.hpp"
+#include "brm/utf8.hpp"
 
 namespace brm {
 namespace {
@@ -27,13 +30,6 @@ int number(std::string_view digits) {
   int v = 0;
   for (char c : digits) v = v * 10 + (c - '0');
   return v;
-}
-
-bool is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap_year(y) ? 29 : kDays[static_cast<std::size_t>(m - 1)];
 }
 
 // RFC 3339 partial-time and time-offset (section 5.6), with the leap-second rule: second
@@ -297,6 +293,61 @@ bool joins(char32_t c) {
 }
 bool is_mark(char32_t c) { return unicode::in_ranges(unicode::marks(), c); }
 
+// ZERO WIDTH NON-JOINER: after a virama, or between letters that join (RFC 5892 A.1).
+bool zwnj_allowed(const std::u32string& label, std::size_t i) {
+  if (i > 0 && unicode::is_virama(label[i - 1])) return true;
+  std::size_t l = i, r = i + 1;
+  while (l > 0 && is_mark(label[l - 1])) --l;
+  while (r < label.size() && is_mark(label[r])) ++r;
+  return l > 0 && r < label.size() && joins(label[l - 1]) && joins(label[r]);
+}
+
+// The rule of a code point RFC 5892 lists (CONTEXTJ, CONTEXTO, or DISALLOWED though a
+// letter); nullopt for the others.
+std::optional<bool> listed_rule(const std::u32string& label, std::size_t i) {
+  char32_t before = i > 0 ? label[i - 1] : 0;
+  char32_t after = i + 1 < label.size() ? label[i + 1] : 0;
+  switch (label[i]) {
+    case 0x0640:  // ARABIC TATWEEL
+    case 0x07FA:  // NKO LAJANYALAN
+    case 0x302E:  // HANGUL SINGLE DOT TONE MARK
+    case 0x302F:  // HANGUL DOUBLE DOT TONE MARK
+    case 0x3031:  // VERTICAL KANA REPEAT MARKs
+    case 0x3032:
+    case 0x3033:
+    case 0x3034:
+    case 0x3035:
+    case 0x303B:  // VERTICAL IDEOGRAPHIC ITERATION MARK
+      return false;
+    case 0x00B7:  // MIDDLE DOT: only in l·l (Catalan)
+      return before == 'l' && after == 'l';
+    case 0x0375:  // GREEK LOWER NUMERAL SIGN: before Greek
+      return is_greek(after);
+    case 0x05F3:  // HEBREW GERESH and GERSHAYIM: after Hebrew
+    case 0x05F4:
+      return is_hebrew(before);
+    case 0x30FB:  // KATAKANA MIDDLE DOT: with Hiragana, Katakana or Han in the label
+      return std::any_of(label.begin(), label.end(), is_kana_or_han);
+    case 0x200D:  // ZERO WIDTH JOINER: after a virama
+      return unicode::is_virama(before);
+    case 0x200C:
+      return zwnj_allowed(label, i);
+    default:
+      return std::nullopt;
+  }
+}
+
+// IDNA2008 allows letters, marks and decimal digits (RFC 5892 section 2.1); symbols,
+// punctuation, spaces and controls are DISALLOWED.
+bool is_pvalid(char32_t c) {
+  bool allowed = unicode::in_ranges(unicode::letters(), c) || is_mark(c) ||
+                 unicode::in_ranges(unicode::decimal_digits(), c) || c == 0x00DF || c == 0x03C2 ||
+                 c == 0x06FD || c == 0x06FE || c == 0x0F0B || c == 0x3007;
+  bool excluded = c <= 0xA0 || c == 0x3002 || c == 0xFF0E || c == 0xFF61 ||
+                  in_range(c, 0x2000, 0x200B) || in_range(c, 0xD800, 0xDFFF);
+  return allowed && !excluded;
+}
+
 // RFC 5891 section 5.4 and RFC 5892 (IDNA2008) for one U-label. The full derived
 // property table is not carried; ASCII must be LDH, the listed DISALLOWED and CONTEXT
 // code points get their rules, and other non-ASCII code points are taken as PVALID.
@@ -308,62 +359,14 @@ bool check_u_label(const std::u32string& label) {
   bool arabic_indic = false, extended_arabic_indic = false;
   for (std::size_t i = 0; i < label.size(); ++i) {
     char32_t c = label[i];
-    char32_t before = i > 0 ? label[i - 1] : 0;
-    char32_t after = i + 1 < label.size() ? label[i + 1] : 0;
     if (c < 0x80) {
       if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-')) return false;
-      continue;
-    }
-    switch (c) {
-      case 0x0640:  // ARABIC TATWEEL
-      case 0x07FA:  // NKO LAJANYALAN
-      case 0x302E:  // HANGUL SINGLE DOT TONE MARK
-      case 0x302F:  // HANGUL DOUBLE DOT TONE MARK
-      case 0x3031:  // VERTICAL KANA REPEAT MARKs
-      case 0x3032:
-      case 0x3033:
-      case 0x3034:
-      case 0x3035:
-      case 0x303B:  // VERTICAL IDEOGRAPHIC ITERATION MARK
-        return false;
-      case 0x00B7:  // MIDDLE DOT: only in l·l (Catalan)
-        if (before != 'l' || after != 'l') return false;
-        break;
-      case 0x0375:  // GREEK LOWER NUMERAL SIGN: before Greek
-        if (!is_greek(after)) return false;
-        break;
-      case 0x05F3:  // HEBREW GERESH and GERSHAYIM: after Hebrew
-      case 0x05F4:
-        if (!is_hebrew(before)) return false;
-        break;
-      case 0x30FB:  // KATAKANA MIDDLE DOT: with Hiragana, Katakana or Han in the label
-        if (std::none_of(label.begin(), label.end(), is_kana_or_han)) return false;
-        break;
-      case 0x200D:  // ZERO WIDTH JOINER: after a virama
-        if (!unicode::is_virama(before)) return false;
-        break;
-      case 0x200C: {  // ZERO WIDTH NON-JOINER: after a virama, or between joining letters
-        if (unicode::is_virama(before)) break;
-        std::size_t l = i, r = i + 1;
-        while (l > 0 && is_mark(label[l - 1])) --l;
-        while (r < label.size() && is_mark(label[r])) ++r;
-        if (l == 0 || r >= label.size() || !joins(label[l - 1]) || !joins(label[r])) return false;
-        break;
-      }
-      default:
-        if (c >= 0x660 && c <= 0x669) arabic_indic = true;
-        if (c >= 0x6F0 && c <= 0x6F9) extended_arabic_indic = true;
-        // IDNA2008 allows letters, marks and decimal digits (RFC 5892 section 2.1);
-        // symbols, punctuation, spaces and controls are DISALLOWED.
-        if (!unicode::in_ranges(unicode::letters(), c) && !is_mark(c) &&
-            !unicode::in_ranges(unicode::decimal_digits(), c) && c != 0x00DF && c != 0x03C2 &&
-            c != 0x06FD && c != 0x06FE && c != 0x0F0B && c != 0x3007) {
-          return false;
-        }
-        if (c <= 0xA0 || c == 0x3002 || c == 0xFF0E || c == 0xFF61 ||
-            (c >= 0x2000 && c <= 0x200B) || (c >= 0xD800 && c <= 0xDFFF)) {
-          return false;
-        }
+    } else if (std::optional<bool> listed = listed_rule(label, i)) {
+      if (!*listed) return false;
+    } else {
+      arabic_indic = arabic_indic || in_range(c, 0x660, 0x669);
+      extended_arabic_indic = extended_arabic_indic || in_range(c, 0x6F0, 0x6F9);
+      if (!is_pvalid(c)) return false;
     }
   }
   return !(arabic_indic && extended_arabic_indic);
@@ -424,52 +427,47 @@ bool check_bidi_label(const std::u32string& label) {
   return is(last, {Bidi::L, Bidi::EN});
 }
 
-// RFC 1123 host names, with A-labels (xn--) checked as IDNA2008 says: valid and
-// canonical Punycode of a valid U-label. `idn` also accepts U-labels (at most 63 octets
-// as A-labels) and the ideographic full stops as separators (RFC 3490 section 3.1).
-bool check_hostname(std::string_view s, bool idn) {
-  std::u32string text = unicode::decode_utf8(s);
-  if (idn) {
-    for (char32_t& c : text) {
-      if (c == 0x3002 || c == 0xFF0E || c == 0xFF61) c = '.';
-    }
-  }
-  if (text.empty() || text.size() > 253) return false;
-  std::vector<std::u32string> labels;  // as Unicode, for the Bidi rule
-  std::size_t start = 0;
-  while (true) {
-    std::size_t end = text.find('.', start);
-    std::u32string label = text.substr(start, end == std::u32string::npos ? end : end - start);
-    if (label.empty() || label.size() > 63) return false;
-    bool ascii = std::all_of(label.begin(), label.end(), [](char32_t c) { return c < 0x80; });
-    if (ascii) {
-      if (label.front() == '-' || label.back() == '-') return false;
-      for (char32_t c : label) {
-        if (!(is_alpha(c) || is_digit(c) || c == '-')) return false;
-      }
-      if (label.size() >= 4 && (label[0] == 'x' || label[0] == 'X') &&
-          (label[1] == 'n' || label[1] == 'N') && label[2] == '-' && label[3] == '-') {
-        std::string a_label;
-        for (char32_t c : label.substr(4)) {
-          a_label += static_cast<char>(is_alpha(c) ? (c | 0x20) : c);
-        }
-        std::u32string u_label;
-        std::string again;
-        if (!punycode_decode(a_label, &u_label) || !check_u_label(u_label)) return false;
-        if (!punycode_encode(u_label, &again) || again != a_label) return false;
-        label = u_label;
-      } else if (idn && label.size() >= 4 && label[2] == '-' && label[3] == '-') {
-        return false;  // reserved for future ACE prefixes
-      }
-    } else {
-      std::string a_label;
-      if (!idn || !check_u_label(label) || !punycode_encode(label, &a_label)) return false;
-      if (a_label.size() + 4 > 63) return false;
-    }
-    labels.push_back(std::move(label));
-    if (end == std::u32string::npos) break;
-    start = end + 1;
-  }
+// The U-label an A-label ("xn--...", any case) stands for, when it is valid and
+// canonical Punycode of a valid U-label (IDNA2008).
+std::optional<std::u32string> u_label_of(const std::u32string& label) {
+  std::string a_label;
+  for (char32_t c : label.substr(4)) a_label += static_cast<char>(is_alpha(c) ? (c | 0x20) : c);
+  std::u32string u_label;
+  std::string again;
+  if (!punycode_decode(a_label, &u_label) || !check_u_label(u_label)) return std::nullopt;
+  if (!punycode_encode(u_label, &again) || again != a_label) return std::nullopt;
+  return u_label;
+}
+
+bool is_a_label(const std::u32string& label) {
+  return label.size() >= 4 && (label[0] == 'x' || label[0] == 'X') &&
+         (label[1] == 'n' || label[1] == 'N') && label[2] == '-' && label[3] == '-';
+}
+
+// An ASCII label: letters, digits and inner hyphens; an A-label as its U-label.
+std::optional<std::u32string> ascii_host_label(const std::u32string& label, bool idn) {
+  if (label.front() == '-' || label.back() == '-') return std::nullopt;
+  for (char32_t c : label)
+    if (!(is_alpha(c) || is_digit(c) || c == '-')) return std::nullopt;
+  if (is_a_label(label)) return u_label_of(label);
+  if (idn && label.size() >= 4 && label[2] == '-' && label[3] == '-')
+    return std::nullopt;  // reserved for future ACE prefixes
+  return label;
+}
+
+// One label of a host name as Unicode (for the Bidi rule), or nullopt when it is invalid.
+std::optional<std::u32string> host_label(const std::u32string& label, bool idn) {
+  if (label.empty() || label.size() > 63) return std::nullopt;
+  if (std::all_of(label.begin(), label.end(), [](char32_t c) { return c < 0x80; }))
+    return ascii_host_label(label, idn);
+  std::string a_label;
+  if (!idn || !check_u_label(label) || !punycode_encode(label, &a_label)) return std::nullopt;
+  if (a_label.size() + 4 > 63) return std::nullopt;
+  return label;
+}
+
+// RFC 5893: the Bidi rule applies to every label of a domain with a right-to-left label.
+bool passes_bidi_rule(const std::vector<std::u32string>& labels) {
   bool bidi_domain = std::any_of(labels.begin(), labels.end(), [](const std::u32string& l) {
     return std::any_of(l.begin(), l.end(), [](char32_t c) {
       Bidi b = bidi_class(c);
@@ -477,6 +475,30 @@ bool check_hostname(std::string_view s, bool idn) {
     });
   });
   return !bidi_domain || std::all_of(labels.begin(), labels.end(), check_bidi_label);
+}
+
+// RFC 1123 host names, with A-labels (xn--) checked as IDNA2008 says: valid and
+// canonical Punycode of a valid U-label. `idn` also accepts U-labels (at most 63 octets
+// as A-labels) and the ideographic full stops as separators (RFC 3490 section 3.1).
+bool check_hostname(std::string_view s, bool idn) {
+  std::u32string text = decode_utf8(s);
+  if (idn) {
+    for (char32_t& c : text) {
+      if (c == 0x3002 || c == 0xFF0E || c == 0xFF61) c = '.';
+    }
+  }
+  if (text.empty() || text.size() > 253) return false;
+  std::vector<std::u32string> labels;
+  for (std::size_t start = 0;;) {
+    std::size_t end = text.find('.', start);
+    auto label =
+        host_label(text.substr(start, end == std::u32string::npos ? end : end - start), idn);
+    if (!label) return false;
+    labels.push_back(std::move(*label));
+    if (end == std::u32string::npos) break;
+    start = end + 1;
+  }
+  return passes_bidi_rule(labels);
 }
 
 bool is_atext(char32_t c, bool idn) {
@@ -488,7 +510,7 @@ bool is_atext(char32_t c, bool idn) {
 // RFC 5321 section 4.1.2 Mailbox (RFC 6531 for the internationalized form): a dot-string
 // or quoted local part, and a domain or an address literal.
 bool check_email(std::string_view s, bool idn) {
-  std::u32string text = unicode::decode_utf8(s);
+  std::u32string text = decode_utf8(s);
   std::size_t at = text.rfind('@');
   if (at == std::u32string::npos || at == 0 || at + 1 == text.size()) return false;
   std::u32string_view local(text.data(), at);
@@ -514,7 +536,7 @@ bool check_email(std::string_view s, bool idn) {
     }
   }
   std::string domain;
-  for (char32_t c : text.substr(at + 1)) unicode::append_utf8(domain, c);
+  for (char32_t c : text.substr(at + 1)) append_utf8(domain, c);
   if (domain.front() == '[') {
     if (domain.back() != ']') return false;
     std::string_view literal = std::string_view(domain).substr(1, domain.size() - 2);
@@ -527,7 +549,7 @@ bool check_email(std::string_view s, bool idn) {
 // RFC 3986 (and RFC 3987 when `iri`): the generic syntax, checked piece by piece.
 class UriChecker {
  public:
-  UriChecker(std::string_view s, bool iri) : text_(unicode::decode_utf8(s)), iri_(iri) {}
+  UriChecker(std::string_view s, bool iri) : text_(decode_utf8(s)), iri_(iri) {}
 
   bool uri() {
     std::size_t colon = scheme_end();
@@ -625,7 +647,7 @@ class UriChecker {
       std::size_t close = text_.find(']', from);
       if (close == std::u32string::npos || close >= to) return false;
       std::string literal;
-      for (std::size_t k = from + 1; k < close; ++k) unicode::append_utf8(literal, text_[k]);
+      for (std::size_t k = from + 1; k < close; ++k) append_utf8(literal, text_[k]);
       if (!ip_literal(literal)) return false;
       host_end = close + 1;
       if (host_end < to && text_[host_end] != ':') return false;
@@ -683,57 +705,58 @@ bool check_relative_json_pointer(std::string_view s) {
   return rest == "#" || check_json_pointer(rest);
 }
 
+// RFC 6570 varspec: a varname (letters, digits, '_', pct-encoded, dotted) and an optional
+// modifier ('*', or ':' and a length of 1 to 9999).
+bool check_varspec(std::u32string_view spec) {
+  std::size_t k = 0;
+  bool need_char = true;
+  while (k < spec.size()) {
+    char32_t v = spec[k];
+    if (is_alpha(v) || is_digit(v) || v == '_') {
+      need_char = false;
+      ++k;
+    } else if (v == '%' && k + 2 < spec.size() && is_hex(spec[k + 1]) && is_hex(spec[k + 2])) {
+      need_char = false;
+      k += 3;
+    } else if (v == '.' && !need_char) {
+      need_char = true;
+      ++k;
+    } else {
+      break;
+    }
+  }
+  if (k == 0 || need_char) return false;
+  std::u32string_view modifier = spec.substr(k);
+  if (modifier.empty() || modifier == U"*") return true;
+  if (modifier[0] != ':' || modifier.size() < 2 || modifier.size() > 5 || modifier[1] == '0')
+    return false;
+  return std::all_of(modifier.begin() + 1, modifier.end(), [](char32_t d) { return is_digit(d); });
+}
+
+// An expression's inside: an optional operator, then varspecs separated by commas.
+bool check_expression(std::u32string_view expr) {
+  if (!expr.empty() && std::u32string_view(U"+#./;?&").find(expr[0]) != std::u32string_view::npos)
+    expr.remove_prefix(1);
+  if (expr.empty()) return false;
+  for (std::size_t start = 0;;) {
+    std::size_t comma = expr.find(',', start);
+    if (!check_varspec(
+            expr.substr(start, comma == std::u32string_view::npos ? comma : comma - start)))
+      return false;
+    if (comma == std::u32string_view::npos) return true;
+    start = comma + 1;
+  }
+}
+
 // RFC 6570 level 4 templates: literals, and expressions with an operator and varspecs.
 bool check_uri_template(std::string_view s) {
-  std::u32string text = unicode::decode_utf8(s);
+  std::u32string text = decode_utf8(s);
   for (std::size_t i = 0; i < text.size(); ++i) {
     char32_t c = text[i];
     if (c == '{') {
       std::size_t close = text.find('}', i);
       if (close == std::u32string::npos) return false;
-      std::u32string_view expr(text.data() + i + 1, close - i - 1);
-      if (!expr.empty() &&
-          std::u32string_view(U"+#./;?&").find(expr[0]) != std::u32string_view::npos) {
-        expr.remove_prefix(1);
-      }
-      if (expr.empty()) return false;
-      std::size_t start = 0;
-      while (true) {
-        std::size_t comma = expr.find(',', start);
-        std::u32string_view spec =
-            expr.substr(start, comma == std::u32string_view::npos ? comma : comma - start);
-        std::size_t k = 0;
-        bool need_char = true;
-        while (k < spec.size()) {
-          char32_t v = spec[k];
-          if (is_alpha(v) || is_digit(v) || v == '_') {
-            need_char = false;
-            ++k;
-          } else if (v == '%' && k + 2 < spec.size() && is_hex(spec[k + 1]) &&
-                     is_hex(spec[k + 2])) {
-            need_char = false;
-            k += 3;
-          } else if (v == '.' && !need_char) {
-            need_char = true;
-            ++k;
-          } else {
-            break;
-          }
-        }
-        if (k == 0 || need_char) return false;
-        std::u32string_view modifier = spec.substr(k);
-        if (modifier == U"*") {
-        } else if (!modifier.empty()) {
-          if (modifier[0] != ':' || modifier.size() < 2 || modifier.size() > 5 ||
-              modifier[1] == '0')
-            return false;
-          for (char32_t d : modifier.substr(1)) {
-            if (!is_digit(d)) return false;
-          }
-        }
-        if (comma == std::u32string_view::npos) break;
-        start = comma + 1;
-      }
+      if (!check_expression(std::u32string_view(text.data() + i + 1, close - i - 1))) return false;
       i = close;
     } else if (c == '%') {
       if (i + 2 >= text.size() || !is_hex(text[i + 1]) || !is_hex(text[i + 2])) return false;

@@ -16,6 +16,7 @@
 
 #include "brm/error.hpp"
 #include "brm/schema_unicode.hpp"
+#include "brm/utf8.hpp"
 
 namespace brm {
 namespace {
@@ -382,7 +383,7 @@ using CodePtr = std::unique_ptr<pcre2_code, CodeDeleter>;
 // grammar error) and *why set.
 CodePtr compile_ecma(std::string_view pattern, int* error, std::string* why) {
   *error = 0;
-  if (unicode::length(pattern) > kMaxPatternLength) {
+  if (code_point_count(pattern) > kMaxPatternLength) {
     *why = fmt::format("it is longer than {} characters", kMaxPatternLength);
     return nullptr;
   }
@@ -457,9 +458,9 @@ EcmaRegex::Match EcmaRegex::match(std::string_view text) const {
   if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21) {
     // Not UTF-8: match as if each bad sequence were U+FFFD, as minLength counts it.
     std::string repaired;
-    for (char32_t c : unicode::decode_utf8(text)) {
+    for (char32_t c : decode_utf8(text)) {
       bool scalar = c <= 0x10FFFF && (c < 0xD800 || c > 0xDFFF);
-      unicode::append_utf8(repaired, scalar ? c : 0xFFFD);
+      append_utf8(repaired, scalar ? c : 0xFFFD);
     }
     rc = run(repaired);
   }

@@ -7,6 +7,7 @@
 
 #include "brm/embedded.hpp"
 #include "brm/error.hpp"
+#include "brm/json_pointer.hpp"
 #include "brm/yaml.hpp"
 
 namespace brm {
@@ -23,32 +24,44 @@ Value parse_embedded(std::string_view path) {
   return doc;
 }
 
-// The schema documents alone are cheap to have (command setup reads them for flags);
-// compiling waits until something is validated.
-const std::array<Value, kind_count>& builtin_documents() {
-  static const std::array<Value, kind_count> documents = [] {
-    std::array<Value, kind_count> d;
-    for (const Kind& k : brm::kinds()) d[static_cast<std::size_t>(k.id)] = parse_embedded(k.schema_path());
-    return d;
-  }();
+// The documents live in the registry that resolves their $refs (for the schema model too)
+// and compiles them; the documents alone are cheap to have (command setup reads them for
+// flags), compiling waits until something is validated.
+struct BuiltinDocuments {
+  SchemaRegistry registry;
+  std::array<const Value*, kind_count> kinds{};
+  const Value* settings = nullptr;
+  const Value* common = nullptr;
+
+  BuiltinDocuments() {
+    common = add(std::string(common_schema_uri), "schema/common.schema.yaml");
+    for (const Kind& k : brm::kinds())
+      kinds[static_cast<std::size_t>(k.id)] = add(builtin_schema_uri(k.id), k.schema_path());
+    settings = add(std::string(settings_schema_uri), "schema/settings.schema.yaml");
+  }
+
+  const Value* add(const std::string& uri, std::string_view path) {
+    registry.add(uri, parse_embedded(path));
+    return registry.resolve(uri, uri);
+  }
+};
+
+BuiltinDocuments& builtin_documents() {
+  static BuiltinDocuments documents;
   return documents;
 }
 
 struct Builtin {
-  SchemaRegistry registry;
   std::array<std::unique_ptr<CompiledSchema>, kind_count> kinds;
   std::unique_ptr<CompiledSchema> settings;
 
   Builtin() {
-    if (find_embedded("schema/common.schema.yaml"))
-      registry.add("urn:brm:schema:common", parse_embedded("schema/common.schema.yaml"));
-    for (const Kind& k : brm::kinds()) {
-      auto i = static_cast<std::size_t>(k.id);
-      kinds[i] = std::make_unique<CompiledSchema>(
-          registry.compile(builtin_documents()[i], fmt::format("urn:brm:schema:{}", k.name)));
-    }
+    SchemaRegistry& registry = builtin_documents().registry;
+    for (const Kind& k : brm::kinds())
+      kinds[static_cast<std::size_t>(k.id)] =
+          std::make_unique<CompiledSchema>(registry.compile_added(builtin_schema_uri(k.id)));
     settings = std::make_unique<CompiledSchema>(
-        registry.compile(RecordSchemas::settings_document(), "urn:brm:schema:settings"));
+        registry.compile_added(std::string(settings_schema_uri)));
   }
 };
 
@@ -57,41 +70,13 @@ Builtin& builtin() {
   return b;
 }
 
-// Repositories' own schemas get a registry of their own, so that they can $ref the
-// built-in ones by URN but never change them.
-SchemaRegistry& extra_registry() {
-  static SchemaRegistry r;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (find_embedded("schema/common.schema.yaml"))
-      r.add("urn:brm:schema:common", parse_embedded("schema/common.schema.yaml"));
-  });
-  return r;
-}
-
-// "/services/0/levels" -> "services.0.levels", the dotted path `brm KIND set` takes.
-std::string dotted(std::string_view pointer) {
-  std::string out;
-  for (std::size_t i = 0; i < pointer.size(); ++i) {
-    char c = pointer[i];
-    if (c == '/') {
-      if (i > 0) out += '.';
-    } else if (c == '~' && i + 1 < pointer.size()) {
-      out += pointer[++i] == '1' ? '/' : '~';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // A key written without a value reads as null, and "expected a string, got null" names
 // neither the field nor what went wrong: say that the field is empty.
 std::string message_of(const SchemaFinding& f) {
   constexpr std::string_view got_null = ", got null";
   if (f.rule != "wrong-type" || f.instance_path.empty() || !f.message.ends_with(got_null))
     return f.message;
-  return fmt::format("field '{}' has no value: {}", dotted(f.instance_path),
+  return fmt::format("field '{}' has no value: {}", dotted_path(f.instance_path),
                      f.message.substr(0, f.message.size() - got_null.size()));
 }
 
@@ -110,19 +95,28 @@ const CompiledSchema& builtin_schema(KindId kind) {
 
 const CompiledSchema& settings_schema() { return *builtin().settings; }
 
+std::string builtin_schema_uri(KindId kind) {
+  return fmt::format("urn:brm:schema:{}", kind_of(kind).name);
+}
+
+SchemaRegistry& builtin_registry() { return builtin_documents().registry; }
+
+// Repositories' own schemas get a registry of their own, so that they can $ref the
+// built-in ones by URN but never change them.
+SchemaRegistry& repository_registry() {
+  static SchemaRegistry r;
+  static std::once_flag once;
+  std::call_once(once, [] { r.add(std::string(common_schema_uri), *builtin_documents().common); });
+  return r;
+}
+
 const Value& RecordSchemas::builtin_document(KindId kind) {
-  return builtin_documents()[static_cast<std::size_t>(kind)];
+  return *builtin_documents().kinds[static_cast<std::size_t>(kind)];
 }
 
-const Value& RecordSchemas::settings_document() {
-  static const Value doc = parse_embedded("schema/settings.schema.yaml");
-  return doc;
-}
+const Value& RecordSchemas::settings_document() { return *builtin_documents().settings; }
 
-const Value& RecordSchemas::common_document() {
-  static const Value doc = parse_embedded("schema/common.schema.yaml");
-  return doc;
-}
+const Value& RecordSchemas::common_document() { return *builtin_documents().common; }
 
 RecordSchemas::RecordSchemas(const std::vector<SourceFile>& files, Diagnostics* findings) {
   builtin();  // compile before any thread needs it
@@ -145,7 +139,7 @@ RecordSchemas::RecordSchemas(const std::vector<SourceFile>& files, Diagnostics* 
       std::lock_guard lock(m);
       static int generation = 0;
       extra_[static_cast<std::size_t>(kind->id)] = std::make_unique<CompiledSchema>(
-          extra_registry().compile(doc, fmt::format("urn:brm:repository:{}:{}", ++generation, f.path)));
+          repository_registry().compile(doc, fmt::format("urn:brm:repository:{}:{}", ++generation, f.path)));
     } catch (const Error& e) {
       findings->push_back({f.path, doc.mark().line, doc.mark().column, Severity::Error,
                            "bad-schema", fmt::format("the schema cannot be used: {}", e.what())});

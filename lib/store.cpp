@@ -30,6 +30,7 @@
 #include "brm/line_endings.hpp"
 #include "brm/schemas.hpp"
 #include "brm/yaml.hpp"
+#include "brm/utf8.hpp"
 
 namespace fs = std::filesystem;
 
@@ -559,26 +560,7 @@ std::string slugify(std::string_view label) {
   std::string out;
   bool dash = false;  // a separator is pending; written only before the next letter
   for (std::size_t i = 0; i < label.size();) {
-    auto c = static_cast<unsigned char>(label[i]);
-    std::uint32_t cp = c;
-    std::size_t len = 1;
-    if (c >= 0xC0 && c < 0xE0)
-      len = 2, cp = c & 0x1Fu;
-    else if (c >= 0xE0 && c < 0xF0)
-      len = 3, cp = c & 0x0Fu;
-    else if (c >= 0xF0 && c < 0xF8)
-      len = 4, cp = c & 0x07u;
-    else if (c >= 0x80)
-      cp = 0xFFFD;  // a stray continuation byte
-    if (len > 1) {
-      if (i + len > label.size()) {
-        cp = 0xFFFD, len = label.size() - i;
-      } else {
-        for (std::size_t k = 1; k < len; ++k)
-          cp = (cp << 6) | (static_cast<unsigned char>(label[i + k]) & 0x3Fu);
-      }
-    }
-    i += len;
+    char32_t cp = next_code_point(label, i);
     char one = 0;
     std::string_view ascii = ascii_of(cp, &one);
     if (ascii == "-") {

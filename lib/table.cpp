@@ -84,85 +84,89 @@ void TextTable::keep_whole(std::size_t column) {
   whole_[column] = true;
 }
 
-std::string TextTable::render(std::size_t width, bool bold_header) const {
-  std::size_t columns = header_.size();
-  for (const auto& r : rows_) columns = std::max(columns, r.size());
-  if (columns == 0) return {};
+namespace {
 
-  auto cell = [](const std::vector<std::string>& row, std::size_t c) {
-    return c < row.size() ? one_line(row[c]) : std::string();
-  };
+// A table's cells, one line each, and how each column is laid out.
+struct Layout {
+  std::size_t columns = 0;
+  std::vector<std::string> head;
   std::vector<std::vector<std::string>> body;
-  body.reserve(rows_.size());
-  for (const auto& r : rows_) {
-    std::vector<std::string> line(columns);
-    for (std::size_t c = 0; c < columns; ++c) line[c] = cell(r, c);
-    body.push_back(std::move(line));
-  }
-  std::vector<std::string> head(columns);
-  for (std::size_t c = 0; c < columns; ++c) head[c] = cell(header_, c);
+  std::vector<std::size_t> widths;
+  std::vector<bool> numeric;  // right-aligned
+  std::vector<bool> whole;    // never shortened
+};
 
-  std::vector<std::size_t> widths(columns, 0);
-  std::vector<bool> numeric(columns, false), whole(columns, false);
-  for (std::size_t c = 0; c < columns; ++c) {
-    widths[c] = display_width(head[c]);
-    bool any_number = false, all_numbers = true, all_dates = true;
-    for (const auto& line : body) {
-      widths[c] = std::max(widths[c], display_width(line[c]));
-      if (is_placeholder(line[c])) continue;
-      if (is_number_cell(line[c]))
-        any_number = true;
-      else
-        all_numbers = false;
-      all_dates = all_dates && is_date_cell(line[c]);
-    }
-    numeric[c] = any_number && all_numbers;
-    whole[c] = numeric[c] || all_dates || (c < whole_.size() && whole_[c]);
-  }
+std::vector<std::string> cells_of(const std::vector<std::string>& row, std::size_t columns) {
+  std::vector<std::string> line(columns);
+  for (std::size_t c = 0; c < columns && c < row.size(); ++c) line[c] = one_line(row[c]);
+  return line;
+}
 
-  // Shorten the widest column of free text, one column at a time, down to a floor that
-  // keeps a few characters of each; what is kept whole is copied, so never shortened.
-  if (width > 0) {
-    auto total = [&] {
-      std::size_t t = 2 * (columns - 1);
-      for (std::size_t w : widths) t += w;
-      return t;
-    };
-    constexpr std::size_t floor_width = 6;
-    while (total() > width) {
-      std::size_t widest = columns;
-      for (std::size_t c = 0; c < columns; ++c) {
-        if (whole[c] || widths[c] <= floor_width) continue;
-        if (widest == columns || widths[c] > widths[widest]) widest = c;
-      }
-      if (widest == columns) break;  // nothing left to shorten: let the terminal wrap
-      --widths[widest];
-    }
+// Widths from the widest cell; numbers right-aligned, numbers and dates kept whole.
+void measure_column(Layout* l, std::size_t c, bool keep_whole) {
+  l->widths[c] = display_width(l->head[c]);
+  bool any_number = false, all_numbers = true, all_dates = true;
+  for (const auto& line : l->body) {
+    l->widths[c] = std::max(l->widths[c], display_width(line[c]));
+    if (is_placeholder(line[c])) continue;
+    bool number = is_number_cell(line[c]);
+    any_number = any_number || number;
+    all_numbers = all_numbers && number;
+    all_dates = all_dates && is_date_cell(line[c]);
   }
+  l->numeric[c] = any_number && all_numbers;
+  l->whole[c] = l->numeric[c] || all_dates || keep_whole;
+}
 
-  std::string out;
-  auto emit = [&](const std::vector<std::string>& line, bool is_header) {
-    std::string text;
-    for (std::size_t c = 0; c < columns; ++c) {
-      std::string v = fit(line[c], widths[c]);
-      std::size_t pad = widths[c] - display_width(v);
-      bool last = c + 1 == columns;
-      if (c > 0) text += "  ";
-      if (is_header && bold_header && !v.empty()) v = "\033[1m" + v + "\033[0m";
-      if (numeric[c]) {  // the header too, so that it stands over the numbers
-        text.append(pad, ' ');
-        text += v;
-      } else {
-        text += v;
-        if (!last) text.append(pad, ' ');
-      }
+// Shortens the widest column of free text, one column at a time, down to a floor that
+// keeps a few characters of each; what is kept whole is copied, so never shortened.
+void shrink_to(Layout* l, std::size_t width) {
+  constexpr std::size_t floor_width = 6;
+  std::size_t total = 2 * (l->columns - 1);
+  for (std::size_t w : l->widths) total += w;
+  for (; total > width; --total) {
+    std::size_t widest = l->columns;
+    for (std::size_t c = 0; c < l->columns; ++c) {
+      if (l->whole[c] || l->widths[c] <= floor_width) continue;
+      if (widest == l->columns || l->widths[c] > l->widths[widest]) widest = c;
     }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    out += text;
-    out += '\n';
-  };
-  emit(head, true);
-  for (const auto& line : body) emit(line, false);
+    if (widest == l->columns) break;  // nothing left to shorten: let the terminal wrap
+    --l->widths[widest];
+  }
+}
+
+std::string render_line(const Layout& l, const std::vector<std::string>& line, bool bold) {
+  std::string text;
+  for (std::size_t c = 0; c < l.columns; ++c) {
+    std::string v = fit(line[c], l.widths[c]);
+    std::size_t pad = l.widths[c] - display_width(v);
+    if (c > 0) text += "  ";
+    if (bold && !v.empty()) v = "\033[1m" + v + "\033[0m";
+    if (l.numeric[c]) text.append(pad, ' ');  // the header too, so that it stands over the numbers
+    text += v;
+    if (!l.numeric[c] && c + 1 < l.columns) text.append(pad, ' ');
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text + '\n';
+}
+
+}  // namespace
+
+std::string TextTable::render(std::size_t width, bool bold_header) const {
+  Layout l;
+  l.columns = header_.size();
+  for (const auto& r : rows_) l.columns = std::max(l.columns, r.size());
+  if (l.columns == 0) return {};
+  l.head = cells_of(header_, l.columns);
+  l.body.reserve(rows_.size());
+  for (const auto& r : rows_) l.body.push_back(cells_of(r, l.columns));
+  l.widths.assign(l.columns, 0);
+  l.numeric.assign(l.columns, false);
+  l.whole.assign(l.columns, false);
+  for (std::size_t c = 0; c < l.columns; ++c) measure_column(&l, c, c < whole_.size() && whole_[c]);
+  if (width > 0) shrink_to(&l, width);
+  std::string out = render_line(l, l.head, bold_header);
+  for (const auto& line : l.body) out += render_line(l, line, false);
   return out;
 }
 

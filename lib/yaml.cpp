@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "brm/yaml_block.hpp"
+#include "brm/utf8.hpp"
 
 namespace brm {
 namespace {
@@ -340,35 +341,6 @@ class TreeBuilder : public YAML::EventHandler {
   int documents_ = 0;
   Mark second_document_{};
 };
-
-// Returns the position of the first byte that is not valid UTF-8, or npos.
-std::size_t find_invalid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  std::size_t n = s.size(), i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1Fu;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0Fu;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07u;
-    else return i;
-    if (i + len > n) return i;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3Fu);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
 
 // The first character YAML does not allow in a stream (outside c-printable: C0 and C1
 // controls other than tab, line ends and NEL, DEL, U+FFFE, U+FFFF), or npos. `s` is

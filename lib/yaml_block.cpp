@@ -77,6 +77,7 @@ class Reader {
   bool block(unsigned depth);
   bool sequence(std::uint32_t col, unsigned depth);
   bool mapping(std::uint32_t col, std::uint32_t p, unsigned depth);
+  bool value_below(std::uint32_t col, unsigned depth, bool sequence_allowed);
   bool literal(std::uint32_t q, std::uint32_t col);
   bool inline_value(std::uint32_t q, std::uint32_t e);
   bool flow_sequence(std::uint32_t q, std::uint32_t e);
@@ -200,14 +201,7 @@ bool Reader::sequence(std::uint32_t col, unsigned depth) {
     std::uint32_t q = p;
     while (q < l.end && t_[q] == ' ') ++q;
     if (q == l.end || (t_[q] == '#' && q > p)) {
-      std::size_t next = next_significant(li_ + 1);
-      if (next < lines_.size() && lines_[next].indent > col) {
-        li_ = next;
-        if (!block(depth + 1)) return false;
-      } else {
-        if (!push_null_before(next)) return false;
-        li_ = next;
-      }
+      if (!value_below(col, depth, /*sequence_allowed=*/false)) return false;
     } else if (t_[q] == '-' && (q + 1 == l.end || t_[q + 1] == ' ')) {
       return false;  // "- - x": a compact nested sequence
     } else if (key_end(q, l.end)) {
@@ -238,17 +232,7 @@ bool Reader::mapping(std::uint32_t col, std::uint32_t p, unsigned depth) {
     std::uint32_t q = k + 1;
     while (q < l.end && t_[q] == ' ') ++q;
     if (q == l.end || t_[q] == '#') {  // '#' follows a space here: a comment
-      std::size_t next = next_significant(li_ + 1);
-      if (next < lines_.size() && lines_[next].indent > col) {
-        li_ = next;
-        if (!block(depth + 1)) return false;
-      } else if (next < lines_.size() && lines_[next].indent == col && dash_at(next)) {
-        li_ = next;
-        if (!sequence(col, depth + 1)) return false;
-      } else {
-        if (!push_null_before(next)) return false;
-        li_ = next;
-      }
+      if (!value_below(col, depth, /*sequence_allowed=*/true)) return false;
     } else if (t_[q] == '|') {
       if (!literal(q, col)) return false;
     } else {
@@ -263,6 +247,23 @@ bool Reader::mapping(std::uint32_t col, std::uint32_t p, unsigned depth) {
   }
   events.push_back({Kind::MapEnd, false, 0, 0, {}});
   return true;
+}
+
+// The value of an item or key whose line ends after its indicator: the block on the
+// lines below, indented deeper than `col` (or, under a key, a sequence at `col` itself),
+// else null.
+bool Reader::value_below(std::uint32_t col, unsigned depth, bool sequence_allowed) {
+  std::size_t next = next_significant(li_ + 1);
+  bool below = next < lines_.size() && lines_[next].indent > col;
+  bool sequence_here =
+      sequence_allowed && next < lines_.size() && lines_[next].indent == col && dash_at(next);
+  if (!below && !sequence_here) {
+    if (!push_null_before(next)) return false;
+    li_ = next;
+    return true;
+  }
+  li_ = next;
+  return below ? block(depth + 1) : sequence(col, depth + 1);
 }
 
 // A literal block scalar, "|" or "|-", as the value of a mapping entry at column `col`.

@@ -10,36 +10,10 @@
 #include <vector>
 
 #include "brm/kinds.hpp"
+#include "brm/schema_model.hpp"
 #include "brm/value.hpp"
 
 namespace brm {
-
-enum class FieldType : std::uint8_t { Any, String, Integer, Number, Boolean, Object, Array };
-
-// A field as the kind's schema describes it, with $refs resolved. Built once from the
-// built-in schema, so that a new field in a schema is a new flag without code.
-struct Field {
-  std::string name;  // the key in its parent; empty for list items
-  FieldType type = FieldType::Any;
-  bool is_date = false;                     // format: date
-  bool required = false;                    // always required in its parent (not by a condition)
-  std::vector<std::string> choices;         // enum values
-  std::string description;                  // the schema's description, else its title
-  std::string default_text;                 // the schema's default, meant when absent
-  std::size_t min_items = 0;                // arrays
-  std::vector<Field> properties;            // objects: their fields in schema order
-  std::shared_ptr<const Field> items;       // arrays: what each item is
-  std::shared_ptr<const Field> additional;  // objects: what keys beyond `properties` hold
-  bool free_form = false;                   // an object that takes any key (extra, answers)
-
-  const Field* property(std::string_view key) const;
-  bool is_scalar() const { return type != FieldType::Object && type != FieldType::Array; }
-};
-
-// The root of a kind: an object whose properties are the record's top-level fields.
-const Field& record_field(KindId kind);
-// The same for brm.yaml, the settings.
-const Field& settings_field();
 
 // The field at a dotted path: keys step into objects, numbers into list items, any key
 // into a free-form object. Throws Error(Usage) naming the path, with "did you mean".

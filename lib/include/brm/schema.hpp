@@ -60,10 +60,19 @@ class SchemaRegistry {
   // brm::Error(ExitCode::Usage-free: DataErrors) with a message naming the problem when the
   // schema itself is broken (an unresolvable $ref, a bad regex).
   CompiledSchema compile(const Value& schema, std::string uri, SchemaOptions options = {});
+  // Compiles a document added before under `uri`, without a second copy of it.
+  CompiledSchema compile_added(const std::string& uri, SchemaOptions options = {});
+
+  // The schema a $ref names, resolved as the compiler resolves it against the base URI of
+  // the schema that holds the $ref; nullptr when it names nothing known. `target_base`
+  // receives the base URI that $refs inside the target resolve against.
+  const Value* resolve(std::string_view base_uri, std::string_view ref,
+                       std::string* target_base = nullptr);
 
   struct Impl;
 
  private:
+  CompiledSchema compile_stored(const Value* root, const std::string& uri, SchemaOptions options);
   std::unique_ptr<Impl> impl_;
 };
 

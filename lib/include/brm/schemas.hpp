@@ -4,6 +4,7 @@
 
 #include <array>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,6 +37,18 @@ class RecordSchemas {
  private:
   std::array<std::unique_ptr<CompiledSchema>, kind_count> extra_;
 };
+
+// The URIs brm's own schemas are known by, as their $id says.
+constexpr std::string_view common_schema_uri = "urn:brm:schema:common";
+constexpr std::string_view settings_schema_uri = "urn:brm:schema:settings";
+std::string builtin_schema_uri(KindId kind);  // urn:brm:schema:<kind>
+
+// The registry of brm's own schema documents: it resolves their $refs for the schema
+// model (brm/schema_model.hpp) and compiles them for validation.
+SchemaRegistry& builtin_registry();
+// The registry of repositories' own schemas, which may $ref brm's shared definitions by
+// URN but never change brm's own documents.
+SchemaRegistry& repository_registry();
 
 // The built-in schemas, compiled once per process.
 const CompiledSchema& builtin_schema(KindId kind);
