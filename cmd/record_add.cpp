@@ -398,11 +398,15 @@ std::string same_name(KindId kind, const Repository& repo, const Value& doc) {
   const Kind& k = kind_of(kind);
   const Value* label = k.label_field.empty() ? nullptr : doc.find(k.label_field);
   if (!label || !label->is_string()) return {};
+  std::vector<const Record*> named =
+      records_named(repo, kind, label->as_string(), id_parts(kind, doc).second);
+  if (named.empty()) return {};
   std::vector<std::string> ids;
-  for (const Record* r : records_named(repo, kind, label->as_string(), id_parts(kind, doc).second))
-    ids.push_back(r->id);
-  if (ids.empty()) return {};
-  return fmt::format("a {} named '{}' exists already: {}", k.name, label->as_string(),
+  for (const Record* r : named) ids.push_back(r->id);
+  std::string name(named.front()->label());
+  if (named.size() == 1)
+    return fmt::format("a {} named '{}' exists already: {}", k.name, name, ids.front());
+  return fmt::format("{} {}s named '{}' exist already: {}", named.size(), k.name, name,
                      join(ids, ", "));
 }
 
