@@ -377,14 +377,18 @@ Value doc_from_flags(KindId kind, const AddOptions& o,
   return doc;
 }
 
-// The label the id is made from: the record's name, or for kinds without one (meetings)
-// the record it belongs to; and the date that dated kinds put first.
+// The field an id is made from: the record's name, or for kinds without one (meetings)
+// the record it belongs to.
+std::string_view id_source(const Kind& k) {
+  if (!k.label_field.empty()) return k.label_field;
+  return k.references.empty() ? std::string_view() : k.references.front().path;
+}
+
+// The label the id is made from, and the date that dated kinds put first.
 std::pair<std::string, std::optional<Date>> id_parts(KindId kind, const Value& doc) {
   const Kind& k = kind_of(kind);
   std::string label;
-  std::string_view from = !k.label_field.empty()  ? k.label_field
-                          : !k.references.empty() ? k.references.front().path
-                                                  : std::string_view();
+  std::string_view from = id_source(k);
   if (const Value* v = from.empty() ? nullptr : doc.find(from); v && v->is_string())
     label = v->as_string();
   std::optional<Date> date;
@@ -451,6 +455,45 @@ void run_add(Context& ctx, KindId kind, AddOptions& o,
   std::fputs((id + "\n").c_str(), stdout);
 }
 
+// A flag's help and the text that stands for its value ("ID", "DATE", "KEY=VALUE").
+std::pair<std::string, std::string> flag_help(KindId kind, const AddOptions& o, const AddFlag& f) {
+  const Kind& k = kind_of(kind);
+  const Field& root = record_field(kind);
+  std::string help;
+  std::string text;
+  switch (f.form) {
+    case FlagForm::Scalar:
+      help = f.field->description;
+      text = reference_at(kind, f.path) ? "ID" : value_name(*f.field);
+      break;
+    case FlagForm::Repeated:
+      help = root.property(f.path)->description + " Repeat for each item.";
+      text = value_name(*f.field);
+      break;
+    case FlagForm::Item:
+      help = root.property(f.path)->description + " Repeat for each item.";
+      text = generic_syntax(*f.field);
+      break;
+    case FlagForm::Compact:
+      help = std::string(f.compact->help) + ". Repeat for each item.";
+      text = f.compact->syntax;
+      break;
+    case FlagForm::FreeForm:
+      help = f.field->description + " Repeat for each key.";
+      text = "KEY=VALUE";
+      break;
+  }
+  if (f.path == k.label_field)
+    help += fmt::format(" The same as {}.", upper(k.label_field));
+  else if (const Field* t = root.property(f.path); t && t->required && flag_of(o, f.path) == &f)
+    help += " Required.";
+  if (f.path == k.main_date && root.property(f.path) && root.property(f.path)->required)
+    help += " Default: today.";
+  for (const auto& [field, value] : k.add_defaults)
+    if (f.path == field) help += fmt::format(" Default: {}.", value);
+  return {help, text};
+}
+
 }  // namespace
 
 void setup_record_add(CLI::App* kind_cmd, Context& ctx, KindId kind) {
@@ -460,13 +503,16 @@ void setup_record_add(CLI::App* kind_cmd, Context& ctx, KindId kind) {
   auto* cmd = kind_cmd->add_subcommand("add", fmt::format("Add a new {}; prints its id", k.name));
 
   if (const Field* label = root.property(k.label_field)) {
-    cmd->add_option(upper(k.label_field), o->label,
-                    label->description + fmt::format(" (or {})", flag_for(k.label_field)));
+    std::string flag = flag_for(k.label_field);
+    cmd->add_option(
+        upper(k.label_field), o->label,
+        label->description + (label->required ? fmt::format(" Required, here or as {}.", flag)
+                                              : fmt::format(" Or give it as {}.", flag)));
   }
   cmd->add_option("--id", o->id,
                   fmt::format("The id of the new {} instead of one made from its {}; refused when "
                               "taken",
-                              k.name, k.label_field.empty() ? "customer" : k.label_field))
+                              k.name, id_source(k)))
       ->option_text("ID");
   collect_flags(kind, root, "", &o->flags);
   for (const CompactForm& c : compact_forms()) {
@@ -479,43 +525,17 @@ void setup_record_add(CLI::App* kind_cmd, Context& ctx, KindId kind) {
   }
 
   for (AddFlag& f : o->flags) {
-    std::string help;
-    std::string text;
-    switch (f.form) {
-      case FlagForm::Scalar:
-        help = f.field->description;
-        text = reference_at(kind, f.path) ? "ID" : value_name(*f.field);
-        break;
-      case FlagForm::Repeated:
-        help = record_field(kind).property(f.path)->description + " Repeat for each item.";
-        text = value_name(*f.field);
-        break;
-      case FlagForm::Item:
-        help = record_field(kind).property(f.path)->description + " Repeat for each item.";
-        text = generic_syntax(*f.field);
-        break;
-      case FlagForm::Compact:
-        help = std::string(f.compact->help) + ". Repeat for each item.";
-        text = f.compact->syntax;
-        break;
-      case FlagForm::FreeForm:
-        help = f.field->description + " Repeat for each key.";
-        text = "KEY=VALUE";
-        break;
-    }
-    if (const Field* t = root.property(f.path); t && t->required && flag_of(*o, f.path) == &f)
-      help += " Required.";
-    if (f.path == k.main_date && root.property(f.path) && root.property(f.path)->required)
-      help += " Default: today.";
-    for (const auto& [field, value] : k.add_defaults)
-      if (f.path == field) help += fmt::format(" Default: {}.", value);
+    auto [help, text] = flag_help(kind, *o, f);
     f.option = cmd->add_option(f.flag, f.values, help)->allow_extra_args(false)->option_text(text);
   }
   add_write_flags(cmd, &o->write);
   cmd->footer(
-      "In a terminal, required fields that are missing are asked for; elsewhere they are an\n"
-      "error that names the flags. The record is validated with the whole repository before\n"
-      "it is written; on errors nothing is written (exit status 1).");
+      "In a terminal, required fields that are missing are asked for, each answer checked at\n"
+      "once; a record to refer to is typed as its id, its name or a prefix, and Tab completes\n"
+      "it. Elsewhere missing fields are an error that names the flags. A name that another\n"
+      "record has already is asked about in a terminal and a warning elsewhere. The record is\n"
+      "validated with the whole repository before it is written; on errors nothing is\n"
+      "written (exit status 1).");
   cmd->callback([&ctx, kind, o, cmd] { run_add(ctx, kind, *o, cmd->parse_order()); });
 }
 
