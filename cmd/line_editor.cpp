@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <clocale>
+#include <csignal>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 
 namespace brm::cli {
@@ -61,26 +63,45 @@ struct ElDeleter {
   void operator()(EditLine* el) const { el_end(el); }
 };
 
+// The terminal's modes as they were before the prompt: restored on the way out, also when
+// Ctrl-C (or a hangup, a kill) ends brm at a prompt, so that the shell is not left without
+// echo in libedit's raw mode.
+termios saved_modes{};
+constexpr int ending_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+extern "C" void restore_and_end(int sig) {
+  tcsetattr(STDIN_FILENO, TCSANOW, &saved_modes);  // async-signal-safe
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
 // libedit prints the prompt before it turns the terminal's echo off: what is typed ahead
 // in that moment would show twice. Echo stays off from before the prompt until the answer
 // is read (libedit echoes what it edits itself).
 class QuietTerminal {
  public:
-  QuietTerminal() : ok_(tcgetattr(STDIN_FILENO, &saved_) == 0) {
+  QuietTerminal() : ok_(tcgetattr(STDIN_FILENO, &saved_modes) == 0) {
     if (!ok_) return;
-    termios quiet = saved_;
+    struct sigaction restore {};
+    restore.sa_handler = restore_and_end;
+    for (std::size_t i = 0; i < std::size(ending_signals); ++i)
+      sigaction(ending_signals[i], &restore, &before_[i]);
+    termios quiet = saved_modes;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
   }
   ~QuietTerminal() {
-    if (ok_) tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
+    if (!ok_) return;
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved_modes);
+    for (std::size_t i = 0; i < std::size(ending_signals); ++i)
+      sigaction(ending_signals[i], &before_[i], nullptr);
   }
   QuietTerminal(const QuietTerminal&) = delete;
   QuietTerminal& operator=(const QuietTerminal&) = delete;
 
  private:
-  termios saved_{};
   bool ok_;
+  struct sigaction before_[std::size(ending_signals)] = {};
 };
 
 }  // namespace
