@@ -292,7 +292,15 @@ std::optional<Value> ask_scalar(const Prompts& p, const Field& f,
   }
 }
 
-// Prompts for the items of a required list, one per line, until an empty line.
+// The reference that an item of a list is when it is typed as one word: an id in a list
+// of ids (a plan's `requirements`), or the one field of the compact form (`--service`).
+const Reference* item_reference(KindId kind, const Field& list, std::string_view word) {
+  if (const Reference* r = reference_at(kind, list.name + "[]")) return r;
+  return reference_at(kind, fmt::format("{}[].{}", list.name, word));
+}
+
+// Prompts for the items of a required list, one per line, until an empty line; an item
+// that is a record is typed and completed as a reference's prompt is.
 void ask_list(const Prompts& p, const Field& list) {
   const AddFlag* f = flag_of(p.o, list.name);
   if (!f) no_answer(p);
@@ -301,17 +309,20 @@ void ask_list(const Prompts& p, const Field& list) {
                        : f->form == FlagForm::Item  ? generic_syntax(*f->field)
                                                     : std::string();
   if (syntax == upper(word)) syntax.clear();
+  const Reference* ref = syntax.empty() ? item_reference(p.kind, list, word) : nullptr;
+  Completer complete = ref ? completer_for(p, list, ref) : Completer();
   std::size_t need = std::max<std::size_t>(1, list.min_items);
   for (std::size_t n = 1;;) {
     std::string prompt = fmt::format("{} {}", word, n);
     if (!syntax.empty()) prompt += " (" + syntax + ")";
+    if (ref) prompt += " (id or name, Tab completes)";
     if (n > need) prompt += " (empty line to finish)";
-    std::optional<std::string> line = read_line(prompt + ": ");
+    std::optional<std::string> line = read_line(prompt + ": ", complete);
     if (!line && n <= need) no_answer(p);
     if (!line || (line->empty() && n > need)) return;
     if (line->empty()) continue;
     try {
-      apply(p.kind, *f, p.doc, *line);
+      apply(p.kind, *f, p.doc, ref ? resolve_reference(p, *ref, *line) : *line);
       ++n;
     } catch (const Error& e) {
       std::fprintf(stderr, "brm: %s\n", e.what());
