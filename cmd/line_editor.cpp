@@ -122,6 +122,9 @@ std::optional<std::string> read_line(std::string_view prompt, const Completer& c
       el_set(el.get(), EL_BIND, "^I", "brm-complete", nullptr);
     }
     QuietTerminal quiet;  // after el_init, which sets the terminal's modes
+    // The editor's modes before the prompt shows, so that keys typed as soon as it shows
+    // (an end of input above all, which the switch would lose) reach the editor.
+    el_set(el.get(), EL_PREP_TERM, 1);
     int count = 0;
     if (const char* line = el_gets(el.get(), &count); line && count > 0) {
       answer = line;
