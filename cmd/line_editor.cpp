@@ -75,9 +75,9 @@ extern "C" void restore_and_end(int sig) {
   std::raise(sig);
 }
 
-// libedit prints the prompt before it turns the terminal's echo off: what is typed ahead
-// in that moment would show twice. Echo stays off from before the prompt until the answer
-// is read (libedit echoes what it edits itself).
+// While a prompt is open: echo off from before libedit takes the terminal (keys typed
+// ahead would show twice; libedit echoes what it edits itself), and the modes saved
+// before restored on the way out, by a signal too.
 class QuietTerminal {
  public:
   QuietTerminal() : ok_(tcgetattr(STDIN_FILENO, &saved_modes) == 0) {

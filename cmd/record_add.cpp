@@ -460,7 +460,7 @@ void run_add(Context& ctx, KindId kind, AddOptions& o,
   auto [label, date] = id_parts(kind, doc);
   std::string id = o.id.empty() ? tx.new_id(kind, label, date) : o.id;
   if (std::string note = same_name(kind, tx.repository(), doc); !terminal && !note.empty())
-    std::fprintf(stderr, "warning: %s; adding %s\n", note.c_str(), id.c_str());
+    std::fprintf(stderr, "warning: %s; this one is %s\n", note.c_str(), id.c_str());
   tx.put(kind, id, with_positions(kind, doc));
   commit_or_refuse(ctx, tx, fmt::format("{}: add {}", k.name, id));
   std::fputs((id + "\n").c_str(), stdout);
