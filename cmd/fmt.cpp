@@ -117,18 +117,16 @@ void run_rewrite(Context& ctx, const std::vector<std::string>& filters, const Wr
   Plan p = plan(tx.repository(), tx.existing_findings(), filters,
                 [&](const std::string& path) { return tx.original_text(path); });
   if (!p.rewrites.empty()) {
-    for (const Plan::Rewrite& r : p.rewrites) tx.put(r.record->kind, r.record->id, r.record->doc);
+    for (const Plan::Rewrite& r : p.rewrites) {
+      // fmt is asked for the canonical form: a warning before the write, no question.
+      if (r.had_comments) confirm_dropping_comments(ctx, r.record->kind, r.record->id, false);
+      tx.put(r.record->kind, r.record->id, r.record->doc);
+    }
     commit_or_refuse(ctx, tx, fmt::format("fmt: rewrite {}", files(p.rewrites.size())));
   }
   for (const Plan::Rewrite& r : p.rewrites) std::printf("%s\n", r.path.c_str());
   std::printf("rewrote %s\n", files(p.rewrites.size()).c_str());
   std::fflush(stdout);
-  for (const Plan::Rewrite& r : p.rewrites)
-    if (r.had_comments)
-      std::fprintf(stderr,
-                   "warning: the comments in %s were dropped; 'brm %s edit %s' keeps comments\n",
-                   r.path.c_str(), std::string(kind_of(r.record->kind).name).c_str(),
-                   r.record->id.c_str());
   if (!p.refusals.empty()) refuse(ctx, p);
 }
 

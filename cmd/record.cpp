@@ -109,6 +109,16 @@ bool ask_yes_no(std::string_view question, bool yes_by_default) {
   }
 }
 
+bool confirm_dropping_comments(Context& ctx, KindId kind, std::string_view id, bool ask) {
+  std::string path = record_path(kind, id);
+  std::string name(kind_of(kind).name);
+  std::fprintf(stderr,
+               "warning: this change rewrites %s in canonical form, which drops its comments; "
+               "'brm %s edit %.*s' keeps them\n",
+               path.c_str(), name.c_str(), static_cast<int>(id.size()), id.data());
+  return !ask || !can_prompt(ctx) || ask_yes_no("write it without its comments?", false);
+}
+
 Date date_flag(std::string_view text, std::string_view flag) {
   if (text.empty()) return today();
   auto d = Date::parse(text);

@@ -49,6 +49,11 @@ bool can_prompt(Context& ctx);
 // input no.
 bool ask_yes_no(std::string_view question, bool yes_by_default);
 
+// Before a write that puts the record's file, which has comments, in canonical form: the
+// warning on stderr and, with `ask` in a terminal, the question whether to go on. Returns
+// false when the answer is no (write nothing then).
+bool confirm_dropping_comments(Context& ctx, KindId kind, std::string_view id, bool ask);
+
 // Prints what a change did, one line on stdout: "customer anna-berg: set email, phone".
 void say_changed(KindId kind, std::string_view id, std::string_view what);
 

@@ -4,13 +4,16 @@
 
 #include <cstdio>
 #include <deque>
-#include <iostream>
 #include <map>
 
 #include "brm/error.hpp"
+#include "brm/record_cache.hpp"
 #include "brm/record_edit.hpp"
-#include "brm/yaml.hpp"
+#include "brm/record_input.hpp"
+#include "brm/rename.hpp"
 #include "brm/strings.hpp"
+#include "brm/yaml.hpp"
+#include "line_editor.hpp"
 #include "record.hpp"
 
 namespace brm::cli {
@@ -35,7 +38,8 @@ struct AddFlag {
 };
 
 struct AddOptions {
-  std::string label;
+  std::string label;          // the positional; `--name` (or --title, --summary) is among `flags`
+  std::string id;             // --id
   std::deque<AddFlag> flags;  // a deque: CLI11 keeps pointers to `values`
   WriteFlags write;
 };
@@ -78,7 +82,6 @@ void collect_flags(KindId kind, const Field& object, const std::string& prefix,
                    std::deque<AddFlag>* out) {
   for (const Field& f : object.properties) {
     std::string path = prefix.empty() ? f.name : prefix + "." + f.name;
-    if (prefix.empty() && f.name == kind_of(kind).label_field) continue;  // the positional
     if (f.is_scalar()) {
       out->push_back({FlagForm::Scalar, path, flag_for(path), &f});
     } else if (f.type == FieldType::Object && !f.properties.empty()) {
@@ -97,10 +100,10 @@ void collect_flags(KindId kind, const Field& object, const std::string& prefix,
   }
 }
 
-bool is_reference(KindId kind, std::string_view path) {
+const Reference* reference_at(KindId kind, std::string_view path) {
   for (const Reference& r : kind_of(kind).references)
-    if (r.path == path) return true;
-  return false;
+    if (r.path == path) return &r;
+  return nullptr;
 }
 
 // Where a new value goes: the object at the dotted path's parent, created on the way.
@@ -174,75 +177,147 @@ std::string flag_name(KindId kind, const AddOptions& o, std::string_view field) 
   return f ? f->flag : flag_for(field);
 }
 
-bool read_answer(std::string* line) {
-  if (!std::getline(std::cin, *line)) return false;
-  if (!line->empty() && line->back() == '\r') line->pop_back();
-  return true;
-}
+// What the prompts of one `add` share: the record so far and the repository that the
+// answers are checked against (loaded once, before the write's lock is taken).
+struct Prompts {
+  KindId kind;
+  const AddOptions& o;
+  const Repository& repo;
+  Value& doc;
+};
 
-[[noreturn]] void no_answer(KindId kind, const AddOptions& o, const Value& doc) {
+[[noreturn]] void no_answer(const Prompts& p) {
   std::fputs("\n", stderr);
   std::vector<std::string> flags;
-  for (const std::string& m : missing_fields(kind, doc)) flags.push_back(flag_name(kind, o, m));
+  for (const std::string& m : missing_fields(p.kind, p.doc))
+    flags.push_back(flag_name(p.kind, p.o, m));
   throw Error(ExitCode::Usage, "missing required fields: " + join(flags, ", "));
 }
 
-// One prompt for a scalar field: `role (customer/purchaser): `, re-asked until the
-// answer fits the schema. Dates offer today.
-Value ask_scalar(KindId kind, const AddOptions& o, const Value& doc, const Field& f) {
-  std::string prompt = f.name;
-  std::string fallback;
-  if (!f.choices.empty()) prompt += " (" + join(f.choices, "/") + ")";
-  if (f.is_date) {
-    fallback = today().str();
-    prompt += fmt::format(" [{}]", fallback);
+std::string answer(const Prompts& p, const std::string& prompt, const Completer& complete = {}) {
+  std::optional<std::string> line = read_line(prompt + ": ", complete);
+  if (!line) no_answer(p);
+  return *line;
+}
+
+// The records a reference field may name; empty when any text will do (services before
+// the repository has a catalogue).
+std::vector<const Record*> targets_of(const Prompts& p, const Reference& ref) {
+  std::vector<const Record*> targets = reference_targets(p.repo, ref);
+  if (targets.empty() && ref.only_with_catalogue && p.repo.of(ref.target).empty()) return {};
+  return targets;
+}
+
+// An answer at a reference's prompt as the id it means: an id, a name or a unique prefix.
+std::string resolve_reference(const Prompts& p, const Reference& ref, const std::string& typed) {
+  std::vector<const Record*> targets = targets_of(p, ref);
+  if (targets.empty() && ref.only_with_catalogue) return typed;
+  RecordMatch m = match_record(targets, typed);
+  std::string_view kind = kind_of(ref.target).name;
+  if (m.record) {
+    if (m.record->id != typed)
+      std::fprintf(stderr, "  -> %s (%s)\n", m.record->id.c_str(),
+                   std::string(m.record->label()).c_str());
+    return m.record->id;
   }
+  std::vector<std::string> ids;
+  for (const Record* r : m.candidates) ids.push_back(r->id);
+  if (!ids.empty())
+    throw Error(ExitCode::Usage, fmt::format("'{}' fits {} {}s: {}; type more, or Tab", typed,
+                                             ids.size(), kind, join(ids, ", ")));
+  throw Error(
+      ExitCode::Usage,
+      fmt::format("no {} '{}'{}{}", kind, typed,
+                  ref.needs_role_customer ? " with role customer" : "",
+                  m.suggestion.empty() ? std::string()
+                                       : fmt::format(" (did you mean '{}'?)", m.suggestion)));
+}
+
+Completer completer_for(const Prompts& p, const Field& f, const Reference* ref) {
+  if (ref) {
+    std::vector<const Record*> targets = targets_of(p, *ref);
+    return [targets](std::string_view typed) { return complete_record(targets, typed); };
+  }
+  if (f.choices.empty()) return {};
+  return [&f](std::string_view typed) {
+    std::vector<std::string> out;
+    for (const std::string& c : f.choices)
+      if (c.starts_with(typed)) out.push_back(c);
+    return out;
+  };
+}
+
+// An answer as the field's value, or Error(Usage) saying why not.
+Value checked(const Prompts& p, const Field& f, const Reference* ref, const std::string& line) {
+  if (f.is_date && !Date::parse(line))
+    throw Error(ExitCode::Usage,
+                fmt::format("invalid value '{}' for {}: expected a date YYYY-MM-DD", line, f.name));
+  return typed_value(f, ref ? resolve_reference(p, *ref, line) : line, f.name);
+}
+
+std::string prompt_for(const Field& f, const Reference* ref, const OfferedField* offered,
+                       std::string_view fallback) {
+  std::string prompt = f.name;
+  if (!f.choices.empty()) prompt += " (" + join(f.choices, "/") + ")";
+  if (ref) prompt += " (id or name, Tab completes)";
+  if (offered) prompt += fmt::format(" (optional, {}; Enter to skip)", offered->why);
+  if (!fallback.empty()) prompt += fmt::format(" [{}]", fallback);
+  return prompt;
+}
+
+// One prompt for a scalar field: `role (customer/purchaser): `, asked again until the
+// answer fits the schema and names a record that exists. Dates offer today; an offered
+// optional field takes Enter as no value.
+std::optional<Value> ask_scalar(const Prompts& p, const Field& f,
+                                const OfferedField* offered = nullptr) {
+  std::string fallback = f.is_date && !offered ? today().str() : std::string();
+  const Reference* ref = reference_at(p.kind, f.name);
+  std::string prompt = prompt_for(f, ref, offered, fallback);
+  Completer complete = completer_for(p, f, ref);
   for (;;) {
-    std::fputs((prompt + ": ").c_str(), stderr);
-    std::fflush(stderr);
-    std::string line;
-    if (!read_answer(&line)) no_answer(kind, o, doc);
+    std::string line = answer(p, prompt, complete);
     if (line.empty()) line = fallback;
+    if (line.empty() && offered) return std::nullopt;
     if (line.empty()) continue;
     try {
-      if (f.is_date && !Date::parse(line))
-        throw Error(ExitCode::Usage, fmt::format("invalid value '{}' for {}: expected a date "
-                                                 "YYYY-MM-DD",
-                                                 line, f.name));
-      return typed_value(f, line, f.name);
+      return checked(p, f, ref, line);
     } catch (const Error& e) {
       std::fprintf(stderr, "brm: %s\n", e.what());
     }
   }
 }
 
-// Prompts for the items of a required list, one per line, until an empty line.
-void ask_list(KindId kind, const AddOptions& o, Value& doc, const Field& list) {
-  const AddFlag* f = flag_of(o, list.name);
-  if (!f) no_answer(kind, o, doc);
+// The reference that an item of a list is when it is typed as one word: an id in a list
+// of ids (a plan's `requirements`), or the one field of the compact form (`--service`).
+const Reference* item_reference(KindId kind, const Field& list, std::string_view word) {
+  if (const Reference* r = reference_at(kind, list.name + "[]")) return r;
+  return reference_at(kind, fmt::format("{}[].{}", list.name, word));
+}
+
+// Prompts for the items of a required list, one per line, until an empty line; an item
+// that is a record is typed and completed as a reference's prompt is.
+void ask_list(const Prompts& p, const Field& list) {
+  const AddFlag* f = flag_of(p.o, list.name);
+  if (!f) no_answer(p);
   std::string word = f->flag.substr(2);
   std::string syntax = f->form == FlagForm::Compact ? std::string(f->compact->syntax)
                        : f->form == FlagForm::Item  ? generic_syntax(*f->field)
                                                     : std::string();
   if (syntax == upper(word)) syntax.clear();
+  const Reference* ref = syntax.empty() ? item_reference(p.kind, list, word) : nullptr;
+  Completer complete = ref ? completer_for(p, list, ref) : Completer();
   std::size_t need = std::max<std::size_t>(1, list.min_items);
   for (std::size_t n = 1;;) {
     std::string prompt = fmt::format("{} {}", word, n);
     if (!syntax.empty()) prompt += " (" + syntax + ")";
+    if (ref) prompt += " (id or name, Tab completes)";
     if (n > need) prompt += " (empty line to finish)";
-    std::fputs((prompt + ": ").c_str(), stderr);
-    std::fflush(stderr);
-    std::string line;
-    if (!read_answer(&line)) {
-      if (n > need) return;
-      no_answer(kind, o, doc);
-    }
-    if (line.empty()) {
-      if (n > need) return;
-      continue;
-    }
+    std::optional<std::string> line = read_line(prompt + ": ", complete);
+    if (!line && n <= need) no_answer(p);
+    if (!line || (line->empty() && n > need)) return;
+    if (line->empty()) continue;
     try {
-      apply(kind, *f, doc, line);
+      apply(p.kind, *f, p.doc, ref ? resolve_reference(p, *ref, *line) : *line);
       ++n;
     } catch (const Error& e) {
       std::fprintf(stderr, "brm: %s\n", e.what());
@@ -250,33 +325,35 @@ void ask_list(KindId kind, const AddOptions& o, Value& doc, const Field& list) {
   }
 }
 
-void ask_missing(KindId kind, const AddOptions& o, Value& doc) {
+// The required fields that are missing, then the optional ones a measure counts.
+void ask_missing(const Prompts& p) {
   for (;;) {
-    std::vector<std::string> missing = missing_fields(kind, doc);
-    if (missing.empty()) return;
-    const Field* f = record_field(kind).property(missing.front());
-    if (f && f->is_scalar()) {
-      doc.set(f->name, ask_scalar(kind, o, doc, *f));
-    } else if (f && f->type == FieldType::Array) {
-      ask_list(kind, o, doc, *f);
-    } else {
-      no_answer(kind, o, doc);
-    }
+    std::vector<std::string> missing = missing_fields(p.kind, p.doc);
+    if (missing.empty()) break;
+    const Field* f = record_field(p.kind).property(missing.front());
+    if (f && f->is_scalar())
+      p.doc.set(f->name, *ask_scalar(p, *f));
+    else if (f && f->type == FieldType::Array)
+      ask_list(p, *f);
+    else
+      no_answer(p);
+  }
+  for (const OfferedField& offered : offered_fields(p.kind)) {
+    const Field* f = record_field(p.kind).property(offered.field);
+    if (!f || p.doc.find(offered.field)) continue;
+    if (std::optional<Value> v = ask_scalar(p, *f, &offered))
+      p.doc.set(std::string(offered.field), std::move(*v));
   }
 }
 
-// `parse_order` lists the options as given, so that items land in the lists in the order
-// the user wrote them (`--service a --level b:...` keeps a before b).
-void run_add(Context& ctx, KindId kind, AddOptions& o,
-             const std::vector<CLI::Option*>& parse_order) {
+// The record as the flags give it, with the defaults of FORMAT.md. `parse_order` lists
+// the options as given, so that items land in the lists in the order the user wrote them
+// (`--service a --level b:...` keeps a before b).
+Value doc_from_flags(KindId kind, const AddOptions& o,
+                     const std::vector<CLI::Option*>& parse_order) {
   const Kind& k = kind_of(kind);
   const Field& root = record_field(kind);
-  const auto& repo_root = ctx.root();  // fail before asking anything outside a repository
-
   Value doc = Value::mapping();
-  if (!k.label_field.empty() && !o.label.empty())
-    doc.set(std::string(k.label_field),
-            typed_value(*root.property(k.label_field), o.label, upper(k.label_field)));
   std::map<const CLI::Option*, std::pair<const AddFlag*, std::size_t>> next;  // value to use
   for (const AddFlag& f : o.flags) {
     if (f.form == FlagForm::Scalar && f.values.size() > 1)
@@ -289,42 +366,138 @@ void run_add(Context& ctx, KindId kind, AddOptions& o,
     auto& [f, i] = it->second;
     if (i < f->values.size()) apply(kind, *f, doc, f->values[i++]);
   }
+  if (!k.label_field.empty() && !o.label.empty()) {
+    Value label = typed_value(*root.property(k.label_field), o.label, upper(k.label_field));
+    if (const Value* flag = doc.find(k.label_field); flag && *flag != label)
+      throw Error(ExitCode::Usage,
+                  fmt::format("{} '{}' and {} '{}' differ: give one", upper(k.label_field), o.label,
+                              flag_for(k.label_field), flag->to_display()));
+    doc.set(std::string(k.label_field), std::move(label));
+  }
   // Defaults: today for the main date when the schema requires it, FORMAT.md's values.
   if (const Field* date = root.property(k.main_date);
       date && date->required && !doc.find(k.main_date))
     doc.set(std::string(k.main_date), Value::string(today().str()));
   for (const auto& [field, value] : k.add_defaults)
     if (!doc.find(field)) doc.set(std::string(field), Value::string(std::string(value)));
+  return doc;
+}
 
-  if (std::vector<std::string> missing = missing_fields(kind, doc); !missing.empty()) {
-    if (!can_prompt(ctx)) {
-      std::vector<std::string> flags;
-      for (const std::string& m : missing) flags.push_back(flag_name(kind, o, m));
-      throw Error(ExitCode::Usage, "missing required fields: " + join(flags, ", "));
-    }
-    ask_missing(kind, o, doc);
+// The field an id is made from: the record's name, or for kinds without one (meetings)
+// the record it belongs to.
+std::string_view id_source(const Kind& k) {
+  if (!k.label_field.empty()) return k.label_field;
+  return k.references.empty() ? std::string_view() : k.references.front().path;
+}
+
+// The label the id is made from, and the date that dated kinds put first.
+std::pair<std::string, std::optional<Date>> id_parts(KindId kind, const Value& doc) {
+  const Kind& k = kind_of(kind);
+  std::string label;
+  std::string_view from = id_source(k);
+  if (const Value* v = from.empty() ? nullptr : doc.find(from); v && v->is_string())
+    label = v->as_string();
+  std::optional<Date> date;
+  if (const Value* v = k.date_field.empty() ? nullptr : doc.find(k.date_field); v && v->is_string())
+    date = Date::parse(v->as_string());
+  return {label, date};
+}
+
+// "a customer named 'Anna Berg' exists already: anna-berg"; empty when none has the name.
+std::string same_name(KindId kind, const Repository& repo, const Value& doc) {
+  const Kind& k = kind_of(kind);
+  const Value* label = k.label_field.empty() ? nullptr : doc.find(k.label_field);
+  if (!label || !label->is_string()) return {};
+  std::vector<const Record*> named =
+      records_named(repo, kind, label->as_string(), id_parts(kind, doc).second);
+  if (named.empty()) return {};
+  std::vector<std::string> ids;
+  for (const Record* r : named) ids.push_back(r->id);
+  std::string name(named.front()->label());
+  if (named.size() == 1)
+    return fmt::format("a {} named '{}' exists already: {}", k.name, name, ids.front());
+  return fmt::format("{} {}s named '{}' exist already: {}", named.size(), k.name, name,
+                     join(ids, ", "));
+}
+
+// In a terminal: the missing fields asked for, and a second record of the same name only
+// when the person says so. The repository is read here, not under the write's lock.
+void ask_in_terminal(Context& ctx, KindId kind, const AddOptions& o, Value& doc) {
+  Diagnostics ignored;
+  Repository repo = load_worktree(ctx.root(), &ignored);
+  repo.root = ctx.root();
+  if (!o.id.empty()) require_free_id(repo, kind, o.id);
+  if (!missing_fields(kind, doc).empty()) ask_missing({kind, o, repo, doc});
+  if (std::string note = same_name(kind, repo, doc); !note.empty()) {
+    std::fprintf(stderr, "%s\n", note.c_str());
+    if (!ask_yes_no(fmt::format("add another {} with that name?", kind_of(kind).name), false))
+      throw Error(ExitCode::DataErrors, "nothing was added");
+  }
+}
+
+void run_add(Context& ctx, KindId kind, AddOptions& o,
+             const std::vector<CLI::Option*>& parse_order) {
+  const Kind& k = kind_of(kind);
+  const auto& repo_root = ctx.root();  // fail before asking anything outside a repository
+  Value doc = doc_from_flags(kind, o, parse_order);
+  bool terminal = can_prompt(ctx);
+  if (terminal) {
+    ask_in_terminal(ctx, kind, o, doc);
+  } else if (std::vector<std::string> missing = missing_fields(kind, doc); !missing.empty()) {
+    std::vector<std::string> flags;
+    for (const std::string& m : missing) flags.push_back(flag_name(kind, o, m));
+    throw Error(ExitCode::Usage, "missing required fields: " + join(flags, ", "));
   }
   doc = in_schema_order(kind, doc);
 
-  // The id: the label's slug, or for kinds without a label (meetings) the record it
-  // belongs to; dated kinds put their date first.
-  std::string label;
-  if (!k.label_field.empty()) {
-    if (const Value* v = doc.find(k.label_field); v && v->is_string()) label = v->as_string();
-  } else if (!k.references.empty()) {
-    if (const Value* v = doc.find(k.references.front().path); v && v->is_string())
-      label = v->as_string();
-  }
-  std::optional<Date> date;
-  if (!k.date_field.empty())
-    if (const Value* v = doc.find(k.date_field); v && v->is_string())
-      date = Date::parse(v->as_string());
-
   Transaction tx(repo_root, write_options(o.write));
-  std::string id = tx.new_id(kind, label, date);
+  if (!o.id.empty()) require_free_id(tx.repository(), kind, o.id);
+  auto [label, date] = id_parts(kind, doc);
+  std::string id = o.id.empty() ? tx.new_id(kind, label, date) : o.id;
+  if (std::string note = same_name(kind, tx.repository(), doc); !terminal && !note.empty())
+    std::fprintf(stderr, "warning: %s; this one is %s\n", note.c_str(), id.c_str());
   tx.put(kind, id, with_positions(kind, doc));
   commit_or_refuse(ctx, tx, fmt::format("{}: add {}", k.name, id));
   std::fputs((id + "\n").c_str(), stdout);
+}
+
+// A flag's help and the text that stands for its value ("ID", "DATE", "KEY=VALUE").
+std::pair<std::string, std::string> flag_help(KindId kind, const AddOptions& o, const AddFlag& f) {
+  const Kind& k = kind_of(kind);
+  const Field& root = record_field(kind);
+  std::string help;
+  std::string text;
+  switch (f.form) {
+    case FlagForm::Scalar:
+      help = f.field->description;
+      text = reference_at(kind, f.path) ? "ID" : value_name(*f.field);
+      break;
+    case FlagForm::Repeated:
+      help = root.property(f.path)->description + " Repeat for each item.";
+      text = value_name(*f.field);
+      break;
+    case FlagForm::Item:
+      help = root.property(f.path)->description + " Repeat for each item.";
+      text = generic_syntax(*f.field);
+      break;
+    case FlagForm::Compact:
+      help = std::string(f.compact->help) + ". Repeat for each item.";
+      text = f.compact->syntax;
+      break;
+    case FlagForm::FreeForm:
+      help = f.field->description + " Repeat for each key.";
+      text = "KEY=VALUE";
+      break;
+  }
+  if (f.path == k.label_field)
+    help += fmt::format(" The same as {}.", upper(k.label_field));
+  else if (const Field* t = root.property(f.path); t && t->required && flag_of(o, f.path) == &f)
+    help += " Required.";
+  if (f.path == k.main_date && root.property(f.path) && root.property(f.path)->required)
+    help += " Default: today.";
+  for (const auto& [field, value] : k.add_defaults)
+    if (f.path == field) help += fmt::format(" Default: {}.", value);
+  return {help, text};
 }
 
 }  // namespace
@@ -336,8 +509,17 @@ void setup_record_add(CLI::App* kind_cmd, Context& ctx, KindId kind) {
   auto* cmd = kind_cmd->add_subcommand("add", fmt::format("Add a new {}; prints its id", k.name));
 
   if (const Field* label = root.property(k.label_field)) {
-    cmd->add_option(upper(k.label_field), o->label, label->description);
+    std::string flag = flag_for(k.label_field);
+    cmd->add_option(
+        upper(k.label_field), o->label,
+        label->description + (label->required ? fmt::format(" Required, here or as {}.", flag)
+                                              : fmt::format(" Or give it as {}.", flag)));
   }
+  cmd->add_option("--id", o->id,
+                  fmt::format("The id of the new {} instead of one made from its {}; refused when "
+                              "taken",
+                              k.name, id_source(k)))
+      ->option_text("ID");
   collect_flags(kind, root, "", &o->flags);
   for (const CompactForm& c : compact_forms()) {
     if (c.kind != kind) continue;
@@ -349,43 +531,17 @@ void setup_record_add(CLI::App* kind_cmd, Context& ctx, KindId kind) {
   }
 
   for (AddFlag& f : o->flags) {
-    std::string help;
-    std::string text;
-    switch (f.form) {
-      case FlagForm::Scalar:
-        help = f.field->description;
-        text = is_reference(kind, f.path) ? "ID" : value_name(*f.field);
-        break;
-      case FlagForm::Repeated:
-        help = record_field(kind).property(f.path)->description + " Repeat for each item.";
-        text = value_name(*f.field);
-        break;
-      case FlagForm::Item:
-        help = record_field(kind).property(f.path)->description + " Repeat for each item.";
-        text = generic_syntax(*f.field);
-        break;
-      case FlagForm::Compact:
-        help = std::string(f.compact->help) + ". Repeat for each item.";
-        text = f.compact->syntax;
-        break;
-      case FlagForm::FreeForm:
-        help = f.field->description + " Repeat for each key.";
-        text = "KEY=VALUE";
-        break;
-    }
-    if (const Field* t = root.property(f.path); t && t->required && flag_of(*o, f.path) == &f)
-      help += " Required.";
-    if (f.path == k.main_date && root.property(f.path) && root.property(f.path)->required)
-      help += " Default: today.";
-    for (const auto& [field, value] : k.add_defaults)
-      if (f.path == field) help += fmt::format(" Default: {}.", value);
+    auto [help, text] = flag_help(kind, *o, f);
     f.option = cmd->add_option(f.flag, f.values, help)->allow_extra_args(false)->option_text(text);
   }
   add_write_flags(cmd, &o->write);
   cmd->footer(
-      "In a terminal, required fields that are missing are asked for; elsewhere they are an\n"
-      "error that names the flags. The record is validated with the whole repository before\n"
-      "it is written; on errors nothing is written (exit status 1).");
+      "In a terminal, required fields that are missing are asked for, each answer checked at\n"
+      "once; a record to refer to is typed as its id, its name or a prefix, and Tab completes\n"
+      "it. Elsewhere missing fields are an error that names the flags. A name that another\n"
+      "record has already is asked about in a terminal and a warning elsewhere. The record is\n"
+      "validated with the whole repository before it is written; on errors nothing is\n"
+      "written (exit status 1).");
   cmd->callback([&ctx, kind, o, cmd] { run_add(ctx, kind, *o, cmd->parse_order()); });
 }
 

@@ -22,12 +22,17 @@ void run_mv(Context& ctx, KindId kind, const MvOptions& o) {
   const Record& r = find_record(tx.repository(), kind, o.id);
   std::string id = r.id;
   Rename done = stage_rename(tx, kind, id, o.new_id);
+  for (const std::string& path : done.rewritten) {
+    std::string_view ref_id;
+    const Kind* ref_kind = kind_of_record_path(path, &ref_id);
+    const std::string* text = tx.original_text(path);
+    if (ref_kind && text && has_comments(*text) &&
+        !confirm_dropping_comments(ctx, ref_kind->id, ref_id, true))
+      throw Error(ExitCode::DataErrors, "nothing was written");
+  }
   commit_or_refuse(ctx, tx, fmt::format("{}: mv {} {}", kind_of(kind).name, id, o.new_id));
   std::printf("%s -> %s\n", record_path(kind, id).c_str(), record_path(kind, o.new_id).c_str());
   for (const std::string& path : done.referrers) std::printf("updated %s\n", path.c_str());
-  for (const std::string& path : done.rewritten)
-    if (const std::string* text = tx.original_text(path); text && has_comments(*text))
-      std::fprintf(stderr, "warning: the comments in %s were dropped\n", path.c_str());
 }
 
 }  // namespace

@@ -34,21 +34,12 @@ struct RecordChange {
     if (auto edited = text ? edit_in_place(*text, record.doc, ordered) : std::nullopt) {
       tx.put_text(record.kind, record.id, std::move(*edited));
     } else {
-      if (text && has_comments(*text)) confirm_dropping_comments(ctx);
+      if (text && has_comments(*text) &&
+          !confirm_dropping_comments(ctx, record.kind, record.id, true))
+        throw Error(ExitCode::DataErrors, fmt::format("{} is unchanged", record.path()));
       tx.put(record.kind, record.id, with_positions(record.kind, doc));
     }
     commit_or_refuse(ctx, tx, message);
-  }
-
-  void confirm_dropping_comments(Context& ctx) const {
-    std::string path = record.path();
-    std::string kind(kind_of(record.kind).name);
-    std::fprintf(stderr,
-                 "warning: this change rewrites %s in canonical form, which drops its comments; "
-                 "'brm %s edit %s' keeps them\n",
-                 path.c_str(), kind.c_str(), record.id.c_str());
-    if (can_prompt(ctx) && !ask_yes_no("write it without its comments?", false))
-      throw Error(ExitCode::DataErrors, fmt::format("{} is unchanged", path));
   }
 
   Transaction tx;
@@ -231,8 +222,9 @@ void setup_record_set(CLI::App* kind_cmd, Context& ctx, KindId kind) {
       ->option_text("FIELD");
   add_write_flags(cmd, &o->write);
   cmd->footer(
-      "Values are typed by the kind's schema. The file is rewritten in canonical form;\n"
-      "comments in it are dropped (with a warning): 'brm " +
+      "Values are typed by the kind's schema. A value changes in place, keeping the file's\n"
+      "comments and layout; a new list item or nested mapping rewrites the file in canonical\n"
+      "form, after a warning (in a terminal, a question) when that drops comments: 'brm " +
       std::string(k.name) + " edit' keeps them.");
   cmd->callback([&ctx, kind, o] { run_set(ctx, kind, *o); });
 }

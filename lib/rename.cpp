@@ -33,20 +33,24 @@ std::size_t change_references(Value& doc, KindId referrer, KindId kind, std::str
 
 void refuse_new_id(const Transaction& tx, KindId kind, const std::string& id,
                    const std::string& new_id) {
-  if (!is_valid_id(new_id))
-    throw Error(ExitCode::Usage,
-                fmt::format("invalid id '{}': ids are [a-z0-9][a-z0-9-]{{0,63}}", new_id));
-  if (new_id == id) throw Error(ExitCode::Usage, fmt::format("'{}' is its id already", id));
-  std::string path = record_path(kind, new_id);
-  std::error_code ec;
-  if (tx.repository().find(kind, new_id) ||
-      std::filesystem::symlink_status(tx.repository().root / path, ec).type() !=
-          std::filesystem::file_type::not_found)
-    throw Error(ExitCode::DataErrors,
-                fmt::format("refused: {} exists already; choose another id", path));
+  if (new_id == id && is_valid_id(new_id))
+    throw Error(ExitCode::Usage, fmt::format("'{}' is its id already", id));
+  require_free_id(tx.repository(), kind, new_id);
 }
 
 }  // namespace
+
+void require_free_id(const Repository& repo, KindId kind, std::string_view id) {
+  if (!is_valid_id(id))
+    throw Error(ExitCode::Usage,
+                fmt::format("invalid id '{}': ids are [a-z0-9][a-z0-9-]{{0,63}}", id));
+  std::string path = record_path(kind, id);
+  std::error_code ec;
+  if (repo.find(kind, id) || std::filesystem::symlink_status(repo.root / path, ec).type() !=
+                                 std::filesystem::file_type::not_found)
+    throw Error(ExitCode::DataErrors,
+                fmt::format("refused: {} exists already; choose another id", path));
+}
 
 Rename stage_rename(Transaction& tx, KindId kind, const std::string& id,
                     const std::string& new_id) {

@@ -28,6 +28,15 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// A free-text answer as the comment keeps it: a line break typed in a CRLF export's cell
+// is a line break, not a carriage return left in the record.
+std::string answer_text(std::string_view cell) {
+  std::string out = trim(cell);
+  for (std::size_t at = out.find("\r\n"); at != std::string::npos; at = out.find("\r\n", at))
+    out.erase(at, 1);
+  return out;
+}
+
 bool same_text(std::string_view a, std::string_view b) { return lower(trim(a)) == lower(trim(b)); }
 
 // The schema's pattern for question ids: ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$
@@ -250,7 +259,7 @@ std::optional<Value> Importer::response(const CsvRow& row) {
   for (const auto& [header, text] : comments) {
     if (!comment.empty()) comment += '\n';
     if (headed) comment += header + ": ";
-    comment += trim(text);
+    comment += answer_text(text);
   }
   if (!comment.empty()) response.set("comment", Value::string(comment));
   if (problems_->size() != before) return std::nullopt;

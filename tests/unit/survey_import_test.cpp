@@ -100,3 +100,20 @@ TEST_CASE("survey import: the same title and date is the same survey") {
   CHECK(same_survey(repo, "Pulse", *Date::parse("2026-06-02")) == nullptr);
   CHECK(same_survey(repo, "Pulse 2", *Date::parse("2026-06-01")) == nullptr);
 }
+
+TEST_CASE("survey import: a line break typed in a cell of a CRLF export is kept as one") {
+  Repository repo = customers();
+  SurveyColumns columns;
+  columns.customer = "email";
+  columns.score = "Overall?";
+  columns.comments = {"Improve?"};
+  std::string csv =
+      "Email;Overall?;Improve?\r\n"
+      "anna.berg@example.com;4;\"Fewer logins.\r\nOne password would do.\"\r\n";
+  SurveyImport s = import_survey(csv, columns, "Pulse 3", june, 5, repo);
+  INFO(messages(s));
+  REQUIRE(s.problems.empty());
+  const auto& responses = s.doc.find("responses")->items();
+  REQUIRE(responses.size() == 1);
+  CHECK(responses[0].find("comment")->as_string() == "Fewer logins.\nOne password would do.");
+}

@@ -25,4 +25,8 @@ struct Rename {
 // new id, Error(DataErrors) when `new_id` is taken or `id` is not there.
 Rename stage_rename(Transaction& tx, KindId kind, const std::string& id, const std::string& new_id);
 
+// An id a new record may take (`mv`'s NEW-ID, `add --id`): Error(Usage) when it is no
+// valid id, Error(DataErrors) when a record or any file has its path already.
+void require_free_id(const Repository& repo, KindId kind, std::string_view id);
+
 }  // namespace brm
