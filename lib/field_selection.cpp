@@ -34,7 +34,8 @@ FieldSelection shown_fields(KindId kind) {
       if (!f.empty()) keep.push_back(f);
   }
   // A result's levels are read against its agreement's (service_levels.cpp).
-  if (kind == KindId::Result) out[static_cast<std::size_t>(KindId::Agreement)].push_back("services");
+  if (kind == KindId::Result)
+    out[static_cast<std::size_t>(KindId::Agreement)].push_back("services");
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include "brm/record_cache.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,7 +14,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -602,7 +602,8 @@ bool take_entry(const CacheFile& disk, const IndexEntry& e, const FieldSelection
   if (!record) {
     std::string_view id;
     const Kind* kind = kind_of_record_path(e.path, &id);
-    if (kind && is_valid_id(id)) repo->unparsed[static_cast<std::size_t>(kind->id)].emplace_back(id);
+    if (kind && is_valid_id(id))
+      repo->unparsed[static_cast<std::size_t>(kind->id)].emplace_back(id);
     return true;
   }
   if (!record->valid) ++repo->invalid;
@@ -813,7 +814,8 @@ void list_with_cache(CacheLoad& c, const Wanted& wanted) {
     return true;
   };
   reuse.leave_out = [&](const Snapshot& others) {
-    if (c.unknown != 0 || c.reused != disk.index.size() || schemas_key_of(others) != disk.schemas_key)
+    if (c.unknown != 0 || c.reused != disk.index.size() ||
+        schemas_key_of(others) != disk.schemas_key)
       return false;
     bool result_holds = result_key_of(others) == disk.result_key;
     return (wanted.fields && !wanted.with_findings) ||
@@ -886,7 +888,7 @@ struct RecordFile {
   FileStamp stamp;
   ObjectId blob{};
   bool has_blob = false;
-  std::string_view reused_bytes;  // its entry in the old file, copied as it is
+  std::string_view reused_bytes;         // its entry in the old file, copied as it is
   std::uint64_t offset = 0, length = 0;  // length 0: no entry (not written)
 };
 constexpr std::uint32_t no_slot = ~std::uint32_t{0};
@@ -955,7 +957,8 @@ Plan plan_load(CacheLoad& c, ParseCache* cache) {
 
 // The new cache file's head and the entries copied from the old one; null when it cannot
 // be written (a read-only .git in CI), which costs only speed.
-std::unique_ptr<AtomicFile> start_write_back(const CacheLoad& c, Plan& plan, std::uint64_t* data_start) {
+std::unique_ptr<AtomicFile> start_write_back(const CacheLoad& c, Plan& plan,
+                                             std::uint64_t* data_start) {
   try {
     std::unique_ptr<AtomicFile> out = start_cache_file(c.cache_path, c.identity);
     *data_start = out->size();
@@ -1005,8 +1008,8 @@ struct EntrySink {
   }
 };
 
-void finish_write_back(AtomicFile& out, const CacheLoad& c, const Plan& plan, const Repository& repo,
-                       const Diagnostics& result) {
+void finish_write_back(AtomicFile& out, const CacheLoad& c, const Plan& plan,
+                       const Repository& repo, const Diagnostics& result) {
   try {
     std::uint64_t n = 0;
     for (const RecordFile& rf : plan.record_files) n += rf.length > 0 ? 1 : 0;
