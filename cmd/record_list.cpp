@@ -21,9 +21,11 @@
 namespace brm::cli {
 namespace {
 
-Repository load(Context& ctx) {
+// The records of `kind` whole and what the views read of the others, with the findings of
+// the last run when nothing changed (the record cache): no record is validated again.
+Repository load(Context& ctx, KindId kind) {
   Diagnostics findings;
-  Repository repo = load_worktree(ctx.root(), &findings);
+  Repository repo = load_worktree_fields(ctx.root(), shown_fields(kind), &findings);
   if (std::size_t n = count_severity(findings, Severity::Error))
     std::fprintf(stderr, "warning: the repository has %zu error%s; see 'brm check'\n", n,
                  n == 1 ? "" : "s");
@@ -158,7 +160,7 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
   if (!o.since.empty()) o.since = date_flag(o.since, "--since").str();
   for (auto& [field, want] : o.equals)
     if (!want.empty()) typed_value(*record_field(kind).property(field), want, flag_for(field));
-  Repository repo = load(ctx);
+  Repository repo = load(ctx, kind);
   if (!o.customer.empty()) find_record(repo, KindId::Customer, o.customer);
   Date now = today();
   std::vector<const Record*> rows;
@@ -262,7 +264,7 @@ std::string referrer_section(const Kind& k, std::vector<const Record*> group,
 }
 
 void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
-  Repository repo = load(ctx);
+  Repository repo = load(ctx, kind);
   const Record& r = find_record(repo, kind, o.id);
   std::vector<const Record*> refs = repo.referrers(kind, r.id);
   for (const Record* more : repo.referrers_through(kind, r.id))

@@ -2,15 +2,41 @@
 // and so holds a fraction of the records' memory.
 #include <algorithm>
 
+#include "brm/kinds.hpp"
 #include "brm/repository.hpp"
 
 namespace brm {
 
 void keep_fields(Record* record, const FieldSelection& fields) {
   const auto& keep = fields[static_cast<std::size_t>(record->kind)];
+  if (std::find(keep.begin(), keep.end(), every_field) != keep.end()) return;
   std::erase_if(record->doc.entries(), [&](const Value::Entry& e) {
     return std::find(keep.begin(), keep.end(), e.key) == keep.end();
   });
+}
+
+FieldSelection shown_fields(KindId kind) {
+  // What the views' tests and cells read of a record looked up or listed as a referrer
+  // (record_status.cpp, Repository::account_of and referrers_through): small scalars.
+  static constexpr std::string_view looked_up[] = {
+      "status", "role", "customer", "agreement", "review", "ended", "planned_end", "forecast_end"};
+  FieldSelection out;
+  for (const Kind& k : kinds()) {
+    auto& keep = out[static_cast<std::size_t>(k.id)];
+    if (k.id == kind) {
+      keep = {every_field};
+      continue;
+    }
+    keep.assign(std::begin(looked_up), std::end(looked_up));
+    for (const Reference& ref : k.references)  // "responses[].customer": responses
+      if (ref.target == kind) keep.push_back(ref.path.substr(0, ref.path.find_first_of(".[")));
+    for (std::string_view f : {k.label_field, k.date_field, k.main_date})
+      if (!f.empty()) keep.push_back(f);
+  }
+  // A result's levels are read against its agreement's (service_levels.cpp).
+  if (kind == KindId::Result)
+    out[static_cast<std::size_t>(KindId::Agreement)].push_back("services");
+  return out;
 }
 
 }  // namespace brm

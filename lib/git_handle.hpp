@@ -81,6 +81,13 @@ inline void init() {
 // is none; Error(Git) where git would refuse to work (safe.directory). git_open.cpp.
 bool discover(Repo& repo, const std::filesystem::path& start);
 
+// The git folder of the repository that holds `start`, found as discover() finds it but
+// without opening it (that costs more than a cached brm check): GIT_DIR, else the nearest
+// `.git` folder or the folder a `.git` file names. Empty when there is none, and where git
+// would refuse to work (ownership, safe.directory), *refused then true, so that brm writes
+// nothing there.
+std::filesystem::path find_git_dir(const std::filesystem::path& start, bool* refused);
+
 inline void open(Repo& repo, const std::filesystem::path& path) {
   if (!discover(repo, path))
     throw Error(ExitCode::Git, fmt::format("'{}' is not in a git repository: could not find "

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <vector>
 
 #include "git_handle.hpp"
@@ -98,22 +99,35 @@ bool listed_safe(const fs::path& repo_path) {
   return safe;
 }
 
-// git's ensure_valid_ownership, for a repository found by searching (not for GIT_DIR).
-void require_safe_ownership(git_repository* repo) {
+// The paths git's ensure_valid_ownership looks at: the work tree, its .git file if it is
+// one, and the git folder.
+std::vector<std::string> ownership_paths(const char* workdir, const std::string& git_dir) {
   std::vector<std::string> paths;
-  const char* workdir = git_repository_workdir(repo);
   if (workdir) {
     paths.emplace_back(workdir);
     std::string gitfile = without_slash(workdir) + "/.git";
     struct stat st {};
     if (::lstat(gitfile.c_str(), &st) == 0 && S_ISREG(st.st_mode)) paths.push_back(gitfile);
   }
-  paths.emplace_back(git_repository_path(repo));
+  paths.push_back(git_dir);
+  return paths;
+}
+
+// git's ensure_valid_ownership: true when git works in the repository of `paths`.
+bool ownership_ok(const std::vector<std::string>& paths) {
   bool owned = true;
   for (const std::string& p : paths) owned = owned && owned_by_current_user(p);
-  if (owned) return;
+  if (owned) return true;
+  init();  // safe.directory is read through libgit2's configuration
+  return listed_safe(real_path(without_slash(paths.front())));
+}
+
+// git's ensure_valid_ownership, for a repository found by searching (not for GIT_DIR).
+void require_safe_ownership(git_repository* repo) {
+  std::vector<std::string> paths =
+      ownership_paths(git_repository_workdir(repo), git_repository_path(repo));
+  if (ownership_ok(paths)) return;
   std::string where = without_slash(paths.front());
-  if (listed_safe(real_path(where))) return;
   throw Error(ExitCode::Git,
               fmt::format("detected dubious ownership in repository at '{}': it belongs to "
                           "another user, and git refuses to work in it\n"
@@ -186,7 +200,39 @@ bool open_discovered(Repo& repo, const fs::path& start) {
   return true;
 }
 
+// The git folder a `.git` file in `dir` names (worktrees, submodules); empty when it names none.
+fs::path git_dir_of_file(const fs::path& dot_git, const fs::path& dir) {
+  std::ifstream in(dot_git);
+  std::string line;
+  std::getline(in, line);
+  if (line.rfind("gitdir: ", 0) != 0) return {};
+  fs::path target = line.substr(8);
+  return (target.is_absolute() ? target : dir / target).lexically_normal();
+}
+
 }  // namespace
+
+fs::path find_git_dir(const fs::path& start, bool* refused) {
+  *refused = env("GIT_COMMON_DIR") != nullptr;  // discover() refuses it
+  if (*refused) return {};
+  if (const char* git_dir = env("GIT_DIR")) return absolute_path(git_dir);  // no check, as git
+  std::error_code ec;
+  for (fs::path d = fs::absolute(start, ec).lexically_normal(); !ec; d = d.parent_path()) {
+    fs::path dot_git = d / ".git";
+    std::error_code missing;  // set when there is no .git here
+    auto st = fs::symlink_status(dot_git, missing);
+    fs::path found = fs::is_directory(st)      ? dot_git
+                     : fs::is_regular_file(st) ? git_dir_of_file(dot_git, d)
+                                               : fs::path();
+    if (found.empty()) {
+      if (d == d.parent_path()) break;
+      continue;
+    }
+    *refused = !ownership_ok(ownership_paths((d.string() + "/").c_str(), found.string() + "/"));
+    return *refused ? fs::path() : found;
+  }
+  return {};
+}
 
 bool discover(Repo& repo, const fs::path& start) {
   init();

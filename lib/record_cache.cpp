@@ -4,6 +4,7 @@
 #include "brm/record_cache.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,8 +14,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -26,6 +27,7 @@
 #include "brm/files.hpp"
 #include "brm/git.hpp"
 #include "brm/parse_cache.hpp"
+#include "git_handle.hpp"
 
 namespace fs = std::filesystem;
 
@@ -265,7 +267,8 @@ class Reader {
     }
     return v;
   }
-  // What parsed() reads, without the findings and with the document limited to `fields`.
+  // What parsed() reads, without the findings and with the document limited to `fields`
+  // (whole when they hold every_field).
   std::optional<Record> selected_record(const FieldSelection& fields) {
     std::optional<Record> out;
     if (raw<std::uint8_t>() != 0) {
@@ -278,7 +281,9 @@ class Reader {
       r.kind = static_cast<KindId>(kind);
       r.id = str();
       r.valid = raw<std::uint8_t>() != 0;
-      r.doc = selected(fields[kind]);
+      const auto& keep = fields[kind];
+      bool whole = std::find(keep.begin(), keep.end(), every_field) != keep.end();
+      r.doc = whole ? value() : selected(keep);
       out = std::move(r);
     }
     for (std::size_t i = 0, n = count(41); i < n && ok_; ++i) {
@@ -380,6 +385,7 @@ struct IndexEntry {
   // What this run's listing found: the file, and whether its stamp vouches for the entry.
   bool seen = false;
   bool reused = false;
+  bool verified = false;  // not vouched for by its stamp, but read and of the same content
 };
 
 struct CacheFile {
@@ -498,31 +504,13 @@ bool cache_disabled() {
 
 }  // namespace
 
-// The git folder that holds `dir`, found as git does: the nearest `.git` folder, or a
-// `.git` file naming one (worktrees, submodules). Done by hand because initialising
-// libgit2 costs more than a cached check.
-fs::path find_git_dir(const fs::path& dir) {
-  std::error_code ec;
-  for (fs::path d = dir;; d = d.parent_path()) {
-    fs::path dot_git = d / ".git";
-    auto st = fs::symlink_status(dot_git, ec);
-    if (fs::is_directory(st)) return dot_git;
-    if (fs::is_regular_file(st)) {
-      std::ifstream in(dot_git);
-      std::string line;
-      std::getline(in, line);
-      if (line.rfind("gitdir: ", 0) == 0) {
-        fs::path target = line.substr(8);
-        return target.is_absolute() ? target : d / target;
-      }
-    }
-    if (d == d.parent_path()) return {};
-  }
-}
-
 fs::path record_cache_path(const fs::path& root) {
   std::string name = fmt::format("records-{:016x}.cache", std::hash<std::string>{}(root.string()));
-  if (fs::path git_dir = find_git_dir(root); !git_dir.empty()) return git_dir / "brm" / name;
+  bool refused = false;
+  if (fs::path git_dir = gitx::find_git_dir(root, &refused); !git_dir.empty())
+    return git_dir / "brm" / name;
+  // In a git repository that git would refuse to work in, brm keeps no cache at all.
+  if (refused) return {};
   const char* xdg = std::getenv("XDG_CACHE_HOME");
   const char* home = std::getenv("HOME");
   fs::path base = xdg && *xdg ? fs::path(xdg) : home && *home ? fs::path(home) / ".cache" : fs::path();
@@ -558,25 +546,79 @@ struct Wanted {
   bool findings_only = false;
   // Only these fields of the records, and no findings at all (nullptr: everything).
   const FieldSelection* fields = nullptr;
+  // With `fields`: the findings too, the last run's when they hold (else computed).
+  bool with_findings = false;
+  // Given: also the files besides the records (brm.yaml, the schemas), as read.
+  std::vector<SourceFile>* others = nullptr;
 };
+
+void keep_others(const Snapshot& snap, std::vector<SourceFile>* out) {
+  for (const SourceFile& f : snap.files)
+    if (f.path == "brm.yaml" || f.path.rfind("schema/", 0) == 0) out->push_back(f);
+}
 
 // A record file, as load_repository takes one (read_worktree lists besides them only
 // brm.yaml and the schemas).
 bool is_record_file(std::string_view path) { return kind_of_record_path(path) != nullptr; }
 
-// Every record straight from the cache, limited to `fields`, when no record file changed:
-// no parsing, no validation, no rules. brm.yaml (for the settings) and the schemas go
-// through load_repository as usual. False when an entry does not decode.
-bool load_selected(const CacheFile& disk, const Snapshot& snap, const FieldSelection& fields,
-                   Repository* repo) {
-  // The index holds exactly the record files (each was reused).
+// The record files' entries, in the order they lie in the cache file.
+std::vector<const IndexEntry*> in_file_order(const CacheFile& disk) {
+  std::vector<const IndexEntry*> out;
+  out.reserve(disk.index.size());
+  for (const IndexEntry& e : disk.index) out.push_back(&e);
+  std::sort(out.begin(), out.end(),
+            [](const IndexEntry* a, const IndexEntry* b) { return a->offset < b->offset; });
+  return out;
+}
+
+// brm.yaml (for the settings) and the schemas of a snapshot, through load_repository without
+// rules; its findings (the listing's, the settings', the schemas') go to *findings.
+void load_base(const Snapshot& snap, Repository* repo, Diagnostics* findings) {
   Snapshot base;
+  base.findings = snap.findings;
   for (const SourceFile& f : snap.files)
     if (!is_record_file(f.path)) base.files.push_back(f);
-  Diagnostics ignored;
   LoadOptions options;
   options.rules = false;
-  *repo = load_repository(std::move(base), &ignored, options);
+  *repo = load_repository(std::move(base), findings, options);
+}
+
+// One entry decoded into the repository: whole (its findings to *file_findings), or limited
+// to `fields` (findings skipped). False when it does not decode.
+bool take_entry(const CacheFile& disk, const IndexEntry& e, const FieldSelection* fields,
+                Repository* repo, Diagnostics* file_findings) {
+  std::optional<std::string_view> bytes = unseal(disk.data.substr(e.offset, e.length));
+  if (!bytes) return false;
+  Reader r(*bytes);
+  std::optional<Record> record;
+  if (fields) {
+    record = r.selected_record(*fields);
+  } else {
+    ParsedFile parsed = r.parsed();
+    record = std::move(parsed.record);
+    for (Diagnostic& d : parsed.findings) file_findings->push_back(std::move(d));
+  }
+  if (!r.ok() || !r.at_end()) return false;
+  if (!record) {
+    std::string_view id;
+    const Kind* kind = kind_of_record_path(e.path, &id);
+    if (kind && is_valid_id(id))
+      repo->unparsed[static_cast<std::size_t>(kind->id)].emplace_back(id);
+    return true;
+  }
+  if (!record->valid) ++repo->invalid;
+  record->doc.shrink_to_fit();
+  repo->of(record->kind).push_back(std::move(*record));
+  return true;
+}
+
+// Every record straight from the cache, when no record file changed: no parsing, no
+// validation. Limited to `fields` (no findings), or whole with each file's findings in
+// *file_findings. brm.yaml and the schemas go through load_repository as usual, their
+// findings to *base_findings. False when an entry does not decode.
+bool load_from_entries(const CacheFile& disk, const Snapshot& snap, const FieldSelection* fields,
+                       Repository* repo, Diagnostics* base_findings, Diagnostics* file_findings) {
+  load_base(snap, repo, base_findings);
   repo->files = snap.files.size() + snap.left_out;
   repo->record_files = disk.index.size();
   std::array<std::size_t, kind_count> per_kind{};
@@ -586,277 +628,465 @@ bool load_selected(const CacheFile& disk, const Snapshot& snap, const FieldSelec
   for (std::size_t k = 0; k < kind_count; ++k) repo->records[k].reserve(per_kind[k]);
   // In the order the entries lie in the file, letting each stretch go once decoded: the
   // records hold copies, and the mapping would otherwise count whole in the peak memory.
-  std::vector<const IndexEntry*> in_file_order;
-  in_file_order.reserve(disk.index.size());
-  for (const IndexEntry& e : disk.index) in_file_order.push_back(&e);
-  std::sort(in_file_order.begin(), in_file_order.end(),
-            [](const IndexEntry* a, const IndexEntry* b) { return a->offset < b->offset; });
   std::uint64_t released = 0;
-  for (const IndexEntry* e : in_file_order) {
-    std::optional<std::string_view> bytes = unseal(disk.data.substr(e->offset, e->length));
-    if (!bytes) return false;
-    Reader r(*bytes);
-    std::optional<Record> record = r.selected_record(fields);
-    if (!r.ok() || !r.at_end()) return false;
+  for (const IndexEntry* e : in_file_order(disk)) {
+    if (!take_entry(disk, *e, fields, repo, file_findings)) return false;
     if (e->offset - released >= release_stretch) {
       disk.file.release(disk.data.substr(released, e->offset - released));
       released = e->offset;
     }
-    if (!record) continue;
-    if (!record->valid) ++repo->invalid;
-    repo->of(record->kind).push_back(std::move(*record));
   }
   for (auto& rs : repo->records)
     std::sort(rs.begin(), rs.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
   return true;
 }
 
-// The loading behind load_worktree, check_worktree and load_worktree_fields.
-void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions options,
-                        Wanted wanted, Repository* repo) {
-  if (wanted.fields) {
-    options.rules = false;  // no findings wanted
-    options.keep = wanted.fields;
+// What the cache file's tail says: the schemas, when it was written, the last whole load's
+// findings, and (written by entry()) the index.
+struct TailFacts {
+  std::string_view schemas_key;
+  std::int64_t saved_at_ns = 0;
+  std::string_view result_key;
+  std::uint64_t result_files = 0;
+  const Diagnostics* result_findings = nullptr;
+  std::uint64_t entries = 0;
+};
+
+// Writes the tail in pieces, the index never whole in memory, sealed with one checksum.
+class TailWriter {
+ public:
+  TailWriter(AtomicFile& out, const TailFacts& facts) : out_(out), start_(out.size()) {
+    w_.str(facts.schemas_key);
+    w_.raw(facts.saved_at_ns);
+    w_.str(facts.result_key);
+    w_.raw(facts.result_files);
+    w_.diagnostics(*facts.result_findings);
+    w_.raw(facts.entries);
   }
-  fs::path cache_path = cache_disabled() ? fs::path() : record_cache_path(root);
-  if (cache_path.empty()) {
-    *repo = load_repository(read_worktree(root), findings, options);
+  void entry(std::string_view path, const FileStamp& stamp, std::string_view blob_hex,
+             std::uint64_t offset, std::uint64_t length) {
+    w_.str(path);
+    w_.raw(stamp.mtime_ns);
+    w_.raw(stamp.size);
+    w_.raw(stamp.inode);
+    w_.raw(stamp.ctime_ns);
+    w_.raw(stamp.device);
+    w_.str(blob_hex);
+    w_.raw(offset);
+    w_.raw(length);
+    if (w_.out.size() >= (std::size_t{1} << 20)) flush();
+  }
+  // Not synced to disk: a cache torn by a crash fails its checksums and is rebuilt.
+  void finish() {
+    flush();
+    w_.raw(sum_.value());
+    w_.raw<std::uint64_t>(start_);  // where the tail starts
+    w_.out.append(magic);
+    out_.append(w_.out);
+    out_.commit(AtomicFile::Sync::No);
+  }
+
+ private:
+  void flush() {
+    sum_.update(w_.out);
+    out_.append(w_.out);
+    w_.out.clear();
+  }
+  AtomicFile& out_;
+  std::uint64_t start_;
+  Writer w_;
+  Checksum sum_;
+};
+
+// A new cache file at `path` with the header of this binary; its data section starts at
+// the returned file's size().
+std::unique_ptr<AtomicFile> start_cache_file(const fs::path& path, const std::string& identity) {
+  make_folders(path.parent_path());
+  remove_stale_temps(path);
+  auto out = std::make_unique<AtomicFile>(path);
+  Writer head;
+  head.out.append(magic);
+  head.raw(format_version);
+  head.str(identity);
+  out->append(head.out);
+  return out;
+}
+
+// One file's new entry: its sealed bytes, stamp and blob id; no bytes: the file is gone.
+struct ChangedEntry {
+  FileStamp stamp;
+  std::string blob_hex;
+  std::string bytes;
+};
+
+// The cache written again from `disk`: every entry as it is but those `changed` replaces
+// or removes, then those it adds, with a new result. The time it was written stays, so
+// that what was racy stays so. A failure to write costs only speed.
+void rewrite_cache(const fs::path& path, const CacheFile& disk, const std::string& identity,
+                   const std::map<std::string, ChangedEntry, std::less<>>& changed,
+                   const TailFacts& facts) {
+  try {
+    std::unique_ptr<AtomicFile> out = start_cache_file(path, identity);
+    const std::uint64_t data_start = out->size();
+    struct Row {
+      std::string_view path, blob_hex;
+      FileStamp stamp;
+      std::uint64_t offset, length;
+    };
+    std::vector<Row> rows;
+    auto append = [&](std::string_view p, const FileStamp& stamp, std::string_view blob,
+                      std::string_view bytes) {
+      rows.push_back({p, blob, stamp, out->size() - data_start, bytes.size()});
+      out->append(bytes);
+    };
+    for (const IndexEntry& e : disk.index)
+      if (!changed.count(e.path))
+        append(e.path, e.stamp, e.blob_id, disk.data.substr(e.offset, e.length));
+    for (const auto& [p, c] : changed)
+      if (!c.bytes.empty()) append(p, c.stamp, c.blob_hex, c.bytes);
+    TailFacts tail = facts;
+    tail.entries = rows.size();
+    TailWriter writer(*out, tail);
+    for (const Row& r : rows) writer.entry(r.path, r.stamp, r.blob_hex, r.offset, r.length);
+    writer.finish();
+  } catch (const std::exception&) {
+  }
+}
+
+// One load of the work tree through the cache: what the listing found against the cache,
+// and the keys that say whether the cache's schemas and last findings still hold.
+struct CacheLoad {
+  fs::path root;
+  fs::path cache_path;
+  std::string identity;
+  CacheFile disk;
+  Snapshot snap;
+  std::size_t unknown = 0;   // record files the cache does not know
+  std::size_t reused = 0;    // vouched for by their stamps
+  std::size_t verified = 0;  // read, and of the content the cache knows
+  std::string schemas_key;
+  std::string result_key;
+
+  // Every record file is one the cache holds as it is, under the same schemas.
+  bool unchanged() const {
+    return schemas_key == disk.schemas_key && unknown == 0 &&
+           reused + verified == disk.index.size();
+  }
+  bool result_holds() const { return unchanged() && result_key == disk.result_key; }
+};
+
+std::string schemas_key_of(const Snapshot& s) { return ParseCache::schemas_key(s.files); }
+
+// What the findings depend on besides the record files: the day (rules about dates), the
+// settings, and the files the listing passed over (the schemas are in schemas_key).
+std::string result_key_of(const Snapshot& s) {
+  std::string key = today().str();
+  for (const SourceFile& f : s.files)
+    if (f.path == "brm.yaml") key.append("\n").append(blob_id_of(f.content));
+  for (const Diagnostic& d : s.findings) key.append("\n").append(format_text(d));
+  return key;
+}
+
+// The listing, told which record files the cache may stand in for without being read:
+// same stamp, and not written so close to the cache that a change within the clock's
+// resolution could hide. When the cache holds every record file and the answer wanted
+// comes from the cache alone, the record files are left out of the snapshot.
+void list_with_cache(CacheLoad& c, const Wanted& wanted) {
+  CacheFile& disk = c.disk;
+  if (disk.index.empty()) {  // nothing to reuse (a first run): each file read in one go
+    c.snap = read_worktree(c.root);
+    c.unknown = static_cast<std::size_t>(
+        std::count_if(c.snap.files.begin(), c.snap.files.end(),
+                      [](const SourceFile& f) { return is_record_file(f.path); }));
     return;
   }
-  std::string identity = binary_identity();
-  CacheFile disk;
-  if (!read_cache(cache_path, identity, &disk)) disk.clear();
-
-  // Files the cache may stand in for without being read: same stamp, and not written
-  // so close to the cache that a change within the clock's resolution could hide.
-  std::size_t unknown = 0;  // record files the cache does not know
-  std::size_t reused = 0;
   Reuse reuse;
-  // A reused file is left without content and blob id: filled in below, when needed.
   reuse.file = [&](std::string_view path, const FileStamp& stamp) {
     IndexEntry* e = disk.find(path);
     if (!e) {
-      ++unknown;
+      ++c.unknown;
       return false;
     }
     e->seen = true;
     if (!(e->stamp == stamp) || stamp.mtime_ns >= disk.saved_at_ns - racy_ns) return false;
     e->reused = true;
-    ++reused;
+    ++c.reused;
     return true;
   };
-  // What the findings depend on besides the record files: the schemas, the day (rules
-  // about dates), the settings, and the files the listing passed over.
-  auto schemas_key_of = [](const Snapshot& s) { return ParseCache::schemas_key(s.files); };
-  auto result_key_of = [](const Snapshot& s) {
-    std::string key = today().str();
-    for (const SourceFile& f : s.files)
-      if (f.path == "brm.yaml") key.append("\n").append(blob_id_of(f.content));
-    for (const Diagnostic& d : s.findings) key.append("\n").append(format_text(d));
-    return key;
-  };
-  // When the cache holds every record file as it is, and the answer wanted comes from
-  // the cache alone, the record files need not be in the snapshot at all.
   reuse.leave_out = [&](const Snapshot& others) {
-    if (unknown != 0 || reused != disk.index.size() || schemas_key_of(others) != disk.schemas_key)
+    if (c.unknown != 0 || c.reused != disk.index.size() ||
+        schemas_key_of(others) != disk.schemas_key)
       return false;
-    return wanted.fields || (wanted.findings_only && result_key_of(others) == disk.result_key);
+    bool result_holds = result_key_of(others) == disk.result_key;
+    return (wanted.fields && !wanted.with_findings) ||
+           ((wanted.findings_only || wanted.with_findings) && result_holds);
   };
-  // With nothing to reuse (a first run), the listing reads each file in one go.
-  Snapshot snap = disk.index.empty() ? read_worktree(root) : read_worktree(root, reuse);
-  if (disk.index.empty())
-    unknown = static_cast<std::size_t>(std::count_if(
-        snap.files.begin(), snap.files.end(), [](const SourceFile& f) { return is_record_file(f.path); }));
-  std::string schemas_key = schemas_key_of(snap);
-  std::string result_key = result_key_of(snap);
-  bool unchanged = schemas_key == disk.schemas_key && unknown == 0 && reused == disk.index.size();
-  if (wanted.findings_only && unchanged && result_key == disk.result_key) {
-    *findings = std::move(disk.result_findings);
-    repo->files = static_cast<std::size_t>(disk.result_files);
-    return;
+  c.snap = read_worktree(c.root, reuse);
+  if (c.snap.left_out > 0) return;
+  // Files read because their stamps could not vouch for them (a write within the racy
+  // window, a touch): their content decides. The blob id is kept for the steps below.
+  disk.rewind();  // asked in the listing's order, as the listing asked
+  for (SourceFile& f : c.snap.files) {
+    if (!is_record_file(f.path)) continue;
+    IndexEntry* e = disk.find(f.path);
+    if (!e || e->reused || !e->seen) continue;
+    f.blob_id = blob_id_of(f.content);
+    if (e->blob_id == f.blob_id) {
+      e->verified = true;
+      ++c.verified;
+    }
   }
-  if (wanted.fields && unchanged && load_selected(disk, snap, *wanted.fields, repo)) return;
-  if (snap.left_out > 0) {
-    // An entry did not decode: list again, this time with every record file.
-    unknown = reused = 0;
-    for (IndexEntry& e : disk.index) e.seen = e.reused = false;
-    disk.rewind();
-    reuse.leave_out = nullptr;
-    snap = read_worktree(root, reuse);
-    schemas_key = schemas_key_of(snap);
-    result_key = result_key_of(snap);
-    unchanged = schemas_key == disk.schemas_key && unknown == 0 && reused == disk.index.size();
-  }
-  bool schemas_changed = schemas_key != disk.schemas_key;
-  // A record file's cache entry; nullptr when the cache does not know it.
-  auto entry_of = [&](const std::string& path) -> const IndexEntry* {
-    const IndexEntry* e = disk.find(path);
-    return e && e->seen ? e : nullptr;
-  };
+}
 
-  // Each record file from its cache entry when that decodes and matches, else from its
-  // text: read now if the listing left it to the cache (a damaged entry, new schemas).
-  // What the cache's index will say of each: its path (taken from the load once parsed),
-  // stamp, blob id, and where its entry went.
-  struct RecordFile {
-    std::string path;
-    FileStamp stamp;
-    ObjectId blob{};
-    bool has_blob = false;
-    std::string_view reused_bytes;  // its entry in the old file, copied as it is
-    std::uint64_t offset = 0, length = 0;  // length 0: no entry (not written)
-  };
-  constexpr std::uint32_t no_slot = ~std::uint32_t{0};
+// The answers that come from the cache alone, without parsing; false when none applies.
+bool answer_from_cache(CacheLoad& c, const Wanted& wanted, const LoadOptions& options,
+                       Diagnostics* findings, Repository* repo) {
+  if (!c.unchanged()) return false;
+  if (wanted.findings_only && c.result_holds()) {
+    *findings = std::move(c.disk.result_findings);
+    repo->files = static_cast<std::size_t>(c.disk.result_files);
+    return true;
+  }
+  if (wanted.fields && (!wanted.with_findings || c.result_holds())) {
+    Diagnostics ignored;
+    if (!load_from_entries(c.disk, c.snap, wanted.fields, repo, &ignored, nullptr)) return false;
+    if (wanted.with_findings) *findings = std::move(c.disk.result_findings);
+    return true;
+  }
+  if (wanted.findings_only || c.snap.left_out > 0) return false;
+  // Whole records (show, list, a write): the last findings when they hold, else the
+  // findings again from the entries and the rules, which the cache then keeps.
+  Diagnostics base, per_file;
+  Repository whole;
+  if (!load_from_entries(c.disk, c.snap, nullptr, &whole, &base, &per_file)) return false;
+  if (c.result_holds()) {
+    for (const Diagnostic& d : c.disk.result_findings) findings->push_back(d);
+  } else {
+    std::size_t before = findings->size();
+    for (Diagnostic& d : base) findings->push_back(std::move(d));
+    for (Diagnostic& d : per_file) findings->push_back(std::move(d));
+    if (options.rules) {
+      check_rules(whole, findings, today());
+      Diagnostics result(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end());
+      sort_diagnostics(result);
+      TailFacts facts{c.schemas_key, c.disk.saved_at_ns, c.result_key, whole.files, &result};
+      rewrite_cache(c.cache_path, c.disk, c.identity, {}, facts);
+    }
+    sort_diagnostics(*findings);
+  }
+  if (options.keep)  // after the rules, which read what they read
+    for (auto& rs : whole.records)
+      for (Record& r : rs) keep_fields(&r, *options.keep);
+  *repo = std::move(whole);
+  return true;
+}
+
+// What the cache's index will say of a record file: its path (taken from the load once
+// parsed), stamp, blob id, and where its entry went.
+struct RecordFile {
+  std::string path;
+  FileStamp stamp;
+  ObjectId blob{};
+  bool has_blob = false;
+  std::string_view reused_bytes;         // its entry in the old file, copied as it is
+  std::uint64_t offset = 0, length = 0;  // length 0: no entry (not written)
+};
+constexpr std::uint32_t no_slot = ~std::uint32_t{0};
+
+// The files the load will parse and those the cache stands in for (put into *cache).
+struct Plan {
   std::vector<RecordFile> record_files;
-  std::vector<std::uint32_t> slot_of(snap.files.size(), no_slot);  // by snapshot position
-  ParseCache cache;
+  std::vector<std::uint32_t> slot_of;  // by snapshot position
   std::size_t decoded = 0;
-  disk.rewind();
-  for (std::size_t i = 0; i < snap.files.size(); ++i) {
-    SourceFile& f = snap.files[i];
+};
+
+// A record file's text, read now because the listing left it to the cache.
+void read_content(const fs::path& root, SourceFile& f) {
+  std::ifstream in(root / f.path, std::ios::binary | std::ios::ate);
+  f.content.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
+  in.seekg(0);
+  in.read(f.content.data(), static_cast<std::streamsize>(f.content.size()));
+}
+
+// Each record file from its cache entry when that decodes and matches, else from its
+// text: read now if the listing left it to the cache (a damaged entry, new schemas).
+bool from_entry(CacheLoad& c, SourceFile& f, const IndexEntry* e, ParsedFile* parsed) {
+  bool schemas_changed = c.schemas_key != c.disk.schemas_key;
+  if (e && e->reused) {
+    if (!schemas_changed && decode_entry(c.disk, *e, parsed)) {
+      f.blob_id = std::string(e->blob_id);
+      return true;
+    }
+    read_content(c.root, f);
+  }
+  if (!e) return false;
+  // Touched but maybe not changed: the content decides. A file the cache does not know
+  // gets its blob id where it is parsed, on every core.
+  if (f.blob_id.empty() || e->reused) f.blob_id = blob_id_of(f.content);
+  return !schemas_changed && e->blob_id == f.blob_id && !e->reused &&
+         decode_entry(c.disk, *e, parsed);
+}
+
+Plan plan_load(CacheLoad& c, ParseCache* cache) {
+  Plan plan;
+  plan.slot_of.assign(c.snap.files.size(), no_slot);
+  c.disk.rewind();
+  for (std::size_t i = 0; i < c.snap.files.size(); ++i) {
+    SourceFile& f = c.snap.files[i];
     if (!is_record_file(f.path)) continue;  // brm.yaml and schemas: always read
-    const IndexEntry* e = entry_of(f.path);
+    const IndexEntry* e = c.disk.find(f.path);
+    if (e && !e->seen) e = nullptr;
     ParsedFile parsed;
-    bool from_cache = false;
-    if (e && e->reused) {
-      if (!schemas_changed && decode_entry(disk, *e, &parsed)) {
-        f.blob_id = std::string(e->blob_id);
-        from_cache = true;
-      } else {
-        std::ifstream in(root / f.path, std::ios::binary | std::ios::ate);
-        f.content.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
-        in.seekg(0);
-        in.read(f.content.data(), static_cast<std::streamsize>(f.content.size()));
-      }
-    }
-    if (!from_cache && e) {
-      // Touched but maybe not changed: the content decides. A file the cache does not
-      // know gets its blob id where it is parsed, on every core.
-      f.blob_id = blob_id_of(f.content);
-      from_cache = !schemas_changed && e->blob_id == f.blob_id && !e->reused &&
-                   decode_entry(disk, *e, &parsed);
-    }
-    slot_of[i] = static_cast<std::uint32_t>(record_files.size());
-    RecordFile& rf = record_files.emplace_back();
+    bool cached = from_entry(c, f, e, &parsed);
+    plan.slot_of[i] = static_cast<std::uint32_t>(plan.record_files.size());
+    RecordFile& rf = plan.record_files.emplace_back();
     rf.stamp = f.stamp;
     if (std::optional<ObjectId> id = object_id_from_hex(f.blob_id)) {
       rf.blob = *id;
       rf.has_blob = true;
     }
-    if (from_cache) {
+    if (cached) {
       rf.path = f.path;  // the load will not call back for it
-      rf.reused_bytes = disk.data.substr(e->offset, e->length);
-      cache.insert(schemas_key, f, std::move(parsed));
-      ++decoded;
+      rf.reused_bytes = c.disk.data.substr(e->offset, e->length);
+      cache->insert(c.schemas_key, f, std::move(parsed));
+      ++plan.decoded;
     }
   }
-  // Written back when it learnt anything, a damaged entry's parse included. The entries
-  // the cache stood in for are moved into the repository; their bytes are copied from
-  // the old file as they are. The files parsed now are encoded on the loading threads
-  // and appended as they come, and the index is written in pieces: neither is ever
-  // whole in memory. Written atomically, so that a reader never sees half a cache; a
-  // failure to write (a read-only .git in CI) costs only speed.
-  bool write_back =
-      !unchanged || result_key != disk.result_key || decoded != record_files.size();
+  return plan;
+}
+
+// The new cache file's head and the entries copied from the old one; null when it cannot
+// be written (a read-only .git in CI), which costs only speed.
+std::unique_ptr<AtomicFile> start_write_back(const CacheLoad& c, Plan& plan,
+                                             std::uint64_t* data_start) {
+  try {
+    std::unique_ptr<AtomicFile> out = start_cache_file(c.cache_path, c.identity);
+    *data_start = out->size();
+    for (RecordFile& rf : plan.record_files) {
+      if (rf.reused_bytes.empty()) continue;
+      rf.offset = out->size() - *data_start;
+      rf.length = rf.reused_bytes.size();
+      out->append(rf.reused_bytes);
+    }
+    return out;
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+// The files parsed now, encoded on the loading threads and appended as they come.
+struct EntrySink {
+  EntrySink(AtomicFile* o, std::uint64_t start, Plan* p) : out(o), data_start(start), plan(p) {}
+  AtomicFile* out;
+  std::uint64_t data_start;
+  Plan* plan;
+  std::mutex mutex;
+  bool failed = false;
+
+  void add(std::size_t position, SourceFile& f, const ParsedFile& p) {
+    std::uint32_t slot = position < plan->slot_of.size() ? plan->slot_of[position] : no_slot;
+    if (slot == no_slot) return;
+    RecordFile& rf = plan->record_files[slot];  // this thread's alone
+    if (!rf.has_blob) {
+      rf.blob = blob_object_id_of(f.content);
+      rf.has_blob = true;
+    }
+    rf.path = std::move(f.path);
+    thread_local Writer w;
+    w.out.clear();
+    w.parsed(p);
+    w.seal();
+    std::lock_guard lock(mutex);
+    if (failed) return;
+    try {
+      rf.offset = out->size() - data_start;
+      rf.length = w.out.size();
+      out->append(w.out);
+    } catch (const std::exception&) {
+      failed = true;  // on a loading thread: never let it escape
+    }
+  }
+};
+
+void finish_write_back(AtomicFile& out, const CacheLoad& c, const Plan& plan,
+                       const Repository& repo, const Diagnostics& result) {
+  try {
+    std::uint64_t n = 0;
+    for (const RecordFile& rf : plan.record_files) n += rf.length > 0 ? 1 : 0;
+    TailFacts facts{c.schemas_key, now_ns(), c.result_key, repo.files, &result, n};
+    TailWriter tail(out, facts);
+    for (const RecordFile& rf : plan.record_files)
+      if (rf.length > 0) tail.entry(rf.path, rf.stamp, to_hex(rf.blob), rf.offset, rf.length);
+    tail.finish();
+  } catch (const std::exception&) {
+  }
+}
+
+// The load that parses what the cache cannot stand in for, and writes the cache back when
+// it learnt anything (a damaged entry's parse included). The entries the cache stood in
+// for are moved into the repository; their bytes are copied from the old file as they
+// are. Written atomically, so that a reader never sees half a cache.
+void load_and_write_back(CacheLoad& c, Diagnostics* findings, LoadOptions options,
+                         Repository* repo) {
+  ParseCache cache;
+  Plan plan = plan_load(c, &cache);
+  bool write_back = !c.unchanged() || c.result_key != c.disk.result_key ||
+                    plan.decoded != plan.record_files.size();
   cache.set_single_use(true);
   cache.set_lookup_only(true);
   // An empty cache would only cost a locked lookup per file (a fresh clone's first run).
-  options.cache = decoded > 0 ? &cache : nullptr;
-  std::unique_ptr<AtomicFile> out;
+  options.cache = plan.decoded > 0 ? &cache : nullptr;
   std::uint64_t data_start = 0;
-  std::mutex out_mutex;
-  bool out_failed = false;
-  if (write_back) {
-    try {
-      make_folders(cache_path.parent_path());
-      remove_stale_temps(cache_path);
-      out = std::make_unique<AtomicFile>(cache_path);
-      Writer head;
-      head.out.append(magic);
-      head.raw(format_version);
-      head.str(identity);
-      out->append(head.out);
-      data_start = out->size();
-      for (RecordFile& rf : record_files) {
-        if (rf.reused_bytes.empty()) continue;
-        rf.offset = out->size() - data_start;
-        rf.length = rf.reused_bytes.size();
-        out->append(rf.reused_bytes);
-      }
-    } catch (const std::exception&) {
-      out.reset();
-    }
-  }
-  if (out) {
-    options.parsed = [&](std::size_t position, SourceFile& f, const ParsedFile& p) {
-      std::uint32_t slot = position < slot_of.size() ? slot_of[position] : no_slot;
-      if (slot == no_slot) return;
-      RecordFile& rf = record_files[slot];  // this thread's alone
-      if (!rf.has_blob) {
-        rf.blob = blob_object_id_of(f.content);
-        rf.has_blob = true;
-      }
-      rf.path = std::move(f.path);
-      thread_local Writer w;
-      w.out.clear();
-      w.parsed(p);
-      w.seal();
-      std::lock_guard lock(out_mutex);
-      if (out_failed) return;
-      try {
-        rf.offset = out->size() - data_start;
-        rf.length = w.out.size();
-        out->append(w.out);
-      } catch (const std::exception&) {
-        out_failed = true;  // on a loading thread: never let it escape
-      }
+  std::unique_ptr<AtomicFile> out = write_back ? start_write_back(c, plan, &data_start) : nullptr;
+  EntrySink sink(out.get(), data_start, &plan);
+  if (out)
+    options.parsed = [&sink](std::size_t position, SourceFile& f, const ParsedFile& p) {
+      sink.add(position, f, p);
     };
-  }
   std::size_t before = findings->size();
-  *repo = load_repository(std::move(snap), findings, options);
-  if (!out || out_failed) return;
-  std::vector<std::uint32_t>().swap(slot_of);
+  *repo = load_repository(std::move(c.snap), findings, options);
+  if (!out || sink.failed) return;
+  std::vector<std::uint32_t>().swap(plan.slot_of);
+  // Without the rules the findings are not the whole answer: no result is kept then.
+  if (!options.rules) c.result_key.clear();
+  Diagnostics result(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end());
+  finish_write_back(*out, c, plan, *repo, result);
+}
 
-  try {
-    std::uint64_t tail_start = out->size();
-    Checksum sum;
-    Writer tail;
-    auto flush = [&] {
-      sum.update(tail.out);
-      out->append(tail.out);
-      tail.out.clear();
-    };
-    tail.str(schemas_key);
-    tail.raw(now_ns());
-    tail.str(result_key);
-    tail.raw<std::uint64_t>(repo->files);
-    tail.diagnostics(
-        Diagnostics(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end()));
-    std::uint64_t n = 0;
-    for (const RecordFile& rf : record_files) n += rf.length > 0 ? 1 : 0;
-    tail.raw(n);
-    for (const RecordFile& rf : record_files) {
-      if (rf.length == 0) continue;
-      tail.str(rf.path);
-      tail.raw(rf.stamp.mtime_ns);
-      tail.raw(rf.stamp.size);
-      tail.raw(rf.stamp.inode);
-      tail.raw(rf.stamp.ctime_ns);
-      tail.raw(rf.stamp.device);
-      tail.str(to_hex(rf.blob));
-      tail.raw(rf.offset);
-      tail.raw(rf.length);
-      if (tail.out.size() >= (std::size_t{1} << 20)) flush();
-    }
-    flush();
-    tail.raw(sum.value());
-    tail.raw<std::uint64_t>(tail_start);  // where the tail starts
-    tail.out.append(magic);
-    out->append(tail.out);
-    // Not synced to disk: a cache torn by a crash fails its checksums and is rebuilt.
-    out->commit(AtomicFile::Sync::No);
-  } catch (const std::exception&) {
+// The loading behind load_worktree, check_worktree and load_worktree_fields.
+void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions options,
+                        Wanted wanted, Repository* repo) {
+  if (wanted.fields) {
+    // Records limited as they are parsed, unless the rules must read them whole first.
+    options.rules = wanted.with_findings;  // else no findings wanted
+    options.keep = wanted.with_findings ? nullptr : wanted.fields;
   }
+  CacheLoad c;
+  c.root = root;
+  c.cache_path = cache_disabled() ? fs::path() : record_cache_path(root);
+  if (c.cache_path.empty()) {
+    Snapshot snap = read_worktree(root);
+    if (wanted.others) keep_others(snap, wanted.others);
+    *repo = load_repository(std::move(snap), findings, options);
+    return;
+  }
+  c.identity = binary_identity();
+  if (!read_cache(c.cache_path, c.identity, &c.disk)) c.disk.clear();
+  list_with_cache(c, wanted);
+  c.schemas_key = schemas_key_of(c.snap);
+  c.result_key = result_key_of(c.snap);
+  if (wanted.others) keep_others(c.snap, wanted.others);
+  if (answer_from_cache(c, wanted, options, findings, repo)) return;
+  if (c.snap.left_out > 0) {
+    // An entry did not decode: list again, this time with every record file.
+    c.unknown = c.reused = c.verified = 0;
+    for (IndexEntry& e : c.disk.index) e.seen = e.reused = e.verified = false;
+    c.disk.rewind();
+    list_with_cache(c, Wanted{});
+    c.schemas_key = schemas_key_of(c.snap);
+    c.result_key = result_key_of(c.snap);
+  }
+  load_and_write_back(c, findings, std::move(options), repo);
 }
 
 }  // namespace
@@ -914,6 +1144,48 @@ Repository load_worktree(const fs::path& root, Diagnostics* findings, LoadOption
   Repository repo;
   load_through_cache(root, findings, std::move(options), Wanted{}, &repo);
   return repo;
+}
+
+Repository load_worktree(const fs::path& root, Diagnostics* findings,
+                         std::vector<SourceFile>* others) {
+  Repository repo;
+  Wanted wanted;
+  wanted.others = others;
+  load_through_cache(root, findings, LoadOptions{}, wanted, &repo);
+  return repo;
+}
+
+Repository load_worktree_fields(const fs::path& root, const FieldSelection& fields,
+                                Diagnostics* findings) {
+  Repository repo;
+  Wanted wanted;
+  wanted.fields = &fields;
+  wanted.with_findings = true;
+  load_through_cache(root, findings, LoadOptions{}, wanted, &repo);
+  return repo;
+}
+
+void note_written(const fs::path& root, const WrittenFiles& files, const RecordSchemas& schemas) {
+  fs::path path = cache_disabled() ? fs::path() : record_cache_path(root);
+  std::string identity = binary_identity();
+  CacheFile disk;
+  if (path.empty() || !read_cache(path, identity, &disk)) return;
+  std::map<std::string, ChangedEntry, std::less<>> changed;
+  for (const auto& [rel, text] : files) {
+    ChangedEntry& c = changed[rel];
+    if (!text) continue;  // removed: its entry goes
+    std::optional<FileStamp> stamp = stamp_of_file(root / rel);
+    if (!stamp) return;  // the next run finds out for itself
+    c.stamp = *stamp;
+    c.blob_hex = blob_id_of(*text);
+    Writer w;
+    w.parsed(parse_record_file({rel, *text, {}, *stamp}, schemas));
+    w.seal();
+    c.bytes = std::move(w.out);
+  }
+  Diagnostics none;
+  TailFacts facts{disk.schemas_key, disk.saved_at_ns, "", 0, &none};
+  rewrite_cache(path, disk, identity, changed, facts);
 }
 
 Repository load_worktree_fields(const fs::path& root, const FieldSelection& fields,

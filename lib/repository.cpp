@@ -94,6 +94,16 @@ FileStamp stamp_of(const struct ::stat& st) {
           static_cast<std::uint64_t>(st.st_dev)};
 }
 
+}  // namespace
+
+std::optional<FileStamp> stamp_of_file(const fs::path& path) {
+  struct ::stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  return stamp_of(st);
+}
+
+namespace {
+
 // An open folder that closes itself.
 struct Folder {
   int fd = -1;
@@ -639,6 +649,13 @@ Parsed parse_record(const SourceFile& f, const Kind& kind, std::string_view id,
 }
 
 }  // namespace
+
+ParsedFile parse_record_file(const SourceFile& file, const RecordSchemas& schemas) {
+  std::string_view id;
+  const Kind* kind = kind_of_record_path(file.path, &id);
+  if (!kind) throw Error(ExitCode::Io, fmt::format("'{}' is not a record file", file.path));
+  return parse_record(file, *kind, id, schemas);
+}
 
 Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptions& options) {
   Repository repo;

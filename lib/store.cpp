@@ -290,15 +290,12 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
   t.locked = true;
   try {
     remove_leftover_temps(t.root);
-    // Records come through the record cache; the listing below reads only brm.yaml
-    // and the repository's own schemas, which validate() needs.
-    t.repo = load_worktree(t.root, &t.existing);
-    Reuse only_others;
-    only_others.file = [](std::string_view, const FileStamp&) { return true; };
-    only_others.leave_out = [](const Snapshot&) { return true; };
-    Snapshot schema_files = read_worktree(t.root, only_others);
+    // Records come through the record cache, which also hands back brm.yaml and the
+    // repository's own schemas as it read them: validate() needs them.
+    std::vector<SourceFile> others;
+    t.repo = load_worktree(t.root, &t.existing, &others);
     Diagnostics ignored;  // the same findings came from the load
-    t.schemas = std::make_unique<RecordSchemas>(schema_files.files, &ignored);
+    t.schemas = std::make_unique<RecordSchemas>(others, &ignored);
     t.repo.root = t.root;
     for (const Diagnostic& d : t.existing)
       if (d.severity == Severity::Error) t.existing_errors.insert(key_of(d));
@@ -364,15 +361,70 @@ void Transaction::remove(KindId kind, const std::string& id) {
 
 void Transaction::allow_dangling(bool allow) { impl_->allow_dangling = allow; }
 
+namespace {
+
+// The staged changes applied to the loaded repository in place, and taken back when this
+// goes: validating a change costs no copy of the repository.
+class AppliedChanges {
+ public:
+  explicit AppliedChanges(Repository& repo) : repo_(repo) {}
+  AppliedChanges(const AppliedChanges&) = delete;
+  AppliedChanges& operator=(const AppliedChanges&) = delete;
+  ~AppliedChanges() {
+    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+      auto& records = repo_.of(it->kind);
+      auto at = position(records, it->id);
+      bool there = at != records.end() && at->id == it->id;
+      if (there && it->old)
+        *at = std::move(*it->old);
+      else if (there)
+        records.erase(at);
+      else if (it->old)
+        records.insert(at, std::move(*it->old));
+    }
+  }
+  // Puts `r` in the place of the record with its id, or removes that one (r: nullopt).
+  void apply(KindId kind, const std::string& id, std::optional<Record> r) {
+    auto& records = repo_.of(kind);
+    auto at = position(records, id);
+    Undo& u = undo_.emplace_back(Undo{kind, id, std::nullopt});
+    if (at != records.end() && at->id == id) {
+      u.old = std::move(*at);
+      if (r)
+        *at = std::move(*r);
+      else
+        records.erase(at);
+    } else if (r) {
+      records.insert(at, std::move(*r));
+    }
+  }
+
+ private:
+  struct Undo {
+    KindId kind;
+    std::string id;
+    std::optional<Record> old;  // the record that was there, if any
+  };
+  static std::vector<Record>::iterator position(std::vector<Record>& records,
+                                                const std::string& id) {
+    return std::lower_bound(records.begin(), records.end(), id,
+                            [](const Record& x, const std::string& i) { return x.id < i; });
+  }
+  Repository& repo_;
+  std::vector<Undo> undo_;
+};
+
+}  // namespace
+
 Diagnostics Transaction::validate() const {
-  const Impl& t = *impl_;
-  Repository after = t.repo;
+  Impl& t = *impl_;
   Diagnostics found;
+  AppliedChanges applied(t.repo);
   for (const auto& [path, change] : t.staged) {
-    auto& records = after.of(change.kind);
-    const std::string& changed_id = change.id;  // clang 14 cannot capture a structured binding
-    std::erase_if(records, [&](const Record& r) { return r.id == changed_id; });
-    if (!change.doc) continue;
+    if (!change.doc) {
+      applied.apply(change.kind, change.id, std::nullopt);
+      continue;
+    }
     Record r;
     r.kind = change.kind;
     r.id = change.id;
@@ -382,12 +434,10 @@ Diagnostics Transaction::validate() const {
     else
       found.push_back(
           {path, 0, 0, Severity::Error, "not-a-mapping", "a record is a mapping of fields"});
-    auto at = std::lower_bound(records.begin(), records.end(), r.id,
-                               [](const Record& x, const std::string& id) { return x.id < id; });
-    records.insert(at, std::move(r));
+    applied.apply(change.kind, change.id, std::move(r));
   }
   Diagnostics rules;
-  check_rules(after, &rules, today());
+  check_rules(t.repo, &rules, today());
   for (Diagnostic& d : rules) {
     if (t.staged.count(d.file)) {
       found.push_back(std::move(d));
@@ -494,6 +544,9 @@ void Transaction::commit(const std::string& message) {
       throw;
     }
   }
+  WrittenFiles files;
+  for (Step& s : done) files.emplace_back(std::move(s.path), std::move(s.content));
+  note_written(t.root, files, *t.schemas);
   t.written = std::move(paths);
   t.staged.clear();
 }

@@ -54,6 +54,19 @@ case_safe_directory() {
   [ "$(git log -1 --format=%s)" = "customer: add nina-dahl" ] || fail "no commit"
 }
 
+# A read-only command writes its record cache into the git folder git itself would use, and
+# nowhere in a repository git refuses to work in.
+case_record_cache_where_git_is() {
+  make_repo r && chown -R nobody r && cd r || return 1
+  brm check >/dev/null 2>"$E/err" || fail "check: $(cat "$E/err")" || return 1
+  [ -z "$(ls .git | grep -i brm)" ] || fail "brm check wrote into another user's .git" || return 1
+  [ -z "$(ls "$HOME/.cache" 2>/dev/null)" ] || fail "brm check wrote a cache in \$HOME" || return 1
+  cd .. && make_repo tree && mv tree/.git meta.git && cd tree || return 1
+  GIT_DIR=../meta.git brm check >/dev/null 2>"$E/err" || fail "GIT_DIR check: $(cat "$E/err")" || return 1
+  [ -n "$(ls ../meta.git/brm 2>/dev/null)" ] || fail "no cache in GIT_DIR" || return 1
+  [ -z "$(ls "$HOME/.cache" 2>/dev/null)" ] || fail "the cache went to \$HOME, not GIT_DIR"
+}
+
 case_git_dir_and_work_tree() {
   make_repo tree && mv tree/.git meta.git && cd tree || return 1
   GIT_DIR=../meta.git GIT_WORK_TREE=. add_nina >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1

@@ -11,11 +11,14 @@
 #include <string>
 
 #include "brm/error.hpp"
+#include "brm/files.hpp"
 #include "brm/git.hpp"
+#include "brm/record_cache.hpp"
 #include "brm/yaml.hpp"
 #include "scratch_folder.hpp"
 
 using namespace brm;
+using brm::test::ScratchFolder;
 namespace fs = std::filesystem;
 
 namespace {
@@ -275,4 +278,69 @@ TEST_CASE("store: in a git repository the lock is in the git dir and the change 
   }
   CHECK(r.exists("services/wiki.yaml"));
   CHECK(git_resolve(r.root, "HEAD").summary == "service: add email");
+}
+
+TEST_CASE("store: validating a change leaves the loaded repository as it was") {
+  TempRepo r;
+  Transaction t(r.root, no_commit());
+  auto ids = [&](KindId k) {
+    std::vector<std::string> out;
+    for (const Record& rec : t.repository().of(k)) out.push_back(rec.id);
+    return out;
+  };
+  std::string anna_name(t.repository().find(KindId::Customer, "anna-berg")->text("name"));
+  t.put(KindId::Customer, "anna-berg", yaml("name: Anna Berg-Lund\nrole: customer\n"));
+  t.put(KindId::Customer, "eva", yaml("name: Eva\nrole: customer\n"));
+  t.remove(KindId::Customer, "per-holm");
+  CHECK(t.validate().empty());
+  CHECK(ids(KindId::Customer) == std::vector<std::string>{"anna-berg", "per-holm"});
+  CHECK(t.repository().find(KindId::Customer, "anna-berg")->text("name") == anna_name);
+  // The same change validated again finds the same: nothing of the first stayed behind.
+  CHECK(t.validate().empty());
+}
+
+TEST_CASE("store: after a write the next load takes the written file from the record cache") {
+  TempRepo r;
+  ScratchFolder cache_home("brm-store-cache");
+  ::setenv("XDG_CACHE_HOME", cache_home.root.c_str(), 1);
+  auto load = [&](Diagnostics* findings) {
+    Repository repo = load_worktree(r.root, findings);
+    std::vector<std::string> out;
+    for (const auto& rs : repo.records)
+      for (const Record& rec : rs) out.push_back(rec.path() + (rec.valid ? "" : " (invalid)"));
+    return out;
+  };
+  Diagnostics before;
+  load(&before);  // writes the cache
+  r.write("complaints/2026-01-01-old.yaml",
+          "customer: nobody\nreceived: 2026-01-01\nseverity: low\nsummary: Old\nstatus: open\n");
+  {
+    Transaction t(r.root, no_commit());
+    t.put(KindId::Customer, "eva", yaml("name: Eva\nrole: customer\n"));
+    t.remove(KindId::Customer, "per-holm");
+    t.allow_dangling();
+    t.commit("two changes");
+  }
+  std::string cache = read_file(record_cache_path(r.root));
+  CHECK(cache.find("customers/eva.yaml") != std::string::npos);
+  CHECK(cache.find("customers/per-holm.yaml") == std::string::npos);
+  // Through the cache (twice: the findings are computed, then kept) and without it alike.
+  Diagnostics first, second, uncached;
+  std::vector<std::string> a = load(&first), b = load(&second);
+  ::setenv("BRM_CACHE", "off", 1);
+  std::vector<std::string> c = load(&uncached);
+  ::unsetenv("BRM_CACHE");
+  ::unsetenv("XDG_CACHE_HOME");
+  CHECK(a == c);
+  CHECK(b == c);
+  CHECK(c == std::vector<std::string>{"customers/anna-berg.yaml", "customers/eva.yaml",
+                                      "complaints/2026-01-01-old.yaml"});
+  auto text = [](const Diagnostics& ds) {
+    std::string out;
+    for (const Diagnostic& d : ds) out += format_text(d) + "\n";
+    return out;
+  };
+  CHECK(text(first) == text(uncached));
+  CHECK(text(second) == text(uncached));
+  CHECK(has_rule(uncached, "unknown-reference", "complaints/2026-01-01-old.yaml"));
 }

@@ -23,6 +23,12 @@ struct ParsedFile {
   Diagnostics findings;
 };
 
+class RecordSchemas;
+
+// What a record file (a path in a kind's folder) becomes: parsed and validated with
+// `schemas`, as load_repository does it for each file.
+ParsedFile parse_record_file(const SourceFile& file, const RecordSchemas& schemas);
+
 class ParseCache {
  public:
   // Whether a record validates depends on the repository's own schemas as well as on

@@ -11,8 +11,11 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "brm/repository.hpp"
 
@@ -22,6 +25,23 @@ namespace brm {
 // cache; writes the cache back when it learnt something. BRM_CACHE=off disables it.
 Repository load_worktree(const std::filesystem::path& root, Diagnostics* findings,
                          LoadOptions options = {});
+
+// load_worktree for a write: also hands back the files besides the records (brm.yaml, the
+// repository's own schemas) as they were read, so that the change is validated with the
+// same schemas without listing the work tree again.
+Repository load_worktree(const std::filesystem::path& root, Diagnostics* findings,
+                         std::vector<SourceFile>* others);
+
+class RecordSchemas;
+
+// After a write: the cache learns the record files written (path relative to the root ->
+// the text written; nullopt: removed), parsed and validated with `schemas`, so that the
+// next run takes them from it instead of parsing them and writing the whole cache again.
+// The findings of the last run no longer hold, and are computed again by the next one.
+// Does nothing when there is no usable cache; a failure to write costs only speed.
+using WrittenFiles = std::vector<std::pair<std::string, std::optional<std::string>>>;
+void note_written(const std::filesystem::path& root, const WrittenFiles& files,
+                  const RecordSchemas& schemas);
 
 // For callers that need only the findings (brm check): when no file, schema or setting
 // changed since the last run on the same day, that run's findings come straight from the
@@ -36,6 +56,11 @@ std::size_t check_worktree(const std::filesystem::path& root, Diagnostics* findi
 // on every run, not only on a warm one.
 Repository load_worktree_fields(const std::filesystem::path& root, const FieldSelection& fields,
                                 LoadOptions options = {});
+
+// load_worktree_fields with the findings as load_worktree gives them (brm KIND show and
+// list): the last run's when nothing changed since, so that no record is validated again.
+Repository load_worktree_fields(const std::filesystem::path& root, const FieldSelection& fields,
+                                Diagnostics* findings);
 
 class ParseCache;
 

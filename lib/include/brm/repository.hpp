@@ -68,6 +68,9 @@ struct FileStamp {
   friend bool operator==(const FileStamp&, const FileStamp&) = default;
 };
 
+// The stamp of the file at `path` (not following a link); nullopt when it cannot be stat'ed.
+std::optional<FileStamp> stamp_of_file(const std::filesystem::path& path);
+
 // One file as found in the work tree or in a git tree.
 struct SourceFile {
   std::string path;     // relative to the root, '/' separated
@@ -117,6 +120,8 @@ struct ParsedFile;
 // The top-level fields of each kind's records that a reader uses (brm measure reads a
 // few fields of four kinds); an empty list: the kind's records are counted, not read.
 using FieldSelection = std::array<std::vector<std::string_view>, kind_count>;
+// A kind whose list holds this keeps its records whole.
+inline constexpr std::string_view every_field = "*";
 
 struct LoadOptions {
   unsigned threads = 0;          // 0: all cores
@@ -187,6 +192,10 @@ void check_rules(const Repository& repo, Diagnostics* findings, Date today);
 
 // The fields of each kind that check_rules reads (for keep_fields).
 const FieldSelection& rule_read_fields();
+
+// What `brm KIND show` and `brm KIND list` read: the records of `kind` whole, and of the
+// others what the views look up (references, labels, dates, what their tests read).
+FieldSelection shown_fields(KindId kind);
 
 // The values at a path of Reference's form: "field", "object.field", "list[]" (each
 // item), "list[].field" (that field of each item).
