@@ -155,8 +155,74 @@ bool selected(const Repository& repo, const Record& r, const ListOptions& o, Dat
   return true;
 }
 
-void run_list(Context& ctx, KindId kind, ListOptions o) {
+void print_structured(const std::vector<const Record*>& rows, const std::string& format) {
+  Value list = Value::sequence();
+  for (const Record* r : rows) list.push_back(record_value(*r));
+  std::string text =
+      format == "json" ? to_json(versioned(std::move(list), "records"), 2) + "\n" : to_yaml(list);
+  if (format == "yaml" && rows.empty()) text = "[]\n";
+  std::fputs(text.c_str(), stdout);
+}
+
+// Every flattened field a column, in schema order; a record without one leaves it empty.
+void print_csv(KindId kind, const std::vector<const Record*>& rows) {
+  std::vector<std::vector<std::pair<std::string, std::string>>> cells;
+  std::vector<std::string> headers;
+  for (const Record* r : rows) {
+    cells.push_back(flatten(record_value(*r)));
+    for (const auto& [h, v] : cells.back())
+      if (std::find(headers.begin(), headers.end(), h) == headers.end()) headers.push_back(h);
+  }
+  if (headers.empty()) headers.push_back("id");
+  std::stable_sort(headers.begin(), headers.end(), [&](const std::string& a, const std::string& b) {
+    return rank_of(kind, a) < rank_of(kind, b);
+  });
+  std::string out = csv_line(headers);
+  for (const auto& row : cells) {
+    std::vector<std::string> line;
+    for (const std::string& h : headers) {
+      auto it = std::find_if(row.begin(), row.end(), [&](const auto& c) { return c.first == h; });
+      line.push_back(it == row.end() ? std::string() : it->second);
+    }
+    out += csv_line(line);
+  }
+  std::fputs(out.c_str(), stdout);
+}
+
+std::vector<std::string> table_line(const Repository& repo, KindId kind, const Record& r,
+                                    Date now) {
+  std::vector<std::string> line;
+  for (const Column& c : kind_of(kind).columns) {
+    if (c.compute)
+      line.push_back(c.compute(repo, r, now));
+    else if (c.path == "id")
+      line.push_back(r.id);
+    else
+      line.push_back(cell_text(value_at(r.doc, c.path), field_at(kind, c.path)));
+  }
+  return line;
+}
+
+void print_table(Context& ctx, const Repository& repo, KindId kind,
+                 const std::vector<const Record*>& rows, Date now) {
   const Kind& k = kind_of(kind);
+  if (rows.empty()) {
+    std::fprintf(stderr, "no %s\n", std::string(k.folder).c_str());
+    return;
+  }
+  std::vector<std::string> header;
+  for (const Column& c : k.columns) header.emplace_back(c.header);
+  std::vector<std::vector<std::string>> lines;
+  for (const Record* r : rows) lines.push_back(table_line(repo, kind, *r, now));
+  TextTable table(header);
+  for (std::size_t c = 0; c < k.columns.size(); ++c)
+    if (is_kept_whole(kind, k.columns[c])) table.keep_whole(c);
+  for (auto& line : lines) table.add_row(std::move(line));
+  auto width = static_cast<std::size_t>(ctx.terminal_width());
+  std::fputs(table.render(width, ctx.color(stdout)).c_str(), stdout);
+}
+
+void run_list(Context& ctx, KindId kind, ListOptions o) {
   if (!o.since.empty()) o.since = date_flag(o.since, "--since").str();
   for (auto& [field, want] : o.equals)
     if (!want.empty()) typed_value(*record_field(kind).property(field), want, flag_for(field));
@@ -166,66 +232,12 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
   std::vector<const Record*> rows;
   for (const Record& r : repo.of(kind))
     if (selected(repo, r, o, now)) rows.push_back(&r);
-
-  if (o.format == "json" || o.format == "yaml") {
-    Value list = Value::sequence();
-    for (const Record* r : rows) list.push_back(record_value(*r));
-    std::string text =
-        o.format == "json" ? to_json(versioned(std::move(list), "records"), 2) + "\n" : to_yaml(list);
-    if (o.format == "yaml" && rows.empty()) text = "[]\n";
-    std::fputs(text.c_str(), stdout);
-    return;
-  }
-  if (o.format == "csv") {
-    std::vector<std::vector<std::pair<std::string, std::string>>> cells;
-    std::vector<std::string> headers;
-    for (const Record* r : rows) {
-      cells.push_back(flatten(record_value(*r)));
-      for (const auto& [h, v] : cells.back())
-        if (std::find(headers.begin(), headers.end(), h) == headers.end()) headers.push_back(h);
-    }
-    if (headers.empty()) headers.push_back("id");
-    std::stable_sort(headers.begin(), headers.end(),
-                     [&](const std::string& a, const std::string& b) {
-                       return rank_of(kind, a) < rank_of(kind, b);
-                     });
-    std::string out = csv_line(headers);
-    for (const auto& row : cells) {
-      std::vector<std::string> line;
-      for (const std::string& h : headers) {
-        auto it = std::find_if(row.begin(), row.end(), [&](const auto& c) { return c.first == h; });
-        line.push_back(it == row.end() ? std::string() : it->second);
-      }
-      out += csv_line(line);
-    }
-    std::fputs(out.c_str(), stdout);
-    return;
-  }
-  if (rows.empty()) {
-    std::fprintf(stderr, "no %s\n", std::string(k.folder).c_str());
-    return;
-  }
-  std::vector<std::string> header;
-  for (const Column& c : k.columns) header.emplace_back(c.header);
-  std::vector<std::vector<std::string>> lines;
-  for (const Record* r : rows) {
-    std::vector<std::string> line;
-    for (const Column& c : k.columns) {
-      if (c.compute)
-        line.push_back(c.compute(repo, *r, now));
-      else if (c.path == "id")
-        line.push_back(r->id);
-      else
-        line.push_back(cell_text(value_at(r->doc, c.path), field_at(kind, c.path)));
-    }
-    lines.push_back(std::move(line));
-  }
-  TextTable table(header);
-  for (std::size_t c = 0; c < k.columns.size(); ++c)
-    if (is_kept_whole(kind, k.columns[c])) table.keep_whole(c);
-  for (auto& line : lines) table.add_row(std::move(line));
-  auto width = static_cast<std::size_t>(ctx.terminal_width());
-  std::fputs(table.render(width, ctx.color(stdout)).c_str(), stdout);
+  if (o.format == "json" || o.format == "yaml")
+    print_structured(rows, o.format);
+  else if (o.format == "csv")
+    print_csv(kind, rows);
+  else
+    print_table(ctx, repo, kind, rows, now);
 }
 
 struct ShowOptions {

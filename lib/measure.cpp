@@ -99,135 +99,190 @@ const FieldSelection& measured_fields() {
   return fields;
 }
 
+namespace {
+
+// One computation of the measures: the repository, the day and period, and the accounts
+// (current customers) that the per-account figures roll up to when the detail is full.
+class Tally {
+ public:
+  Tally(const Repository& repo, Measures& m, bool full) : repo_(repo), m_(m), full_(full) {}
+
+  void count_left_out() {
+    for (const auto& records : repo_.records)
+      for (const Record& r : records)
+        if (!r.valid) ++m_.left_out;
+  }
+
+  // 1. Contacts, and the accounts: every current customer, in id order.
+  void list_accounts() {
+    for (const Record& r : repo_.of(KindId::Customer)) {
+      if (!r.valid || !is_current(r, m_.as_of) || r.text("role") != "customer") continue;
+      if (full_) account_index_.emplace(r.id, m_.by_account.size());
+      AccountFigures a;
+      a.id = r.id;
+      if (full_) a.name = std::string(r.label());
+      a.has_contact = has_contact(r);
+      m_.by_account.push_back(std::move(a));
+    }
+  }
+
+  void count_contacts() {
+    for (const Record& r : repo_.of(KindId::Customer)) {
+      if (!r.valid || !is_current(r, m_.as_of)) continue;
+      std::string_view role = r.text("role");
+      if (role == "customer")
+        count_customer(r);
+      else if (role == "purchaser")
+        count_purchaser(r);
+    }
+  }
+
+  // 2. Written agreements: the agreement names the customer itself (FORMAT.md requires
+  // role customer there), so no roll-up is needed.
+  void count_agreements() {
+    std::unordered_set<std::string_view> with_agreement;
+    for (const Record& r : repo_.of(KindId::Agreement))
+      if (r.valid && is_written_at(r, m_.as_of)) with_agreement.insert(r.text("customer"));
+    for (AccountFigures& a : m_.by_account) {
+      ++m_.agreements_total;
+      a.written_agreement = with_agreement.count(a.id) > 0;
+      if (a.written_agreement) {
+        ++m_.with_written_agreement;
+      } else if (full_) {
+        const Record* r = repo_.find(KindId::Customer, a.id);
+        m_.customers_without_agreement.push_back(gap(*r));
+      }
+    }
+  }
+
+  // 3. Satisfaction, every score on brm.yaml's scale.
+  void count_satisfaction() {
+    account_sums_.assign(m_.by_account.size(), 0);
+    for (const Record& r : repo_.of(KindId::Survey))
+      if (r.valid && in_period(r.date("date"))) count_survey(r);
+    if (m_.responses > 0) {
+      m_.mean = score_sum_ / static_cast<double>(m_.responses);
+      m_.csat = static_cast<double>(m_.satisfied) / static_cast<double>(m_.responses);
+    }
+    for (std::size_t i = 0; i < m_.by_account.size(); ++i) {
+      AccountFigures& a = m_.by_account[i];
+      if (a.responses > 0) a.mean = account_sums_[i] / static_cast<double>(a.responses);
+    }
+  }
+
+  // 4. Complaints.
+  void count_complaints() {
+    std::vector<std::int64_t> days_to_close;
+    for (const Record& r : repo_.of(KindId::Complaint))
+      if (r.valid) count_complaint(r, days_to_close);
+    m_.median_days_to_close = median(std::move(days_to_close));
+  }
+
+ private:
+  bool in_period(const std::optional<Date>& d) const {
+    return d && *d >= m_.since && *d <= m_.as_of;
+  }
+
+  // The account of a customer or purchaser id, through valid records only.
+  std::string_view account_of(std::string_view id) const {
+    const Record* r = repo_.find(KindId::Customer, id);
+    if (!r || !r->valid) return {};
+    return r->text("role") == "purchaser" ? r->text("customer") : std::string_view(r->id);
+  }
+
+  AccountFigures* account_figures(std::string_view id) {
+    if (!full_) return nullptr;
+    auto it = account_index_.find(account_of(id));
+    return it == account_index_.end() ? nullptr : &m_.by_account[it->second];
+  }
+
+  void count_customer(const Record& r) {
+    ++m_.customers.total;
+    if (has_contact(r))
+      ++m_.customers.with_contact;
+    else if (full_)
+      m_.customers_without_contact.push_back(gap(r));
+  }
+
+  void count_purchaser(const Record& r) {
+    bool contact = has_contact(r);
+    ++m_.purchasers.total;
+    if (contact)
+      ++m_.purchasers.with_contact;
+    else if (full_)
+      m_.purchasers_without_contact.push_back(gap(r));
+    if (AccountFigures* a = account_figures(r.id)) {
+      ++a->purchasers;
+      if (contact) ++a->purchasers_with_contact;
+    }
+  }
+
+  void count_survey(const Record& r) {
+    std::int64_t threshold = satisfied_threshold(r, repo_.settings);
+    std::int64_t scale = repo_.settings.survey_scale;
+    std::int64_t own_scale = integer_field(r.doc, "scale").value_or(scale);
+    const Value* responses = r.field("responses");
+    if (!responses || !responses->is_sequence()) return;
+    for (const Value& response : responses->items()) {
+      auto score = integer_field(response, "score");
+      if (!score) continue;
+      double on_scale = score_on_scale(*score, own_scale, scale);
+      ++m_.responses;
+      score_sum_ += on_scale;
+      if (*score >= threshold) ++m_.satisfied;
+      const Value* who = response.find("customer");
+      if (AccountFigures* a = who && who->is_string() ? account_figures(who->as_string()) : nullptr) {
+        ++a->responses;
+        account_sums_[static_cast<std::size_t>(a - m_.by_account.data())] += on_scale;
+      }
+    }
+  }
+
+  // One closed after the day is still open on the day.
+  void count_complaint(const Record& r, std::vector<std::int64_t>& days_to_close) {
+    auto received = r.date("received");
+    auto closed = r.date("closed");
+    std::string_view status = r.text("status");
+    AccountFigures* a = account_figures(r.text("customer"));
+    if (in_period(received)) {
+      ++m_.complaints_received;
+      if (a) ++a->complaints_received;
+    }
+    bool open = received && *received <= m_.as_of &&
+                (status == "open" || status == "in-progress" || (closed && *closed > m_.as_of));
+    if (open) {
+      ++m_.complaints_open;
+      if (a) ++a->complaints_open;
+    }
+    if (in_period(closed)) {
+      ++m_.complaints_closed;
+      if (received) days_to_close.push_back(closed->days() - received->days());
+    }
+  }
+
+  const Repository& repo_;
+  Measures& m_;
+  const bool full_;
+  std::unordered_map<std::string_view, std::size_t> account_index_;
+  double score_sum_ = 0;
+  std::vector<double> account_sums_;
+};
+
+}  // namespace
+
 Measures compute_measures(const Repository& repo, Date as_of, std::optional<Date> since,
                           MeasureDetail detail) {
   const bool full = detail == MeasureDetail::Full;
   Measures m;
   m.as_of = as_of;
   m.since = since.value_or(default_since(as_of));
-  auto in_period = [&](const std::optional<Date>& d) {
-    return d && *d >= m.since && *d <= as_of;
-  };
-  for (const auto& records : repo.records)
-    for (const Record& r : records)
-      if (!r.valid) ++m.left_out;
-
-  // The account of a customer or purchaser id, through valid records only.
-  auto account_of = [&](std::string_view id) -> std::string_view {
-    const Record* r = repo.find(KindId::Customer, id);
-    if (!r || !r->valid) return {};
-    return r->text("role") == "purchaser" ? r->text("customer") : std::string_view(r->id);
-  };
-
-  // 1. Contacts, and the accounts: every current customer, in id order.
-  std::unordered_map<std::string_view, std::size_t> account_index;
-  const auto& people = repo.of(KindId::Customer);
-  for (const Record& r : people) {
-    if (!r.valid || !is_current(r, as_of) || r.text("role") != "customer") continue;
-    if (full) account_index.emplace(r.id, m.by_account.size());
-    AccountFigures a;
-    a.id = r.id;
-    if (full) a.name = std::string(r.label());
-    a.has_contact = has_contact(r);
-    m.by_account.push_back(std::move(a));
-  }
-  auto account_figures = [&](std::string_view id) -> AccountFigures* {
-    if (!full) return nullptr;
-    auto it = account_index.find(account_of(id));
-    return it == account_index.end() ? nullptr : &m.by_account[it->second];
-  };
-  for (const Record& r : people) {
-    if (!r.valid || !is_current(r, as_of)) continue;
-    bool contact = has_contact(r);
-    std::string_view role = r.text("role");
-    if (role == "customer") {
-      ++m.customers.total;
-      if (contact) ++m.customers.with_contact;
-      else if (full) m.customers_without_contact.push_back(gap(r));
-    } else if (role == "purchaser") {
-      ++m.purchasers.total;
-      if (contact) ++m.purchasers.with_contact;
-      else if (full) m.purchasers_without_contact.push_back(gap(r));
-      if (AccountFigures* a = account_figures(r.id)) {
-        ++a->purchasers;
-        if (contact) ++a->purchasers_with_contact;
-      }
-    }
-  }
-
-  // 2. Written agreements: the agreement names the customer itself (FORMAT.md requires
-  // role customer there), so no roll-up is needed.
-  std::unordered_set<std::string_view> with_agreement;
-  for (const Record& r : repo.of(KindId::Agreement))
-    if (r.valid && is_written_at(r, as_of)) with_agreement.insert(r.text("customer"));
-  for (AccountFigures& a : m.by_account) {
-    ++m.agreements_total;
-    a.written_agreement = with_agreement.count(a.id) > 0;
-    if (a.written_agreement) {
-      ++m.with_written_agreement;
-    } else if (full) {
-      const Record* r = repo.find(KindId::Customer, a.id);
-      m.customers_without_agreement.push_back(gap(*r));
-    }
-  }
-
-  // 3. Satisfaction, every score on brm.yaml's scale.
-  double score_sum = 0;
-  std::vector<double> account_sums(m.by_account.size(), 0);
-  const std::int64_t scale = repo.settings.survey_scale;
-  for (const Record& r : repo.of(KindId::Survey)) {
-    if (!r.valid || !in_period(r.date("date"))) continue;
-    std::int64_t threshold = satisfied_threshold(r, repo.settings);
-    std::int64_t own_scale = integer_field(r.doc, "scale").value_or(scale);
-    const Value* responses = r.field("responses");
-    if (!responses || !responses->is_sequence()) continue;
-    for (const Value& response : responses->items()) {
-      auto score = integer_field(response, "score");
-      if (!score) continue;
-      double on_scale = score_on_scale(*score, own_scale, scale);
-      ++m.responses;
-      score_sum += on_scale;
-      if (*score >= threshold) ++m.satisfied;
-      const Value* who = response.find("customer");
-      if (AccountFigures* a = who && who->is_string() ? account_figures(who->as_string()) : nullptr) {
-        ++a->responses;
-        account_sums[static_cast<std::size_t>(a - m.by_account.data())] += on_scale;
-      }
-    }
-  }
-  if (m.responses > 0) {
-    m.mean = score_sum / static_cast<double>(m.responses);
-    m.csat = static_cast<double>(m.satisfied) / static_cast<double>(m.responses);
-  }
-  for (std::size_t i = 0; i < m.by_account.size(); ++i) {
-    AccountFigures& a = m.by_account[i];
-    if (a.responses > 0) a.mean = account_sums[i] / static_cast<double>(a.responses);
-  }
-
-  // 4. Complaints. One closed after the day is still open on the day.
-  std::vector<std::int64_t> days_to_close;
-  for (const Record& r : repo.of(KindId::Complaint)) {
-    if (!r.valid) continue;
-    auto received = r.date("received");
-    auto closed = r.date("closed");
-    std::string_view status = r.text("status");
-    AccountFigures* a = account_figures(r.text("customer"));
-    if (in_period(received)) {
-      ++m.complaints_received;
-      if (a) ++a->complaints_received;
-    }
-    bool open = received && *received <= as_of &&
-                (status == "open" || status == "in-progress" || (closed && *closed > as_of));
-    if (open) {
-      ++m.complaints_open;
-      if (a) ++a->complaints_open;
-    }
-    if (in_period(closed)) {
-      ++m.complaints_closed;
-      if (received) days_to_close.push_back(closed->days() - received->days());
-    }
-  }
-  m.median_days_to_close = median(std::move(days_to_close));
+  Tally tally(repo, m, full);
+  tally.count_left_out();
+  tally.list_accounts();
+  tally.count_contacts();
+  tally.count_agreements();
+  tally.count_satisfaction();
+  tally.count_complaints();
   m.targets = repo.settings.targets;
   if (!full) std::vector<AccountFigures>().swap(m.by_account);
   return m;

@@ -866,28 +866,8 @@ class ReportBuilder {
       SurveyFigures f;
       f.survey = s;
       f.date = *date;
-      const Settings& set = repo_.settings;
-      f.scale = integer_of(s->field("scale")).value_or(set.survey_scale);
-      std::int64_t threshold = set.survey_satisfied;
-      if (integer_of(s->field("scale")) && set.survey_scale > 0) {
-        std::int64_t n = std::int64_t{set.survey_satisfied} * f.scale;
-        threshold = n >= 0 ? (n + set.survey_scale - 1) / set.survey_scale : n / set.survey_scale;
-      }
-      if (const Value* rs = s->field("responses"); rs && rs->is_sequence()) {
-        for (const Value& r : rs->items()) {
-          if (!r.is_mapping()) continue;
-          if (account_only) {
-            const Value* who = r.find("customer");
-            if (!who || !who->is_string() || repo_.account_of(who->as_string()) != account_)
-              continue;
-          }
-          auto score = integer_of(r.find("score"));
-          if (!score) continue;
-          ++f.responses;
-          f.score_sum += static_cast<double>(*score);
-          if (*score >= threshold) ++f.satisfied;
-        }
-      }
+      f.scale = integer_of(s->field("scale")).value_or(repo_.settings.survey_scale);
+      tally_responses(*s, account_only, f);
       if (account_only && f.responses == 0) continue;
       out.push_back(f);
     }
@@ -895,6 +875,35 @@ class ReportBuilder {
       return a.date < b.date;
     });
     return out;
+  }
+
+  // A survey on its own scale moves brm.yaml's threshold with it, rounding up.
+  std::int64_t satisfied_threshold(const Record& s, std::int64_t scale) const {
+    const Settings& set = repo_.settings;
+    if (!integer_of(s.field("scale")) || set.survey_scale <= 0) return set.survey_satisfied;
+    std::int64_t n = std::int64_t{set.survey_satisfied} * scale;
+    return n >= 0 ? (n + set.survey_scale - 1) / set.survey_scale : n / set.survey_scale;
+  }
+
+  // The survey's responses into f, only the account's own when account_only.
+  void tally_responses(const Record& s, bool account_only, SurveyFigures& f) const {
+    std::int64_t threshold = satisfied_threshold(s, f.scale);
+    const Value* rs = s.field("responses");
+    if (!rs || !rs->is_sequence()) return;
+    for (const Value& r : rs->items()) {
+      if (!r.is_mapping()) continue;
+      if (account_only && !answered_by_account(r)) continue;
+      auto score = integer_of(r.find("score"));
+      if (!score) continue;
+      ++f.responses;
+      f.score_sum += static_cast<double>(*score);
+      if (*score >= threshold) ++f.satisfied;
+    }
+  }
+
+  bool answered_by_account(const Value& response) const {
+    const Value* who = response.find("customer");
+    return who && who->is_string() && repo_.account_of(who->as_string()) == account_;
   }
 
   // One bar per survey round, its full title beside it; a bar that rests on one response
@@ -1274,40 +1283,53 @@ class ReportBuilder {
             {19, 14, 15, 34, 18}};
     for (const Record* a : records(KindId::Agreement)) {
       if (a->text("customer") != customer || !shown(*a)) continue;
-      std::string term = fmt::format("{}\nto {}", a->text("start"),
-                                     a->text("end").empty() ? "open end" : a->text("end"));
-      if (!a->text("review").empty()) term += fmt::format("\nreview {}", a->text("review"));
-      std::vector<std::string> services;
-      if (const Value* ss = a->field("services"); ss && ss->is_sequence()) {
-        for (const Value& s : ss->items()) {
-          std::vector<std::string> levels;
-          if (const Value* ls = s.find("levels"); ls && ls->is_sequence())
-            for (const Value& l : ls->items())
-              levels.push_back(fmt::format("{} {}{}", text_of(l, "metric"), text_of(l, "target"),
-                                           unit_suffix(text_of(l, "unit"))));
-          std::string line = service_name(text_of(s, "service"));
-          if (!levels.empty()) line += ": " + join(levels, ", ");
-          services.push_back(line);
-        }
-      }
-      std::string financing;
-      if (const Value* f = a->field("financing"); f && f->is_mapping()) {
-        if (const Value* amount = f->find("amount"); amount && amount->is_number()) {
-          std::string currency = text_of(*f, "currency");
-          financing = fmt::format("{} {}", group_digits(amount->as_double()),
-                                  currency.empty() ? repo_.settings.currency : currency);
-        }
-        if (std::string period = text_of(*f, "period"); !period.empty()) financing += " " + period;
-        if (std::string cc = text_of(*f, "cost_centre"); !cc.empty())
-          financing += "\ncost centre " + cc;
-      }
       std::string signed_on(a->text("signed"));
       t.rows.push_back({std::string(a->label()),
                         fmt::format("{}\n{}", a->text("status"),
                                     signed_on.empty() ? "not signed" : "signed " + signed_on),
-                        term, join(services, "\n"), financing});
+                        agreement_term(*a), agreement_services(*a), agreement_financing(*a)});
     }
     add(std::move(t));
+  }
+
+  static std::string agreement_term(const Record& a) {
+    std::string term = fmt::format("{}\nto {}", a.text("start"),
+                                   a.text("end").empty() ? "open end" : a.text("end"));
+    if (!a.text("review").empty()) term += fmt::format("\nreview {}", a.text("review"));
+    return term;
+  }
+
+  // One line a service: its name and its levels.
+  std::string agreement_services(const Record& a) const {
+    std::vector<std::string> services;
+    const Value* ss = a.field("services");
+    if (!ss || !ss->is_sequence()) return "";
+    for (const Value& s : ss->items()) {
+      std::vector<std::string> levels;
+      if (const Value* ls = s.find("levels"); ls && ls->is_sequence())
+        for (const Value& l : ls->items())
+          levels.push_back(fmt::format("{} {}{}", text_of(l, "metric"), text_of(l, "target"),
+                                       unit_suffix(text_of(l, "unit"))));
+      std::string line = service_name(text_of(s, "service"));
+      if (!levels.empty()) line += ": " + join(levels, ", ");
+      services.push_back(line);
+    }
+    return join(services, "\n");
+  }
+
+  std::string agreement_financing(const Record& a) const {
+    std::string financing;
+    const Value* f = a.field("financing");
+    if (!f || !f->is_mapping()) return financing;
+    if (const Value* amount = f->find("amount"); amount && amount->is_number()) {
+      std::string currency = text_of(*f, "currency");
+      financing = fmt::format("{} {}", group_digits(amount->as_double()),
+                              currency.empty() ? repo_.settings.currency : currency);
+    }
+    if (std::string period = text_of(*f, "period"); !period.empty()) financing += " " + period;
+    if (std::string cc = text_of(*f, "cost_centre"); !cc.empty())
+      financing += "\ncost centre " + cc;
+    return financing;
   }
 
   // -- service levels agreed and delivered

@@ -131,51 +131,66 @@ void mark_discardable(const Side& side, const std::vector<int>& other_count,
   }
 }
 
+// Cancels the provisional discards of every subrun of them at least `minimum` long, a
+// minimum that grows with the length of the run [i, i + length).
+void cancel_long_subruns(std::vector<char>& d, std::size_t i, std::size_t length) {
+  std::size_t minimum = 1;
+  for (std::size_t tem = length >> 2; (tem >>= 2) > 0;) minimum <<= 1;
+  ++minimum;
+  for (std::size_t k = 0, consec = 0; k < length; ++k) {
+    if (d[i + k] != 2)
+      consec = 0;
+    else if (minimum == ++consec)
+      k -= consec;  // back to the start of the subrun, to cancel it all
+    else if (minimum < consec)
+      d[i + k] = 0;
+  }
+}
+
+// Cancels provisional discards from one edge of a run inward (at(k) is the k-th line from
+// that edge), until three certain ones in a row, or a certain one eight lines in.
+template <class At>
+void cancel_at_edge(std::vector<char>& d, std::size_t length, At at) {
+  for (std::size_t k = 0, consec = 0; k < length; ++k) {
+    char& c = d[at(k)];
+    if (k >= 8 && c == 1) break;
+    if (c == 2)
+      consec = 0, c = 0;
+    else if (c == 0)
+      consec = 0;
+    else if (++consec == 3)
+      break;
+  }
+}
+
+// Settles the run of discards that starts with a certain one at i; returns how many lines
+// past i are settled (none when all its provisional ones were cancelled, as GNU diff then
+// goes on from the next line).
+std::size_t settle_run(std::vector<char>& d, std::size_t i) {
+  std::size_t j = i, provisional = 0;
+  for (; j < d.size() && d[j] != 0; ++j)
+    if (d[j] == 2) ++provisional;
+  while (j > i && d[j - 1] == 2) d[--j] = 0, --provisional;
+  const std::size_t length = j - i;
+  if (provisional * 4 > length) {
+    while (j > i)
+      if (d[--j] == 2) d[j] = 0;
+    return 0;
+  }
+  cancel_long_subruns(d, i, length);
+  cancel_at_edge(d, length, [&](std::size_t k) { return i + k; });
+  const std::size_t last = i + length - 1;
+  cancel_at_edge(d, length, [&](std::size_t k) { return last - k; });
+  return length - 1;
+}
+
 // Keeps the provisional discards (2) only inside runs of certain ones (1).
 void settle_provisional(std::vector<char>& d) {
-  const std::size_t end = d.size();
-  for (std::size_t i = 0; i < end; ++i) {
-    if (d[i] == 2) {
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (d[i] == 2)
       d[i] = 0;
-      continue;
-    }
-    if (d[i] == 0) continue;
-    std::size_t j = i, provisional = 0;
-    for (; j < end && d[j] != 0; ++j)
-      if (d[j] == 2) ++provisional;
-    while (j > i && d[j - 1] == 2) d[--j] = 0, --provisional;
-    const std::size_t length = j - i;
-    if (provisional * 4 > length) {
-      while (j > i)
-        if (d[--j] == 2) d[j] = 0;
-      continue;
-    }
-    std::size_t minimum = 1;
-    for (std::size_t tem = length >> 2; (tem >>= 2) > 0;) minimum <<= 1;
-    ++minimum;
-    for (std::size_t k = 0, consec = 0; k < length; ++k) {
-      if (d[i + k] != 2)
-        consec = 0;
-      else if (minimum == ++consec)
-        k -= consec;  // back to the start of the subrun, to cancel it all
-      else if (minimum < consec)
-        d[i + k] = 0;
-    }
-    auto cancel_at_edge = [&](auto at) {
-      for (std::size_t k = 0, consec = 0; k < length; ++k) {
-        char& c = d[at(k)];
-        if (k >= 8 && c == 1) break;
-        if (c == 2)
-          consec = 0, c = 0;
-        else if (c == 0)
-          consec = 0;
-        else if (++consec == 3)
-          break;
-      }
-    };
-    cancel_at_edge([&](std::size_t k) { return i + k; });
-    i += length - 1;
-    cancel_at_edge([&](std::size_t k) { return i - k; });
+    else if (d[i] == 1)
+      i += settle_run(d, i);
   }
 }
 
@@ -204,50 +219,81 @@ void discard_confusing_lines(Side& x, Side& y, int classes) {
 // earlier or later (the same lines repeat around it) is merged with its neighbours where
 // it can, slid down as far as it goes, and back again to line up with a run of changes
 // in the other file.
-void shift_boundaries(Side& side, const Side& other) {
-  const std::vector<int>& equivs = side.equiv;
-  std::vector<char>& changed = side.changed;
-  const std::vector<char>& other_changed = other.changed;
-  const Offset i_end = static_cast<Offset>(equivs.size());
-  auto ch = [&](Offset k) -> char& { return changed[static_cast<std::size_t>(k)]; };
-  auto other_ch = [&](Offset k) {
-    return k < 0 ? char(0) : other_changed[static_cast<std::size_t>(k)];
-  };
-  auto eq = [&](Offset k) { return equivs[static_cast<std::size_t>(k)]; };
-  Offset i = 0, j = 0;
-  for (;;) {
-    while (i < i_end && !ch(i)) {  // unchanged lines pair with the other file's
-      while (other_ch(j++)) continue;
-      ++i;
-    }
-    if (i == i_end) break;
-    Offset start = i;
-    while (ch(++i)) continue;
-    while (other_ch(j)) ++j;
-    Offset runlength, corresponding;
-    do {
-      runlength = i - start;
-      while (start != 0 && eq(start - 1) == eq(i - 1)) {
-        ch(--start) = 1;
-        ch(--i) = 0;
-        while (start != 0 && ch(start - 1)) --start;
-        while (other_ch(--j)) continue;
+class BoundaryShift {
+ public:
+  BoundaryShift(Side& side, const Side& other)
+      : equivs_(side.equiv),
+        changed_(side.changed),
+        other_changed_(other.changed),
+        i_end_(static_cast<Offset>(equivs_.size())) {}
+
+  // i_ walks this file's lines, j_ the other's, in step over the unchanged ones.
+  void run() {
+    for (;;) {
+      while (i_ < i_end_ && !ch(i_)) {  // unchanged lines pair with the other file's
+        while (other_ch(j_++)) continue;
+        ++i_;
       }
-      corresponding = other_ch(j - 1) ? i : i_end;
-      while (i != i_end && eq(start) == eq(i)) {
-        ch(start++) = 0;
-        ch(i++) = 1;
-        while (ch(i)) ++i;
-        while (other_ch(++j)) corresponding = i;
-      }
-    } while (runlength != i - start);
-    while (corresponding < i) {
-      ch(--start) = 1;
-      ch(--i) = 0;
-      while (other_ch(--j)) continue;
+      if (i_ == i_end_) break;
+      Offset start = i_;
+      while (ch(++i_)) continue;
+      while (other_ch(j_)) ++j_;
+      shift_run(start);
     }
   }
-}
+
+ private:
+  // The run of changes [start, i_): merged, slid down, and back up to `corresponding`,
+  // the end of the last position where it lined up with changes in the other file.
+  void shift_run(Offset start) {
+    Offset runlength, corresponding;
+    do {
+      runlength = i_ - start;
+      slide_up(start);
+      corresponding = other_ch(j_ - 1) ? i_ : i_end_;
+      slide_down(start, corresponding);
+    } while (runlength != i_ - start);
+    while (corresponding < i_) {
+      ch(--start) = 1;
+      ch(--i_) = 0;
+      while (other_ch(--j_)) continue;
+    }
+  }
+
+  // Up while the line before the run equals its last, merging with runs above.
+  void slide_up(Offset& start) {
+    while (start != 0 && eq(start - 1) == eq(i_ - 1)) {
+      ch(--start) = 1;
+      ch(--i_) = 0;
+      while (start != 0 && ch(start - 1)) --start;
+      while (other_ch(--j_)) continue;
+    }
+  }
+
+  // Down while the line after the run equals its first, merging with runs below.
+  void slide_down(Offset& start, Offset& corresponding) {
+    while (i_ != i_end_ && eq(start) == eq(i_)) {
+      ch(start++) = 0;
+      ch(i_++) = 1;
+      while (ch(i_)) ++i_;
+      while (other_ch(++j_)) corresponding = i_;
+    }
+  }
+
+  char& ch(Offset k) { return changed_[static_cast<std::size_t>(k)]; }
+  char other_ch(Offset k) const {
+    return k < 0 ? char(0) : other_changed_[static_cast<std::size_t>(k)];
+  }
+  int eq(Offset k) const { return equivs_[static_cast<std::size_t>(k)]; }
+
+  const std::vector<int>& equivs_;
+  std::vector<char>& changed_;
+  const std::vector<char>& other_changed_;
+  const Offset i_end_;
+  Offset i_ = 0, j_ = 0;
+};
+
+void shift_boundaries(Side& side, const Side& other) { BoundaryShift(side, other).run(); }
 
 struct Edit {  // a run of changes: old lines [x0, x1) became new lines [y0, y1)
   std::size_t x0, x1, y0, y1;
