@@ -1,7 +1,7 @@
-// brm log's model: the first-parent history, each commit diffed against its first parent
-// by libgit2 (unchanged folders are skipped by their tree ids), and each changed file
-// diffed field by field after parsing both sides, so that people read what changed in
-// the records, not which lines moved.
+// brm log's model: the first-parent history, each commit compared with its first parent
+// as git's tree diff pairs files (unchanged folders skipped by their tree ids), and each
+// changed file diffed field by field after parsing both sides, so that people read what
+// changed in the records, not which lines moved.
 #include "brm/log.hpp"
 
 #include <algorithm>
@@ -242,24 +242,28 @@ class LogWalker {
     }
   }
 
-  // A file (not a folder) at `path` on either side, compared as git does: same id and
-  // mode is no change; a change of type (file, link, submodule) is a removal and an
-  // addition.
-  static void diff_file(std::string path, const git_tree_entry* before,
+  // A file (not a folder) named like `before` or `after` in `folder` ('' for the brm root),
+  // compared as git does: same id and mode is no change; a change of type (file, link,
+  // submodule) is a removal and an addition. Its path is made only for a change.
+  static void diff_file(std::string_view folder, const git_tree_entry* before,
                         const git_tree_entry* after, std::vector<FileDelta>* out) {
     if (is_tree(before)) before = nullptr;
     if (is_tree(after)) after = nullptr;
     if (!before && !after) return;
+    bool split = false;
     if (before && after) {
       git_filemode_t mb = git_tree_entry_filemode(before), ma = git_tree_entry_filemode(after);
       if (mb == ma && git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(after))) return;
-      if ((mb & 0170000) != (ma & 0170000)) {
-        out->push_back({path, before, nullptr});
-        out->push_back({std::move(path), nullptr, after});
-        return;
-      }
+      split = (mb & 0170000) != (ma & 0170000);
     }
-    out->push_back({std::move(path), before, after});
+    std::string_view name = git_tree_entry_name(before ? before : after);
+    std::string path = folder.empty() ? std::string(name) : fmt::format("{}/{}", folder, name);
+    if (split) {
+      out->push_back({path, before, nullptr});
+      out->push_back({std::move(path), nullptr, after});
+    } else {
+      out->push_back({std::move(path), before, after});
+    }
   }
 
   // The files of one folder of the brm root that changed; unchanged folders are not read.
@@ -272,8 +276,7 @@ class LogWalker {
     git_tree* tb = before ? tree(git_tree_entry_id(before)) : nullptr;
     git_tree* ta = after ? tree(git_tree_entry_id(after)) : nullptr;
     merge_entries(tb, ta, [&](const git_tree_entry* x, const git_tree_entry* y) {
-      const git_tree_entry* e = x ? x : y;
-      diff_file(fmt::format("{}/{}", folder, git_tree_entry_name(e)), x, y, out);
+      diff_file(folder, x, y, out);
     });
   }
 
@@ -284,7 +287,7 @@ class LogWalker {
     merge_entries(before, after, [&](const git_tree_entry* x, const git_tree_entry* y) {
       std::string_view name = git_tree_entry_name(x ? x : y);
       const Kind* k = find_kind(name);
-      if (name == "brm.yaml") diff_file(std::string(name), x, y, out);
+      if (name == "brm.yaml") diff_file("", x, y, out);
       else if (name == "schema" || (k && k->folder == name)) diff_folder(name, x, y, out);
     });
   }
@@ -305,7 +308,7 @@ class LogWalker {
     auto file = [&](const git_tree_entry* f) -> const git_tree_entry* {
       return f ? git_tree_entry_byname(tree(git_tree_entry_id(f)), name.c_str()) : nullptr;
     };
-    diff_file(path, file(fb), file(fa), out);
+    diff_file(folder, file(fb), file(fa), out);
   }
 
   std::optional<RecordChange> classify(const FileDelta& d) {
