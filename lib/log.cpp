@@ -184,8 +184,10 @@ class LogWalker {
       before = brm_tree(parent.get());
     }
     std::vector<FileDelta> deltas;
-    if (paths.empty()) diff_root(before, after, &deltas);
-    else for (const std::string& p : paths) diff_path(before, after, p, &deltas);
+    if (paths.empty())
+      diff_root(before, after, &deltas);
+    else
+      for (const std::string& p : paths) diff_path(before, after, p, &deltas);
     std::vector<RecordChange> out;
     for (FileDelta& d : deltas)
       if (auto change = classify(d)) out.push_back(std::move(*change));
@@ -203,8 +205,10 @@ class LogWalker {
     auto kept = std::find_if(last_.begin(), last_.end(), [&](const gitx::Tree& x) {
       return git_oid_equal(git_tree_id(x.get()), id);
     });
-    if (kept != last_.end()) gitx::check(git_tree_dup(t.out(), kept->get()), "cannot read a tree");
-    else gitx::check(git_tree_lookup(t.out(), repo_.get(), id), "cannot read a tree");
+    if (kept != last_.end())
+      gitx::check(git_tree_dup(t.out(), kept->get()), "cannot read a tree");
+    else
+      gitx::check(git_tree_lookup(t.out(), repo_.get(), id), "cannot read a tree");
     held_.push_back(std::move(t));
     return held_.back().get();
   }
@@ -236,9 +240,12 @@ class LogWalker {
       const git_tree_entry* ea = a < na ? git_tree_entry_byindex(before, a) : nullptr;
       const git_tree_entry* eb = b < nb ? git_tree_entry_byindex(after, b) : nullptr;
       int order = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
-      if (order < 0) visit(ea, nullptr), ++a;
-      else if (order > 0) visit(nullptr, eb), ++b;
-      else visit(ea, eb), ++a, ++b;
+      if (order < 0)
+        visit(ea, nullptr), ++a;
+      else if (order > 0)
+        visit(nullptr, eb), ++b;
+      else
+        visit(ea, eb), ++a, ++b;
     }
   }
 
@@ -287,8 +294,10 @@ class LogWalker {
     merge_entries(before, after, [&](const git_tree_entry* x, const git_tree_entry* y) {
       std::string_view name = git_tree_entry_name(x ? x : y);
       const Kind* k = find_kind(name);
-      if (name == "brm.yaml") diff_file("", x, y, out);
-      else if (name == "schema" || (k && k->folder == name)) diff_folder(name, x, y, out);
+      if (name == "brm.yaml")
+        diff_file("", x, y, out);
+      else if (name == "schema" || (k && k->folder == name))
+        diff_folder(name, x, y, out);
     });
   }
 
