@@ -1,7 +1,7 @@
-// brm log's model: the first-parent history, each commit diffed against its first parent
-// by libgit2 (unchanged folders are skipped by their tree ids), and each changed file
-// diffed field by field after parsing both sides, so that people read what changed in
-// the records, not which lines moved.
+// brm log's model: the first-parent history, each commit compared with its first parent
+// as git's tree diff pairs files (unchanged folders skipped by their tree ids), and each
+// changed file diffed field by field after parsing both sides, so that people read what
+// changed in the records, not which lines moved.
 #include "brm/log.hpp"
 
 #include <algorithm>
@@ -129,6 +129,18 @@ Target parse_target(std::string_view text) {
   return t;
 }
 
+// One file that a commit changed, as git_diff_tree_to_tree pairs it: its tree entry on
+// each side (null: absent there). The entries belong to trees the walker holds.
+struct FileDelta {
+  std::string path;  // relative to the brm root
+  const git_tree_entry* before = nullptr;
+  const git_tree_entry* after = nullptr;
+};
+
+// The first-parent history compared commit by commit without git_diff_tree_to_tree: a
+// folder whose tree id did not change is skipped unread, and each version of a folder's
+// tree (25,000 records: trees of hundreds of KiB, too big for libgit2's object cache) is
+// read once, kept from the step that saw it as the parent's to the next, older step.
 class LogWalker {
  public:
   explicit LogWalker(const std::filesystem::path& brm_root) {
@@ -152,47 +164,161 @@ class LogWalker {
   }
 
   // What `commit` changed against its first parent, within `paths` (exact paths relative
-  // to the brm root; empty: everything brm reads). A shallow clone's boundary (`root`)
-  // is compared with nothing, as git shows it: its parents are not in the clone.
+  // to the brm root, in path order; empty: everything brm reads). A shallow clone's
+  // boundary (`root`) is compared with nothing, as git shows it: its parents are not in
+  // the clone.
   std::vector<RecordChange> changes(const std::string& commit_id,
                                     const std::vector<std::string>& paths, bool root) {
     git_oid oid;
     gitx::check(git_oid_fromstr(&oid, commit_id.c_str()), "bad commit id");
     gitx::Commit c;
     gitx::check(git_commit_lookup(c.out(), repo_.get(), &oid), "cannot read a commit");
-    gitx::Tree tree, parent_tree;
-    gitx::check(git_commit_tree(tree.out(), c.get()), "cannot read the commit's tree");
+    git_tree* after = brm_tree(c.get());
+    git_tree* before = nullptr;
     if (!root && git_commit_parentcount(c.get()) > 0) {
       gitx::Commit parent;
       gitx::check(git_commit_parent(parent.out(), c.get(), 0), "cannot read a parent commit");
-      gitx::check(git_commit_tree(parent_tree.out(), parent.get()), "cannot read a tree");
+      before = brm_tree(parent.get());
     }
-    git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-    std::vector<std::string> full;
-    std::vector<char*> specs;
-    if (!paths.empty()) {
-      for (const std::string& p : paths) full.push_back(prefix_ + p);
-      for (std::string& p : full) specs.push_back(p.data());
-      options.pathspec.strings = specs.data();
-      options.pathspec.count = specs.size();
-      options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;  // exact paths, no globbing
-    }
-    gitx::Diff diff;
-    gitx::check(git_diff_tree_to_tree(diff.out(), repo_.get(), parent_tree.get(), tree.get(),
-                                      &options),
-                "cannot compare a commit with its parent");
+    std::vector<FileDelta> deltas;
+    if (paths.empty())
+      diff_root(before, after, &deltas);
+    else
+      for (const std::string& p : paths) diff_path(before, after, p, &deltas);
     std::vector<RecordChange> out;
-    for (std::size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i)
-      if (auto change = classify(git_diff_get_delta(diff.get(), i))) out.push_back(std::move(*change));
+    for (FileDelta& d : deltas)
+      if (auto change = classify(d)) out.push_back(std::move(*change));
+    last_ = std::move(held_);  // this step's parent is the next step's commit
+    held_.clear();
     return out;
   }
 
  private:
-  std::optional<RecordChange> classify(const git_diff_delta* d) {
-    bool deleted = d->status == GIT_DELTA_DELETED;
-    std::string_view full = deleted ? d->old_file.path : d->new_file.path;
-    if (full.substr(0, prefix_.size()) != prefix_) return std::nullopt;
-    std::string path(full.substr(prefix_.size()));
+  // The tree `id`, read from git once for this step and the next.
+  git_tree* tree(const git_oid* id) {
+    for (const gitx::Tree& t : held_)
+      if (git_oid_equal(git_tree_id(t.get()), id)) return t.get();
+    gitx::Tree t;
+    auto kept = std::find_if(last_.begin(), last_.end(), [&](const gitx::Tree& x) {
+      return git_oid_equal(git_tree_id(x.get()), id);
+    });
+    if (kept != last_.end())
+      gitx::check(git_tree_dup(t.out(), kept->get()), "cannot read a tree");
+    else
+      gitx::check(git_tree_lookup(t.out(), repo_.get(), id), "cannot read a tree");
+    held_.push_back(std::move(t));
+    return held_.back().get();
+  }
+
+  static bool is_tree(const git_tree_entry* e) {
+    return e && git_tree_entry_type(e) == GIT_OBJECT_TREE;
+  }
+
+  // The tree of the brm root at `commit`; null when the commit has no such folder.
+  git_tree* brm_tree(git_commit* commit) {
+    if (prefix_.empty()) return tree(git_commit_tree_id(commit));
+    gitx::Tree top;
+    gitx::check(git_commit_tree(top.out(), commit), "cannot read the commit's tree");
+    gitx::TreeEntry e;
+    std::string folder = prefix_.substr(0, prefix_.size() - 1);
+    if (git_tree_entry_bypath(e.out(), top.get(), folder.c_str()) < 0 || !is_tree(e.get()))
+      return nullptr;
+    return tree(git_tree_entry_id(e.get()));
+  }
+
+  // The entries of two trees side by side in git's order, each name once: `visit(before,
+  // after)` with null for the side that lacks it. A name that is a tree on one side and
+  // not on the other comes as two calls, as git pairs them.
+  template <class Visit>
+  static void merge_entries(git_tree* before, git_tree* after, Visit visit) {
+    std::size_t a = 0, na = before ? git_tree_entrycount(before) : 0;
+    std::size_t b = 0, nb = after ? git_tree_entrycount(after) : 0;
+    while (a < na || b < nb) {
+      const git_tree_entry* ea = a < na ? git_tree_entry_byindex(before, a) : nullptr;
+      const git_tree_entry* eb = b < nb ? git_tree_entry_byindex(after, b) : nullptr;
+      int order = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+      if (order < 0)
+        visit(ea, nullptr), ++a;
+      else if (order > 0)
+        visit(nullptr, eb), ++b;
+      else
+        visit(ea, eb), ++a, ++b;
+    }
+  }
+
+  // A file (not a folder) named like `before` or `after` in `folder` ('' for the brm root),
+  // compared as git does: same id and mode is no change; a change of type (file, link,
+  // submodule) is a removal and an addition. Its path is made only for a change.
+  static void diff_file(std::string_view folder, const git_tree_entry* before,
+                        const git_tree_entry* after, std::vector<FileDelta>* out) {
+    if (is_tree(before)) before = nullptr;
+    if (is_tree(after)) after = nullptr;
+    if (!before && !after) return;
+    bool split = false;
+    if (before && after) {
+      git_filemode_t mb = git_tree_entry_filemode(before), ma = git_tree_entry_filemode(after);
+      if (mb == ma && git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(after))) return;
+      split = (mb & 0170000) != (ma & 0170000);
+    }
+    std::string_view name = git_tree_entry_name(before ? before : after);
+    std::string path = folder.empty() ? std::string(name) : fmt::format("{}/{}", folder, name);
+    if (split) {
+      out->push_back({path, before, nullptr});
+      out->push_back({std::move(path), nullptr, after});
+    } else {
+      out->push_back({std::move(path), before, after});
+    }
+  }
+
+  // The files of one folder of the brm root that changed; unchanged folders are not read.
+  void diff_folder(std::string_view folder, const git_tree_entry* before,
+                   const git_tree_entry* after, std::vector<FileDelta>* out) {
+    if (!is_tree(before)) before = nullptr;
+    if (!is_tree(after)) after = nullptr;
+    if (before && after && git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(after)))
+      return;
+    git_tree* tb = before ? tree(git_tree_entry_id(before)) : nullptr;
+    git_tree* ta = after ? tree(git_tree_entry_id(after)) : nullptr;
+    merge_entries(tb, ta, [&](const git_tree_entry* x, const git_tree_entry* y) {
+      diff_file(folder, x, y, out);
+    });
+  }
+
+  // Everything brm reads: brm.yaml, the schema folder and the kinds' folders. Nothing
+  // deeper is a record, so other folders and names are not looked at.
+  void diff_root(git_tree* before, git_tree* after, std::vector<FileDelta>* out) {
+    if (before && after && git_oid_equal(git_tree_id(before), git_tree_id(after))) return;
+    merge_entries(before, after, [&](const git_tree_entry* x, const git_tree_entry* y) {
+      std::string_view name = git_tree_entry_name(x ? x : y);
+      const Kind* k = find_kind(name);
+      if (name == "brm.yaml")
+        diff_file("", x, y, out);
+      else if (name == "schema" || (k && k->folder == name))
+        diff_folder(name, x, y, out);
+    });
+  }
+
+  // One exact path `folder/name`, looked up on each side instead of walking the folders.
+  void diff_path(git_tree* before, git_tree* after, const std::string& path,
+                 std::vector<FileDelta>* out) {
+    std::size_t slash = path.find('/');
+    std::string folder = path.substr(0, slash), name = path.substr(slash + 1);
+    auto folder_of = [&](git_tree* root) -> const git_tree_entry* {
+      const git_tree_entry* f = root ? git_tree_entry_byname(root, folder.c_str()) : nullptr;
+      return is_tree(f) ? f : nullptr;
+    };
+    const git_tree_entry* fb = folder_of(before);
+    const git_tree_entry* fa = folder_of(after);
+    if (fb && fa && git_oid_equal(git_tree_entry_id(fb), git_tree_entry_id(fa)))
+      return;  // the folder did not change: neither did the file
+    auto file = [&](const git_tree_entry* f) -> const git_tree_entry* {
+      return f ? git_tree_entry_byname(tree(git_tree_entry_id(f)), name.c_str()) : nullptr;
+    };
+    diff_file(folder, file(fb), file(fa), out);
+  }
+
+  std::optional<RecordChange> classify(const FileDelta& d) {
+    const std::string& path = d.path;
     RecordChange r;
     r.path = path;
     std::size_t slash = path.find('/');
@@ -209,14 +335,14 @@ class LogWalker {
     } else {
       return std::nullopt;
     }
-    if (d->status == GIT_DELTA_ADDED) {
+    if (!d.before) {
       r.change = Change::Added;
-    } else if (deleted) {
+    } else if (!d.after) {
       r.change = Change::Removed;
     } else {
       r.change = Change::Changed;
       Value before, after;
-      if (read_document(d->old_file, path, &before) && read_document(d->new_file, path, &after))
+      if (read_document(d.before, path, &before) && read_document(d.after, path, &after))
         r.fields = diff_documents(before, after);
       else
         r.unreadable = true;
@@ -224,10 +350,11 @@ class LogWalker {
     return r;
   }
 
-  bool read_document(const git_diff_file& file, const std::string& path, Value* out) {
-    if (file.mode != GIT_FILEMODE_BLOB && file.mode != GIT_FILEMODE_BLOB_EXECUTABLE) return false;
+  bool read_document(const git_tree_entry* entry, const std::string& path, Value* out) {
+    git_filemode_t mode = git_tree_entry_filemode(entry);
+    if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) return false;
     gitx::Blob blob;
-    gitx::check(git_blob_lookup(blob.out(), repo_.get(), &file.id),
+    gitx::check(git_blob_lookup(blob.out(), repo_.get(), git_tree_entry_id(entry)),
                 fmt::format("cannot read '{}'", path));
     std::string_view text(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                           static_cast<std::size_t>(git_blob_rawsize(blob.get())));
@@ -237,6 +364,8 @@ class LogWalker {
 
   gitx::Repo repo_;
   std::string prefix_;
+  std::vector<gitx::Tree> held_;  // the trees this step read
+  std::vector<gitx::Tree> last_;  // the previous step's: its parent is this step's commit
 };
 
 }  // namespace
@@ -256,6 +385,7 @@ std::vector<LogEntry> repository_log(const std::filesystem::path& brm_root, cons
   std::vector<std::string> paths;
   if (target)
     for (const Kind* k : target->kinds) paths.push_back(std::string(k->folder) + "/" + target->id + ".yaml");
+  std::sort(paths.begin(), paths.end());  // in git's order, as a diff lists them
 
   bool must_see_all = target && target->kinds.size() > 1;
   std::vector<LogEntry> log;
