@@ -22,8 +22,9 @@ DEBS := cmake g++ make pkg-config git python3 python3-yaml libcli11-dev libyaml-
 TEST_DEBS := strace chromium poppler-utils
 # The manual is linted, the .deb built and unpacked, the completions run in each shell.
 TEST_DEBS += mandoc dpkg-dev bash-completion zsh fish
-# .ci/function-size lists the functions over the size and complexity thresholds.
-TEST_DEBS += clang-tidy
+# .ci/function-size lists the functions over the size and complexity thresholds; the C++
+# sources are checked against .clang-format.
+TEST_DEBS += clang-tidy clang-format
 FUZZ_DEBS := clang libclang-rt-14-dev
 
 .PHONY: all deps build example test test-sanitize fuzz install deb clean

@@ -8,9 +8,9 @@
 //
 // Files are read whole into memory first, as brm does; with THREADS > 1 the files are
 // shared out between threads the way brm shares them between cores.
-#include <yaml.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <atomic>

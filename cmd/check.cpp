@@ -1,7 +1,8 @@
 // brm check: every finding in the repository, in one run, like a compiler.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "brm/ci_report.hpp"
 #include "brm/error.hpp"
@@ -51,13 +52,13 @@ void run_check(Context& ctx, const CheckOptions& o) {
     std::fputs(format_codeclimate(findings).c_str(), stdout);
   } else {
     print_findings(ctx, findings, stdout);
-    std::string summary = fmt::format("checked {} file{}: {} error{}, {} warning{}", files,
-                                      files == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
-                                      warnings, warnings == 1 ? "" : "s");
+    std::string summary =
+        fmt::format("checked {} file{}: {} error{}, {} warning{}", files, files == 1 ? "" : "s",
+                    errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
     std::puts(summary.c_str());
   }
-  if (errors > 0 || (o.strict && warnings > 0)) ctx.exit_code = static_cast<int>(ExitCode::DataErrors);
-
+  if (errors > 0 || (o.strict && warnings > 0))
+    ctx.exit_code = static_cast<int>(ExitCode::DataErrors);
 }
 
 }  // namespace

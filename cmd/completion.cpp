@@ -1,10 +1,11 @@
 // brm completion bash|zsh|fish, and the hidden `brm __complete ids [KIND]` its scripts
 // call for record ids. The scripts are made from the command tree as it is set up here,
 // so every command, flag and schema enum completes without a list kept by hand.
+#include "brm/completion.hpp"
+
 #include <cstdio>
 #include <string>
 
-#include "brm/completion.hpp"
 #include "brm/error.hpp"
 #include "brm/kinds.hpp"
 #include "brm/strings.hpp"
@@ -96,7 +97,9 @@ void walk(CLI::App* app, const std::string& path, std::vector<CompletionCommand>
 void setup_completion(CLI::App& app, Context& ctx) {
   auto shell = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("completion", "Print a completion script for bash, zsh or fish");
-  cmd->add_option("SHELL", *shell, "The shell")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  cmd->add_option("SHELL", *shell, "The shell")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
   cmd->footer(
       "Completes commands, flags, the values of the schemas' enums, and the ids of the\n"
       "repository's records. To try it: source <(brm completion bash). Packages install the\n"
@@ -114,7 +117,8 @@ void setup_completion(CLI::App& app, Context& ctx) {
   auto* helper = app.add_subcommand("__complete", "Words for the completion scripts")->group("");
   helper->add_option("WHAT", *words, "ids [KIND]")->required();
   helper->callback([&ctx, words] {
-    if (words->front() != "ids" || words->size() > 2) throw Error(ExitCode::Usage, "usage: brm __complete ids [KIND]");
+    if (words->front() != "ids" || words->size() > 2)
+      throw Error(ExitCode::Usage, "usage: brm __complete ids [KIND]");
     std::string kind = words->size() == 2 ? (*words)[1] : std::string();
     try {
       for (const std::string& id : record_ids(ctx.root(), kind)) std::puts(id.c_str());

@@ -1,8 +1,9 @@
 // brm log: the history of the repository or of one record, as changes to records and
 // their fields.
+#include "brm/log.hpp"
+
 #include <cstdio>
 
-#include "brm/log.hpp"
 #include "cli.hpp"
 
 namespace brm::cli {

@@ -1,12 +1,12 @@
 // brm's entry point: global flags, the command list, and the one place where
 // failures become exit codes and messages.
+#include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <iostream>
 
 #include "brm/error.hpp"
@@ -83,7 +83,8 @@ std::string_view command_word(CLI::App& app, int argc, char** argv) {
     if (arg == "--") return {};
     if (arg.empty() || arg[0] != '-') return arg;
     // "-C DIR" and "--color WHEN" take the next argument; "-CDIR", "--color=WHEN" do not.
-    if (const CLI::Option* o = app.get_option_no_throw(std::string(arg)); o && o->get_expected_min() > 0)
+    if (const CLI::Option* o = app.get_option_no_throw(std::string(arg));
+        o && o->get_expected_min() > 0)
       ++i;
   }
   return {};

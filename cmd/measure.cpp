@@ -1,12 +1,14 @@
 // brm measure: the process measurements of MEASURES.md, now, at a git revision, or as a
 // trend by the records' own dates or over the repository's history.
-#include <cstdio>
+#include "brm/measure.hpp"
+
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "brm/error.hpp"
 #include "brm/git.hpp"
 #include "brm/history.hpp"
-#include "brm/measure.hpp"
 #include "brm/record_cache.hpp"
 #include "brm/repository.hpp"
 #include "brm/trend.hpp"
@@ -30,9 +32,9 @@ struct MeasureOptions {
 std::optional<Date> date_flag(std::string_view flag, const std::string& text) {
   if (text.empty()) return std::nullopt;
   if (auto d = Date::parse(text)) return d;
-  throw Error(ExitCode::Usage,
-              fmt::format("invalid date '{}' for {}: expected YYYY-MM-DD, a day that exists", text,
-                          flag));
+  throw Error(
+      ExitCode::Usage,
+      fmt::format("invalid date '{}' for {}: expected YYYY-MM-DD, a day that exists", text, flag));
 }
 
 void warn_left_out(std::size_t n, const std::string& at) {

@@ -17,7 +17,8 @@ namespace brm::cli {
 class Progress {
  public:
   Progress(Context& ctx, std::string label)
-      : enabled_(ctx.is_terminal(stderr)), label_(std::move(label)),
+      : enabled_(ctx.is_terminal(stderr)),
+        label_(std::move(label)),
         start_(std::chrono::steady_clock::now()) {}
   ~Progress() { finish(); }
 
@@ -32,7 +33,8 @@ class Progress {
     if (elapsed < std::chrono::seconds(1) || total == 0) return;
     int width = 30;
     auto filled = static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width);
-    std::fprintf(stderr, "\r%s [%s%s] %zu/%zu", label_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
+    std::fprintf(stderr, "\r%s [%s%s] %zu/%zu", label_.c_str(),
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
                  std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), done, total);
     std::fflush(stderr);
     shown_ = true;

@@ -82,7 +82,6 @@ Value with_positions(KindId kind, const Value& doc) {
   return read;
 }
 
-
 void commit_or_refuse(Context& ctx, Transaction& tx, const std::string& message) {
   try {
     tx.commit(message);

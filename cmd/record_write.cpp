@@ -8,9 +8,9 @@
 #include "brm/canonical.hpp"
 #include "brm/error.hpp"
 #include "brm/record_edit.hpp"
+#include "brm/strings.hpp"
 #include "brm/text_edit.hpp"
 #include "brm/yaml.hpp"
-#include "brm/strings.hpp"
 #include "record.hpp"
 
 namespace brm::cli {

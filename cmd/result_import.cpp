@@ -15,7 +15,6 @@
 #include "import_file.hpp"
 #include "record.hpp"
 
-
 namespace brm::cli {
 namespace {
 

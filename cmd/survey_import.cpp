@@ -1,17 +1,17 @@
 // brm survey import: one survey round from a forms tool's CSV export, its columns
 // mapped by header (lib/survey_import.cpp). Every bad row is reported with its CSV line,
 // and nothing is written unless every row is good.
+#include "brm/survey_import.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdio>
 
 #include "brm/error.hpp"
 #include "brm/store.hpp"
-#include "brm/survey_import.hpp"
 #include "cli.hpp"
 #include "import_file.hpp"
 #include "record.hpp"
-
 
 namespace brm::cli {
 namespace {

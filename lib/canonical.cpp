@@ -234,7 +234,6 @@ class Writer {
       out += '\n';
     }
   }
-
 };
 
 std::string write_document(const Value& doc, const Field* schema) {

@@ -27,11 +27,16 @@ std::string quote(std::string_view s) {
 std::string value_spec(const CompletionValue& v) {
   switch (v.type) {
     // Appended rather than `"=" + ...`, which trips GCC 12's -Wrestrict false positive.
-    case CompletionValue::Type::Choices: return std::string("=").append(join(v.choices));
-    case CompletionValue::Type::Ids: return std::string("@").append(v.kind);
-    case CompletionValue::Type::Files: return "f";
-    case CompletionValue::Type::Folders: return "d";
-    case CompletionValue::Type::None: break;
+    case CompletionValue::Type::Choices:
+      return std::string("=").append(join(v.choices));
+    case CompletionValue::Type::Ids:
+      return std::string("@").append(v.kind);
+    case CompletionValue::Type::Files:
+      return "f";
+    case CompletionValue::Type::Folders:
+      return "d";
+    case CompletionValue::Type::None:
+      break;
   }
   return "-";
 }
@@ -53,12 +58,14 @@ Tables tables_of(const std::vector<CompletionCommand>& tree) {
     for (const CompletionFlag& f : c.flags) {
       names.insert(names.end(), f.names.begin(), f.names.end());
       if (!f.takes_value) continue;
-      for (const std::string& n : f.names) t.values.emplace_back(c.path + " " + n, value_spec(f.value));
+      for (const std::string& n : f.names)
+        t.values.emplace_back(c.path + " " + n, value_spec(f.value));
     }
     t.flags.emplace_back(c.path, join(names));
     for (std::size_t i = 0; i < c.positionals.size(); ++i)
       t.values.emplace_back(fmt::format("{} #{}", c.path, i), value_spec(c.positionals[i]));
-    if (!c.positionals.empty()) t.values.emplace_back(c.path + " #+", value_spec(c.positionals.back()));
+    if (!c.positionals.empty())
+      t.values.emplace_back(c.path + " #+", value_spec(c.positionals.back()));
   }
   return t;
 }
@@ -145,7 +152,8 @@ std::string with_words(std::string_view walk, std::string_view words, std::strin
                        std::string_view cword) {
   std::string out(walk);
   auto replace_all = [&](std::string_view from, std::string_view to) {
-    for (std::size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size()))
+    for (std::size_t at = out.find(from); at != std::string::npos;
+         at = out.find(from, at + to.size()))
       out.replace(at, from.size(), to);
   };
   replace_all("WORDS", words);
@@ -203,11 +211,16 @@ _brm() {
 // fish: one `complete` line per word, under a condition on the command path so far.
 std::string fish_value(const CompletionValue& v) {
   switch (v.type) {
-    case CompletionValue::Type::Choices: return " -x -a " + quote(join(v.choices));
-    case CompletionValue::Type::Ids: return " -x -a " + quote("(__brm_ids " + v.kind + ")");
-    case CompletionValue::Type::Files: return " -r -F";
-    case CompletionValue::Type::Folders: return " -x -a '(__fish_complete_directories)'";
-    case CompletionValue::Type::None: break;
+    case CompletionValue::Type::Choices:
+      return " -x -a " + quote(join(v.choices));
+    case CompletionValue::Type::Ids:
+      return " -x -a " + quote("(__brm_ids " + v.kind + ")");
+    case CompletionValue::Type::Files:
+      return " -r -F";
+    case CompletionValue::Type::Folders:
+      return " -x -a '(__fish_complete_directories)'";
+    case CompletionValue::Type::None:
+      break;
   }
   return " -x";
 }
@@ -269,8 +282,8 @@ std::string fish_script(const std::vector<CompletionCommand>& tree) {
   std::string out =
       "# fish completion for brm, made by `brm completion fish` from brm's own commands.\n"
       "# Install as vendor_completions.d/brm.fish, or: brm completion fish | source\n"
-      "set -g __brm_paths " + join(paths) + "\nset -g __brm_valued " + join(valued) + "\n" +
-      std::string(kFishDriver);
+      "set -g __brm_paths " +
+      join(paths) + "\nset -g __brm_valued " + join(valued) + "\n" + std::string(kFishDriver);
   for (const CompletionCommand& c : tree) {
     std::string at = " -n " + quote("__brm_at " + quote(c.path));
     for (const CompletionCommand& sub : tree) {
@@ -292,18 +305,25 @@ std::string fish_script(const std::vector<CompletionCommand>& tree) {
 }  // namespace
 
 bool parse_shell(std::string_view name, Shell* shell) {
-  if (name == "bash") *shell = Shell::Bash;
-  else if (name == "zsh") *shell = Shell::Zsh;
-  else if (name == "fish") *shell = Shell::Fish;
-  else return false;
+  if (name == "bash")
+    *shell = Shell::Bash;
+  else if (name == "zsh")
+    *shell = Shell::Zsh;
+  else if (name == "fish")
+    *shell = Shell::Fish;
+  else
+    return false;
   return true;
 }
 
 std::string completion_script(Shell shell, const std::vector<CompletionCommand>& tree) {
   switch (shell) {
-    case Shell::Bash: return bash_script(tree);
-    case Shell::Zsh: return zsh_script(tree);
-    case Shell::Fish: return fish_script(tree);
+    case Shell::Bash:
+      return bash_script(tree);
+    case Shell::Zsh:
+      return zsh_script(tree);
+    case Shell::Fish:
+      return fish_script(tree);
   }
   return {};
 }

@@ -1,8 +1,9 @@
 // Ordering and printing of findings in the three forms `brm check` offers.
 #include "brm/diagnostic.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <tuple>
 
 #include "brm/json.hpp"
@@ -11,9 +12,12 @@ namespace brm {
 
 std::string_view severity_name(Severity s) noexcept {
   switch (s) {
-    case Severity::Note: return "note";
-    case Severity::Warning: return "warning";
-    case Severity::Error: return "error";
+    case Severity::Note:
+      return "note";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Error:
+      return "error";
   }
   return "error";
 }
@@ -78,12 +82,23 @@ std::string github_escape(std::string_view s, bool property) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      case ':': out += property ? "%3A" : ":"; break;
-      case ',': out += property ? "%2C" : ","; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      case ':':
+        out += property ? "%3A" : ":";
+        break;
+      case ',':
+        out += property ? "%2C" : ",";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -118,9 +133,10 @@ std::string format_json(const Diagnostics& ds, std::size_t files_checked) {
     out += "}";
   }
   out += first ? "],\n" : "\n  ],\n";
-  out += fmt::format("  \"files\": {},\n  \"errors\": {},\n  \"warnings\": {},\n  \"notes\": {}\n}}\n",
-                     files_checked, count_severity(ds, Severity::Error),
-                     count_severity(ds, Severity::Warning), count_severity(ds, Severity::Note));
+  out +=
+      fmt::format("  \"files\": {},\n  \"errors\": {},\n  \"warnings\": {},\n  \"notes\": {}\n}}\n",
+                  files_checked, count_severity(ds, Severity::Error),
+                  count_severity(ds, Severity::Warning), count_severity(ds, Severity::Note));
   return out;
 }
 

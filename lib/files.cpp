@@ -2,11 +2,11 @@
 #include "brm/files.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <random>
 
 #include "brm/error.hpp"
@@ -17,7 +17,8 @@ namespace brm {
 namespace {
 
 [[noreturn]] void io_fail(const fs::path& p, std::string_view what, int err) {
-  throw Error(ExitCode::Io, fmt::format("cannot {} '{}': {}", what, p.string(), std::strerror(err)));
+  throw Error(ExitCode::Io,
+              fmt::format("cannot {} '{}': {}", what, p.string(), std::strerror(err)));
 }
 
 }  // namespace

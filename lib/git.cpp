@@ -2,13 +2,13 @@
 // so that an error thrown halfway never leaks or leaves a lock behind.
 #include "brm/git.hpp"
 
+#include <fmt/format.h>
 #include <git2.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fmt/format.h>
 #include <memory>
 #include <mutex>
 
@@ -144,8 +144,8 @@ Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev, bool reco
   if (git_tree_entry_bypath(settings.out(), tree.get(), settings_path.c_str()) == 0)
     read_blob(settings.get(), "brm.yaml");
   else
-    throw Error(ExitCode::NotARepository,
-                fmt::format("revision '{}' has no brm.yaml in '{}'", rev, prefix.empty() ? "." : prefix));
+    throw Error(ExitCode::NotARepository, fmt::format("revision '{}' has no brm.yaml in '{}'", rev,
+                                                      prefix.empty() ? "." : prefix));
 
   for (const std::string& folder : folders) {
     TreeEntry entry;

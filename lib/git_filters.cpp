@@ -2,9 +2,10 @@
 // cheap look at whether any attributes file that applies could name one.
 #include "git_filters.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <iterator>
 #include <set>

@@ -2,10 +2,10 @@
 // error thrown halfway never leaks. Private to lib/.
 #pragma once
 
+#include <fmt/format.h>
 #include <git2.h>
 
 #include <filesystem>
-#include <fmt/format.h>
 #include <mutex>
 #include <string>
 #include <string_view>

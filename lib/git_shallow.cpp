@@ -2,10 +2,11 @@
 // in the `shallow` file are roots of the clone's history.
 #include "git_shallow.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <optional>
 

@@ -4,9 +4,10 @@
 // measure: between two month ends only the files that changed are parsed again.
 #include "brm/history.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "brm/csv.hpp"
 #include "brm/json.hpp"
@@ -239,7 +240,7 @@ class HistoryLoader {
   // The folders of one commit that a step compares: each kind's tree, kept from one step to
   // the next so that a version of a folder is read from git once, and the schema folder's id.
   struct Folders {
-    std::array<gitx::Tree, kind_count> trees;    // null: no such folder
+    std::array<gitx::Tree, kind_count> trees;      // null: no such folder
     std::array<std::size_t, kind_count> counts{};  // record files, as read_git_tree reads them
     std::optional<git_oid> schema;
   };
@@ -303,7 +304,8 @@ class HistoryLoader {
       auto i = static_cast<std::size_t>(k.id);
       git_tree* before = folders_.trees[i].get();
       git_tree* after = next->trees[i].get();
-      if (before == after || (before && after && git_oid_equal(git_tree_id(before), git_tree_id(after))))
+      if (before == after ||
+          (before && after && git_oid_equal(git_tree_id(before), git_tree_id(after))))
         continue;
       auto removed = [&](const git_tree_entry* e) {
         std::string_view name = git_tree_entry_name(e);
@@ -458,7 +460,7 @@ std::string exact(const std::optional<double>& d) { return d ? fmt::format("{}",
 
 // Short headers keep a row within 80 columns; the legend under the table spells them out.
 std::vector<std::string> table_header() {
-  return {"as of", "cust", "purch", "agreed", "resp", "mean",
+  return {"as of", "cust", "purch", "agreed", "resp",  "mean",
           "csat",  "recv", "open",  "closed", "median"};
 }
 

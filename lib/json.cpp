@@ -1,7 +1,6 @@
 // RFC 8259 JSON: a strict reader that keeps positions, and the writer behind
 // `--format json`.
 #include "brm/json.hpp"
-#include "brm/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -11,6 +10,8 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+
+#include "brm/utf8.hpp"
 
 namespace brm {
 namespace {

@@ -21,9 +21,10 @@ std::string unescape(std::string_view raw) {
 
 // An array index as RFC 6901 writes it: digits, no leading zero.
 const Value* item_at(const Value& list, std::string_view token) {
-  bool digits = !token.empty() && token.size() < 19 &&
-                std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-                (token == "0" || token[0] != '0');
+  bool digits =
+      !token.empty() && token.size() < 19 &&
+      std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+      (token == "0" || token[0] != '0');
   if (!digits) return nullptr;
   std::size_t index = 0;
   std::from_chars(token.data(), token.data() + token.size(), index);

@@ -4,8 +4,9 @@
 // changed in the records, not which lines moved.
 #include "brm/log.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -13,17 +14,20 @@
 #include "brm/history.hpp"
 #include "brm/json.hpp"
 #include "brm/kinds.hpp"
-#include "brm/yaml.hpp"
 #include "brm/strings.hpp"
+#include "brm/yaml.hpp"
 #include "git_handle.hpp"
 
 namespace brm {
 
 std::string_view change_name(Change c) {
   switch (c) {
-    case Change::Added: return "added";
-    case Change::Removed: return "removed";
-    case Change::Changed: return "changed";
+    case Change::Added:
+      return "added";
+    case Change::Removed:
+      return "removed";
+    case Change::Changed:
+      return "changed";
   }
   return "changed";
 }
@@ -54,8 +58,10 @@ void diff_into(const Value& a, const Value& b, const std::string& path,
                std::vector<FieldChange>* out) {
   if (a.is_mapping() && b.is_mapping()) {
     for (const auto& e : a.entries()) {
-      if (const Value* other = b.find(e.key)) diff_into(e.value, *other, dotted_child(path, e.key), out);
-      else each_leaf(e.value, dotted_child(path, e.key), Change::Removed, out);
+      if (const Value* other = b.find(e.key))
+        diff_into(e.value, *other, dotted_child(path, e.key), out);
+      else
+        each_leaf(e.value, dotted_child(path, e.key), Change::Removed, out);
     }
     for (const auto& e : b.entries())
       if (!a.find(e.key)) each_leaf(e.value, dotted_child(path, e.key), Change::Added, out);
@@ -65,7 +71,8 @@ void diff_into(const Value& a, const Value& b, const std::string& path,
     const auto& x = a.items();
     const auto& y = b.items();
     std::size_t common = std::min(x.size(), y.size());
-    for (std::size_t i = 0; i < common; ++i) diff_into(x[i], y[i], dotted_child(path, std::to_string(i)), out);
+    for (std::size_t i = 0; i < common; ++i)
+      diff_into(x[i], y[i], dotted_child(path, std::to_string(i)), out);
     for (std::size_t i = common; i < x.size(); ++i)
       each_leaf(x[i], dotted_child(path, std::to_string(i)), Change::Removed, out);
     for (std::size_t i = common; i < y.size(); ++i)
@@ -112,8 +119,8 @@ Target parse_target(std::string_view text) {
     std::string_view word = text.substr(0, slash);
     const Kind* k = find_kind(word);
     if (!k)
-      throw Error(ExitCode::Usage, fmt::format("unknown kind '{}' in '{}': use one of {}", word,
-                                               text, kind_list()));
+      throw Error(ExitCode::Usage,
+                  fmt::format("unknown kind '{}' in '{}': use one of {}", word, text, kind_list()));
     t.kinds.push_back(k);
     id = text.substr(slash + 1);
     if (id.size() > 5 && id.substr(id.size() - 5) == ".yaml") id.remove_suffix(5);
@@ -384,7 +391,8 @@ std::vector<LogEntry> repository_log(const std::filesystem::path& brm_root, cons
   }
   std::vector<std::string> paths;
   if (target)
-    for (const Kind* k : target->kinds) paths.push_back(std::string(k->folder) + "/" + target->id + ".yaml");
+    for (const Kind* k : target->kinds)
+      paths.push_back(std::string(k->folder) + "/" + target->id + ".yaml");
   std::sort(paths.begin(), paths.end());  // in git's order, as a diff lists them
 
   bool must_see_all = target && target->kinds.size() > 1;
@@ -440,9 +448,12 @@ std::string show(const Value& v) {
   std::string s = v.is_string() ? v.as_string() : v.to_display();
   std::string flat;
   for (char c : s) {
-    if (c == '\n') flat += "\\n";
-    else if (c == '\r' || c == '\t') flat += ' ';
-    else flat += c;
+    if (c == '\n')
+      flat += "\\n";
+    else if (c == '\r' || c == '\t')
+      flat += ' ';
+    else
+      flat += c;
   }
   constexpr std::size_t limit = 60;
   std::size_t chars = 0, cut = flat.size();

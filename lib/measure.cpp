@@ -2,8 +2,9 @@
 // implementation agrees to the unit; and the text, JSON, Markdown and CSV views of them.
 #include "brm/measure.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -231,7 +232,8 @@ class Tally {
       score_sum_ += on_scale;
       if (*score >= threshold) ++m_.satisfied;
       const Value* who = response.find("customer");
-      if (AccountFigures* a = who && who->is_string() ? account_figures(who->as_string()) : nullptr) {
+      if (AccountFigures* a =
+              who && who->is_string() ? account_figures(who->as_string()) : nullptr) {
         ++a->responses;
         account_sums_[static_cast<std::size_t>(a - m_.by_account.data())] += on_scale;
       }
@@ -379,9 +381,7 @@ Value number_or_null(const std::optional<double>& d) {
   return Value::floating(*d);
 }
 
-Value mean_value(const std::optional<double>& d) {
-  return d ? Value::floating(*d) : Value::null();
-}
+Value mean_value(const std::optional<double>& d) { return d ? Value::floating(*d) : Value::null(); }
 
 }  // namespace
 
@@ -546,9 +546,11 @@ std::string measures_to_text(const Measures& m, const std::string& organisation)
   if (!m.customers_without_contact.empty() || !m.purchasers_without_contact.empty()) {
     out += "  without a contact:\n";
     std::vector<std::vector<std::string>> rows;
-    for (const GapEntry& g : m.customers_without_contact) rows.push_back({"customer", g.id, g.name});
+    for (const GapEntry& g : m.customers_without_contact)
+      rows.push_back({"customer", g.id, g.name});
     for (const GapEntry& g : m.purchasers_without_contact)
-      rows.push_back({"purchaser", g.id, g.account.empty() ? g.name : g.name + ", for " + g.account});
+      rows.push_back(
+          {"purchaser", g.id, g.account.empty() ? g.name : g.name + ", for " + g.account});
     out += aligned(rows, "    ");
   }
 
@@ -580,9 +582,12 @@ namespace {
 std::string md_cell(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -668,8 +673,7 @@ std::string measures_to_markdown(const Measures& m, const std::string& organisat
   auto list = [&](std::string_view heading, const std::vector<GapEntry>& gaps) {
     if (gaps.empty()) return;
     out += fmt::format("\n## {}\n\n", heading);
-    for (const GapEntry& g : gaps)
-      out += fmt::format("- {} (`{}`)\n", md_cell(g.name), g.id);
+    for (const GapEntry& g : gaps) out += fmt::format("- {} (`{}`)\n", md_cell(g.name), g.id);
   };
   list("Customers without a contact in IT", m.customers_without_contact);
   list("Purchasers without a contact in IT", m.purchasers_without_contact);
@@ -677,14 +681,16 @@ std::string measures_to_markdown(const Measures& m, const std::string& organisat
 
   if (!m.by_account.empty()) {
     out += "\n## By account\n\n";
-    out += "| Account | Purchasers | With contact | Contact | Written agreement | Responses | "
-           "Mean | Complaints received | Open |\n";
+    out +=
+        "| Account | Purchasers | With contact | Contact | Written agreement | Responses | "
+        "Mean | Complaints received | Open |\n";
     out += "|---|--:|--:|---|---|--:|--:|--:|--:|\n";
     for (const AccountFigures& a : m.by_account)
-      out += fmt::format("| {} (`{}`) | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(a.name), a.id,
-                         a.purchasers, a.purchasers_with_contact, a.has_contact ? "yes" : "no",
-                         a.written_agreement ? "yes" : "no", a.responses, format_mean(a.mean),
-                         a.complaints_received, a.complaints_open);
+      out +=
+          fmt::format("| {} (`{}`) | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_cell(a.name),
+                      a.id, a.purchasers, a.purchasers_with_contact, a.has_contact ? "yes" : "no",
+                      a.written_agreement ? "yes" : "no", a.responses, format_mean(a.mean),
+                      a.complaints_received, a.complaints_open);
   }
   return out;
 }
@@ -694,11 +700,11 @@ std::string measures_to_csv(const Measures& m) {
                               "written_agreement", "responses", "mean", "complaints_received",
                               "complaints_open"});
   for (const AccountFigures& a : m.by_account)
-    out += csv_line({a.id, fmt::format("{}", a.purchasers),
-                     fmt::format("{}", a.purchasers_with_contact), a.has_contact ? "true" : "false",
-                     a.written_agreement ? "true" : "false", fmt::format("{}", a.responses),
-                     a.mean ? fmt::format("{}", *a.mean) : "", fmt::format("{}", a.complaints_received),
-                     fmt::format("{}", a.complaints_open)});
+    out += csv_line(
+        {a.id, fmt::format("{}", a.purchasers), fmt::format("{}", a.purchasers_with_contact),
+         a.has_contact ? "true" : "false", a.written_agreement ? "true" : "false",
+         fmt::format("{}", a.responses), a.mean ? fmt::format("{}", *a.mean) : "",
+         fmt::format("{}", a.complaints_received), fmt::format("{}", a.complaints_open)});
   return out;
 }
 

@@ -47,8 +47,8 @@ std::string binary_identity() {
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   struct ::stat st {};
   if (ec || ::stat(exe.c_str(), &st) != 0) return std::string("brm ") + BRM_VERSION;
-  return fmt::format("brm {} {} {} {}.{}", BRM_VERSION, exe.string(), st.st_size,
-                     st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  return fmt::format("brm {} {} {} {}.{}", BRM_VERSION, exe.string(), st.st_size, st.st_mtim.tv_sec,
+                     st.st_mtim.tv_nsec);
 }
 
 constexpr std::size_t seal_size = sizeof(std::uint64_t);
@@ -84,11 +84,20 @@ class Writer {
     raw(static_cast<std::uint8_t>(v.type()));
     mark(v.mark());
     switch (v.type()) {
-      case Value::Type::Null: break;
-      case Value::Type::Bool: raw<std::uint8_t>(v.as_bool() ? 1 : 0); break;
-      case Value::Type::Int: raw(v.as_int()); break;
-      case Value::Type::Float: raw(v.as_double()); break;
-      case Value::Type::String: str(v.as_string()); break;
+      case Value::Type::Null:
+        break;
+      case Value::Type::Bool:
+        raw<std::uint8_t>(v.as_bool() ? 1 : 0);
+        break;
+      case Value::Type::Int:
+        raw(v.as_int());
+        break;
+      case Value::Type::Float:
+        raw(v.as_double());
+        break;
+      case Value::Type::String:
+        str(v.as_string());
+        break;
       case Value::Type::Sequence:
         raw<std::uint64_t>(v.items().size());
         for (const Value& i : v.items()) value(i);
@@ -188,11 +197,16 @@ class Reader {
     Mark m = mark();
     if (!ok_) return {};
     switch (static_cast<Value::Type>(type)) {
-      case Value::Type::Null: return Value::null(m);
-      case Value::Type::Bool: return Value::boolean(raw<std::uint8_t>() != 0, m);
-      case Value::Type::Int: return Value::integer(raw<std::int64_t>(), m);
-      case Value::Type::Float: return Value::floating(raw<double>(), m);
-      case Value::Type::String: return Value::string(str(), m);
+      case Value::Type::Null:
+        return Value::null(m);
+      case Value::Type::Bool:
+        return Value::boolean(raw<std::uint8_t>() != 0, m);
+      case Value::Type::Int:
+        return Value::integer(raw<std::int64_t>(), m);
+      case Value::Type::Float:
+        return Value::floating(raw<double>(), m);
+      case Value::Type::String:
+        return Value::string(str(), m);
       case Value::Type::Sequence: {
         Value v = Value::sequence(m);
         std::size_t n = count(9);
@@ -226,11 +240,20 @@ class Reader {
     mark();
     if (!ok_) return;
     switch (static_cast<Value::Type>(type)) {
-      case Value::Type::Null: return;
-      case Value::Type::Bool: raw<std::uint8_t>(); return;
-      case Value::Type::Int: raw<std::int64_t>(); return;
-      case Value::Type::Float: raw<double>(); return;
-      case Value::Type::String: view(); return;
+      case Value::Type::Null:
+        return;
+      case Value::Type::Bool:
+        raw<std::uint8_t>();
+        return;
+      case Value::Type::Int:
+        raw<std::int64_t>();
+        return;
+      case Value::Type::Float:
+        raw<double>();
+        return;
+      case Value::Type::String:
+        view();
+        return;
       case Value::Type::Sequence:
         for (std::size_t i = 0, n = count(9); i < n && ok_; ++i) skip_value(depth + 1);
         return;
@@ -447,13 +470,15 @@ bool read_cache(const fs::path& path, const std::string& identity, CacheFile* ca
     return false;
   Reader head(buf.substr(magic.size()));
   if (head.raw<std::uint32_t>() != format_version || head.str() != identity) return false;
-  const std::size_t data_start = magic.size() + sizeof(std::uint32_t) + sizeof(std::uint64_t) + identity.size();
+  const std::size_t data_start =
+      magic.size() + sizeof(std::uint32_t) + sizeof(std::uint64_t) + identity.size();
   std::uint64_t tail_offset = 0;
   std::memcpy(&tail_offset, buf.data() + buf.size() - footer, sizeof tail_offset);
   if (tail_offset < data_start || tail_offset > buf.size() - footer) return false;
   cache->data = buf.substr(data_start, static_cast<std::size_t>(tail_offset) - data_start);
-  std::optional<std::string_view> tail = unseal(buf.substr(
-      static_cast<std::size_t>(tail_offset), buf.size() - footer - static_cast<std::size_t>(tail_offset)));
+  std::optional<std::string_view> tail =
+      unseal(buf.substr(static_cast<std::size_t>(tail_offset),
+                        buf.size() - footer - static_cast<std::size_t>(tail_offset)));
   if (!tail) return false;
   Reader r(*tail);
   cache->schemas_key = r.str();
@@ -513,7 +538,9 @@ fs::path record_cache_path(const fs::path& root) {
   if (refused) return {};
   const char* xdg = std::getenv("XDG_CACHE_HOME");
   const char* home = std::getenv("HOME");
-  fs::path base = xdg && *xdg ? fs::path(xdg) : home && *home ? fs::path(home) / ".cache" : fs::path();
+  fs::path base = xdg && *xdg     ? fs::path(xdg)
+                  : home && *home ? fs::path(home) / ".cache"
+                                  : fs::path();
   return base.empty() ? base : base / "brm" / name;
 }
 
@@ -1095,8 +1122,7 @@ struct CachedRecords::Disk {
   CacheFile file;
 };
 
-CachedRecords::CachedRecords(const fs::path& root, const FieldSelection& fields)
-    : fields_(fields) {
+CachedRecords::CachedRecords(const fs::path& root, const FieldSelection& fields) : fields_(fields) {
   fs::path path = cache_disabled() ? fs::path() : record_cache_path(root);
   if (path.empty()) return;
   auto disk = std::make_unique<Disk>();

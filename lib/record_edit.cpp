@@ -15,8 +15,8 @@
 #include "brm/diagnostic.hpp"
 #include "brm/error.hpp"
 #include "brm/schemas.hpp"
-#include "brm/yaml.hpp"
 #include "brm/strings.hpp"
+#include "brm/yaml.hpp"
 
 namespace brm {
 namespace {
@@ -186,12 +186,11 @@ const Field& field_at(KindId kind, std::string_view path) {
         for (const Field& p2 : at->properties) names.push_back(p2.name);
         std::string_view near = closest_match(seg, names);
         std::string where = walked.empty() ? std::string(kind_of(kind).name) : "'" + walked + "'";
-        throw Error(
-            ExitCode::Usage,
-            fmt::format("unknown field '{}' in {}{}", here, where,
-                        near.empty()
-                            ? std::string()
-                            : fmt::format(" (did you mean '{}'?)", dotted_child(walked, near))));
+        throw Error(ExitCode::Usage,
+                    fmt::format("unknown field '{}' in {}{}", here, where,
+                                near.empty() ? std::string()
+                                             : fmt::format(" (did you mean '{}'?)",
+                                                           dotted_child(walked, near))));
       }
     } else if (at->type != FieldType::Any) {
       throw Error(ExitCode::Usage,
@@ -361,7 +360,8 @@ std::vector<std::string> missing_fields(KindId kind, const Value& doc) {
       required.insert(required.end(), when.required.begin(), when.required.end());
   std::vector<std::string> out;
   for (const Field& p : root.properties) {
-    bool wanted = p.required || std::find(required.begin(), required.end(), p.name) != required.end();
+    bool wanted =
+        p.required || std::find(required.begin(), required.end(), p.name) != required.end();
     if (wanted && !doc.find(p.name)) out.push_back(p.name);
   }
   return out;

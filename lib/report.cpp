@@ -17,8 +17,8 @@
 #include "brm/measure.hpp"
 #include "brm/record_status.hpp"
 #include "brm/service_levels.hpp"
-#include "brm/trend.hpp"
 #include "brm/strings.hpp"
+#include "brm/trend.hpp"
 #include "brm/utf8.hpp"
 #include "svg_chart.hpp"
 

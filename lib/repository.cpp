@@ -4,18 +4,18 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <atomic>
-#include <fmt/format.h>
 #include <fstream>
-#include <sstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "brm/error.hpp"
@@ -129,7 +129,8 @@ namespace {
 template <class Fn>
 void parallel_for(std::size_t n, unsigned threads, std::size_t per_thread, Fn fn) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / per_thread)));
+  threads = static_cast<unsigned>(
+      std::min<std::size_t>(threads, std::max<std::size_t>(1, n / per_thread)));
   if (threads <= 1) {
     for (std::size_t i = 0; i < n; ++i) fn(i);
     return;
@@ -148,15 +149,15 @@ void parallel_for(std::size_t n, unsigned threads, std::size_t per_thread, Fn fn
 // to stat and read, or a finding the listing made itself. Its path is kept in the
 // folder's buffer, so that a file the cache stands in for costs no string of its own.
 struct Listed {
-  std::uint32_t at = 0;       // the path, relative to the root, in FolderList::paths
+  std::uint32_t at = 0;  // the path, relative to the root, in FolderList::paths
   std::uint32_t size = 0;
   std::uint32_t name_at = 0;  // where the name within the folder starts in the path
   int finding = -1;           // -1: a file; else the listing's own finding
   bool reusable = false;      // `reuse` may stand in for it (record files)
   bool regular = false;       // a regular file, as the listing says (d_type)
   bool stat_ok = false;
-  bool have_file = false;     // read, or stood in for
-  bool reused = false;        // stood in for
+  bool have_file = false;  // read, or stood in for
+  bool reused = false;     // stood in for
   int error = 0;
   mode_t mode = 0;
   FileStamp stamp;
@@ -171,7 +172,9 @@ struct FolderList {
   std::vector<Listed> listed;
   Diagnostics findings;  // what Listed::finding counts in
 
-  std::string_view path(const Listed& l) const { return std::string_view(paths).substr(l.at, l.size); }
+  std::string_view path(const Listed& l) const {
+    return std::string_view(paths).substr(l.at, l.size);
+  }
   const char* name(const Listed& l) const { return paths.c_str() + l.at + l.name_at; }
   void add_finding(Diagnostic d) {
     Listed l;
@@ -204,7 +207,9 @@ struct Names {
   };
   std::string buffer;
   std::vector<Name> names;
-  std::string_view view(const Name& n) const { return std::string_view(buffer).substr(n.at, n.size); }
+  std::string_view view(const Name& n) const {
+    return std::string_view(buffer).substr(n.at, n.size);
+  }
   const char* c_str(const Name& n) const { return buffer.c_str() + n.at; }
 
   bool list(int fd) {
@@ -219,7 +224,8 @@ struct Names {
     while (const struct ::dirent* e = ::readdir(dir)) {
       if (e->d_name[0] == '.') continue;
       std::size_t size = std::strlen(e->d_name);
-      names.push_back({0, static_cast<std::uint32_t>(buffer.size()), static_cast<std::uint32_t>(size), e->d_type});
+      names.push_back({0, static_cast<std::uint32_t>(buffer.size()),
+                       static_cast<std::uint32_t>(size), e->d_type});
       buffer.append(e->d_name, size + 1);
     }
     ::closedir(dir);
@@ -259,7 +265,8 @@ struct Names {
 Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
   Folder root_dir(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root_dir.fd < 0)
-    throw Error(ExitCode::Io, fmt::format("cannot open '{}': {}", root.string(), std::strerror(errno)));
+    throw Error(ExitCode::Io,
+                fmt::format("cannot open '{}': {}", root.string(), std::strerror(errno)));
 
   // First the listing, a worker per folder, each into its own list; then the files are
   // stat'ed and read on every core, since the kernel's work for 25,000 small files is as
@@ -326,9 +333,10 @@ Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
     for (const Names::Name& n : names.names) {
       std::string_view name = names.view(n);
       struct ::stat est {};
-      bool is_dir = n.type == DT_DIR ||
-                    (n.type == DT_UNKNOWN && ::fstatat(fd, names.c_str(n), &est, AT_SYMLINK_NOFOLLOW) == 0 &&
-                     S_ISDIR(est.st_mode));
+      bool is_dir =
+          n.type == DT_DIR ||
+          (n.type == DT_UNKNOWN && ::fstatat(fd, names.c_str(n), &est, AT_SYMLINK_NOFOLLOW) == 0 &&
+           S_ISDIR(est.st_mode));
       auto rel = [&] { return fmt::format("{}/{}", folder, name); };
       if (is_dir) {
         if (!is_schema)
@@ -393,7 +401,8 @@ Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
   };
   std::size_t asked = 0, reused = 0;
   if (reuse.file) {
-    stat_file(lists[0], lists[0].listed.front());  // brm.yaml; the folders' files were stat'ed as listed
+    stat_file(lists[0],
+              lists[0].listed.front());  // brm.yaml; the folders' files were stat'ed as listed
     for (const Ref& r : refs) {
       if (!r.l->reusable || !readable(*r.l)) continue;
       ++asked;
@@ -424,7 +433,8 @@ Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
       auto path = [&] { return std::string(list.path(l)); };
       if (l.finding >= 0) {
         const Diagnostic& d = list.findings[static_cast<std::size_t>(l.finding)];
-        snap.findings.push_back(keep_reused ? std::move(list.findings[static_cast<std::size_t>(l.finding)]) : d);
+        snap.findings.push_back(
+            keep_reused ? std::move(list.findings[static_cast<std::size_t>(l.finding)]) : d);
       } else if (!l.stat_ok) {
         snap.findings.push_back({path(), 0, 0, Severity::Error, "unreadable",
                                  fmt::format("cannot read the file: {}", std::strerror(l.error))});
@@ -432,7 +442,8 @@ Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
         snap.findings.push_back({path(), 0, 0, Severity::Error, "symlink",
                                  "the file is a symbolic link; brm does not follow links"});
       } else if (!S_ISREG(l.mode)) {
-        snap.findings.push_back({path(), 0, 0, Severity::Error, "stray-file", "not a regular file"});
+        snap.findings.push_back(
+            {path(), 0, 0, Severity::Error, "stray-file", "not a regular file"});
       } else if (!l.have_file) {
         snap.findings.push_back({path(), 0, 0, Severity::Error, "unreadable",
                                  fmt::format("cannot read the file: {}", std::strerror(l.error))});
@@ -542,7 +553,6 @@ Targets read_targets(const Value& doc) {
   return t;
 }
 
-
 // Whether `r` refers to `id` of kind `target` at `path` (one of its kind's references).
 bool refers_at(const Record& r, std::string_view path, KindId target, std::string_view id) {
   bool found = false;
@@ -629,10 +639,9 @@ Parsed parse_record(const SourceFile& f, const Kind& kind, std::string_view id,
     if (unknown) {
       for (const Kind& other : kinds()) {
         if (other.id == kind.id || !builtin_schema(other.id).is_valid(doc)) continue;
-        schema_findings = {{f.path, doc.mark().line, doc.mark().column, Severity::Error,
-                            "wrong-folder",
-                            fmt::format("this is a {} record; it belongs in {}/", other.name,
-                                        other.folder)}};
+        schema_findings = {
+            {f.path, doc.mark().line, doc.mark().column, Severity::Error, "wrong-folder",
+             fmt::format("this is a {} record; it belongs in {}/", other.name, other.folder)}};
         break;
       }
     }
@@ -679,8 +688,8 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
     }
   } else if (std::none_of(findings->begin(), findings->end(),
                           [](const Diagnostic& d) { return d.file == "brm.yaml"; })) {
-    findings->push_back({"brm.yaml", 0, 0, Severity::Error, "missing-settings",
-                         "brm.yaml is missing"});
+    findings->push_back(
+        {"brm.yaml", 0, 0, Severity::Error, "missing-settings", "brm.yaml is missing"});
   }
 
   std::vector<std::pair<SourceFile*, const Kind*>> work;

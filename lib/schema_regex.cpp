@@ -37,34 +37,54 @@ struct Unsupported {
 
 using unicode::CodeRange;
 // ECMA-262's WhiteSpace and LineTerminator: \s. PCRE2's \s is ASCII without UCP.
-constexpr CodeRange kSpaces[] = {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},
-                                 {0x1680, 0x1680}, {0x2000, 0x200A}, {0x2028, 0x2029},
-                                 {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000},
-                                 {0xFEFF, 0xFEFF}};
+constexpr CodeRange kSpaces[] = {
+    {0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
+    {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
 
 // ECMA-262's long General_Category names; PCRE2 10.42 knows only the short ones.
 constexpr std::pair<std::string_view, std::string_view> kCategories[] = {
-    {"Cased_Letter", "L&"},         {"LC", "L&"},
-    {"Close_Punctuation", "Pe"},    {"Connector_Punctuation", "Pc"},
-    {"Control", "Cc"},              {"cntrl", "Cc"},
-    {"Currency_Symbol", "Sc"},      {"Dash_Punctuation", "Pd"},
-    {"Decimal_Number", "Nd"},       {"digit", "Nd"},
-    {"Enclosing_Mark", "Me"},       {"Final_Punctuation", "Pf"},
-    {"Format", "Cf"},               {"Initial_Punctuation", "Pi"},
-    {"Letter", "L"},                {"Letter_Number", "Nl"},
-    {"Line_Separator", "Zl"},       {"Lowercase_Letter", "Ll"},
-    {"Mark", "M"},                  {"Combining_Mark", "M"},
-    {"Math_Symbol", "Sm"},          {"Modifier_Letter", "Lm"},
-    {"Modifier_Symbol", "Sk"},      {"Nonspacing_Mark", "Mn"},
-    {"Number", "N"},                {"Open_Punctuation", "Ps"},
-    {"Other", "C"},                 {"Other_Letter", "Lo"},
-    {"Other_Number", "No"},         {"Other_Punctuation", "Po"},
-    {"Other_Symbol", "So"},         {"Paragraph_Separator", "Zp"},
-    {"Private_Use", "Co"},          {"Punctuation", "P"},
-    {"punct", "P"},                 {"Separator", "Z"},
-    {"Space_Separator", "Zs"},      {"Spacing_Mark", "Mc"},
-    {"Surrogate", "Cs"},            {"Symbol", "S"},
-    {"Titlecase_Letter", "Lt"},     {"Unassigned", "Cn"},
+    {"Cased_Letter", "L&"},
+    {"LC", "L&"},
+    {"Close_Punctuation", "Pe"},
+    {"Connector_Punctuation", "Pc"},
+    {"Control", "Cc"},
+    {"cntrl", "Cc"},
+    {"Currency_Symbol", "Sc"},
+    {"Dash_Punctuation", "Pd"},
+    {"Decimal_Number", "Nd"},
+    {"digit", "Nd"},
+    {"Enclosing_Mark", "Me"},
+    {"Final_Punctuation", "Pf"},
+    {"Format", "Cf"},
+    {"Initial_Punctuation", "Pi"},
+    {"Letter", "L"},
+    {"Letter_Number", "Nl"},
+    {"Line_Separator", "Zl"},
+    {"Lowercase_Letter", "Ll"},
+    {"Mark", "M"},
+    {"Combining_Mark", "M"},
+    {"Math_Symbol", "Sm"},
+    {"Modifier_Letter", "Lm"},
+    {"Modifier_Symbol", "Sk"},
+    {"Nonspacing_Mark", "Mn"},
+    {"Number", "N"},
+    {"Open_Punctuation", "Ps"},
+    {"Other", "C"},
+    {"Other_Letter", "Lo"},
+    {"Other_Number", "No"},
+    {"Other_Punctuation", "Po"},
+    {"Other_Symbol", "So"},
+    {"Paragraph_Separator", "Zp"},
+    {"Private_Use", "Co"},
+    {"Punctuation", "P"},
+    {"punct", "P"},
+    {"Separator", "Z"},
+    {"Space_Separator", "Zs"},
+    {"Spacing_Mark", "Mc"},
+    {"Surrogate", "Cs"},
+    {"Symbol", "S"},
+    {"Titlecase_Letter", "Lt"},
+    {"Unassigned", "Cn"},
     {"Uppercase_Letter", "Lu"}};
 
 bool is_hex(char c) {
@@ -118,16 +138,31 @@ class Translator {
  private:
   void term(char c) {
     switch (c) {
-      case '\\': return atom_escape();
-      case '[': return atom(char_class());
-      case '.': return atom("[^\\n\\r\\u{2028}\\u{2029}]");
-      case '(': return open_group();
-      case ')': return close_group();
-      case '|': case '^': case '$': return assertion(std::string(1, c));
-      case '*': case '+': case '?': return quantifier(std::string(1, c));
-      case '{': return quantifier(braces());
-      case '}': case ']': throw Unsupported{fmt::format("a lone '{}' (escape it as \\{})", c, c)};
-      default: return atom(std::string(1, c));  // UTF-8 bytes pass through
+      case '\\':
+        return atom_escape();
+      case '[':
+        return atom(char_class());
+      case '.':
+        return atom("[^\\n\\r\\u{2028}\\u{2029}]");
+      case '(':
+        return open_group();
+      case ')':
+        return close_group();
+      case '|':
+      case '^':
+      case '$':
+        return assertion(std::string(1, c));
+      case '*':
+      case '+':
+      case '?':
+        return quantifier(std::string(1, c));
+      case '{':
+        return quantifier(braces());
+      case '}':
+      case ']':
+        throw Unsupported{fmt::format("a lone '{}' (escape it as \\{})", c, c)};
+      default:
+        return atom(std::string(1, c));  // UTF-8 bytes pass through
     }
   }
 
@@ -232,10 +267,19 @@ class Translator {
   // \d \D \w \W \s \S \p{..} \P{..} as class members; "" for other escapes.
   std::string class_escape(char e) {
     switch (e) {
-      case 'd': case 'D': case 'w': case 'W': return std::string{'\\', e};
-      case 's': case 'S': return class_members(kSpaces, e == 'S');
-      case 'p': case 'P': return property(e);
-      default: return "";
+      case 'd':
+      case 'D':
+      case 'w':
+      case 'W':
+        return std::string{'\\', e};
+      case 's':
+      case 'S':
+        return class_members(kSpaces, e == 'S');
+      case 'p':
+      case 'P':
+        return property(e);
+      default:
+        return "";
     }
   }
 
@@ -266,8 +310,13 @@ class Translator {
   // A character escape (after the backslash) written for PCRE2.
   std::string char_escape(char e, bool in_class) {
     switch (e) {
-      case 't': case 'n': case 'f': case 'r': return std::string{'\\', e};
-      case 'v': return "\\x0B";  // PCRE2's \v is any vertical space
+      case 't':
+      case 'n':
+      case 'f':
+      case 'r':
+        return std::string{'\\', e};
+      case 'v':
+        return "\\x0B";  // PCRE2's \v is any vertical space
       case 'c':
         if (i_ >= p_.size() || !is_letter(p_[i_])) throw Unsupported{"\\c needs a letter"};
         return std::string{'\\', 'c', p_[i_++]};
@@ -279,8 +328,10 @@ class Translator {
           throw Unsupported{"bad \\x escape"};
         i_ += 2;
         return fmt::format("\\x{}", p_.substr(i_ - 2, 2));
-      case 'u': return code_point(unicode_escape());
-      default: break;
+      case 'u':
+        return code_point(unicode_escape());
+      default:
+        break;
     }
     if (in_class && e == '-') return "\\-";
     if (in_class && e == 'b') return "\\x08";
@@ -364,7 +415,7 @@ class Translator {
   std::string_view p_;
   std::size_t i_ = 0;
   std::string out_;
-  bool repeatable_ = false;        // whether a quantifier may follow
+  bool repeatable_ = false;       // whether a quantifier may follow
   std::vector<bool> lookaround_;  // per open group
 };
 

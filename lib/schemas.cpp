@@ -3,6 +3,7 @@
 #include "brm/schemas.hpp"
 
 #include <fmt/format.h>
+
 #include <mutex>
 
 #include "brm/embedded.hpp"
@@ -60,8 +61,8 @@ struct Builtin {
     for (const Kind& k : brm::kinds())
       kinds[static_cast<std::size_t>(k.id)] =
           std::make_unique<CompiledSchema>(registry.compile_added(builtin_schema_uri(k.id)));
-    settings = std::make_unique<CompiledSchema>(
-        registry.compile_added(std::string(settings_schema_uri)));
+    settings =
+        std::make_unique<CompiledSchema>(registry.compile_added(std::string(settings_schema_uri)));
   }
 };
 
@@ -124,7 +125,8 @@ RecordSchemas::RecordSchemas(const std::vector<SourceFile>& files, Diagnostics* 
     if (f.path.rfind("schema/", 0) != 0) continue;
     std::string_view name = std::string_view(f.path).substr(7);
     const std::string_view suffix = ".schema.yaml";
-    if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix) continue;
+    if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix)
+      continue;
     const Kind* kind = find_kind(name.substr(0, name.size() - suffix.size()));
     if (!kind) {
       findings->push_back({f.path, 0, 0, Severity::Warning, "unknown-schema",
@@ -138,8 +140,9 @@ RecordSchemas::RecordSchemas(const std::vector<SourceFile>& files, Diagnostics* 
       static std::mutex m;
       std::lock_guard lock(m);
       static int generation = 0;
-      extra_[static_cast<std::size_t>(kind->id)] = std::make_unique<CompiledSchema>(
-          repository_registry().compile(doc, fmt::format("urn:brm:repository:{}:{}", ++generation, f.path)));
+      extra_[static_cast<std::size_t>(kind->id)] =
+          std::make_unique<CompiledSchema>(repository_registry().compile(
+              doc, fmt::format("urn:brm:repository:{}:{}", ++generation, f.path)));
     } catch (const Error& e) {
       findings->push_back({f.path, doc.mark().line, doc.mark().column, Severity::Error,
                            "bad-schema", fmt::format("the schema cannot be used: {}", e.what())});

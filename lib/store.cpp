@@ -2,11 +2,8 @@
 // after a change, all-or-nothing writes, and the commit.
 #include "brm/store.hpp"
 
-#include "brm/record_cache.hpp"
-
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <fstream>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -28,9 +26,10 @@
 #include "brm/files.hpp"
 #include "brm/git.hpp"
 #include "brm/line_endings.hpp"
+#include "brm/record_cache.hpp"
 #include "brm/schemas.hpp"
-#include "brm/yaml.hpp"
 #include "brm/utf8.hpp"
+#include "brm/yaml.hpp"
 
 namespace fs = std::filesystem;
 
@@ -47,7 +46,7 @@ fs::path lock_path_for(const fs::path& root, const GitWriter* git) {
 
 struct LockHolder {
   bool exists = false;
-  long pid = 0;  // 0 when the file holds no pid (yet)
+  long pid = 0;        // 0 when the file holds no pid (yet)
   bool empty = false;  // a file we could read, with nothing in it
   ino_t inode = 0;
   std::time_t since = 0;
@@ -129,7 +128,8 @@ void acquire_lock(const fs::path& path, int timeout_ms) {
                        "brm: note: took over the lock of pid %ld, which is no longer running\n",
                        holder.pid);
         else
-          std::fprintf(stderr, "brm: note: took over an empty lock left by a brm that was killed\n");
+          std::fprintf(stderr,
+                       "brm: note: took over an empty lock left by a brm that was killed\n");
       }
       continue;
     }
@@ -264,7 +264,7 @@ struct Transaction::Impl {
   // path -> text as it is on disk, read when first asked for: a write reads one or two
   // files' text, not the whole repository's.
   mutable std::unordered_map<std::string, std::optional<std::string>> texts;
-  std::map<std::string, Change> staged;                // by path: writes go in path order
+  std::map<std::string, Change> staged;  // by path: writes go in path order
   bool allow_dangling = false;
   std::vector<std::string> written;
 
@@ -485,8 +485,8 @@ void Transaction::commit(const std::string& message) {
       s.content = *change.text;
     else if (change.doc)
       s.content = text_to_write(
-          t, path, to_canonical_yaml(change.kind, *change.doc, leading_modeline(s.old.value_or(""))),
-          s.old);
+          t, path,
+          to_canonical_yaml(change.kind, *change.doc, leading_modeline(s.old.value_or(""))), s.old);
     if (s.content == s.old) continue;
     steps.push_back(std::move(s));
   }

@@ -21,8 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "brm/yaml_block.hpp"
 #include "brm/utf8.hpp"
+#include "brm/yaml_block.hpp"
 
 namespace brm {
 namespace {
@@ -83,9 +83,9 @@ Value integer_or_big(std::string_view digits, int base, bool negative, Mark mark
     constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     if (!negative && u <= max) return Value::integer(static_cast<std::int64_t>(u), mark);
     if (negative && u <= max + 1)
-      return Value::integer(u == max + 1 ? std::numeric_limits<std::int64_t>::min()
-                                         : -static_cast<std::int64_t>(u),
-                            mark);
+      return Value::integer(
+          u == max + 1 ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(u),
+          mark);
   }
   // Too big for int64: keep it as a double rather than wrap around.
   double d = 0;
@@ -166,8 +166,8 @@ class TreeBuilder : public YAML::EventHandler {
       // A view of `tag` itself: tag.substr() would be a temporary string.
       std::string_view want = std::string_view(tag).substr(tag.rfind(':') + 1);
       bool fits = (want == "int" && v.type() == Value::Type::Int) ||
-                  (want == "float" && v.is_number()) ||
-                  (want == "bool" && v.is_bool()) || (want == "null" && v.is_null());
+                  (want == "float" && v.is_number()) || (want == "bool" && v.is_bool()) ||
+                  (want == "null" && v.is_null());
       if (!fits) error(m, "yaml-syntax", fmt::format("'{}' is not a valid !!{}", value, want));
       add(std::move(v), anchor);
     } else {
@@ -239,8 +239,8 @@ class TreeBuilder : public YAML::EventHandler {
 
   void error(Mark m, std::string_view rule, std::string message) {
     failed_ = true;
-    findings_->push_back(
-        {std::string(file_), m.line, m.column, Severity::Error, std::string(rule), std::move(message)});
+    findings_->push_back({std::string(file_), m.line, m.column, Severity::Error, std::string(rule),
+                          std::move(message)});
   }
 
   void check_collection_tag(const std::string& tag, std::string_view kind, const YAML::Mark& mark) {
@@ -351,11 +351,15 @@ std::size_t find_control(std::string_view s, std::uint32_t* found) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     unsigned char c = p[i];
     std::uint32_t cp = 0xFFFFFFFF;
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') cp = c;
-    else if (c == 0x7F) cp = c;
-    else if (c == 0xC2 && i + 1 < s.size() && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F && p[i + 1] != 0x85)
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      cp = c;
+    else if (c == 0x7F)
+      cp = c;
+    else if (c == 0xC2 && i + 1 < s.size() && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F &&
+             p[i + 1] != 0x85)
       cp = p[i + 1];
-    else if (c == 0xEF && i + 2 < s.size() && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+    else if (c == 0xEF && i + 2 < s.size() && p[i + 1] == 0xBF &&
+             (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
       cp = p[i + 2] == 0xBE ? 0xFFFE : 0xFFFF;
     if (cp != 0xFFFFFFFF) {
       *found = cp;
@@ -420,13 +424,15 @@ void find_tab_indentation(std::string_view text, std::string_view file, Diagnost
         std::size_t tab = l.substr(0, ws).find('\t');
         if (tab != std::string_view::npos) {
           findings->push_back({std::string(file), line, static_cast<std::uint32_t>(tab + 1),
-                               Severity::Error, "tab-indent", "tabs are not allowed for indentation"});
+                               Severity::Error, "tab-indent",
+                               "tabs are not allowed for indentation"});
           return;  // one is enough; the rest of the file is likely the same
         }
         std::string_view t = l.substr(0, l.find_last_not_of(" \r") + 1);
         std::size_t hash = t.find(" #");
         if (hash != std::string_view::npos) t = t.substr(0, t.find_last_not_of(' ', hash) + 1);
-        while (!t.empty() && (t.back() == '-' || t.back() == '+' || (t.back() >= '0' && t.back() <= '9')))
+        while (!t.empty() &&
+               (t.back() == '-' || t.back() == '+' || (t.back() >= '0' && t.back() <= '9')))
           t.remove_suffix(1);
         if (!t.empty() && (t.back() == '|' || t.back() == '>') &&
             (t.size() == 1 || t[t.size() - 2] == ' '))
@@ -489,14 +495,14 @@ Value resolve_plain_scalar(std::string_view s, Mark mark) {
 bool parse_yaml(std::string_view text, std::string_view file, Value* out, Diagnostics* findings,
                 const YamlLimits& limits) {
   auto file_error = [&](Mark m, std::string_view rule, std::string message) {
-    findings->push_back(
-        {std::string(file), m.line, m.column, Severity::Error, std::string(rule), std::move(message)});
+    findings->push_back({std::string(file), m.line, m.column, Severity::Error, std::string(rule),
+                         std::move(message)});
     return false;
   };
   if (text.size() > limits.max_bytes)
-    return file_error({}, "too-large",
-                      fmt::format("file is {} bytes; the limit is {} bytes", text.size(),
-                                  limits.max_bytes));
+    return file_error(
+        {}, "too-large",
+        fmt::format("file is {} bytes; the limit is {} bytes", text.size(), limits.max_bytes));
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (std::size_t at = find_conflict_marker(text); at != std::string_view::npos)
     return file_error(mark_at(text, at), "merge-conflict",
@@ -507,9 +513,9 @@ bool parse_yaml(std::string_view text, std::string_view file, Value* out, Diagno
     return file_error(mark_at(text, nul), "not-text", "file contains a NUL byte; it is not text");
   std::uint32_t control = 0;
   if (std::size_t at = find_control(text, &control); at != std::string_view::npos)
-    return file_error(mark_at(text, at), "not-text",
-                      fmt::format("file contains the control character U+{:04X}; it is not text",
-                                  control));
+    return file_error(
+        mark_at(text, at), "not-text",
+        fmt::format("file contains the control character U+{:04X}; it is not text", control));
   std::size_t before = findings->size();
   find_tab_indentation(text, file, findings);
   if (findings->size() != before) return false;

@@ -8,6 +8,7 @@
 // makes it decline, and yaml-cpp reads the file instead.
 #include "brm/yaml_block.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/emitterstyle.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -17,7 +18,6 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
-#include <fmt/format.h>
 #include <istream>
 #include <streambuf>
 #include <vector>
@@ -118,17 +118,20 @@ bool Reader::read(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x20 && c != '\n') return false;
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x85) return false;
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x85)
+      return false;
     if (c == 0xE2 && i + 2 < text.size() && text[i + 1] == '\x80' &&
         (text[i + 2] == '\xA8' || text[i + 2] == '\xA9'))
       return false;
-    if (c == 0xEF && i + 2 < text.size() && text[i + 1] == '\xBB' && text[i + 2] == '\xBF') return false;
+    if (c == 0xEF && i + 2 < text.size() && text[i + 1] == '\xBB' && text[i + 2] == '\xBF')
+      return false;
   }
   std::uint32_t pos = 0;
   const auto size = static_cast<std::uint32_t>(text.size());
   while (pos <= size) {
     const void* nl = std::memchr(text.data() + pos, '\n', size - pos);
-    std::uint32_t end = nl ? static_cast<std::uint32_t>(static_cast<const char*>(nl) - text.data()) : size;
+    std::uint32_t end =
+        nl ? static_cast<std::uint32_t>(static_cast<const char*>(nl) - text.data()) : size;
     std::uint32_t i = pos;
     while (i < end && text[i] == ' ') ++i;
     bool blank = i == end || text[i] == '#';
@@ -479,12 +482,16 @@ bool scan_block_yaml(std::string_view text, YAML::EventHandler& handler) {
         handler.OnMapStart(mark(e), plain_tag, 0,
                            e.flow ? YAML::EmitterStyle::Flow : YAML::EmitterStyle::Block);
         break;
-      case Kind::MapEnd: handler.OnMapEnd(); break;
+      case Kind::MapEnd:
+        handler.OnMapEnd();
+        break;
       case Kind::SeqStart:
         handler.OnSequenceStart(mark(e), plain_tag, 0,
                                 e.flow ? YAML::EmitterStyle::Flow : YAML::EmitterStyle::Block);
         break;
-      case Kind::SeqEnd: handler.OnSequenceEnd(); break;
+      case Kind::SeqEnd:
+        handler.OnSequenceEnd();
+        break;
       case Kind::Plain:
         // yaml-cpp reports these plain scalars as nulls, not as scalars.
         if (e.text == "~" || e.text == "null" || e.text == "Null" || e.text == "NULL") {
@@ -498,7 +505,9 @@ bool scan_block_yaml(std::string_view text, YAML::EventHandler& handler) {
         scratch.assign(e.text);
         handler.OnScalar(mark(e), quoted_tag, 0, scratch);
         break;
-      case Kind::Null: handler.OnNull(mark(e), 0); break;
+      case Kind::Null:
+        handler.OnNull(mark(e), 0);
+        break;
     }
   }
   handler.OnDocumentEnd();

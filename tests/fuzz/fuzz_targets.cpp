@@ -107,8 +107,8 @@ std::string check_canonical(const Record& r) {
 // Tags the HTML report never writes itself: if one shows up, record text got through
 // unescaped.
 std::string check_html(const std::string& html) {
-  for (std::string_view tag : {"<script", "<iframe", "<img", "<object", "<embed", "<form",
-                               "<input", "<link", "<base", "<a "}) {
+  for (std::string_view tag : {"<script", "<iframe", "<img", "<object", "<embed", "<form", "<input",
+                               "<link", "<base", "<a "}) {
     if (html.find(tag) != std::string::npos)
       return fmt::format("the HTML report holds '{}': record text was not escaped", tag);
   }
@@ -138,7 +138,8 @@ std::string check_terminal(std::string_view what, const std::string& text) {
               static_cast<unsigned char>(text[i + 1]) <= 0x9F;
     if ((c < 0x20 && c != '\n') || c == 0x7F || c1)
       return fmt::format("{} holds the control character {:#04x} at byte {}", what,
-                         static_cast<unsigned>(c1 ? static_cast<unsigned char>(text[i + 1]) : c), i);
+                         static_cast<unsigned>(c1 ? static_cast<unsigned char>(text[i + 1]) : c),
+                         i);
   }
   return {};
 }
@@ -218,8 +219,9 @@ std::string run_yaml_block_input(const std::uint8_t* data, std::size_t size) {
   if (fast.empty()) return {};
   std::string slow = yaml_cpp_event_log(text);
   if (fast != slow)
-    return fmt::format("the subset reader's events differ from yaml-cpp's:\n--- subset\n{}--- yaml-cpp\n{}",
-                       fast, slow);
+    return fmt::format(
+        "the subset reader's events differ from yaml-cpp's:\n--- subset\n{}--- yaml-cpp\n{}", fast,
+        slow);
   return {};
 }
 
@@ -235,7 +237,8 @@ std::string run_record_input(const std::uint8_t* data, std::size_t size) {
 
   Snapshot snap;
   snap.files.push_back({"brm.yaml", std::string(kSettings), {}});
-  for (const Fixed& f : kFixed) snap.files.push_back({std::string(f.path), std::string(f.text), {}});
+  for (const Fixed& f : kFixed)
+    snap.files.push_back({std::string(f.path), std::string(f.text), {}});
   std::string fuzzed_path;
   if (mode == 7) {
     snap.files.front().content = text;
@@ -272,7 +275,8 @@ std::string run_csv_input(const std::uint8_t* data, std::size_t size) {
   std::vector<CsvRow> rows;
   std::string error;
   if (!parse_csv(text, &rows, &error)) {
-    if (error.rfind("line ", 0) != 0) return fmt::format("parse_csv error without a line: {}", error);
+    if (error.rfind("line ", 0) != 0)
+      return fmt::format("parse_csv error without a line: {}", error);
     return {};
   }
   std::size_t last_line = 0;
@@ -288,8 +292,8 @@ std::string run_csv_input(const std::uint8_t* data, std::size_t size) {
     if (!parse_csv(text_back, &back, &error))
       return fmt::format("line {}: csv_line's output does not parse: {}", row.line, error);
     if (back.size() != 2 || back[1].cells.size() != row.cells.size())
-      return fmt::format("line {}: csv_line's output reads back as {} rows / other cells",
-                         row.line, back.size() - 1);
+      return fmt::format("line {}: csv_line's output reads back as {} rows / other cells", row.line,
+                         back.size() - 1);
     for (std::size_t c = 0; c < row.cells.size(); ++c) {
       const std::string& was = row.cells[c];
       const std::string& now = back[1].cells[c];

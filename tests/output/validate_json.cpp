@@ -23,8 +23,8 @@ namespace {
 bool parse(const std::string& what, const std::string& text, brm::Value* out) {
   brm::JsonError error;
   if (brm::parse_json(text, out, &error)) return true;
-  std::cerr << what << ":" << error.mark.line << ":" << error.mark.column << ": "
-            << error.message << "\n";
+  std::cerr << what << ":" << error.mark.line << ":" << error.mark.column << ": " << error.message
+            << "\n";
   return false;
 }
 

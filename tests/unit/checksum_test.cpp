@@ -1,12 +1,12 @@
 // The record cache's checksum: the same value however the bytes are fed, a different one
 // for the damage it is there to catch, and pinned values (they are part of the format).
+#include "brm/checksum.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <random>
 #include <string>
-
-#include "brm/checksum.hpp"
 
 namespace brm {
 namespace {

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "brm/date.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace brm;
 

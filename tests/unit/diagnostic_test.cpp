@@ -1,14 +1,19 @@
-#include <doctest/doctest.h>
-
 #include "brm/diagnostic.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace brm;
 
 TEST_CASE("diagnostic: text form is compiler style") {
-  Diagnostic d{"customers/anna.yaml", 3, 1, Severity::Error, "unknown-field",
+  Diagnostic d{"customers/anna.yaml",
+               3,
+               1,
+               Severity::Error,
+               "unknown-field",
                "unknown field 'emial' (did you mean 'email'?)"};
   CHECK(format_text(d) ==
-        "customers/anna.yaml:3:1: error: unknown field 'emial' (did you mean 'email'?) [unknown-field]");
+        "customers/anna.yaml:3:1: error: unknown field 'emial' (did you mean 'email'?) "
+        "[unknown-field]");
   d.line = 0;
   d.column = 0;
   CHECK(format_text(d).rfind("customers/anna.yaml: error:", 0) == 0);
@@ -16,8 +21,9 @@ TEST_CASE("diagnostic: text form is compiler style") {
 
 TEST_CASE("diagnostic: github form escapes properties and data") {
   Diagnostic d{"a,b.yaml", 2, 5, Severity::Warning, "future-date", "50%: odd\nnext"};
-  CHECK(format_github(d) ==
-        "::warning file=a%2Cb.yaml,line=2,col=5,title=future-date::50%25: odd%0Anext [future-date]");
+  CHECK(
+      format_github(d) ==
+      "::warning file=a%2Cb.yaml,line=2,col=5,title=future-date::50%25: odd%0Anext [future-date]");
 }
 
 TEST_CASE("diagnostic: json form lists findings and counts") {

@@ -1,21 +1,21 @@
 // History walks against a small git history built here with libgit2, with known
 // committer times: --at and --trend must give what a measure of each commit's files gives.
-#include <git2.h>
+#include "brm/history.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <git2.h>
 
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <random>
 #include <set>
 
 #include "brm/error.hpp"
-#include "brm/history.hpp"
+#include "brm/git.hpp"
 #include "brm/json.hpp"
 #include "brm/log.hpp"
-#include "brm/git.hpp"
 #include "brm/parse_cache.hpp"
 #include "brm/record_cache.hpp"
 #include "repo_fixture.hpp"
@@ -91,8 +91,8 @@ class History {
                               static_cast<git_time_t>(time), offset) == 0);
     git_oid id;
     std::vector<const git_commit*> cparents(parent_commits.begin(), parent_commits.end());
-    REQUIRE(git_commit_create(&id, repo_, move_head ? "HEAD" : nullptr, sig, sig, nullptr,
-                              "commit", tree, cparents.size(), cparents.data()) == 0);
+    REQUIRE(git_commit_create(&id, repo_, move_head ? "HEAD" : nullptr, sig, sig, nullptr, "commit",
+                              tree, cparents.size(), cparents.data()) == 0);
     git_signature_free(sig);
     git_tree_free(tree);
     for (git_commit* c : parent_commits) git_commit_free(c);
@@ -367,7 +367,7 @@ TEST_CASE("history: --at reads a revision's files and defaults as_of to its UTC 
         json_of(measures_of(b.s.c3, day("2026-01-31"))));
   Revision tip = load_revision(b.h.dir(), "HEAD");
   CHECK(tip.commit.id == b.c7);
-  CHECK(tip.left_out == 1);  // customers/broken.yaml
+  CHECK(tip.left_out == 1);                              // customers/broken.yaml
   Revision schema = load_revision(b.h.dir(), "HEAD~3");  // c5: its schema wants emails
   CHECK(schema.commit.id == b.c5);
   CHECK(schema.left_out == 2);
@@ -380,7 +380,7 @@ TEST_CASE("history: a monthly trend agrees with a measure of each month's commit
   o.to = day("2026-07-15");
   Trend t = compute_trend(b.h.dir(), o);
   std::vector<std::pair<const char*, const Files*>> want = {
-      {"2026-01-31", &b.s.c3}, {"2026-02-28", &b.s.c4}, {"2026-03-31", &b.s.c5},
+      {"2026-01-31", &b.s.c3},    {"2026-02-28", &b.s.c4}, {"2026-03-31", &b.s.c5},
       {"2026-04-30", &b.s.merge}, {"2026-05-31", &b.s.c6}, {"2026-06-30", &b.s.c7}};
   REQUIRE(t.rows.size() == want.size());
   for (std::size_t i = 0; i < want.size(); ++i) {
@@ -466,14 +466,15 @@ TEST_CASE("history: trend steps agree with whole loads through every kind of cha
           customers.push_back("c" + n);
           files["customers/c" + n + ".yaml"] = customer_text(serial, pick(2) == 0);
           if (customers.size() > 1 && pick(2) == 0)
-            files["customers/p" + n + ".yaml"] =
-                fmt::format("name: P{}\nrole: purchaser\ncustomer: {}\n{}", n,
-                            customers[static_cast<std::size_t>(pick(static_cast<int>(customers.size())))],
-                            pick(2) ? "it_contact: Eva\n" : "");
+            files["customers/p" + n + ".yaml"] = fmt::format(
+                "name: P{}\nrole: purchaser\ncustomer: {}\n{}", n,
+                customers[static_cast<std::size_t>(pick(static_cast<int>(customers.size())))],
+                pick(2) ? "it_contact: Eva\n" : "");
           break;
         case 2:  // a customer's contact comes or goes
           if (!customers.empty()) {
-            const std::string& c = customers[static_cast<std::size_t>(pick(static_cast<int>(customers.size())))];
+            const std::string& c =
+                customers[static_cast<std::size_t>(pick(static_cast<int>(customers.size())))];
             if (files.count("customers/" + c + ".yaml"))
               files["customers/" + c + ".yaml"] = customer_text(serial, pick(2) == 0);
           }
@@ -483,13 +484,15 @@ TEST_CASE("history: trend steps agree with whole loads through every kind of cha
             files["agreements/a" + n + ".yaml"] = fmt::format(
                 "title: A\ncustomer: {}\nstatus: active\nsigned: 2025-01-{:02}\n"
                 "start: 2025-02-01\nend: 2027-01-31\nservices:\n  - service: email\n",
-                customers[static_cast<std::size_t>(pick(static_cast<int>(customers.size())))], 1 + pick(28));
+                customers[static_cast<std::size_t>(pick(static_cast<int>(customers.size())))],
+                1 + pick(28));
           break;
         case 4:  // a complaint, open or closed
           files["complaints/k" + n + ".yaml"] = fmt::format(
               "customer: c1\nreceived: 2025-{:02}-03\nseverity: low\nsummary: K\n{}", month,
-              pick(2) ? "status: open\n"
-                      : fmt::format("status: resolved\nclosed: 2025-{:02}-20\nresolution: r\n", month));
+              pick(2)
+                  ? "status: open\n"
+                  : fmt::format("status: resolved\nclosed: 2025-{:02}-20\nresolution: r\n", month));
           break;
         case 5:  // a survey
           files["surveys/s" + n + ".yaml"] = fmt::format(
@@ -501,7 +504,8 @@ TEST_CASE("history: trend steps agree with whole loads through every kind of cha
           for (const auto& [path, text] : files)
             if (path != "brm.yaml" && !links.count(path)) records.push_back(path);
           if (records.empty()) break;
-          std::string path = records[static_cast<std::size_t>(pick(static_cast<int>(records.size())))];
+          std::string path =
+              records[static_cast<std::size_t>(pick(static_cast<int>(records.size())))];
           std::string text = files[path];
           files.erase(path);
           if (pick(2)) files[path.substr(0, path.rfind('/') + 1) + "r" + n + ".yaml"] = text;
@@ -524,8 +528,10 @@ TEST_CASE("history: trend steps agree with whole loads through every kind of cha
           files["customers/b" + n + ".yaml"] = "name: B\nrole: customer\nemial: x\n";
           break;
         case 11:  // the settings
-          files["brm.yaml"] = fmt::format("brm: 1\norganisation: Test\nsurvey:\n  scale: 5\n"
-                                          "  satisfied: {}\n", 3 + pick(3));
+          files["brm.yaml"] = fmt::format(
+              "brm: 1\norganisation: Test\nsurvey:\n  scale: 5\n"
+              "  satisfied: {}\n",
+              3 + pick(3));
           break;
       }
     }

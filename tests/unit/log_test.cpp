@@ -1,7 +1,8 @@
 // Field-level diffs of documents, as brm log shows them.
+#include "brm/log.hpp"
+
 #include <doctest/doctest.h>
 
-#include "brm/log.hpp"
 #include "brm/yaml.hpp"
 
 using namespace brm;
@@ -48,7 +49,8 @@ TEST_CASE("log: a changed, an added and a removed field") {
 }
 
 TEST_CASE("log: a new mapping is listed leaf by leaf with dotted paths") {
-  auto f = diff_documents(doc("name: A\n"), doc("name: A\nbudget:\n  amount: 5\n  currency: EUR\n"));
+  auto f =
+      diff_documents(doc("name: A\n"), doc("name: A\nbudget:\n  amount: 5\n  currency: EUR\n"));
   REQUIRE(f.size() == 2);
   CHECK(f[0].path == "budget.amount");
   CHECK(f[0].change == Change::Added);
@@ -57,8 +59,9 @@ TEST_CASE("log: a new mapping is listed leaf by leaf with dotted paths") {
 }
 
 TEST_CASE("log: list items by index") {
-  auto f = diff_documents(doc("attendees: [A, B]\nactions:\n  - what: x\n"),
-                          doc("attendees: [A, C, B]\nactions:\n  - what: x\n    done: 2026-08-29\n"));
+  auto f =
+      diff_documents(doc("attendees: [A, B]\nactions:\n  - what: x\n"),
+                     doc("attendees: [A, C, B]\nactions:\n  - what: x\n    done: 2026-08-29\n"));
   REQUIRE(f.size() == 3);
   CHECK(f[0].path == "attendees.1");
   CHECK(f[0].change == Change::Changed);

@@ -37,7 +37,8 @@ std::string unroff(std::string s) {
 
 // The terms of a man page (the first word after ".B " or ".BR " on the line after ".TP"),
 // by the ".SS" (or ".SH") heading they stand under.
-std::map<std::string, std::set<std::string>> terms(const std::string& page, std::string_view level) {
+std::map<std::string, std::set<std::string>> terms(const std::string& page,
+                                                   std::string_view level) {
   std::map<std::string, std::set<std::string>> out;
   std::istringstream in(page);
   std::string line, section, previous;
@@ -94,7 +95,8 @@ TEST_CASE("man: brm(5) lists every field of every kind and of brm.yaml, and noth
     check_same(heading, want, sections[heading]);
   }
   for (const auto& [heading, fields] : sections)
-    if (!fields.empty()) CHECK_MESSAGE(headings.count(heading), "brm.5 describes '" << heading << "', no kind");
+    if (!fields.empty())
+      CHECK_MESSAGE(headings.count(heading), "brm.5 describes '" << heading << "', no kind");
 }
 
 TEST_CASE("man: brm-rules(7) lists every rule id the sources emit, each with an example") {

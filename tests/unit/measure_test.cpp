@@ -34,8 +34,8 @@ File agreement(const std::string& id, const std::string& of, const std::string& 
 
 File complaint(const std::string& id, const std::string& of, const std::string& received,
                const std::string& rest = "status: open\n") {
-  return {"complaints/" + id + ".yaml", "customer: " + of + "\nreceived: " + received +
-                                            "\nseverity: low\nsummary: S\n" + rest};
+  return {"complaints/" + id + ".yaml",
+          "customer: " + of + "\nreceived: " + received + "\nseverity: low\nsummary: S\n" + rest};
 }
 
 File closed_complaint(const std::string& id, const std::string& of, const std::string& received,
@@ -46,8 +46,8 @@ File closed_complaint(const std::string& id, const std::string& of, const std::s
 
 File survey(const std::string& id, const std::string& date, const std::string& responses,
             const std::string& scale = "") {
-  return {"surveys/" + id + ".yaml", "title: S\ndate: " + date + "\n" + scale +
-                                         "responses:\n" + responses};
+  return {"surveys/" + id + ".yaml",
+          "title: S\ndate: " + date + "\n" + scale + "responses:\n" + responses};
 }
 
 std::string response(const std::string& who, int score) {
@@ -83,11 +83,12 @@ TEST_CASE("measure: Feb 29 becomes Feb 28 a year earlier before the day is added
   CHECK(default_since(day("2024-02-29")) == day("2023-03-01"));
 }
 
-TEST_CASE("measure: complaints received on since and on as_of are in the period; a day out is not") {
-  auto m = measure({customer("c"), complaint("before", "c", "2025-06-30"),
-                    complaint("first", "c", "2025-07-01"), complaint("last", "c", "2026-06-30"),
-                    complaint("after", "c", "2026-07-01")},
-                   "2026-06-30");
+TEST_CASE(
+    "measure: complaints received on since and on as_of are in the period; a day out is not") {
+  auto m = measure(
+      {customer("c"), complaint("before", "c", "2025-06-30"), complaint("first", "c", "2025-07-01"),
+       complaint("last", "c", "2026-06-30"), complaint("after", "c", "2026-07-01")},
+      "2026-06-30");
   CHECK(m.since == day("2025-07-01"));
   CHECK(m.complaints_received == 2);
   // Open counts everything received by as_of, the period does not matter.
@@ -95,14 +96,15 @@ TEST_CASE("measure: complaints received on since and on as_of are in the period;
 }
 
 TEST_CASE("measure: --since replaces the default start of the period") {
-  auto m = measure({customer("c"), complaint("a", "c", "2026-01-01"),
-                    complaint("b", "c", "2026-03-01")},
-                   "2026-06-30", day("2026-02-01"));
+  auto m =
+      measure({customer("c"), complaint("a", "c", "2026-01-01"), complaint("b", "c", "2026-03-01")},
+              "2026-06-30", day("2026-02-01"));
   CHECK(m.since == day("2026-02-01"));
   CHECK(m.complaints_received == 1);
 }
 
-TEST_CASE("measure: a survey on its last day of the period counts, one a day before since does not") {
+TEST_CASE(
+    "measure: a survey on its last day of the period counts, one a day before since does not") {
   auto m = measure({customer("c"), survey("in", "2025-07-01", response("c", 5)),
                     survey("out", "2025-06-30", response("c", 1))},
                    "2026-06-30");
@@ -123,10 +125,11 @@ TEST_CASE("measure: current means active (or no status) and in the role by as_of
 }
 
 TEST_CASE("measure: contacts per role; a blank it_contact is no contact") {
-  auto m = measure({customer("a", "it_contact: Erik Lund\n"), customer("b", "it_contact: \"  \"\n"),
-                    customer("c"), purchaser("p1", "a", "it_contact: Maria\n"), purchaser("p2", "a"),
-                    purchaser("p3", "b", "status: inactive\nit_contact: X\n")},
-                   "2026-06-30");
+  auto m =
+      measure({customer("a", "it_contact: Erik Lund\n"), customer("b", "it_contact: \"  \"\n"),
+               customer("c"), purchaser("p1", "a", "it_contact: Maria\n"), purchaser("p2", "a"),
+               purchaser("p3", "b", "status: inactive\nit_contact: X\n")},
+              "2026-06-30");
   CHECK(m.customers.total == 3);
   CHECK(m.customers.with_contact == 1);
   CHECK(m.purchasers.total == 2);
@@ -158,13 +161,20 @@ TEST_CASE("measure: an agreement ending on the as-of day is still in force") {
   CHECK(after.with_written_agreement == 0);
 }
 
-TEST_CASE("measure: an agreement signed after as_of, unsigned, not started or not active does not count") {
+TEST_CASE(
+    "measure: an agreement signed after as_of, unsigned, not started or not active does not "
+    "count") {
   std::vector<File> files = {
-      customer("late"), agreement("a", "late", "status: active\nsigned: 2026-07-01\nstart: 2026-01-01\n"),
-      customer("unsigned"), agreement("b", "unsigned", "status: active\nstart: 2026-01-01\n"),
-      customer("early"), agreement("c", "early", "status: active\nsigned: 2026-01-01\nstart: 2026-07-01\n"),
-      customer("draft"), agreement("d", "draft", "status: draft\nsigned: 2026-01-01\nstart: 2026-01-01\n"),
-      customer("ok"), agreement("e", "ok", "status: active\nsigned: 2026-06-30\nstart: 2026-06-30\n")};
+      customer("late"),
+      agreement("a", "late", "status: active\nsigned: 2026-07-01\nstart: 2026-01-01\n"),
+      customer("unsigned"),
+      agreement("b", "unsigned", "status: active\nstart: 2026-01-01\n"),
+      customer("early"),
+      agreement("c", "early", "status: active\nsigned: 2026-01-01\nstart: 2026-07-01\n"),
+      customer("draft"),
+      agreement("d", "draft", "status: draft\nsigned: 2026-01-01\nstart: 2026-01-01\n"),
+      customer("ok"),
+      agreement("e", "ok", "status: active\nsigned: 2026-06-30\nstart: 2026-06-30\n")};
   auto m = measure(files, "2026-06-30");
   CHECK(m.agreements_total == 5);
   CHECK(m.with_written_agreement == 1);
@@ -174,10 +184,10 @@ TEST_CASE("measure: an agreement signed after as_of, unsigned, not started or no
 }
 
 TEST_CASE("measure: a purchaser's complaint counts for its customer") {
-  auto m = measure({customer("retail"), purchaser("stores", "retail"),
-                    complaint("c1", "stores", "2026-03-04"),
-                    closed_complaint("c2", "retail", "2026-03-01", "2026-03-05")},
-                   "2026-06-30");
+  auto m = measure(
+      {customer("retail"), purchaser("stores", "retail"), complaint("c1", "stores", "2026-03-04"),
+       closed_complaint("c2", "retail", "2026-03-01", "2026-03-05")},
+      "2026-06-30");
   const AccountFigures* a = account(m, "retail");
   REQUIRE(a);
   CHECK(a->complaints_received == 2);
@@ -207,13 +217,14 @@ TEST_CASE("measure: a survey on its own scale moves the satisfied threshold, rou
   // Each score on brm.yaml's scale of 5: 1 + (x - 1) * 4 / 9.
   CHECK(*ten.mean == doctest::Approx((1 + 24.0 / 9 + 1 + 28.0 / 9 + 5) / 3));
   // 4 * 7 / 5 = 5.6: 6 is satisfied, 5 is not.
-  auto seven = measure({customer("c"), survey("s", "2026-06-01", response("c", 5) + response("c", 6),
-                                              "scale: 7\n")},
-                       "2026-06-30");
+  auto seven = measure(
+      {customer("c"), survey("s", "2026-06-01", response("c", 5) + response("c", 6), "scale: 7\n")},
+      "2026-06-30");
   CHECK(seven.satisfied == 1);
   // A survey without its own scale uses brm.yaml's threshold as it is.
-  auto plain = measure({customer("c"), survey("s", "2026-06-01", response("c", 3) + response("c", 4))},
-                       "2026-06-30");
+  auto plain =
+      measure({customer("c"), survey("s", "2026-06-01", response("c", 3) + response("c", 4))},
+              "2026-06-30");
   CHECK(plain.satisfied == 1);
 }
 
@@ -236,8 +247,9 @@ TEST_CASE("measure: no responses make mean and csat null") {
   CHECK_FALSE(m.median_days_to_close);
   CHECK_FALSE(account(m, "c")->mean);
   std::string json = to_json(measures_to_value(m));
-  CHECK(json.find("\"satisfaction\":{\"responses\":0,\"mean\":null,\"satisfied\":0,\"csat\":null}") !=
-        std::string::npos);
+  CHECK(
+      json.find("\"satisfaction\":{\"responses\":0,\"mean\":null,\"satisfied\":0,\"csat\":null}") !=
+      std::string::npos);
   CHECK(json.find("\"median_days_to_close\":null") != std::string::npos);
 }
 
@@ -278,7 +290,8 @@ TEST_CASE("measure: records with schema errors are left out and counted") {
   CHECK(m.left_out == 1);
 }
 
-TEST_CASE("measure: JSON has MEASURES.md's keys in its order, by_account for every current customer") {
+TEST_CASE(
+    "measure: JSON has MEASURES.md's keys in its order, by_account for every current customer") {
   auto m = measure({customer("b"), customer("a"), purchaser("p", "a")}, "2026-06-30");
   std::string json = to_json(measures_to_value(m));
   CHECK(json ==

@@ -56,7 +56,8 @@ TEST_CASE("robustness: control characters are findings, not terminal escapes in 
   CHECK(first_rule("name: Anna\x1b[2J Berg\n") == "not-text");
   CHECK(first_rule("name: bell\x07\n") == "not-text");
   CHECK(first_rule("name: del\x7f\n") == "not-text");
-  CHECK(first_rule("name: c1 \xc2\x9b" "31m\n") == "not-text");
+  CHECK(first_rule("name: c1 \xc2\x9b"
+                   "31m\n") == "not-text");
   CHECK(first_rule("name: \xef\xbf\xbf\n") == "not-text");
   // Tabs inside values, CRLF line ends, NEL and the BOM are text.
   CHECK(first_rule("name: \"a\tb\"\r\nrole: customer\r\n") == "");
@@ -80,8 +81,13 @@ TEST_CASE("robustness: a link as brm.yaml is a finding and is never read") {
 
 TEST_CASE("robustness: a finding is one line without control characters, whatever it quotes") {
   // fuzz_record found this: a date with a lone CR went raw into the text finding.
-  Diagnostic d{"customers/\x1b[2J.yaml", 4, 9, Severity::Error, "bad-date",
-               "expected a date YYYY-MM-DD, got '2026\r11-12\n\x1b]0;x\x07 \xc2\x9b" "31m'"};
+  Diagnostic d{"customers/\x1b[2J.yaml",
+               4,
+               9,
+               Severity::Error,
+               "bad-date",
+               "expected a date YYYY-MM-DD, got '2026\r11-12\n\x1b]0;x\x07 \xc2\x9b"
+               "31m'"};
   CHECK(format_text(d) ==
         "customers/\\x1b[2J.yaml:4:9: error: expected a date YYYY-MM-DD, got "
         "'2026\\r11-12\\n\\x1b]0;x\\x07 \\u009b31m' [bad-date]");
@@ -105,7 +111,8 @@ TEST_CASE("robustness: a repository schema's huge pattern is a finding, not a st
     load_repository(std::move(snap), &findings);
     bool reported = false;
     for (const Diagnostic& d : findings)
-      reported = reported || (d.file == "schema/customer.schema.yaml" && d.severity == Severity::Error);
+      reported =
+          reported || (d.file == "schema/customer.schema.yaml" && d.severity == Severity::Error);
     CHECK(reported);
   }
 }
@@ -118,8 +125,8 @@ TEST_CASE("robustness: brm measure's text drops escape sequences from names") {
   Diagnostics findings;
   Repository repo = load_repository(std::move(snap), &findings);
   REQUIRE(repo.of(KindId::Customer).size() == 1);
-  std::string text = measures_to_text(compute_measures(repo, Date{2026, 11, 26}),
-                                      repo.settings.organisation);
+  std::string text =
+      measures_to_text(compute_measures(repo, Date{2026, 11, 26}), repo.settings.organisation);
   CHECK(text.find("Anna") != std::string::npos);
   CHECK(text.find('\x1b') == std::string::npos);
   CHECK(text.find('\x07') == std::string::npos);

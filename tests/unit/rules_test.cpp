@@ -31,13 +31,14 @@ TEST_CASE("rules: a reference to a missing customer names it and suggests a near
 }
 
 TEST_CASE("rules: a purchaser cannot order under another purchaser") {
-  auto l = load({retail, stores,
-                 {"customers/sub.yaml", "name: Sub\nrole: purchaser\ncustomer: stores\n"}});
+  auto l = load(
+      {retail, stores, {"customers/sub.yaml", "name: Sub\nrole: purchaser\ncustomer: stores\n"}});
   CHECK(l.has("purchaser-chain", "customers/sub.yaml"));
 }
 
 TEST_CASE("rules: an agreement belongs to a customer, not a purchaser") {
-  auto l = load({retail, stores,
+  auto l = load({retail,
+                 stores,
                  {"agreements/a.yaml",
                   "title: A\ncustomer: stores\nstatus: draft\nstart: 2026-01-01\nservices:\n"
                   "  - service: email\n"}});
@@ -94,9 +95,10 @@ TEST_CASE("rules: an active agreement past its end is a warning") {
 
 TEST_CASE("rules: a date more than a year ahead is a warning (typo guard)") {
   setenv("BRM_TODAY", "2026-11-26", 1);
-  auto l = load({retail,
-                 {"complaints/c.yaml",
-                  "customer: retail\nreceived: 2072-03-04\nseverity: low\nsummary: S\nstatus: open\n"}});
+  auto l =
+      load({retail,
+            {"complaints/c.yaml",
+             "customer: retail\nreceived: 2072-03-04\nseverity: low\nsummary: S\nstatus: open\n"}});
   const Diagnostic* d = l.find("future-date");
   REQUIRE(d);
   CHECK(d->severity == Severity::Warning);
@@ -110,9 +112,10 @@ TEST_CASE("rules: a file name that is not an id is an error and the record is le
 }
 
 TEST_CASE("rules: a record in the wrong folder says where it belongs") {
-  auto l = load({retail, {"customers/c.yaml",
-                          "customer: retail\nreceived: 2026-03-04\nseverity: low\nsummary: S\n"
-                          "status: open\n"}});
+  auto l = load({retail,
+                 {"customers/c.yaml",
+                  "customer: retail\nreceived: 2026-03-04\nseverity: low\nsummary: S\n"
+                  "status: open\n"}});
   const Diagnostic* d = l.find("wrong-folder");
   REQUIRE(d);
   CHECK(d->message == "this is a complaint record; it belongs in complaints/");

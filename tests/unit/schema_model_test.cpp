@@ -54,7 +54,8 @@ TEST_CASE("schema_model: the same registry resolves the model and compiles valid
   REQUIRE(date);
   CHECK(base == "urn:brm:schema:common");
   CHECK(date->find("format")->as_string() == "date");
-  CHECK(&RecordSchemas::common_document() == builtin_registry().resolve("", "urn:brm:schema:common"));
+  CHECK(&RecordSchemas::common_document() ==
+        builtin_registry().resolve("", "urn:brm:schema:common"));
   CHECK(!builtin_registry().resolve("urn:brm:schema:common", "#/$defs/nothing"));
 }
 
@@ -104,7 +105,8 @@ TEST_CASE("schema_model: child_field steps into items, properties and other keys
   REQUIRE(services);
   REQUIRE(child_field(*services, "3"));
   CHECK(child_field(*services, "3") == services->items.get());
-  CHECK(!child_field(*child_field(*services, "3"), "no-such-field"));  // additionalProperties: false
+  CHECK(
+      !child_field(*child_field(*services, "3"), "no-such-field"));  // additionalProperties: false
   const Field* extra = child_field(agreement, "extra");
   REQUIRE(extra);
   CHECK(!child_field(*extra, "anything"));  // free-form, but says nothing of its values

@@ -470,30 +470,38 @@ TEST_CASE("regex: lookbehind, named groups and Unicode classes run as in ECMA-26
   CHECK_FALSE(EcmaRegex("(?<!x)ab").search("xab"));
   CHECK(EcmaRegex("^(?<y>\\d{2})-\\k<y>$").search("12-12"));
   CHECK_FALSE(EcmaRegex("^(?<y>\\d{2})-\\k<y>$").search("12-13"));
-  CHECK(EcmaRegex("^\\p{Lu}\\p{Ll}+$").search("\xC3\x89" "cole"));           // École
-  CHECK(EcmaRegex("^\\p{Script=Greek}+$").search("\xCF\x80\xCE\xB1"));   // πα
+  CHECK(EcmaRegex("^\\p{Lu}\\p{Ll}+$")
+            .search("\xC3\x89"
+                    "cole"));                                           // École
+  CHECK(EcmaRegex("^\\p{Script=Greek}+$").search("\xCF\x80\xCE\xB1"));  // πα
   CHECK_FALSE(EcmaRegex("^\\p{sc=Greek}+$").search("pa"));
   CHECK(EcmaRegex("^\\p{General_Category=Decimal_Number}$").search("\xD9\xA1"));
   CHECK(EcmaRegex("^\\P{Letter}$").search("1"));
   CHECK(EcmaRegex("^[\\s]$").search("\xE2\x80\xA8"));  // \s in a class is Unicode too
   CHECK_FALSE(EcmaRegex("^[^\\S]$").search("x"));
-  CHECK(EcmaRegex("^\\v$").search("\v"));                   // not PCRE's vertical space class
+  CHECK(EcmaRegex("^\\v$").search("\v"));  // not PCRE's vertical space class
   CHECK_FALSE(EcmaRegex("^\\v$").search("\n"));
-  CHECK_FALSE(EcmaRegex("[]").search("a"));                  // ECMA's empty class
+  CHECK_FALSE(EcmaRegex("[]").search("a"));  // ECMA's empty class
   CHECK(EcmaRegex("^[^]$").search("\n"));
-  CHECK(EcmaRegex("^[[:a]+$").search(":a["));                 // '[' is a literal in a class
+  CHECK(EcmaRegex("^[[:a]+$").search(":a["));                       // '[' is a literal in a class
   CHECK(EcmaRegex("^\\uD83D\\uDC32$").search("\xF0\x9F\x90\xB2"));  // a surrogate pair
   CHECK(EcmaRegex("^\\x41\\u0042\\u{43}\\cJ$").search("ABC\n"));
   CHECK(EcmaRegex("^a\\b").search("a b"));
   CHECK(EcmaRegex("\xC3\xA9$").search("caf\xC3\xA9"));
   // Text that is not UTF-8 is matched with U+FFFD in place of the bad byte.
-  CHECK(EcmaRegex("^a.b$").search("a\xFF" "b"));
-  CHECK(EcmaRegex("^a.b$").search("a\xED\xA0\x80" "b"));      // an encoded surrogate
-  CHECK(EcmaRegex("^a.b$").search("a\xF7\xBF\xBF\xBF" "b"));  // beyond U+10FFFF
+  CHECK(
+      EcmaRegex("^a.b$").search("a\xFF"
+                                "b"));
+  CHECK(
+      EcmaRegex("^a.b$").search("a\xED\xA0\x80"
+                                "b"));  // an encoded surrogate
+  CHECK(
+      EcmaRegex("^a.b$").search("a\xF7\xBF\xBF\xBF"
+                                "b"));  // beyond U+10FFFF
 
   // PCRE-only syntax is not ECMA-262.
-  for (const char* p : {"(?i)a", "a++", "\\A", "[[:alpha:]]]", "a{,3}", "(?P<n>a)", "(?#c)",
-                        "\\a", "(?=a)*", "a{", "}", "]", "\\c1", "\\01", "[\\d-z]", "(a"}) {
+  for (const char* p : {"(?i)a", "a++", "\\A", "[[:alpha:]]]", "a{,3}", "(?P<n>a)", "(?#c)", "\\a",
+                        "(?=a)*", "a{", "}", "]", "\\c1", "\\01", "[\\d-z]", "(a"}) {
     CAPTURE(p);
     CHECK_FALSE(is_ecma_regex(p, nullptr));
     CHECK_THROWS_AS(EcmaRegex{p}, Error);
@@ -514,7 +522,8 @@ TEST_CASE("regex: a catastrophic pattern on long text stops quickly with a findi
   auto f = findings(s, fmt::format(R"({{"n": "{}", "{}": 1}})", text, std::string(40, 'x') + "!"));
   REQUIRE(f.size() == 2);
   CHECK(f[0].rule == "schema");
-  CHECK(f[0].message == "matching '^(a+)+$' stopped at its limit: the pattern is too costly to check");
+  CHECK(f[0].message ==
+        "matching '^(a+)+$' stopped at its limit: the pattern is too costly to check");
   CHECK(f[1].keyword == "patternProperties");
   CHECK_FALSE(s.is_valid(json(R"({"n": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"})")));
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -40,8 +40,9 @@ bool is_record(std::string_view path) { return kind_of_record_path(path) != null
 // Names that share long prefixes and differ past the first eight bytes after them, as
 // dated record names do, so that the listing's sort has to look past its quick key.
 void write_fixture(Worktree& w) {
-  for (const char* name : {"2026-05-17-meeting-b", "2026-05-17-meeting-a", "2026-05-17-meeting",
-                           "2026-05-17-meeting-aa", "2026-05-1", "2026-04-30-x", "2027.yaml", "2027"})
+  for (const char* name :
+       {"2026-05-17-meeting-b", "2026-05-17-meeting-a", "2026-05-17-meeting",
+        "2026-05-17-meeting-aa", "2026-05-1", "2026-04-30-x", "2027.yaml", "2027"})
     w.write(std::string("meetings/") + name + ".yaml", "date: 2026-05-17\n");
   w.write("customers/zeta.yaml", "name: Zeta\n");
   w.write("customers/alpha.yaml", "name: Alpha\n");
@@ -60,8 +61,9 @@ TEST_CASE("read_worktree: kinds' folders in order, each sorted by name, then the
   // Byte order of the whole names: "-a.yaml" before ".yaml", "1.yaml" before "17-...",
   // and a name before the longer names it begins.
   std::vector<std::string> meetings;
-  for (const char* name : {"2026-04-30-x", "2026-05-1", "2026-05-17-meeting-a", "2026-05-17-meeting-aa",
-                           "2026-05-17-meeting-b", "2026-05-17-meeting", "2027", "2027.yaml"})
+  for (const char* name :
+       {"2026-04-30-x", "2026-05-1", "2026-05-17-meeting-a", "2026-05-17-meeting-aa",
+        "2026-05-17-meeting-b", "2026-05-17-meeting", "2027", "2027.yaml"})
     meetings.push_back(std::string("meetings/") + name + ".yaml");
   CHECK(std::is_sorted(meetings.begin(), meetings.end()));
   std::vector<std::string> got = paths(snap);

@@ -1,5 +1,7 @@
 // The subset reader must be indistinguishable from yaml-cpp wherever it accepts a text:
 // same events, same tags, same marks. These tests compare the two event logs.
+#include "brm/yaml_block.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "brm/yaml.hpp"
-#include "brm/yaml_block.hpp"
 
 using namespace brm;
 namespace fs = std::filesystem;
@@ -28,14 +29,14 @@ void check_same_events(const std::string& text) {
 TEST_CASE("yaml subset: events and marks equal yaml-cpp's") {
   const std::vector<std::string> texts = {
       "a: 1\n",
-      "a: 1",                                      // no final line break
-      "a: 1\nb:\n",                                // ... before a final line break
-      "a:\n  b:\nc: 3\n",                          // null marked at the next, outer key
+      "a: 1",                                            // no final line break
+      "a: 1\nb:\n",                                      // ... before a final line break
+      "a:\n  b:\nc: 3\n",                                // null marked at the next, outer key
       "name: \"Jörg Berg\"\nunit: Ärger und Ü\nx: y\n",  // columns count bytes
       "a: plain text   # comment\nb: 'single'  \nc: \"double\" # c\n",
       "# a comment first\n\n  a: 1\n  b: 2\n\n# and last\n",
       "list:\n  - a\n  - b: 1\n    c: 2\n  -\n  - x\nafter: 1\n",
-      "seq:\n- x\n- y\nnext: 2\n",                  // a sequence at its key's indentation
+      "seq:\n- x\n- y\nnext: 2\n",  // a sequence at its key's indentation
       "services:\n  - service: svc-079\n    levels:\n      - metric: availability\n"
       "        target: 99.0\n  - service: svc-033\nfinancing:\n  amount: 166000\n",
       "attendees: [\"Nils Hoffmann\", Jörg K, c]\nempty: []\nanswers: {overall: 4, b: \"x\"}\n"
@@ -78,11 +79,11 @@ TEST_CASE("yaml subset: declines what it does not reproduce, and yaml-cpp reads 
       "just a scalar\n",
       "\"quoted key\": 1\n",
       "a: \"unclosed\n",
-      "a: 1\n  b: 2\n",   // more indented than the map: yaml-cpp's error
+      "a: 1\n  b: 2\n",  // more indented than the map: yaml-cpp's error
       "a: b: c\n",
       "a: |\n  no final break",
-      "a: 1\nb:",       // an empty value at the end, with no final line break
-      "a:\n ",          // ... where yaml-cpp's mark depends on the last line
+      "a: 1\nb:",  // an empty value at the end, with no final line break
+      "a:\n ",     // ... where yaml-cpp's mark depends on the last line
       "a: |\n\n  leading empty line\n",
   };
   for (const auto& text : texts) {

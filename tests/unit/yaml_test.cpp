@@ -1,9 +1,9 @@
-#include <doctest/doctest.h>
-
-#include <fmt/format.h>
-#include <string>
-
 #include "brm/yaml.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
 
 using namespace brm;
 
@@ -172,8 +172,8 @@ TEST_CASE("yaml: an alias bomb is stopped by the value limit") {
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
   char prev = 'a';
   for (char c = 'b'; c <= 'j'; ++c) {
-    bomb += fmt::format("{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n", c, c,
-                        fmt::arg("p", prev));
+    bomb += fmt::format("{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n", c,
+                        c, fmt::arg("p", prev));
     prev = c;
   }
   auto p = parse(bomb);

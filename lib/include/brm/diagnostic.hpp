@@ -14,7 +14,7 @@ enum class Severity : std::uint8_t { Note, Warning, Error };
 std::string_view severity_name(Severity s) noexcept;  // "note", "warning", "error"
 
 struct Diagnostic {
-  std::string file;  // relative to the repository root, '/' separated
+  std::string file;          // relative to the repository root, '/' separated
   std::uint32_t line = 0;    // 1-based; 0 when the finding is about the whole file
   std::uint32_t column = 0;  // 1-based; 0 when unknown
   Severity severity = Severity::Error;
@@ -38,6 +38,7 @@ std::string format_json(const Diagnostics& ds, std::size_t files_checked);
 
 // The closest candidate by edit distance, or empty when none is close enough
 // (ninja's "did you mean").
-std::string_view closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
+std::string_view closest_match(std::string_view word,
+                               const std::vector<std::string_view>& candidates);
 
 }  // namespace brm

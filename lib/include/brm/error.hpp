@@ -25,6 +25,8 @@ class Error : public std::runtime_error {
   ExitCode code_;
 };
 
-[[noreturn]] inline void fail(ExitCode code, const std::string& message) { throw Error(code, message); }
+[[noreturn]] inline void fail(ExitCode code, const std::string& message) {
+  throw Error(code, message);
+}
 
 }  // namespace brm

@@ -2,8 +2,8 @@
 // folder, fsync, rename, fsync of the folder.
 #pragma once
 
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 

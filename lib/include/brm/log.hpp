@@ -52,7 +52,8 @@ struct LogOptions {
 // with a record, that record), each with what changed against its first parent. Throws
 // Error(Usage) for an ambiguous or malformed id, Error(DataErrors) when the record is in
 // no commit of the history.
-std::vector<LogEntry> repository_log(const std::filesystem::path& brm_root, const LogOptions& options);
+std::vector<LogEntry> repository_log(const std::filesystem::path& brm_root,
+                                     const LogOptions& options);
 
 // The leaf fields that differ between two documents, by dotted path; mappings by key,
 // lists by index. Added or removed mappings and lists are listed leaf by leaf.

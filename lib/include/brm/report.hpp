@@ -19,7 +19,7 @@ enum class ReportFormat { Markdown, Html };
 struct ReportOptions {
   Date as_of;                 // the day the report describes
   std::optional<Date> since;  // the period's first day; default: the year up to as_of
-  std::string account;  // empty: the whole organisation; else that customer's meeting pack
+  std::string account;        // empty: the whole organisation; else that customer's meeting pack
   // Record files left out for errors, unreadable ones included (the model only knows the
   // ones it kept); the footer says so.
   std::size_t left_out = 0;

@@ -43,7 +43,7 @@ struct Record {
   KindId kind = KindId::Customer;
   bool valid = false;  // parsed and passed its schemas (beside kind: one padding, not two)
   std::string id;
-  Value doc;           // the top-level mapping
+  Value doc;  // the top-level mapping
 
   // "customers/anna-berg.yaml": made when asked for, not kept (a hundred thousand
   // records held them as 10 MB).
@@ -73,7 +73,7 @@ std::optional<FileStamp> stamp_of_file(const std::filesystem::path& path);
 
 // One file as found in the work tree or in a git tree.
 struct SourceFile {
-  std::string path;     // relative to the root, '/' separated
+  std::string path;  // relative to the root, '/' separated
   std::string content;
   std::string blob_id;  // the git object id when read from git; empty from the work tree
   FileStamp stamp{};    // from the work tree (read_worktree); zero from git
@@ -124,7 +124,7 @@ using FieldSelection = std::array<std::vector<std::string_view>, kind_count>;
 inline constexpr std::string_view every_field = "*";
 
 struct LoadOptions {
-  unsigned threads = 0;          // 0: all cores
+  unsigned threads = 0;  // 0: all cores
   ParseCache* cache = nullptr;
   // Called on the loading threads, at once from several, with each file parsed in this
   // load (not those `cache` stood in for), its position in the snapshot, and what it
@@ -149,9 +149,9 @@ class Repository {
   std::filesystem::path root;  // empty when loaded from a git tree
   Settings settings;
   std::array<std::vector<Record>, kind_count> records;  // each sorted by id
-  std::size_t files = 0;        // files read, brm.yaml included
-  std::size_t record_files = 0; // of which record files (kind folders), loadable or not
-  std::size_t invalid = 0;      // records left out of the model's figures for errors
+  std::size_t files = 0;                                // files read, brm.yaml included
+  std::size_t record_files = 0;  // of which record files (kind folders), loadable or not
+  std::size_t invalid = 0;       // records left out of the model's figures for errors
   // Ids of record files that gave no record (they do not parse): a reference to one is
   // not unknown, and the file's own error says what is wrong.
   std::array<std::vector<std::string>, kind_count> unparsed;
@@ -184,7 +184,8 @@ void keep_fields(Record* record, const FieldSelection& fields);
 // Parses and validates every file of the snapshot (schemas, then the rules beyond one
 // file). Every finding goes to *findings, sorted. Records that fail to parse are left
 // out; records with schema errors are kept with valid = false.
-Repository load_repository(Snapshot snapshot, Diagnostics* findings, const LoadOptions& options = {});
+Repository load_repository(Snapshot snapshot, Diagnostics* findings,
+                           const LoadOptions& options = {});
 
 // The rules beyond one file of FORMAT.md (references, roles, date order, ...), run by
 // load_repository; exposed for the write commands that validate one changed record.
