@@ -118,7 +118,9 @@ std::optional<std::string> read_line(std::string_view prompt, const Completer& c
     el_set(el.get(), EL_PROMPT, prompt_of);
     el_set(el.get(), EL_EDITOR, "emacs");
     if (s.complete) {
-      el_set(el.get(), EL_ADDFN, "brm-complete", "complete the answer", complete_line);
+      // The wide form: el_set copies the name and help with wcsdup and never frees them,
+      // el_wset keeps the pointers it is given, and literals outlive the editor.
+      el_wset(el.get(), EL_ADDFN, L"brm-complete", L"complete the answer", complete_line);
       el_set(el.get(), EL_BIND, "^I", "brm-complete", nullptr);
     }
     QuietTerminal quiet;  // after el_init, which sets the terminal's modes
