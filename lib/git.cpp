@@ -94,6 +94,38 @@ CommitInfo git_resolve(const fs::path& brm_root, std::string_view rev) {
   return commit_info(commit.get());
 }
 
+// Adds the blob of `e` (at `rel` in the brm folder) to `snap`: its text, or when not `text`
+// only its id; a file stored through a filter is a finding instead.
+static void add_blob(Snapshot* snap, git_repository* repo, FilteredPaths* filtered,
+                     const std::string& prefix, const git_tree_entry* e, std::string rel,
+                     bool text = true) {
+  // What a clean filter stored (git-crypt's ciphertext, an LFS pointer) is not the file:
+  // one finding, not a heap of YAML errors.
+  if (std::string filter = filtered->filter_of(prefix + rel); !filter.empty()) {
+    snap->findings.push_back({std::move(rel), 0, 0, Severity::Error, "filtered-file",
+                              fmt::format("stored through the filter '{}': brm cannot read it "
+                                          "from git, only its work tree copy",
+                                          filter)});
+    return;
+  }
+  if (!text) {
+    SourceFile f;
+    f.path = std::move(rel);
+    f.blob_id = oid_string(git_tree_entry_id(e));
+    snap->files.push_back(std::move(f));
+    return;
+  }
+  Blob blob;
+  check(git_blob_lookup(blob.out(), repo, git_tree_entry_id(e)),
+        fmt::format("cannot read '{}'", rel));
+  SourceFile f;
+  f.path = std::move(rel);
+  auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
+  f.content.assign(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
+  f.blob_id = oid_string(git_tree_entry_id(e));
+  snap->files.push_back(std::move(f));
+}
+
 Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev, bool record_texts) {
   Repo repo;
   open_repo(repo, brm_root);
@@ -112,31 +144,7 @@ Snapshot read_git_tree(const fs::path& brm_root, std::string_view rev, bool reco
 
   Snapshot snap;
   auto read_blob = [&](const git_tree_entry* e, std::string rel, bool text = true) {
-    // What a clean filter stored (git-crypt's ciphertext, an LFS pointer) is not the file:
-    // one finding, not a heap of YAML errors.
-    if (std::string filter = filtered.filter_of(prefix + rel); !filter.empty()) {
-      snap.findings.push_back({std::move(rel), 0, 0, Severity::Error, "filtered-file",
-                               fmt::format("stored through the filter '{}': brm cannot read it "
-                                           "from git, only its work tree copy",
-                                           filter)});
-      return;
-    }
-    if (!text) {
-      SourceFile f;
-      f.path = std::move(rel);
-      f.blob_id = oid_string(git_tree_entry_id(e));
-      snap.files.push_back(std::move(f));
-      return;
-    }
-    Blob blob;
-    check(git_blob_lookup(blob.out(), repo.get(), git_tree_entry_id(e)),
-          fmt::format("cannot read '{}'", rel));
-    SourceFile f;
-    f.path = std::move(rel);
-    auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
-    f.content.assign(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
-    f.blob_id = oid_string(git_tree_entry_id(e));
-    snap.files.push_back(std::move(f));
+    add_blob(&snap, repo.get(), &filtered, prefix, e, std::move(rel), text);
   };
 
   TreeEntry settings;

@@ -288,95 +288,30 @@ class HistoryLoader {
     return out;
   }
 
+  using Gone = std::array<std::vector<std::string>, kind_count>;  // ids per kind
+
   // Moves current_ to `commit` (whose folders are `next`) by what changed in the kinds'
   // folders since folders_; false when only a full load will do (the repository's own
-  // schemas changed). The folders' trees are compared entry by entry, both being in git's
-  // order: what git_diff_tree_to_tree would find, without reading any tree twice.
+  // schemas changed).
   bool step(const CommitInfo& commit, git_tree* root, const Folders* next) {
     auto same = [](const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
       return a.has_value() == b.has_value() && (!a || git_oid_equal(&*a, &*b));
     };
     if (!same(folders_.schema, next->schema)) return false;
 
-    std::array<std::vector<std::string>, kind_count> gone;  // changed or removed: old records go
+    Gone gone;  // changed or removed: old records go
     std::vector<SourceFile> changed_files;
     for (const Kind& k : kinds()) {
       auto i = static_cast<std::size_t>(k.id);
-      git_tree* before = folders_.trees[i].get();
-      git_tree* after = next->trees[i].get();
-      if (before == after ||
-          (before && after && git_oid_equal(git_tree_id(before), git_tree_id(after))))
-        continue;
-      auto removed = [&](const git_tree_entry* e) {
-        std::string_view name = git_tree_entry_name(e);
-        if (git_tree_entry_type(e) != GIT_OBJECT_TREE && record_name(name))
-          gone[i].emplace_back(name.substr(0, name.size() - 5));
-      };
-      auto added = [&](const git_tree_entry* e) {
-        std::string_view name = git_tree_entry_name(e);
-        if (!is_blob(git_tree_entry_filemode(e)) || !record_name(name)) return;
-        gone[i].emplace_back(name.substr(0, name.size() - 5));
-        SourceFile f;
-        f.path = fmt::format("{}/{}", k.folder, name);
-        read_blob(git_tree_entry_id(e), &f);
-        changed_files.push_back(std::move(f));
-      };
-      std::size_t a = 0, na = before ? git_tree_entrycount(before) : 0;
-      std::size_t b = 0, nb = after ? git_tree_entrycount(after) : 0;
-      while (a < na || b < nb) {
-        const git_tree_entry* ea = a < na ? git_tree_entry_byindex(before, a) : nullptr;
-        const git_tree_entry* eb = b < nb ? git_tree_entry_byindex(after, b) : nullptr;
-        int order = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
-        if (order < 0) {
-          removed(ea), ++a;
-        } else if (order > 0) {
-          added(eb), ++b;
-        } else {
-          if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
-              git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
-            removed(ea);
-            added(eb);
-          }
-          ++a, ++b;
-        }
-      }
+      diff_folder(k, folders_.trees[i].get(), next->trees[i].get(), &gone[i], &changed_files);
     }
-    // brm.yaml and the schemas come along so that the changed files are read and
-    // validated as in a full load; their findings are `brm check --at`'s business.
-    Snapshot base;
-    SourceFile settings;
-    if (!read_file(root, "brm.yaml", &settings)) return false;
-    base.files.push_back(std::move(settings));
-    add_schemas(root, &base);
-
-    // Without the rules, which are what would need the whole repository.
-    Snapshot snap = std::move(base);
-    for (SourceFile& f : changed_files) snap.files.push_back(std::move(f));
-    Repository changed = load(std::move(snap));
+    std::optional<Repository> changed = load_changed(root, std::move(changed_files));
+    if (!changed) return false;
 
     Repository& repo = current_->repo;
-    repo.settings = changed.settings;
-    for (const Kind& k : kinds()) {
-      auto i = static_cast<std::size_t>(k.id);
-      std::vector<Record>& records = repo.of(k.id);
-      std::vector<Record>& fresh = changed.of(k.id);
-      if (fresh.empty() && gone[i].empty()) continue;
-      // Both in id order: one pass drops the records that went.
-      std::sort(gone[i].begin(), gone[i].end());
-      auto next_gone = gone[i].cbegin();
-      std::size_t kept = 0;
-      for (Record& r : records) {
-        while (next_gone != gone[i].cend() && *next_gone < r.id) ++next_gone;
-        if (next_gone != gone[i].cend() && *next_gone == r.id) continue;
-        if (&r != &records[kept]) records[kept] = std::move(r);
-        ++kept;
-      }
-      records.erase(records.begin() + static_cast<std::ptrdiff_t>(kept), records.end());
-      for (Record& r : fresh) records.push_back(std::move(r));
-      auto by_id = [](const Record& x, const Record& y) { return x.id < y.id; };
-      std::inplace_merge(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(kept),
-                         records.end(), by_id);
-    }
+    repo.settings = changed->settings;
+    for (const Kind& k : kinds())
+      replace_records(&repo.of(k.id), &changed->of(k.id), &gone[static_cast<std::size_t>(k.id)]);
     repo.invalid = 0;
     for (const auto& records : repo.records)
       for (const Record& r : records)
@@ -384,6 +319,88 @@ class HistoryLoader {
     current_->commit = commit;
     ++steps_;
     return true;
+  }
+
+  // What changed in kind `k`'s folder from `before` to `after`: the ids of the records that go
+  // into `gone`, the files of those that come into `changed_files`. The trees are compared
+  // entry by entry, both being in git's order: what git_diff_tree_to_tree would find, without
+  // reading any tree twice.
+  void diff_folder(const Kind& k, git_tree* before, git_tree* after, std::vector<std::string>* gone,
+                   std::vector<SourceFile>* changed_files) {
+    if (before == after ||
+        (before && after && git_oid_equal(git_tree_id(before), git_tree_id(after))))
+      return;
+    auto removed = [&](const git_tree_entry* e) {
+      std::string_view name = git_tree_entry_name(e);
+      if (git_tree_entry_type(e) != GIT_OBJECT_TREE && record_name(name))
+        gone->emplace_back(name.substr(0, name.size() - 5));
+    };
+    auto added = [&](const git_tree_entry* e) {
+      std::string_view name = git_tree_entry_name(e);
+      if (!is_blob(git_tree_entry_filemode(e)) || !record_name(name)) return;
+      gone->emplace_back(name.substr(0, name.size() - 5));
+      SourceFile f;
+      f.path = fmt::format("{}/{}", k.folder, name);
+      read_blob(git_tree_entry_id(e), &f);
+      changed_files->push_back(std::move(f));
+    };
+    std::size_t a = 0, na = before ? git_tree_entrycount(before) : 0;
+    std::size_t b = 0, nb = after ? git_tree_entrycount(after) : 0;
+    while (a < na || b < nb) {
+      const git_tree_entry* ea = a < na ? git_tree_entry_byindex(before, a) : nullptr;
+      const git_tree_entry* eb = b < nb ? git_tree_entry_byindex(after, b) : nullptr;
+      int order = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+      if (order < 0) {
+        removed(ea), ++a;
+      } else if (order > 0) {
+        added(eb), ++b;
+      } else {
+        if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
+            git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
+          removed(ea);
+          added(eb);
+        }
+        ++a, ++b;
+      }
+    }
+  }
+
+  // The changed files loaded as a repository of their own; nullopt when the commit has no
+  // brm.yaml (only a full load will do).
+  std::optional<Repository> load_changed(git_tree* root, std::vector<SourceFile> changed_files) {
+    // brm.yaml and the schemas come along so that the changed files are read and
+    // validated as in a full load; their findings are `brm check --at`'s business.
+    Snapshot base;
+    SourceFile settings;
+    if (!read_file(root, "brm.yaml", &settings)) return std::nullopt;
+    base.files.push_back(std::move(settings));
+    add_schemas(root, &base);
+
+    // Without the rules, which are what would need the whole repository.
+    Snapshot snap = std::move(base);
+    for (SourceFile& f : changed_files) snap.files.push_back(std::move(f));
+    return load(std::move(snap));
+  }
+
+  // Drops from `records` those whose ids are in `gone` and merges in `fresh`, keeping id order.
+  static void replace_records(std::vector<Record>* records, std::vector<Record>* fresh,
+                              std::vector<std::string>* gone) {
+    if (fresh->empty() && gone->empty()) return;
+    // Both in id order: one pass drops the records that went.
+    std::sort(gone->begin(), gone->end());
+    auto next_gone = gone->cbegin();
+    std::size_t kept = 0;
+    for (Record& r : *records) {
+      while (next_gone != gone->cend() && *next_gone < r.id) ++next_gone;
+      if (next_gone != gone->cend() && *next_gone == r.id) continue;
+      if (&r != &(*records)[kept]) (*records)[kept] = std::move(r);
+      ++kept;
+    }
+    records->erase(records->begin() + static_cast<std::ptrdiff_t>(kept), records->end());
+    for (Record& r : *fresh) records->push_back(std::move(r));
+    auto by_id = [](const Record& x, const Record& y) { return x.id < y.id; };
+    std::inplace_merge(records->begin(), records->begin() + static_cast<std::ptrdiff_t>(kept),
+                       records->end(), by_id);
   }
 
   void add_schemas(git_tree* tree, Snapshot* snap) {

@@ -375,6 +375,30 @@ class LogWalker {
   std::vector<gitx::Tree> last_;  // the previous step's: its parent is this step's commit
 };
 
+// The log of a record must be of one record: an error when it saw records of more than
+// one kind under the id, or none.
+void check_target_seen(const Target& target, const std::vector<LogEntry>& log,
+                       const LogOptions& o) {
+  std::set<std::string> seen;
+  for (const LogEntry& e : log)
+    for (const RecordChange& r : e.changes) seen.insert(r.kind);
+  if (seen.size() > 1) {
+    std::string which;
+    for (const Kind* k : target.kinds)
+      if (seen.count(std::string(k->name)))
+        which += (which.empty() ? "" : ", ") + std::string(k->folder) + "/" + target.id;
+    throw Error(ExitCode::Usage,
+                fmt::format("'{}' is the id of records of more than one kind; say which: {}",
+                            target.id, which));
+  }
+  if (seen.empty())
+    throw Error(ExitCode::DataErrors,
+                target.kinds.size() == 1
+                    ? fmt::format("no {} '{}' in the history of {}", target.kinds[0]->name,
+                                  target.id, o.rev)
+                    : fmt::format("no record '{}' in the history of {}", target.id, o.rev));
+}
+
 }  // namespace
 
 std::vector<LogEntry> repository_log(const std::filesystem::path& brm_root, const LogOptions& o) {
@@ -408,24 +432,7 @@ std::vector<LogEntry> repository_log(const std::filesystem::path& brm_root, cons
   }
 
   if (target) {
-    std::set<std::string> seen;
-    for (const LogEntry& e : log)
-      for (const RecordChange& r : e.changes) seen.insert(r.kind);
-    if (seen.size() > 1) {
-      std::string which;
-      for (const Kind* k : target->kinds)
-        if (seen.count(std::string(k->name)))
-          which += (which.empty() ? "" : ", ") + std::string(k->folder) + "/" + target->id;
-      throw Error(ExitCode::Usage,
-                  fmt::format("'{}' is the id of records of more than one kind; say which: {}",
-                              target->id, which));
-    }
-    if (seen.empty())
-      throw Error(ExitCode::DataErrors,
-                  target->kinds.size() == 1
-                      ? fmt::format("no {} '{}' in the history of {}", target->kinds[0]->name,
-                                    target->id, o.rev)
-                      : fmt::format("no record '{}' in the history of {}", target->id, o.rev));
+    check_target_seen(*target, log, o);
     if (o.max_count > 0 && log.size() > o.max_count) log.resize(o.max_count);
   }
   return log;

@@ -461,15 +461,9 @@ std::string text_to_write(const Transaction::Impl& t, const std::string& path, s
   return old ? with_line_endings_of(*old, std::move(lf_text)) : lf_text;
 }
 
-}  // namespace
-
-void Transaction::commit(const std::string& message) {
-  Impl& t = *impl_;
-  Diagnostics errors = validate();
-  if (!errors.empty()) throw InvalidChange(std::move(errors));
-
-  // Everything is read and checked before the first write, so that a refusal leaves
-  // no trace. Files whose content would not change are left alone.
+// What committing `t` writes, read and checked before the first write, so that a refusal
+// leaves no trace. Files whose content would not change are left alone.
+std::vector<Step> plan_steps(const Transaction::Impl& t) {
   std::vector<Step> steps;
   for (const auto& [path, change] : t.staged) {
     std::error_code ec;
@@ -490,46 +484,63 @@ void Transaction::commit(const std::string& message) {
     if (s.content == s.old) continue;
     steps.push_back(std::move(s));
   }
+  return steps;
+}
+
+// Writes or removes one step's file.
+void apply_step(const fs::path& root, Step& s) {
+  fs::path p = root / s.path;
+  if (s.content) {
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(p.parent_path(), ec))) {
+      make_folders(p.parent_path());
+      s.made_folder = true;
+    }
+    try {
+      write_file_atomic(p, *s.content);
+    } catch (...) {
+      // The write is atomic, so the file is as it was and has nothing to restore:
+      // only a folder made for it is removed (roll_back would try to rewrite it,
+      // fail for the same reason, and say it could not restore it).
+      if (s.made_folder) fs::remove(p.parent_path(), ec);
+      throw;
+    }
+  } else if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
+    int err = errno;
+    throw Error(ExitCode::Io, fmt::format("cannot remove '{}': {}", s.path, std::strerror(err)));
+  }
+}
+
+// Applies every step; on a failure, rolls back those done and rethrows. Returns those done.
+std::vector<Step> apply_steps(const fs::path& root, std::vector<Step>& steps) {
+  std::vector<Step> done;
+  try {
+    for (Step& s : steps) {
+      apply_step(root, s);
+      done.push_back(s);
+    }
+  } catch (...) {
+    roll_back(root, done);
+    throw;
+  }
+  return done;
+}
+
+}  // namespace
+
+void Transaction::commit(const std::string& message) {
+  Impl& t = *impl_;
+  Diagnostics errors = validate();
+  if (!errors.empty()) throw InvalidChange(std::move(errors));
+
+  std::vector<Step> steps = plan_steps(t);
   if (t.git && !steps.empty()) {
     std::vector<std::string> writes;
     for (const Step& s : steps)
       if (s.content) writes.push_back(s.path);
     t.git->check_before_write(writes, t.commits(), t.options.force);
   }
-
-  std::vector<Step> done;
-  try {
-    for (Step& s : steps) {
-      fs::path p = t.root / s.path;
-      if (s.content) {
-        std::error_code ec;
-        if (!fs::exists(fs::symlink_status(p.parent_path(), ec))) {
-          make_folders(p.parent_path());
-          s.made_folder = true;
-        }
-        try {
-          write_file_atomic(p, *s.content);
-        } catch (...) {
-          // The write is atomic, so the file is as it was and has nothing to restore:
-          // only a folder made for it is removed (roll_back would try to rewrite it,
-          // fail for the same reason, and say it could not restore it).
-          if (s.made_folder) fs::remove(p.parent_path(), ec);
-          throw;
-        }
-        done.push_back(s);
-      } else {
-        if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
-          int err = errno;
-          throw Error(ExitCode::Io,
-                      fmt::format("cannot remove '{}': {}", s.path, std::strerror(err)));
-        }
-        done.push_back(s);
-      }
-    }
-  } catch (...) {
-    roll_back(t.root, done);
-    throw;
-  }
+  std::vector<Step> done = apply_steps(t.root, steps);
 
   std::vector<std::string> paths;
   for (const Step& s : done) paths.push_back(s.path);
