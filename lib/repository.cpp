@@ -262,6 +262,235 @@ struct Names {
 
 }  // namespace
 
+namespace {
+
+// Stats without following links: a link is reported, never read through.
+void stat_listed(const FolderList& list, Listed& l) {
+  struct ::stat st {};
+  l.stat_ok = ::fstatat(list.dir_fd, list.name(l), &st, AT_SYMLINK_NOFOLLOW) == 0;
+  if (!l.stat_ok) {
+    l.error = errno;
+    return;
+  }
+  l.mode = st.st_mode;
+  l.stamp = stamp_of(st);
+}
+
+// The folders brm reads: one per kind, then the schemas.
+std::vector<std::string> data_folders() {
+  std::vector<std::string> folders;
+  for (const Kind& k : kinds()) folders.emplace_back(k.folder);
+  folders.emplace_back("schema");
+  return folders;
+}
+
+// Whether a listed name is a folder; d_type says so on most file systems, stat on others.
+bool is_subfolder(int fd, const Names& names, const Names::Name& n) {
+  struct ::stat est {};
+  return n.type == DT_DIR ||
+         (n.type == DT_UNKNOWN && ::fstatat(fd, names.c_str(n), &est, AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISDIR(est.st_mode));
+}
+
+// Turns a folder's names into files to read and warnings for what is not a record; the
+// schema folder may hold anything else without a word.
+void add_folder_entries(FolderList& out, const std::string& folder, int fd, const Names& names) {
+  bool is_schema = folder == "schema";
+  out.listed.reserve(names.names.size());
+  out.paths.reserve(names.buffer.size() + names.names.size() * (folder.size() + 1));
+  for (const Names::Name& n : names.names) {
+    std::string_view name = names.view(n);
+    auto rel = [&] { return fmt::format("{}/{}", folder, name); };
+    if (is_subfolder(fd, names, n)) {
+      if (!is_schema)
+        out.add_finding({rel(), 0, 0, Severity::Warning, "stray-file",
+                         "folders inside a kind's folder are ignored"});
+      continue;
+    }
+    if (!ends_with(name, ".yaml")) {
+      if (!is_schema)
+        out.add_finding({rel(), 0, 0, Severity::Warning, "stray-file",
+                         ends_with(name, ".yml") ? "ignored: records end in '.yaml', not '.yml'"
+                                                 : "ignored: not a .yaml file"});
+      continue;
+    }
+    out.add_file(folder, name, !is_schema, n.type == DT_REG);
+  }
+}
+
+// Lists one folder found under the root into `out`; the folder stays open in `open`
+// for the reads that follow. With `stat_now`, its files are stat'ed here, on this worker.
+void list_folder(int root_fd, const std::string& folder, const struct ::stat& st, bool stat_now,
+                 FolderList& out, std::unique_ptr<Folder>& open) {
+  if (S_ISLNK(st.st_mode)) {
+    out.add_finding({folder, 0, 0, Severity::Error, "symlink",
+                     "the folder is a symbolic link; brm does not follow links"});
+    return;
+  }
+  if (!S_ISDIR(st.st_mode)) return;
+  int fd = ::openat(root_fd, folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  Names names;
+  if (fd >= 0) open = std::make_unique<Folder>(fd);
+  if (fd < 0 || !names.list(fd)) {
+    out.add_finding({folder, 0, 0, Severity::Error, "unreadable",
+                     fmt::format("cannot list the folder: {}", std::strerror(errno))});
+    return;
+  }
+  out.dir_fd = fd;
+  add_folder_entries(out, folder, fd, names);
+  if (stat_now)
+    for (Listed& l : out.listed)
+      if (l.finding < 0) stat_listed(out, l);
+}
+
+// Lists every folder, a worker per folder, into lists[1..]. With a `reuse` to ask, each
+// folder's files are stat'ed by the worker that listed them, the largest folders first
+// (a folder's size grows with its entries), so that the workers finish together.
+void list_folders(int root_fd, const std::vector<std::string>& folders, bool stat_now,
+                  std::vector<FolderList>& lists,
+                  std::vector<std::unique_ptr<Folder>>& open_folders) {
+  std::vector<struct ::stat> folder_stats(folders.size());
+  std::vector<bool> folder_found(folders.size());
+  std::vector<std::size_t> order(folders.size());
+  for (std::size_t fi = 0; fi < folders.size(); ++fi) {
+    order[fi] = fi;
+    folder_found[fi] =
+        ::fstatat(root_fd, folders[fi].c_str(), &folder_stats[fi], AT_SYMLINK_NOFOLLOW) == 0;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return (folder_found[a] ? folder_stats[a].st_size : 0) >
+           (folder_found[b] ? folder_stats[b].st_size : 0);
+  });
+  parallel_for(folders.size(), 0, 1, [&](std::size_t nth) {
+    std::size_t fi = order[nth];
+    if (!folder_found[fi]) return;
+    list_folder(root_fd, folders[fi], folder_stats[fi], stat_now, lists[fi + 1], open_folders[fi]);
+  });
+}
+
+// One listed entry and the folder list it belongs to.
+struct Ref {
+  FolderList* list;
+  Listed* l;
+};
+
+// Every entry, in the listing's order, for the steps below.
+std::vector<Ref> all_entries(std::vector<FolderList>& lists) {
+  std::vector<Ref> refs;
+  std::size_t total = 0;
+  for (const FolderList& list : lists) total += list.listed.size();
+  refs.reserve(total);
+  for (FolderList& list : lists)
+    for (Listed& l : list.listed) refs.push_back({&list, &l});
+  return refs;
+}
+
+bool readable(const Listed& l) {
+  return l.finding < 0 && l.stat_ok && S_ISREG(l.mode) && !l.have_file;
+}
+
+void read_listed(const FolderList& list, Listed& l) {
+  if (!readable(l)) return;
+  if (read_file_at(list.dir_fd, list.name(l), static_cast<std::size_t>(l.stamp.size), &l.content))
+    l.have_file = true;
+  else
+    l.error = errno;
+}
+
+// A file the listing calls regular, opened without following links and without
+// blocking (should it have become a fifo), stat'ed by its descriptor and read: one path
+// lookup instead of two. False when that did not work out, for the slow way to say why.
+bool open_stat_read(const FolderList& list, Listed& l) {
+  if (!l.regular) return false;
+  int fd = ::openat(list.dir_fd, list.name(l), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  struct ::stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (ok) {
+    l.stat_ok = true;
+    l.mode = st.st_mode;
+    l.stamp = stamp_of(st);
+    read_open_file(fd, static_cast<std::size_t>(st.st_size), &l.content);
+    l.have_file = true;
+  }
+  ::close(fd);
+  return ok;
+}
+
+// How many record files `reuse` was asked about, and how many it stands in for.
+struct ReuseCount {
+  std::size_t asked = 0, reused = 0;
+};
+
+// Asks `reuse`, in order and from this thread only, about every record file already
+// stat'ed, then reads on every core the files it does not stand in for.
+ReuseCount read_with_reuse(FolderList& root_list, const std::vector<Ref>& refs,
+                           const Reuse& reuse) {
+  ReuseCount count;
+  // brm.yaml; the folders' files were stat'ed as listed.
+  stat_listed(root_list, root_list.listed.front());
+  for (const Ref& r : refs) {
+    if (!r.l->reusable || !readable(*r.l)) continue;
+    ++count.asked;
+    if (reuse.file(r.list->path(*r.l), r.l->stamp)) {
+      r.l->have_file = r.l->reused = true;
+      ++count.reused;
+    }
+  }
+  parallel_for(refs.size(), 0, 64, [&](std::size_t i) { read_listed(*refs[i].list, *refs[i].l); });
+  return count;
+}
+
+// Stats and reads every file on every core, the fast way first.
+void read_all(const std::vector<Ref>& refs) {
+  parallel_for(refs.size(), 0, 64, [&](std::size_t i) {
+    const Ref& r = refs[i];
+    if (r.l->finding >= 0 || open_stat_read(*r.list, *r.l)) return;
+    stat_listed(*r.list, *r.l);
+    read_listed(*r.list, *r.l);
+  });
+}
+
+// Adds what an entry turned out to be: its listing's finding, a finding for a file that
+// could not be read or is no regular file, or the file. With `keep_reused` false, a file
+// the caller stands in for is left out and the others' contents copied, not moved: the
+// caller may still decline, and the whole snapshot then needs them.
+void add_to_snapshot(const Ref& r, bool keep_reused, Snapshot& snap) {
+  FolderList& list = *r.list;
+  Listed& l = *r.l;
+  auto path = [&] { return std::string(list.path(l)); };
+  if (l.finding >= 0) {
+    const Diagnostic& d = list.findings[static_cast<std::size_t>(l.finding)];
+    snap.findings.push_back(
+        keep_reused ? std::move(list.findings[static_cast<std::size_t>(l.finding)]) : d);
+  } else if (!l.stat_ok) {
+    snap.findings.push_back({path(), 0, 0, Severity::Error, "unreadable",
+                             fmt::format("cannot read the file: {}", std::strerror(l.error))});
+  } else if (S_ISLNK(l.mode)) {
+    snap.findings.push_back({path(), 0, 0, Severity::Error, "symlink",
+                             "the file is a symbolic link; brm does not follow links"});
+  } else if (!S_ISREG(l.mode)) {
+    snap.findings.push_back({path(), 0, 0, Severity::Error, "stray-file", "not a regular file"});
+  } else if (!l.have_file) {
+    snap.findings.push_back({path(), 0, 0, Severity::Error, "unreadable",
+                             fmt::format("cannot read the file: {}", std::strerror(l.error))});
+  } else if (keep_reused) {
+    snap.files.push_back({path(), std::move(l.content), {}, l.stamp});
+  } else if (!l.reused) {
+    snap.files.push_back({path(), l.content, {}, l.stamp});
+  }
+}
+
+// The snapshot, in the listing's order (see add_to_snapshot for `keep_reused`).
+Snapshot snapshot_of(const std::vector<Ref>& refs, std::size_t reused, bool keep_reused) {
+  Snapshot snap;
+  snap.files.reserve(keep_reused ? refs.size() : refs.size() - reused);
+  for (const Ref& r : refs) add_to_snapshot(r, keep_reused, snap);
+  return snap;
+}
+
+}  // namespace
+
 Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
   Folder root_dir(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root_dir.fd < 0)
@@ -271,198 +500,29 @@ Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
   // First the listing, a worker per folder, each into its own list; then the files are
   // stat'ed and read on every core, since the kernel's work for 25,000 small files is as
   // much as parsing them. `reuse` is asked in between, in order, from this thread only.
-  std::vector<std::string> folders;
-  for (const Kind& k : kinds()) folders.emplace_back(k.folder);
-  folders.emplace_back("schema");
-  // Stat without following links.
-  auto stat_file = [](const FolderList& list, Listed& l) {
-    struct ::stat st {};
-    l.stat_ok = ::fstatat(list.dir_fd, list.name(l), &st, AT_SYMLINK_NOFOLLOW) == 0;
-    if (!l.stat_ok) {
-      l.error = errno;
-      return;
-    }
-    l.mode = st.st_mode;
-    l.stamp = stamp_of(st);
-  };
+  std::vector<std::string> folders = data_folders();
   std::vector<FolderList> lists(folders.size() + 1);
   std::vector<std::unique_ptr<Folder>> open_folders(folders.size());
   // brm.yaml marks the root; a link there would be read from wherever it points.
   lists[0].dir_fd = root_dir.fd;
   lists[0].add_file("", "brm.yaml", false, false);
+  list_folders(root_dir.fd, folders, static_cast<bool>(reuse.file), lists, open_folders);
 
-  // With a `reuse` to ask, each folder's files are stat'ed by the worker that listed
-  // them, the largest folders first (a folder's size grows with its entries), so that
-  // the workers finish together.
-  std::vector<struct ::stat> folder_stats(folders.size());
-  std::vector<bool> folder_found(folders.size());
-  std::vector<std::size_t> order(folders.size());
-  for (std::size_t fi = 0; fi < folders.size(); ++fi) {
-    order[fi] = fi;
-    folder_found[fi] =
-        ::fstatat(root_dir.fd, folders[fi].c_str(), &folder_stats[fi], AT_SYMLINK_NOFOLLOW) == 0;
-  }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return (folder_found[a] ? folder_stats[a].st_size : 0) >
-           (folder_found[b] ? folder_stats[b].st_size : 0);
-  });
-  parallel_for(folders.size(), 0, 1, [&](std::size_t nth) {
-    std::size_t fi = order[nth];
-    const std::string& folder = folders[fi];
-    FolderList& out = lists[fi + 1];
-    if (!folder_found[fi]) return;
-    const struct ::stat& st = folder_stats[fi];
-    if (S_ISLNK(st.st_mode)) {
-      out.add_finding({folder, 0, 0, Severity::Error, "symlink",
-                       "the folder is a symbolic link; brm does not follow links"});
-      return;
-    }
-    if (!S_ISDIR(st.st_mode)) return;
-    int fd = ::openat(root_dir.fd, folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    Names names;
-    if (fd >= 0) open_folders[fi] = std::make_unique<Folder>(fd);
-    if (fd < 0 || !names.list(fd)) {
-      out.add_finding({folder, 0, 0, Severity::Error, "unreadable",
-                       fmt::format("cannot list the folder: {}", std::strerror(errno))});
-      return;
-    }
-    out.dir_fd = fd;
-    bool is_schema = folder == "schema";
-    out.listed.reserve(names.names.size());
-    out.paths.reserve(names.buffer.size() + names.names.size() * (folder.size() + 1));
-    for (const Names::Name& n : names.names) {
-      std::string_view name = names.view(n);
-      struct ::stat est {};
-      bool is_dir =
-          n.type == DT_DIR ||
-          (n.type == DT_UNKNOWN && ::fstatat(fd, names.c_str(n), &est, AT_SYMLINK_NOFOLLOW) == 0 &&
-           S_ISDIR(est.st_mode));
-      auto rel = [&] { return fmt::format("{}/{}", folder, name); };
-      if (is_dir) {
-        if (!is_schema)
-          out.add_finding({rel(), 0, 0, Severity::Warning, "stray-file",
-                           "folders inside a kind's folder are ignored"});
-        continue;
-      }
-      if (!ends_with(name, ".yaml")) {
-        if (!is_schema)
-          out.add_finding({rel(), 0, 0, Severity::Warning, "stray-file",
-                           ends_with(name, ".yml") ? "ignored: records end in '.yaml', not '.yml'"
-                                                   : "ignored: not a .yaml file"});
-        continue;
-      }
-      out.add_file(folder, name, !is_schema, n.type == DT_REG);
-    }
-    if (reuse.file)
-      for (Listed& l : out.listed)
-        if (l.finding < 0) stat_file(out, l);
-  });
+  std::vector<Ref> refs = all_entries(lists);
+  ReuseCount count;
+  if (reuse.file)
+    count = read_with_reuse(lists[0], refs, reuse);
+  else
+    read_all(refs);
 
-  // Every entry, in order, for the steps below.
-  struct Ref {
-    FolderList* list;
-    Listed* l;
-  };
-  std::vector<Ref> refs;
-  std::size_t total = 0;
-  for (const FolderList& list : lists) total += list.listed.size();
-  refs.reserve(total);
-  for (FolderList& list : lists)
-    for (Listed& l : list.listed) refs.push_back({&list, &l});
-
-  auto readable = [](const Listed& l) {
-    return l.finding < 0 && l.stat_ok && S_ISREG(l.mode) && !l.have_file;
-  };
-  auto read_file = [&](const FolderList& list, Listed& l) {
-    if (!readable(l)) return;
-    if (read_file_at(list.dir_fd, list.name(l), static_cast<std::size_t>(l.stamp.size), &l.content))
-      l.have_file = true;
-    else
-      l.error = errno;
-  };
-  // A file the listing calls regular, opened without following links and without
-  // blocking (should it have become a fifo), stat'ed by its descriptor and read: one path
-  // lookup instead of two. False when that did not work out, for the slow way to say why.
-  auto open_stat_read = [](const FolderList& list, Listed& l) {
-    if (!l.regular) return false;
-    int fd = ::openat(list.dir_fd, list.name(l), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return false;
-    struct ::stat st {};
-    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-    if (ok) {
-      l.stat_ok = true;
-      l.mode = st.st_mode;
-      l.stamp = stamp_of(st);
-      read_open_file(fd, static_cast<std::size_t>(st.st_size), &l.content);
-      l.have_file = true;
-    }
-    ::close(fd);
-    return ok;
-  };
-  std::size_t asked = 0, reused = 0;
-  if (reuse.file) {
-    stat_file(lists[0],
-              lists[0].listed.front());  // brm.yaml; the folders' files were stat'ed as listed
-    for (const Ref& r : refs) {
-      if (!r.l->reusable || !readable(*r.l)) continue;
-      ++asked;
-      if (reuse.file(r.list->path(*r.l), r.l->stamp)) {
-        r.l->have_file = r.l->reused = true;
-        ++reused;
-      }
-    }
-    parallel_for(refs.size(), 0, 64, [&](std::size_t i) { read_file(*refs[i].list, *refs[i].l); });
-  } else {
-    parallel_for(refs.size(), 0, 64, [&](std::size_t i) {
-      const Ref& r = refs[i];
-      if (r.l->finding >= 0 || open_stat_read(*r.list, *r.l)) return;
-      stat_file(*r.list, *r.l);
-      read_file(*r.list, *r.l);
-    });
-  }
-
-  // The snapshot, in the listing's order. With `keep_reused` false, the files the caller
-  // stands in for are left out and the others' contents copied, not moved: the caller
-  // may still decline, and the whole snapshot then needs them.
-  auto snapshot = [&](bool keep_reused) {
-    Snapshot snap;
-    snap.files.reserve(keep_reused ? refs.size() : refs.size() - reused);
-    for (const Ref& r : refs) {
-      FolderList& list = *r.list;
-      Listed& l = *r.l;
-      auto path = [&] { return std::string(list.path(l)); };
-      if (l.finding >= 0) {
-        const Diagnostic& d = list.findings[static_cast<std::size_t>(l.finding)];
-        snap.findings.push_back(
-            keep_reused ? std::move(list.findings[static_cast<std::size_t>(l.finding)]) : d);
-      } else if (!l.stat_ok) {
-        snap.findings.push_back({path(), 0, 0, Severity::Error, "unreadable",
-                                 fmt::format("cannot read the file: {}", std::strerror(l.error))});
-      } else if (S_ISLNK(l.mode)) {
-        snap.findings.push_back({path(), 0, 0, Severity::Error, "symlink",
-                                 "the file is a symbolic link; brm does not follow links"});
-      } else if (!S_ISREG(l.mode)) {
-        snap.findings.push_back(
-            {path(), 0, 0, Severity::Error, "stray-file", "not a regular file"});
-      } else if (!l.have_file) {
-        snap.findings.push_back({path(), 0, 0, Severity::Error, "unreadable",
-                                 fmt::format("cannot read the file: {}", std::strerror(l.error))});
-      } else if (keep_reused) {
-        snap.files.push_back({path(), std::move(l.content), {}, l.stamp});
-      } else if (!l.reused) {
-        snap.files.push_back({path(), l.content, {}, l.stamp});
-      }
-    }
-    return snap;
-  };
-  if (reuse.leave_out && reused > 0 && reused == asked) {
-    Snapshot others = snapshot(false);
+  if (reuse.leave_out && count.reused > 0 && count.reused == count.asked) {
+    Snapshot others = snapshot_of(refs, count.reused, false);
     if (reuse.leave_out(others)) {
-      others.left_out = reused;
+      others.left_out = count.reused;
       return others;
     }
   }
-  return snapshot(true);
+  return snapshot_of(refs, count.reused, true);
 }
 
 void keep_until_exit(Repository&& repo) {
