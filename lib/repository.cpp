@@ -726,88 +726,132 @@ ParsedFile parse_record_file(const SourceFile& file, const RecordSchemas& schema
   return parse_record(file, *kind, id, schemas);
 }
 
-Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptions& options) {
-  Repository repo;
-  for (auto& d : snap.findings) findings->push_back(std::move(d));
-  repo.files = snap.files.size();
+namespace {
 
-  // brm.yaml first: its settings shape the rules.
-  auto settings_file = std::find_if(snap.files.begin(), snap.files.end(),
+// Reads the settings out of brm.yaml's text, where it is a mapping.
+void apply_settings(const SourceFile& file, const RecordSchemas& schemas, Settings* settings,
+                    Diagnostics* findings) {
+  Value doc;
+  if (!parse_yaml(file.content, "brm.yaml", &doc, findings)) return;
+  if (!doc.is_mapping()) {
+    findings->push_back({"brm.yaml", doc.mark().line, doc.mark().column, Severity::Error,
+                         "not-a-mapping", "brm.yaml is a mapping of settings"});
+    return;
+  }
+  schemas.validate_settings(doc, "brm.yaml", findings);
+  *settings = read_settings(doc);
+}
+
+// brm.yaml comes first: its settings shape the rules. Its absence is reported only when
+// nothing was said about it yet (an unreadable brm.yaml already has its finding).
+void load_settings(const std::vector<SourceFile>& files, const RecordSchemas& schemas,
+                   Settings* settings, Diagnostics* findings) {
+  auto settings_file = std::find_if(files.begin(), files.end(),
                                     [](const SourceFile& f) { return f.path == "brm.yaml"; });
-  RecordSchemas schemas(snap.files, findings);
-  if (settings_file != snap.files.end()) {
-    Value doc;
-    if (parse_yaml(settings_file->content, "brm.yaml", &doc, findings)) {
-      if (!doc.is_mapping()) {
-        findings->push_back({"brm.yaml", doc.mark().line, doc.mark().column, Severity::Error,
-                             "not-a-mapping", "brm.yaml is a mapping of settings"});
-      } else {
-        schemas.validate_settings(doc, "brm.yaml", findings);
-        repo.settings = read_settings(doc);
-      }
-    }
+  if (settings_file != files.end()) {
+    apply_settings(*settings_file, schemas, settings, findings);
   } else if (std::none_of(findings->begin(), findings->end(),
                           [](const Diagnostic& d) { return d.file == "brm.yaml"; })) {
     findings->push_back(
         {"brm.yaml", 0, 0, Severity::Error, "missing-settings", "brm.yaml is missing"});
   }
+}
 
+// The record files of a snapshot, each with its kind, its id and its place in its kind's
+// list of records.
+struct RecordFiles {
   std::vector<std::pair<SourceFile*, const Kind*>> work;
   std::vector<std::string_view> ids;
-  for (SourceFile& f : snap.files) {
+  std::vector<std::size_t> slot;
+};
+
+RecordFiles find_record_files(std::vector<SourceFile>& files) {
+  RecordFiles rf;
+  for (SourceFile& f : files) {
     std::string_view id;
     if (const Kind* k = kind_of_record_path(f.path, &id)) {
-      work.emplace_back(&f, k);
-      ids.push_back(id);
+      rf.work.emplace_back(&f, k);
+      rf.ids.push_back(id);
     }
   }
-  repo.record_files = work.size();
-  // Each file parses straight into its place in its kind's list, and the places of
-  // files that gave no record are dropped after: no second copy of every record.
-  std::vector<std::size_t> slot(work.size());
-  {
-    std::array<std::size_t, kind_count> per_kind{};
-    for (std::size_t i = 0; i < work.size(); ++i)
-      slot[i] = per_kind[static_cast<std::size_t>(work[i].second->id)]++;
-    for (std::size_t k = 0; k < kind_count; ++k) repo.records[k].resize(per_kind[k]);
+  return rf;
+}
+
+// Each file parses straight into its place in its kind's list, and the places of
+// files that gave no record are dropped after: no second copy of every record.
+void make_room_for_records(RecordFiles& rf, Repository& repo) {
+  rf.slot.resize(rf.work.size());
+  std::array<std::size_t, kind_count> per_kind{};
+  for (std::size_t i = 0; i < rf.work.size(); ++i)
+    rf.slot[i] = per_kind[static_cast<std::size_t>(rf.work[i].second->id)]++;
+  for (std::size_t k = 0; k < kind_count; ++k) repo.records[k].resize(per_kind[k]);
+}
+
+// What the parse of every record file needs to know, and where it puts what is not a
+// record: each file's findings, and the ids of files that gave no record.
+struct RecordParse {
+  const RecordSchemas& schemas;
+  const LoadOptions& options;
+  const SourceFile* first_file;  // for the index options.parsed is told
+  std::string schemas_key;
+  std::vector<Diagnostics> file_findings;
+  std::vector<std::string> unparsed;
+};
+
+// Parses one record file into its place. A file read from git that was parsed before
+// (same blob, same schemas) is copied from the cache, not parsed again: history walks
+// see mostly unchanged files.
+void parse_record_at(std::size_t i, const RecordFiles& rf, RecordParse& p, Repository& repo) {
+  SourceFile& f = *rf.work[i].first;
+  const LoadOptions& options = p.options;
+  Parsed parsed;
+  if (!options.cache || !options.cache->fetch(p.schemas_key, f, &parsed)) {
+    parsed = parse_record(f, *rf.work[i].second, rf.ids[i], p.schemas);
+    if (options.cache) options.cache->insert(p.schemas_key, f, parsed);
+    if (options.parsed)
+      options.parsed(static_cast<std::size_t>(rf.work[i].first - p.first_file), f, parsed);
   }
-  std::vector<Diagnostics> file_findings(work.size());
-  std::vector<std::string> unparsed(work.size());  // the ids of files that gave no record
+  if (!parsed.record && is_valid_id(rf.ids[i])) p.unparsed[i] = std::string(rf.ids[i]);
+  // The text and path are not needed once parsed; freed now, the trees that follow
+  // reuse their room.
+  std::string().swap(f.content);
+  std::string().swap(f.path);
+  p.file_findings[i] = std::move(parsed.findings);
+  if (parsed.record) {
+    if (options.keep) keep_fields(&*parsed.record, *options.keep);
+    parsed.record->doc.shrink_to_fit();  // kept for the whole run: no room for growth
+    // A record always has an id: an empty one marks a place left empty.
+    repo.of(rf.work[i].second->id)[rf.slot[i]] = std::move(*parsed.record);
+  }
+}
+
+// Parses every record file on options.threads threads, telling options.progress.
+void parse_records(const RecordFiles& rf, RecordParse& p, Repository& repo) {
+  std::size_t n = rf.work.size();
+  p.file_findings.resize(n);
+  p.unparsed.resize(n);
   std::atomic<std::size_t> done{0};
-  // A file read from git that was parsed before (same blob, same schemas) is copied
-  // from the cache, not parsed again: history walks see mostly unchanged files.
-  std::string schemas_key = options.cache ? ParseCache::schemas_key(snap.files) : std::string();
-  parallel_for(work.size(), options.threads, 64, [&](std::size_t i) {
-    SourceFile& f = *work[i].first;
-    Parsed parsed;
-    if (!options.cache || !options.cache->fetch(schemas_key, f, &parsed)) {
-      parsed = parse_record(f, *work[i].second, ids[i], schemas);
-      if (options.cache) options.cache->insert(schemas_key, f, parsed);
-      if (options.parsed)
-        options.parsed(static_cast<std::size_t>(work[i].first - snap.files.data()), f, parsed);
-    }
-    if (!parsed.record && is_valid_id(ids[i])) unparsed[i] = std::string(ids[i]);
-    // The text and path are not needed once parsed; freed now, the trees that follow
-    // reuse their room.
-    std::string().swap(f.content);
-    std::string().swap(f.path);
-    file_findings[i] = std::move(parsed.findings);
-    if (parsed.record) {
-      if (options.keep) keep_fields(&*parsed.record, *options.keep);
-      parsed.record->doc.shrink_to_fit();  // kept for the whole run: no room for growth
-      // A record always has an id: an empty one marks a place left empty.
-      repo.of(work[i].second->id)[slot[i]] = std::move(*parsed.record);
-    }
+  parallel_for(n, p.options.threads, 64, [&](std::size_t i) {
+    parse_record_at(i, rf, p, repo);
     std::size_t d = done.fetch_add(1) + 1;
-    if (options.progress && (d % 256 == 0 || d == work.size())) options.progress(d, work.size());
+    if (p.options.progress && (d % 256 == 0 || d == n)) p.options.progress(d, n);
   });
-  std::vector<SourceFile>().swap(snap.files);
-  for (Diagnostics& ds : file_findings)
+}
+
+// Hands over the files' findings in file order and the ids of files that gave no record.
+void collect_parse_results(const RecordFiles& rf, RecordParse& p, Repository& repo,
+                           Diagnostics* findings) {
+  for (Diagnostics& ds : p.file_findings)
     for (auto& d : ds) findings->push_back(std::move(d));
-  std::vector<Diagnostics>().swap(file_findings);
-  for (std::size_t i = 0; i < work.size(); ++i)
-    if (!unparsed[i].empty())
-      repo.unparsed[static_cast<std::size_t>(work[i].second->id)].push_back(unparsed[i]);
+  std::vector<Diagnostics>().swap(p.file_findings);
+  for (std::size_t i = 0; i < rf.work.size(); ++i)
+    if (!p.unparsed[i].empty())
+      repo.unparsed[static_cast<std::size_t>(rf.work[i].second->id)].push_back(p.unparsed[i]);
+}
+
+// Drops the places left empty, counts the invalid records and sorts each kind by id,
+// the order every command lists them in.
+void settle_records(Repository& repo) {
   for (auto& rs : repo.records) {
     std::erase_if(rs, [](const Record& r) { return r.id.empty(); });
     repo.invalid += static_cast<std::size_t>(
@@ -815,6 +859,31 @@ Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptio
   }
   for (auto& rs : repo.records)
     std::sort(rs.begin(), rs.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
+}
+
+}  // namespace
+
+Repository load_repository(Snapshot snap, Diagnostics* findings, const LoadOptions& options) {
+  Repository repo;
+  for (auto& d : snap.findings) findings->push_back(std::move(d));
+  repo.files = snap.files.size();
+
+  RecordSchemas schemas(snap.files, findings);
+  load_settings(snap.files, schemas, &repo.settings, findings);
+
+  RecordFiles rf = find_record_files(snap.files);
+  repo.record_files = rf.work.size();
+  make_room_for_records(rf, repo);
+  RecordParse parse{schemas,
+                    options,
+                    snap.files.data(),
+                    options.cache ? ParseCache::schemas_key(snap.files) : std::string(),
+                    {},
+                    {}};
+  parse_records(rf, parse, repo);
+  std::vector<SourceFile>().swap(snap.files);
+  collect_parse_results(rf, parse, repo, findings);
+  settle_records(repo);
 
   if (options.rules) check_rules(repo, findings, today());
   sort_diagnostics(*findings);
