@@ -140,4 +140,24 @@ inline void peel_commit(Commit& commit, git_repository* repo, std::string_view r
   peeled.p = nullptr;
 }
 
+// The entries of two trees side by side in git's order, each name once: `visit(before,
+// after)` with null for the side that lacks it (either tree may be null). A name that is a
+// tree on one side and not on the other comes as two calls, as git pairs them.
+template <class Visit>
+void merge_tree_entries(git_tree* before, git_tree* after, Visit visit) {
+  std::size_t a = 0, na = before ? git_tree_entrycount(before) : 0;
+  std::size_t b = 0, nb = after ? git_tree_entrycount(after) : 0;
+  while (a < na || b < nb) {
+    const git_tree_entry* ea = a < na ? git_tree_entry_byindex(before, a) : nullptr;
+    const git_tree_entry* eb = b < nb ? git_tree_entry_byindex(after, b) : nullptr;
+    int order = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+    if (order < 0)
+      visit(ea, nullptr), ++a;
+    else if (order > 0)
+      visit(nullptr, eb), ++b;
+    else
+      visit(ea, eb), ++a, ++b;
+  }
+}
+
 }  // namespace brm::gitx

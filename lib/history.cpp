@@ -344,25 +344,18 @@ class HistoryLoader {
       read_blob(git_tree_entry_id(e), &f);
       changed_files->push_back(std::move(f));
     };
-    std::size_t a = 0, na = before ? git_tree_entrycount(before) : 0;
-    std::size_t b = 0, nb = after ? git_tree_entrycount(after) : 0;
-    while (a < na || b < nb) {
-      const git_tree_entry* ea = a < na ? git_tree_entry_byindex(before, a) : nullptr;
-      const git_tree_entry* eb = b < nb ? git_tree_entry_byindex(after, b) : nullptr;
-      int order = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
-      if (order < 0) {
-        removed(ea), ++a;
-      } else if (order > 0) {
-        added(eb), ++b;
-      } else {
-        if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
-            git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
-          removed(ea);
-          added(eb);
-        }
-        ++a, ++b;
-      }
-    }
+    gitx::merge_tree_entries(
+        before, after, [&](const git_tree_entry* ea, const git_tree_entry* eb) {
+          if (!eb) {
+            removed(ea);
+          } else if (!ea) {
+            added(eb);
+          } else if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
+                     git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
+            removed(ea);
+            added(eb);
+          }
+        });
   }
 
   // The changed files loaded as a repository of their own; nullopt when the commit has no

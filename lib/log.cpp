@@ -233,26 +233,6 @@ class LogWalker {
     return tree(git_tree_entry_id(e.get()));
   }
 
-  // The entries of two trees side by side in git's order, each name once: `visit(before,
-  // after)` with null for the side that lacks it. A name that is a tree on one side and
-  // not on the other comes as two calls, as git pairs them.
-  template <class Visit>
-  static void merge_entries(git_tree* before, git_tree* after, Visit visit) {
-    std::size_t a = 0, na = before ? git_tree_entrycount(before) : 0;
-    std::size_t b = 0, nb = after ? git_tree_entrycount(after) : 0;
-    while (a < na || b < nb) {
-      const git_tree_entry* ea = a < na ? git_tree_entry_byindex(before, a) : nullptr;
-      const git_tree_entry* eb = b < nb ? git_tree_entry_byindex(after, b) : nullptr;
-      int order = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
-      if (order < 0)
-        visit(ea, nullptr), ++a;
-      else if (order > 0)
-        visit(nullptr, eb), ++b;
-      else
-        visit(ea, eb), ++a, ++b;
-    }
-  }
-
   // A file (not a folder) named like `before` or `after` in `folder` ('' for the brm root),
   // compared as git does: same id and mode is no change; a change of type (file, link,
   // submodule) is a removal and an addition. Its path is made only for a change.
@@ -286,7 +266,7 @@ class LogWalker {
       return;
     git_tree* tb = before ? tree(git_tree_entry_id(before)) : nullptr;
     git_tree* ta = after ? tree(git_tree_entry_id(after)) : nullptr;
-    merge_entries(tb, ta, [&](const git_tree_entry* x, const git_tree_entry* y) {
+    gitx::merge_tree_entries(tb, ta, [&](const git_tree_entry* x, const git_tree_entry* y) {
       diff_file(folder, x, y, out);
     });
   }
@@ -295,7 +275,7 @@ class LogWalker {
   // deeper is a record, so other folders and names are not looked at.
   void diff_root(git_tree* before, git_tree* after, std::vector<FileDelta>* out) {
     if (before && after && git_oid_equal(git_tree_id(before), git_tree_id(after))) return;
-    merge_entries(before, after, [&](const git_tree_entry* x, const git_tree_entry* y) {
+    gitx::merge_tree_entries(before, after, [&](const git_tree_entry* x, const git_tree_entry* y) {
       std::string_view name = git_tree_entry_name(x ? x : y);
       const Kind* k = find_kind(name);
       if (name == "brm.yaml")
