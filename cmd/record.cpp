@@ -1,5 +1,5 @@
 // brm KIND ...: one command per record kind, all from the kinds table and the kinds'
-// schemas. Adding a kind is a row in lib/kinds.cpp and a schema; a row below only for
+// schemas. Adding a kind is a row in lib/repo/kinds.cpp and a schema; a row below only for
 // commands of that kind alone (complaint close).
 #include "record.hpp"
 

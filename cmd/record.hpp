@@ -1,7 +1,7 @@
 // The record commands, `brm KIND add|list|show|set|edit|rm` plus `complaint close`,
 // `meeting done` and the imports, shared by every kind. The fields come from the kind's
 // schema; what the schema cannot say (table columns, what "open" means) is the kind's
-// row in lib/kinds.cpp.
+// row in lib/repo/kinds.cpp.
 #pragma once
 
 #include <string>

@@ -12,6 +12,7 @@
 #include "brm/error.hpp"
 #include "brm/export.hpp"
 #include "brm/json.hpp"
+#include "brm/kind_views.hpp"
 #include "brm/record_cache.hpp"
 #include "brm/record_edit.hpp"
 #include "brm/strings.hpp"
@@ -146,7 +147,7 @@ bool selected(const Repository& repo, const Record& r, const ListOptions& o, Dat
     if (!found) return false;
   }
   if (o.without_contact && !r.text("it_contact").empty()) return false;
-  for (const ListFilter& f : k.filters)
+  for (const ListFilter& f : view_of(k.id).filters)
     if (o.tests.at(f.flag) && !f.keep(repo, r, today)) return false;
   if (!o.since.empty()) {
     auto d = r.date(k.main_date);
@@ -192,7 +193,7 @@ void print_csv(KindId kind, const std::vector<const Record*>& rows) {
 std::vector<std::string> table_line(const Repository& repo, KindId kind, const Record& r,
                                     Date now) {
   std::vector<std::string> line;
-  for (const Column& c : kind_of(kind).columns) {
+  for (const Column& c : view_of(kind).columns) {
     if (c.compute)
       line.push_back(c.compute(repo, r, now));
     else if (c.path == "id")
@@ -210,13 +211,14 @@ void print_table(Context& ctx, const Repository& repo, KindId kind,
     std::fprintf(stderr, "no %s\n", std::string(k.folder).c_str());
     return;
   }
+  const KindView& view = view_of(kind);
   std::vector<std::string> header;
-  for (const Column& c : k.columns) header.emplace_back(c.header);
+  for (const Column& c : view.columns) header.emplace_back(c.header);
   std::vector<std::vector<std::string>> lines;
   for (const Record* r : rows) lines.push_back(table_line(repo, kind, *r, now));
   TextTable table(header);
-  for (std::size_t c = 0; c < k.columns.size(); ++c)
-    if (is_kept_whole(kind, k.columns[c])) table.keep_whole(c);
+  for (std::size_t c = 0; c < view.columns.size(); ++c)
+    if (is_kept_whole(kind, view.columns[c])) table.keep_whole(c);
   for (auto& line : lines) table.add_row(std::move(line));
   auto width = static_cast<std::size_t>(ctx.terminal_width());
   std::fputs(table.render(width, ctx.color(stdout)).c_str(), stdout);
@@ -249,7 +251,7 @@ struct ShowOptions {
 // a line, as the kind's row says (only the open ones, only the newest few).
 std::string referrer_section(const Kind& k, std::vector<const Record*> group,
                              const Repository& repo, Date now) {
-  const ReferrerView& view = k.referrer;
+  const ReferrerView& view = view_of(k.id).referrer;
   std::size_t total = group.size();
   if (view.only) std::erase_if(group, [&](const Record* g) { return !view.only(repo, *g, now); });
   if (view.newest > 0) {
@@ -337,7 +339,7 @@ void setup_record_list(CLI::App* kind_cmd, Context& ctx, KindId kind) {
         ->option_text("ID");
   if (root.property("it_contact"))
     cmd->add_flag("--without-contact", o->without_contact, "Only those without an IT contact");
-  for (const ListFilter& f : k.filters)
+  for (const ListFilter& f : view_of(k.id).filters)
     cmd->add_flag(fmt::format("--{}", f.flag), o->tests[f.flag], std::string(f.help));
   if (!k.main_date.empty())
     cmd->add_option("--since", o->since,

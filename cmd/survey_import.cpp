@@ -1,5 +1,5 @@
 // brm survey import: one survey round from a forms tool's CSV export, its columns
-// mapped by header (lib/survey_import.cpp). Every bad row is reported with its CSV line,
+// mapped by header (lib/repo/survey_import.cpp). Every bad row is reported with its CSV line,
 // and nothing is written unless every row is good.
 #include "brm/survey_import.hpp"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # show and list answer from the record cache with only the fields they display of the other
-# kinds (shown_fields in lib/field_selection.cpp). Whatever they print from a warm cache must
+# kinds (shown_fields in lib/repo/field_selection.cpp). Whatever they print from a warm cache must
 # be what they print with the cache off: every kind's list (text and JSON) and every record's
 # show, on a copy of the example repository, also after a write and with an error in it.
 #   warm_equals_cold_test.sh BRM EXAMPLE_REPOSITORY

@@ -23,7 +23,7 @@
 #include "brm/repository.hpp"
 #include "brm/schemas.hpp"
 #include "brm/yaml.hpp"
-#include "brm/yaml_block.hpp"
+#include "yaml_block.hpp"
 
 namespace brm::fuzz {
 namespace {

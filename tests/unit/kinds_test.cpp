@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "brm/embedded.hpp"
+#include "brm/kind_views.hpp"
 #include "brm/record_edit.hpp"
 #include "brm/schemas.hpp"
 
@@ -145,9 +146,10 @@ TEST_CASE("kinds: list columns, filters and add defaults fit the schema") {
   for (const Kind& k : kinds()) {
     CAPTURE(k.name);
     const Field& root = record_field(k.id);
-    REQUIRE(!k.columns.empty());
-    CHECK(k.columns.front().path == "id");
-    for (const Column& c : k.columns) {
+    const KindView& view = view_of(k.id);
+    REQUIRE(!view.columns.empty());
+    CHECK(view.columns.front().path == "id");
+    for (const Column& c : view.columns) {
       CAPTURE(c.header);
       CHECK(!c.header.empty());
       CHECK(static_cast<bool>(c.compute) == c.path.empty());
@@ -156,7 +158,7 @@ TEST_CASE("kinds: list columns, filters and add defaults fit the schema") {
     std::vector<std::string_view> flags;
     for (const Field& f : root.properties)
       if (!f.choices.empty()) flags.push_back(f.name);  // the schema's own --status, ...
-    for (const ListFilter& f : k.filters) {
+    for (const ListFilter& f : view.filters) {
       CAPTURE(f.flag);
       CHECK(static_cast<bool>(f.keep));
       CHECK(!f.help.empty());
@@ -176,10 +178,10 @@ TEST_CASE("kinds: list columns, filters and add defaults fit the schema") {
 TEST_CASE("kinds: referrer views have a heading and lead through real references") {
   for (const Kind& k : kinds()) {
     CAPTURE(k.name);
-    CHECK(!k.referrer.heading.empty());
-    if (k.referrer.newest > 0) CHECK(!k.main_date.empty());
-    if (!k.referrer.through) continue;
-    const Through& t = *k.referrer.through;
+    CHECK(!view_of(k.id).referrer.heading.empty());
+    if (view_of(k.id).referrer.newest > 0) CHECK(!k.main_date.empty());
+    if (!k.through) continue;
+    const Through& t = *k.through;
     CHECK(std::any_of(k.references.begin(), k.references.end(),
                       [&](const Reference& r) { return r.target == t.via; }));
     const Kind& via = kind_of(t.via);

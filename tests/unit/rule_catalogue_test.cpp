@@ -19,7 +19,7 @@ namespace {
 std::vector<std::string> sources() {
   std::vector<std::string> out;
   for (const char* folder : {"lib", "cmd"}) {
-    for (const auto& e : fs::directory_iterator(fs::path(BRM_SOURCE_DIR) / folder)) {
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(BRM_SOURCE_DIR) / folder)) {
       if (e.path().extension() != ".cpp" || e.path().filename() == "rule_catalogue.cpp") continue;
       std::ifstream in(e.path());
       std::stringstream text;

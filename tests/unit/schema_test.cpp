@@ -12,8 +12,8 @@
 
 #include "brm/error.hpp"
 #include "brm/json.hpp"
-#include "brm/schema_format.hpp"
-#include "brm/schema_regex.hpp"
+#include "schema_format.hpp"
+#include "schema_regex.hpp"
 
 using namespace brm;
 

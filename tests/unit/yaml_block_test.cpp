@@ -1,6 +1,6 @@
 // The subset reader must be indistinguishable from yaml-cpp wherever it accepts a text:
 // same events, same tags, same marks. These tests compare the two event logs.
-#include "brm/yaml_block.hpp"
+#include "yaml_block.hpp"
 
 #include <doctest/doctest.h>
 

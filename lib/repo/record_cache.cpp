@@ -1,0 +1,1234 @@
+// The on-disk record cache: a flat binary file of (path, stamp, blob id, parsed file)
+// entries behind a header that names the brm binary and the repository's schemas.
+// Reading is bounds-checked throughout: a damaged cache is ignored, never trusted.
+#include "brm/record_cache.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "brm/checksum.hpp"
+#include "brm/files.hpp"
+#include "brm/git.hpp"
+#include "brm/git_handle.hpp"
+#include "brm/parse_cache.hpp"
+
+namespace fs = std::filesystem;
+
+namespace brm {
+namespace {
+
+constexpr std::string_view magic = "BRMCACHE";
+constexpr std::uint32_t format_version = 7;  // 7: stamps with ctime and device
+constexpr std::int64_t racy_ns = 2'000'000'000;
+// How much of the mapped cache a reader decodes before letting it go (MappedFile::release).
+constexpr std::uint64_t release_stretch = std::uint64_t{4} << 20;
+
+// The running binary, by path, size and modification time: a rebuilt brm (new rules,
+// new built-in schemas) never reads an older one's cache.
+std::string binary_identity() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  struct ::stat st {};
+  if (ec || ::stat(exe.c_str(), &st) != 0) return std::string("brm ") + BRM_VERSION;
+  return fmt::format("brm {} {} {} {}.{}", BRM_VERSION, exe.string(), st.st_size, st.st_mtim.tv_sec,
+                     st.st_mtim.tv_nsec);
+}
+
+constexpr std::size_t seal_size = sizeof(std::uint64_t);
+
+// What a sealed piece holds without its checksum; nullopt when the checksum disagrees.
+std::optional<std::string_view> unseal(std::string_view sealed) {
+  if (sealed.size() < seal_size) return std::nullopt;
+  std::string_view body = sealed.substr(0, sealed.size() - seal_size);
+  std::uint64_t stored;
+  std::memcpy(&stored, sealed.data() + body.size(), seal_size);
+  if (stored != checksum(body)) return std::nullopt;
+  return body;
+}
+
+class Writer {
+ public:
+  std::string out;
+  // Ends a piece (an entry, the tail) with the checksum of everything written to it.
+  void seal() { raw(checksum(out)); }
+  template <class T>
+  void raw(T v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void str(std::string_view s) {
+    raw<std::uint64_t>(s.size());
+    out.append(s);
+  }
+  void mark(Mark m) {
+    raw(m.line);
+    raw(m.column);
+  }
+  void value(const Value& v) {
+    raw(static_cast<std::uint8_t>(v.type()));
+    mark(v.mark());
+    switch (v.type()) {
+      case Value::Type::Null:
+        break;
+      case Value::Type::Bool:
+        raw<std::uint8_t>(v.as_bool() ? 1 : 0);
+        break;
+      case Value::Type::Int:
+        raw(v.as_int());
+        break;
+      case Value::Type::Float:
+        raw(v.as_double());
+        break;
+      case Value::Type::String:
+        str(v.as_string());
+        break;
+      case Value::Type::Sequence:
+        raw<std::uint64_t>(v.items().size());
+        for (const Value& i : v.items()) value(i);
+        break;
+      case Value::Type::Mapping:
+        raw<std::uint64_t>(v.entries().size());
+        for (const auto& e : v.entries()) {
+          str(e.key);
+          mark(e.key_mark);
+          value(e.value);
+        }
+        break;
+    }
+  }
+  void parsed(const ParsedFile& p) {
+    raw<std::uint8_t>(p.record ? 1 : 0);
+    if (p.record) {
+      raw(static_cast<std::uint8_t>(p.record->kind));
+      str(p.record->id);
+      raw<std::uint8_t>(p.record->valid ? 1 : 0);
+      value(p.record->doc);
+    }
+    diagnostics(p.findings);
+  }
+  void diagnostics(const Diagnostics& ds) {
+    raw<std::uint64_t>(ds.size());
+    for (const Diagnostic& d : ds) {
+      str(d.file);
+      raw(d.line);
+      raw(d.column);
+      raw(static_cast<std::uint8_t>(d.severity));
+      str(d.rule);
+      str(d.message);
+    }
+  }
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view data) : p_(data.data()), end_(data.data() + data.size()) {}
+  bool ok() const { return ok_; }
+  bool at_end() const { return p_ == end_; }
+
+  template <class T>
+  T raw() {
+    T v{};
+    if (static_cast<std::size_t>(end_ - p_) < sizeof v) {
+      ok_ = false;
+      return v;
+    }
+    std::memcpy(&v, p_, sizeof v);
+    p_ += sizeof v;
+    return v;
+  }
+  std::string str() {
+    auto n = raw<std::uint64_t>();
+    if (!ok_ || n > static_cast<std::uint64_t>(end_ - p_)) {
+      ok_ = false;
+      return {};
+    }
+    std::string s(p_, static_cast<std::size_t>(n));
+    p_ += n;
+    return s;
+  }
+  // A string left in the cache's memory: valid while the cache is mapped.
+  std::string_view view() {
+    auto n = raw<std::uint64_t>();
+    if (!ok_ || n > static_cast<std::uint64_t>(end_ - p_)) {
+      ok_ = false;
+      return {};
+    }
+    std::string_view s(p_, static_cast<std::size_t>(n));
+    p_ += n;
+    return s;
+  }
+  Mark mark() {
+    Mark m;
+    m.line = raw<std::uint32_t>();
+    m.column = raw<std::uint32_t>();
+    return m;
+  }
+  // A count of things that each take at least `min_size` bytes: never more than remain.
+  std::size_t count(std::size_t min_size) {
+    auto n = raw<std::uint64_t>();
+    if (!ok_ || n > static_cast<std::uint64_t>(end_ - p_) / min_size) {
+      ok_ = false;
+      return 0;
+    }
+    return static_cast<std::size_t>(n);
+  }
+  Value value(int depth = 0) {
+    if (depth > 128) {
+      ok_ = false;
+      return {};
+    }
+    auto type = raw<std::uint8_t>();
+    Mark m = mark();
+    if (!ok_) return {};
+    switch (static_cast<Value::Type>(type)) {
+      case Value::Type::Null:
+        return Value::null(m);
+      case Value::Type::Bool:
+        return Value::boolean(raw<std::uint8_t>() != 0, m);
+      case Value::Type::Int:
+        return Value::integer(raw<std::int64_t>(), m);
+      case Value::Type::Float:
+        return Value::floating(raw<double>(), m);
+      case Value::Type::String:
+        return Value::string(str(), m);
+      case Value::Type::Sequence: {
+        Value v = Value::sequence(m);
+        std::size_t n = count(9);
+        v.items().reserve(n);
+        for (std::size_t i = 0; i < n && ok_; ++i) v.items().push_back(value(depth + 1));
+        return v;
+      }
+      case Value::Type::Mapping: {
+        Value v = Value::mapping(m);
+        std::size_t n = count(25);
+        v.entries().reserve(n);
+        for (std::size_t i = 0; i < n && ok_; ++i) {
+          std::string key = str();
+          Mark km = mark();
+          Value item = value(depth + 1);
+          v.entries().push_back({std::move(key), km, std::move(item)});
+        }
+        return v;
+      }
+    }
+    ok_ = false;
+    return {};
+  }
+  // Steps over a value as value() would read it, building nothing.
+  void skip_value(int depth = 0) {
+    if (depth > 128) {
+      ok_ = false;
+      return;
+    }
+    auto type = raw<std::uint8_t>();
+    mark();
+    if (!ok_) return;
+    switch (static_cast<Value::Type>(type)) {
+      case Value::Type::Null:
+        return;
+      case Value::Type::Bool:
+        raw<std::uint8_t>();
+        return;
+      case Value::Type::Int:
+        raw<std::int64_t>();
+        return;
+      case Value::Type::Float:
+        raw<double>();
+        return;
+      case Value::Type::String:
+        view();
+        return;
+      case Value::Type::Sequence:
+        for (std::size_t i = 0, n = count(9); i < n && ok_; ++i) skip_value(depth + 1);
+        return;
+      case Value::Type::Mapping:
+        for (std::size_t i = 0, n = count(25); i < n && ok_; ++i) {
+          view();
+          mark();
+          skip_value(depth + 1);
+        }
+        return;
+    }
+    ok_ = false;
+  }
+  // A record's top-level mapping with only the members `keep` names, in file order.
+  Value selected(const std::vector<std::string_view>& keep) {
+    auto type = raw<std::uint8_t>();
+    Mark m = mark();
+    if (!ok_ || static_cast<Value::Type>(type) != Value::Type::Mapping) {
+      ok_ = false;  // a record is always a mapping
+      return {};
+    }
+    Value v = Value::mapping(m);
+    std::size_t n = count(25);
+    v.entries().reserve(std::min(n, keep.size()));
+    for (std::size_t i = 0; i < n && ok_; ++i) {
+      std::string_view key = view();
+      Mark km = mark();
+      if (std::find(keep.begin(), keep.end(), key) == keep.end()) {
+        skip_value(1);
+        continue;
+      }
+      Value item = value(1);
+      v.entries().push_back({std::string(key), km, std::move(item)});
+    }
+    return v;
+  }
+  // What parsed() reads, without the findings and with the document limited to `fields`
+  // (whole when they hold every_field).
+  std::optional<Record> selected_record(const FieldSelection& fields) {
+    std::optional<Record> out;
+    if (raw<std::uint8_t>() != 0) {
+      Record r;
+      auto kind = raw<std::uint8_t>();
+      if (kind >= kind_count) {
+        ok_ = false;
+        return out;
+      }
+      r.kind = static_cast<KindId>(kind);
+      r.id = str();
+      r.valid = raw<std::uint8_t>() != 0;
+      const auto& keep = fields[kind];
+      bool whole = std::find(keep.begin(), keep.end(), every_field) != keep.end();
+      r.doc = whole ? value() : selected(keep);
+      out = std::move(r);
+    }
+    for (std::size_t i = 0, n = count(41); i < n && ok_; ++i) {
+      view();
+      raw<std::uint32_t>();
+      raw<std::uint32_t>();
+      raw<std::uint8_t>();
+      view();
+      view();
+    }
+    return out;
+  }
+  ParsedFile parsed() {
+    ParsedFile p;
+    if (raw<std::uint8_t>() != 0) {
+      Record r;
+      auto kind = raw<std::uint8_t>();
+      if (kind >= kind_count) ok_ = false;
+      r.kind = static_cast<KindId>(kind);
+      r.id = str();
+      r.valid = raw<std::uint8_t>() != 0;
+      r.doc = value();
+      p.record = std::move(r);
+    }
+    diagnostics(&p.findings);
+    return p;
+  }
+  void diagnostics(Diagnostics* out) {
+    std::size_t n = count(41);
+    for (std::size_t i = 0; i < n && ok_; ++i) {
+      Diagnostic d;
+      d.file = str();
+      d.line = raw<std::uint32_t>();
+      d.column = raw<std::uint32_t>();
+      auto sev = raw<std::uint8_t>();
+      if (sev > static_cast<std::uint8_t>(Severity::Error)) ok_ = false;
+      d.severity = static_cast<Severity>(sev);
+      d.rule = str();
+      d.message = str();
+      out->push_back(std::move(d));
+    }
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+  bool ok_ = true;
+};
+
+// A file mapped read-only, so that only the parts a run decodes are read in. The cache is
+// only ever replaced by a rename, never written in place, so the mapping cannot change.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (data_) ::munmap(data_, size_);
+  }
+  bool map(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct ::stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      void* p =
+          ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        data_ = p;
+        size_ = static_cast<std::size_t>(st.st_size);
+      }
+    }
+    ::close(fd);
+    return data_ != nullptr;
+  }
+  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+  // Lets the pages wholly inside `part` (a piece of view()) go from this process's
+  // memory; they stay in the page cache, and reading them again maps them again.
+  void release(std::string_view part) const {
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    auto begin = reinterpret_cast<std::uintptr_t>(part.data());
+    auto end = begin + part.size();
+    begin = (begin + page - 1) / page * page;
+    end = end / page * page;
+    if (begin < end) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+  }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// Where one file's parsed form lies in the data section; decoded only when needed.
+struct IndexEntry {
+  std::string_view path;  // in the mapping, as blob_id
+  FileStamp stamp;
+  std::string_view blob_id;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+  // What this run's listing found: the file, and whether its stamp vouches for the entry.
+  bool seen = false;
+  bool reused = false;
+  bool verified = false;  // not vouched for by its stamp, but read and of the same content
+};
+
+struct CacheFile {
+  MappedFile file;  // the strings below marked so point into it
+  std::string schemas_key;
+  std::int64_t saved_at_ns = 0;
+  // The findings of the last whole load, valid while result_key and every file match.
+  std::string result_key;
+  std::uint64_t result_files = 0;
+  Diagnostics result_findings;
+  std::vector<IndexEntry> index;  // in the order written, which is the listing's order
+  std::string_view data;          // in the mapping
+
+  // The entry of `path`, nullptr when none. A listing asks in the order the entries were
+  // written, so the next entry is tried first and the map is built only on a miss.
+  IndexEntry* find(std::string_view path) {
+    if (next_ < index.size() && index[next_].path == path) return &index[next_++];
+    if (by_path_.empty())
+      for (std::size_t i = 0; i < index.size(); ++i) by_path_.emplace(index[i].path, i);
+    auto it = by_path_.find(path);
+    if (it == by_path_.end()) return nullptr;
+    next_ = it->second + 1;
+    return &index[it->second];
+  }
+  void rewind() { next_ = 0; }
+
+  // Forgets what was read (a damaged cache), keeping the mapping the views point into.
+  void clear() {
+    schemas_key.clear();
+    saved_at_ns = 0;
+    result_key.clear();
+    result_files = 0;
+    result_findings.clear();
+    index.clear();
+    data = {};
+    by_path_.clear();
+    next_ = 0;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::size_t> by_path_;
+  std::size_t next_ = 0;
+};
+
+bool read_diagnostics(Reader& r, Diagnostics* out) {
+  r.diagnostics(out);
+  return r.ok();
+}
+
+// The file: magic, version, binary identity | each file's entry, in the order they were
+// parsed | the tail: schemas, time, last result, index | the tail's offset, magic. The
+// entries come first so that they can be written while the files are parsed.
+bool read_cache(const fs::path& path, const std::string& identity, CacheFile* cache) {
+  if (!cache->file.map(path)) return false;
+  std::string_view buf = cache->file.view();
+  constexpr std::size_t footer = sizeof(std::uint64_t) + magic.size();
+  if (buf.size() < magic.size() + footer || buf.substr(0, magic.size()) != magic ||
+      buf.substr(buf.size() - magic.size()) != magic)
+    return false;
+  Reader head(buf.substr(magic.size()));
+  if (head.raw<std::uint32_t>() != format_version || head.str() != identity) return false;
+  const std::size_t data_start =
+      magic.size() + sizeof(std::uint32_t) + sizeof(std::uint64_t) + identity.size();
+  std::uint64_t tail_offset = 0;
+  std::memcpy(&tail_offset, buf.data() + buf.size() - footer, sizeof tail_offset);
+  if (tail_offset < data_start || tail_offset > buf.size() - footer) return false;
+  cache->data = buf.substr(data_start, static_cast<std::size_t>(tail_offset) - data_start);
+  std::optional<std::string_view> tail =
+      unseal(buf.substr(static_cast<std::size_t>(tail_offset),
+                        buf.size() - footer - static_cast<std::size_t>(tail_offset)));
+  if (!tail) return false;
+  Reader r(*tail);
+  cache->schemas_key = r.str();
+  cache->saved_at_ns = r.raw<std::int64_t>();
+  cache->result_key = r.str();
+  cache->result_files = r.raw<std::uint64_t>();
+  if (!read_diagnostics(r, &cache->result_findings)) return false;
+  std::size_t n = r.count(40);
+  cache->index.reserve(n);
+  for (std::size_t i = 0; i < n && r.ok(); ++i) {
+    IndexEntry e;
+    e.path = r.view();
+    e.stamp.mtime_ns = r.raw<std::int64_t>();
+    e.stamp.size = r.raw<std::uint64_t>();
+    e.stamp.inode = r.raw<std::uint64_t>();
+    e.stamp.ctime_ns = r.raw<std::int64_t>();
+    e.stamp.device = r.raw<std::uint64_t>();
+    e.blob_id = r.view();
+    e.offset = r.raw<std::uint64_t>();
+    e.length = r.raw<std::uint64_t>();
+    cache->index.push_back(e);
+  }
+  if (!r.ok() || !r.at_end()) return false;
+  for (const IndexEntry& e : cache->index)
+    if (e.offset > cache->data.size() || e.length > cache->data.size() - e.offset) return false;
+  return true;
+}
+
+// One file's parsed form from the data section; false when it does not decode whole.
+bool decode_entry(const CacheFile& cache, const IndexEntry& e, ParsedFile* out) {
+  std::optional<std::string_view> bytes = unseal(cache.data.substr(e.offset, e.length));
+  if (!bytes) return false;
+  Reader r(*bytes);
+  *out = r.parsed();
+  return r.ok() && r.at_end();
+}
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool cache_disabled() {
+  const char* v = std::getenv("BRM_CACHE");
+  return v && (std::string_view(v) == "off" || std::string_view(v) == "0");
+}
+
+}  // namespace
+
+fs::path record_cache_path(const fs::path& root) {
+  std::string name = fmt::format("records-{:016x}.cache", std::hash<std::string>{}(root.string()));
+  bool refused = false;
+  if (fs::path git_dir = gitx::find_git_dir(root, &refused); !git_dir.empty())
+    return git_dir / "brm" / name;
+  // In a git repository that git would refuse to work in, brm keeps no cache at all.
+  if (refused) return {};
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  fs::path base = xdg && *xdg     ? fs::path(xdg)
+                  : home && *home ? fs::path(home) / ".cache"
+                                  : fs::path();
+  return base.empty() ? base : base / "brm" / name;
+}
+
+namespace {
+
+// A brm killed while writing the cache leaves `.<cache name>.<hex>.brm-tmp` beside it, and
+// nothing else removes those (readers take no lock): the next write of the cache does,
+// once they are a minute old and so no other process's write in progress.
+void remove_stale_temps(const fs::path& cache_path) {
+  std::string prefix = fmt::format(".{}.", cache_path.filename().string());
+  constexpr std::string_view suffix = ".brm-tmp";
+  auto now = fs::file_time_type::clock::now();
+  std::error_code ec;
+  for (fs::directory_iterator it(cache_path.parent_path(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || name.size() < prefix.size() + suffix.size() ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    std::error_code old_ec;
+    auto written = fs::last_write_time(it->path(), old_ec);
+    if (!old_ec && now - written > std::chrono::minutes(1)) fs::remove(it->path(), old_ec);
+  }
+}
+
+// What a caller of load_through_cache wants.
+struct Wanted {
+  // Only the findings: a repository whose files, schemas, settings and day all match the
+  // last run's gets that run's findings and no records (*repo stays empty).
+  bool findings_only = false;
+  // Only these fields of the records, and no findings at all (nullptr: everything).
+  const FieldSelection* fields = nullptr;
+  // With `fields`: the findings too, the last run's when they hold (else computed).
+  bool with_findings = false;
+  // Given: also the files besides the records (brm.yaml, the schemas), as read.
+  std::vector<SourceFile>* others = nullptr;
+};
+
+void keep_others(const Snapshot& snap, std::vector<SourceFile>* out) {
+  for (const SourceFile& f : snap.files)
+    if (f.path == "brm.yaml" || f.path.rfind("schema/", 0) == 0) out->push_back(f);
+}
+
+// A record file, as load_repository takes one (read_worktree lists besides them only
+// brm.yaml and the schemas).
+bool is_record_file(std::string_view path) { return kind_of_record_path(path) != nullptr; }
+
+// The record files' entries, in the order they lie in the cache file.
+std::vector<const IndexEntry*> in_file_order(const CacheFile& disk) {
+  std::vector<const IndexEntry*> out;
+  out.reserve(disk.index.size());
+  for (const IndexEntry& e : disk.index) out.push_back(&e);
+  std::sort(out.begin(), out.end(),
+            [](const IndexEntry* a, const IndexEntry* b) { return a->offset < b->offset; });
+  return out;
+}
+
+// brm.yaml (for the settings) and the schemas of a snapshot, through load_repository without
+// rules; its findings (the listing's, the settings', the schemas') go to *findings.
+void load_base(const Snapshot& snap, Repository* repo, Diagnostics* findings) {
+  Snapshot base;
+  base.findings = snap.findings;
+  for (const SourceFile& f : snap.files)
+    if (!is_record_file(f.path)) base.files.push_back(f);
+  LoadOptions options;
+  options.rules = false;
+  *repo = load_repository(std::move(base), findings, options);
+}
+
+// One entry decoded into the repository: whole (its findings to *file_findings), or limited
+// to `fields` (findings skipped). False when it does not decode.
+bool take_entry(const CacheFile& disk, const IndexEntry& e, const FieldSelection* fields,
+                Repository* repo, Diagnostics* file_findings) {
+  std::optional<std::string_view> bytes = unseal(disk.data.substr(e.offset, e.length));
+  if (!bytes) return false;
+  Reader r(*bytes);
+  std::optional<Record> record;
+  if (fields) {
+    record = r.selected_record(*fields);
+  } else {
+    ParsedFile parsed = r.parsed();
+    record = std::move(parsed.record);
+    for (Diagnostic& d : parsed.findings) file_findings->push_back(std::move(d));
+  }
+  if (!r.ok() || !r.at_end()) return false;
+  if (!record) {
+    std::string_view id;
+    const Kind* kind = kind_of_record_path(e.path, &id);
+    if (kind && is_valid_id(id))
+      repo->unparsed[static_cast<std::size_t>(kind->id)].emplace_back(id);
+    return true;
+  }
+  if (!record->valid) ++repo->invalid;
+  record->doc.shrink_to_fit();
+  repo->of(record->kind).push_back(std::move(*record));
+  return true;
+}
+
+// Every record straight from the cache, when no record file changed: no parsing, no
+// validation. Limited to `fields` (no findings), or whole with each file's findings in
+// *file_findings. brm.yaml and the schemas go through load_repository as usual, their
+// findings to *base_findings. False when an entry does not decode.
+bool load_from_entries(const CacheFile& disk, const Snapshot& snap, const FieldSelection* fields,
+                       Repository* repo, Diagnostics* base_findings, Diagnostics* file_findings) {
+  load_base(snap, repo, base_findings);
+  repo->files = snap.files.size() + snap.left_out;
+  repo->record_files = disk.index.size();
+  std::array<std::size_t, kind_count> per_kind{};
+  for (const IndexEntry& e : disk.index)
+    if (const Kind* k = find_kind(e.path.substr(0, e.path.find('/'))))
+      ++per_kind[static_cast<std::size_t>(k->id)];
+  for (std::size_t k = 0; k < kind_count; ++k) repo->records[k].reserve(per_kind[k]);
+  // In the order the entries lie in the file, letting each stretch go once decoded: the
+  // records hold copies, and the mapping would otherwise count whole in the peak memory.
+  std::uint64_t released = 0;
+  for (const IndexEntry* e : in_file_order(disk)) {
+    if (!take_entry(disk, *e, fields, repo, file_findings)) return false;
+    if (e->offset - released >= release_stretch) {
+      disk.file.release(disk.data.substr(released, e->offset - released));
+      released = e->offset;
+    }
+  }
+  for (auto& rs : repo->records)
+    std::sort(rs.begin(), rs.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
+  return true;
+}
+
+// What the cache file's tail says: the schemas, when it was written, the last whole load's
+// findings, and (written by entry()) the index.
+struct TailFacts {
+  std::string_view schemas_key;
+  std::int64_t saved_at_ns = 0;
+  std::string_view result_key;
+  std::uint64_t result_files = 0;
+  const Diagnostics* result_findings = nullptr;
+  std::uint64_t entries = 0;
+};
+
+// Writes the tail in pieces, the index never whole in memory, sealed with one checksum.
+class TailWriter {
+ public:
+  TailWriter(AtomicFile& out, const TailFacts& facts) : out_(out), start_(out.size()) {
+    w_.str(facts.schemas_key);
+    w_.raw(facts.saved_at_ns);
+    w_.str(facts.result_key);
+    w_.raw(facts.result_files);
+    w_.diagnostics(*facts.result_findings);
+    w_.raw(facts.entries);
+  }
+  void entry(std::string_view path, const FileStamp& stamp, std::string_view blob_hex,
+             std::uint64_t offset, std::uint64_t length) {
+    w_.str(path);
+    w_.raw(stamp.mtime_ns);
+    w_.raw(stamp.size);
+    w_.raw(stamp.inode);
+    w_.raw(stamp.ctime_ns);
+    w_.raw(stamp.device);
+    w_.str(blob_hex);
+    w_.raw(offset);
+    w_.raw(length);
+    if (w_.out.size() >= (std::size_t{1} << 20)) flush();
+  }
+  // Not synced to disk: a cache torn by a crash fails its checksums and is rebuilt.
+  void finish() {
+    flush();
+    w_.raw(sum_.value());
+    w_.raw<std::uint64_t>(start_);  // where the tail starts
+    w_.out.append(magic);
+    out_.append(w_.out);
+    out_.commit(AtomicFile::Sync::No);
+  }
+
+ private:
+  void flush() {
+    sum_.update(w_.out);
+    out_.append(w_.out);
+    w_.out.clear();
+  }
+  AtomicFile& out_;
+  std::uint64_t start_;
+  Writer w_;
+  Checksum sum_;
+};
+
+// A new cache file at `path` with the header of this binary; its data section starts at
+// the returned file's size().
+std::unique_ptr<AtomicFile> start_cache_file(const fs::path& path, const std::string& identity) {
+  make_folders(path.parent_path());
+  remove_stale_temps(path);
+  auto out = std::make_unique<AtomicFile>(path);
+  Writer head;
+  head.out.append(magic);
+  head.raw(format_version);
+  head.str(identity);
+  out->append(head.out);
+  return out;
+}
+
+// One file's new entry: its sealed bytes, stamp and blob id; no bytes: the file is gone.
+struct ChangedEntry {
+  FileStamp stamp;
+  std::string blob_hex;
+  std::string bytes;
+};
+
+// The cache written again from `disk`: every entry as it is but those `changed` replaces
+// or removes, then those it adds, with a new result. The time it was written stays, so
+// that what was racy stays so. A failure to write costs only speed.
+void rewrite_cache(const fs::path& path, const CacheFile& disk, const std::string& identity,
+                   const std::map<std::string, ChangedEntry, std::less<>>& changed,
+                   const TailFacts& facts) {
+  try {
+    std::unique_ptr<AtomicFile> out = start_cache_file(path, identity);
+    const std::uint64_t data_start = out->size();
+    struct Row {
+      std::string_view path, blob_hex;
+      FileStamp stamp;
+      std::uint64_t offset, length;
+    };
+    std::vector<Row> rows;
+    auto append = [&](std::string_view p, const FileStamp& stamp, std::string_view blob,
+                      std::string_view bytes) {
+      rows.push_back({p, blob, stamp, out->size() - data_start, bytes.size()});
+      out->append(bytes);
+    };
+    for (const IndexEntry& e : disk.index)
+      if (!changed.count(e.path))
+        append(e.path, e.stamp, e.blob_id, disk.data.substr(e.offset, e.length));
+    for (const auto& [p, c] : changed)
+      if (!c.bytes.empty()) append(p, c.stamp, c.blob_hex, c.bytes);
+    TailFacts tail = facts;
+    tail.entries = rows.size();
+    TailWriter writer(*out, tail);
+    for (const Row& r : rows) writer.entry(r.path, r.stamp, r.blob_hex, r.offset, r.length);
+    writer.finish();
+  } catch (const std::exception&) {
+  }
+}
+
+// One load of the work tree through the cache: what the listing found against the cache,
+// and the keys that say whether the cache's schemas and last findings still hold.
+struct CacheLoad {
+  fs::path root;
+  fs::path cache_path;
+  std::string identity;
+  CacheFile disk;
+  Snapshot snap;
+  std::size_t unknown = 0;   // record files the cache does not know
+  std::size_t reused = 0;    // vouched for by their stamps
+  std::size_t verified = 0;  // read, and of the content the cache knows
+  std::string schemas_key;
+  std::string result_key;
+
+  // Every record file is one the cache holds as it is, under the same schemas.
+  bool unchanged() const {
+    return schemas_key == disk.schemas_key && unknown == 0 &&
+           reused + verified == disk.index.size();
+  }
+  bool result_holds() const { return unchanged() && result_key == disk.result_key; }
+};
+
+std::string schemas_key_of(const Snapshot& s) { return ParseCache::schemas_key(s.files); }
+
+// What the findings depend on besides the record files: the day (rules about dates), the
+// settings, and the files the listing passed over (the schemas are in schemas_key).
+std::string result_key_of(const Snapshot& s) {
+  std::string key = today().str();
+  for (const SourceFile& f : s.files)
+    if (f.path == "brm.yaml") key.append("\n").append(blob_id_of(f.content));
+  for (const Diagnostic& d : s.findings) key.append("\n").append(format_text(d));
+  return key;
+}
+
+// The listing, told which record files the cache may stand in for without being read:
+// same stamp, and not written so close to the cache that a change within the clock's
+// resolution could hide. When the cache holds every record file and the answer wanted
+// comes from the cache alone, the record files are left out of the snapshot.
+void list_with_cache(CacheLoad& c, const Wanted& wanted) {
+  CacheFile& disk = c.disk;
+  if (disk.index.empty()) {  // nothing to reuse (a first run): each file read in one go
+    c.snap = read_worktree(c.root);
+    c.unknown = static_cast<std::size_t>(
+        std::count_if(c.snap.files.begin(), c.snap.files.end(),
+                      [](const SourceFile& f) { return is_record_file(f.path); }));
+    return;
+  }
+  Reuse reuse;
+  reuse.file = [&](std::string_view path, const FileStamp& stamp) {
+    IndexEntry* e = disk.find(path);
+    if (!e) {
+      ++c.unknown;
+      return false;
+    }
+    e->seen = true;
+    if (!(e->stamp == stamp) || stamp.mtime_ns >= disk.saved_at_ns - racy_ns) return false;
+    e->reused = true;
+    ++c.reused;
+    return true;
+  };
+  reuse.leave_out = [&](const Snapshot& others) {
+    if (c.unknown != 0 || c.reused != disk.index.size() ||
+        schemas_key_of(others) != disk.schemas_key)
+      return false;
+    bool result_holds = result_key_of(others) == disk.result_key;
+    return (wanted.fields && !wanted.with_findings) ||
+           ((wanted.findings_only || wanted.with_findings) && result_holds);
+  };
+  c.snap = read_worktree(c.root, reuse);
+  if (c.snap.left_out > 0) return;
+  // Files read because their stamps could not vouch for them (a write within the racy
+  // window, a touch): their content decides. The blob id is kept for the steps below.
+  disk.rewind();  // asked in the listing's order, as the listing asked
+  for (SourceFile& f : c.snap.files) {
+    if (!is_record_file(f.path)) continue;
+    IndexEntry* e = disk.find(f.path);
+    if (!e || e->reused || !e->seen) continue;
+    f.blob_id = blob_id_of(f.content);
+    if (e->blob_id == f.blob_id) {
+      e->verified = true;
+      ++c.verified;
+    }
+  }
+}
+
+// The answers that come from the cache alone, without parsing; false when none applies.
+bool answer_from_cache(CacheLoad& c, const Wanted& wanted, const LoadOptions& options,
+                       Diagnostics* findings, Repository* repo) {
+  if (!c.unchanged()) return false;
+  if (wanted.findings_only && c.result_holds()) {
+    *findings = std::move(c.disk.result_findings);
+    repo->files = static_cast<std::size_t>(c.disk.result_files);
+    return true;
+  }
+  if (wanted.fields && (!wanted.with_findings || c.result_holds())) {
+    Diagnostics ignored;
+    if (!load_from_entries(c.disk, c.snap, wanted.fields, repo, &ignored, nullptr)) return false;
+    if (wanted.with_findings) *findings = std::move(c.disk.result_findings);
+    return true;
+  }
+  if (wanted.findings_only || c.snap.left_out > 0) return false;
+  // Whole records (show, list, a write): the last findings when they hold, else the
+  // findings again from the entries and the rules, which the cache then keeps.
+  Diagnostics base, per_file;
+  Repository whole;
+  if (!load_from_entries(c.disk, c.snap, nullptr, &whole, &base, &per_file)) return false;
+  if (c.result_holds()) {
+    for (const Diagnostic& d : c.disk.result_findings) findings->push_back(d);
+  } else {
+    std::size_t before = findings->size();
+    for (Diagnostic& d : base) findings->push_back(std::move(d));
+    for (Diagnostic& d : per_file) findings->push_back(std::move(d));
+    if (options.rules) {
+      check_rules(whole, findings, today());
+      Diagnostics result(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end());
+      sort_diagnostics(result);
+      TailFacts facts{c.schemas_key, c.disk.saved_at_ns, c.result_key, whole.files, &result};
+      rewrite_cache(c.cache_path, c.disk, c.identity, {}, facts);
+    }
+    sort_diagnostics(*findings);
+  }
+  if (options.keep)  // after the rules, which read what they read
+    for (auto& rs : whole.records)
+      for (Record& r : rs) keep_fields(&r, *options.keep);
+  *repo = std::move(whole);
+  return true;
+}
+
+// What the cache's index will say of a record file: its path (taken from the load once
+// parsed), stamp, blob id, and where its entry went.
+struct RecordFile {
+  std::string path;
+  FileStamp stamp;
+  ObjectId blob{};
+  bool has_blob = false;
+  std::string_view reused_bytes;         // its entry in the old file, copied as it is
+  std::uint64_t offset = 0, length = 0;  // length 0: no entry (not written)
+};
+constexpr std::uint32_t no_slot = ~std::uint32_t{0};
+
+// The files the load will parse and those the cache stands in for (put into *cache).
+struct Plan {
+  std::vector<RecordFile> record_files;
+  std::vector<std::uint32_t> slot_of;  // by snapshot position
+  std::size_t decoded = 0;
+};
+
+// A record file's text, read now because the listing left it to the cache.
+void read_content(const fs::path& root, SourceFile& f) {
+  std::ifstream in(root / f.path, std::ios::binary | std::ios::ate);
+  f.content.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
+  in.seekg(0);
+  in.read(f.content.data(), static_cast<std::streamsize>(f.content.size()));
+}
+
+// Each record file from its cache entry when that decodes and matches, else from its
+// text: read now if the listing left it to the cache (a damaged entry, new schemas).
+bool from_entry(CacheLoad& c, SourceFile& f, const IndexEntry* e, ParsedFile* parsed) {
+  bool schemas_changed = c.schemas_key != c.disk.schemas_key;
+  if (e && e->reused) {
+    if (!schemas_changed && decode_entry(c.disk, *e, parsed)) {
+      f.blob_id = std::string(e->blob_id);
+      return true;
+    }
+    read_content(c.root, f);
+  }
+  if (!e) return false;
+  // Touched but maybe not changed: the content decides. A file the cache does not know
+  // gets its blob id where it is parsed, on every core.
+  if (f.blob_id.empty() || e->reused) f.blob_id = blob_id_of(f.content);
+  return !schemas_changed && e->blob_id == f.blob_id && !e->reused &&
+         decode_entry(c.disk, *e, parsed);
+}
+
+Plan plan_load(CacheLoad& c, ParseCache* cache) {
+  Plan plan;
+  plan.slot_of.assign(c.snap.files.size(), no_slot);
+  c.disk.rewind();
+  for (std::size_t i = 0; i < c.snap.files.size(); ++i) {
+    SourceFile& f = c.snap.files[i];
+    if (!is_record_file(f.path)) continue;  // brm.yaml and schemas: always read
+    const IndexEntry* e = c.disk.find(f.path);
+    if (e && !e->seen) e = nullptr;
+    ParsedFile parsed;
+    bool cached = from_entry(c, f, e, &parsed);
+    plan.slot_of[i] = static_cast<std::uint32_t>(plan.record_files.size());
+    RecordFile& rf = plan.record_files.emplace_back();
+    rf.stamp = f.stamp;
+    if (std::optional<ObjectId> id = object_id_from_hex(f.blob_id)) {
+      rf.blob = *id;
+      rf.has_blob = true;
+    }
+    if (cached) {
+      rf.path = f.path;  // the load will not call back for it
+      rf.reused_bytes = c.disk.data.substr(e->offset, e->length);
+      cache->insert(c.schemas_key, f, std::move(parsed));
+      ++plan.decoded;
+    }
+  }
+  return plan;
+}
+
+// The new cache file's head and the entries copied from the old one; null when it cannot
+// be written (a read-only .git in CI), which costs only speed.
+std::unique_ptr<AtomicFile> start_write_back(const CacheLoad& c, Plan& plan,
+                                             std::uint64_t* data_start) {
+  try {
+    std::unique_ptr<AtomicFile> out = start_cache_file(c.cache_path, c.identity);
+    *data_start = out->size();
+    for (RecordFile& rf : plan.record_files) {
+      if (rf.reused_bytes.empty()) continue;
+      rf.offset = out->size() - *data_start;
+      rf.length = rf.reused_bytes.size();
+      out->append(rf.reused_bytes);
+    }
+    return out;
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+// The files parsed now, encoded on the loading threads and appended as they come.
+struct EntrySink {
+  EntrySink(AtomicFile* o, std::uint64_t start, Plan* p) : out(o), data_start(start), plan(p) {}
+  AtomicFile* out;
+  std::uint64_t data_start;
+  Plan* plan;
+  std::mutex mutex;
+  bool failed = false;
+
+  void add(std::size_t position, SourceFile& f, const ParsedFile& p) {
+    std::uint32_t slot = position < plan->slot_of.size() ? plan->slot_of[position] : no_slot;
+    if (slot == no_slot) return;
+    RecordFile& rf = plan->record_files[slot];  // this thread's alone
+    if (!rf.has_blob) {
+      rf.blob = blob_object_id_of(f.content);
+      rf.has_blob = true;
+    }
+    rf.path = std::move(f.path);
+    thread_local Writer w;
+    w.out.clear();
+    w.parsed(p);
+    w.seal();
+    std::lock_guard lock(mutex);
+    if (failed) return;
+    try {
+      rf.offset = out->size() - data_start;
+      rf.length = w.out.size();
+      out->append(w.out);
+    } catch (const std::exception&) {
+      failed = true;  // on a loading thread: never let it escape
+    }
+  }
+};
+
+void finish_write_back(AtomicFile& out, const CacheLoad& c, const Plan& plan,
+                       const Repository& repo, const Diagnostics& result) {
+  try {
+    std::uint64_t n = 0;
+    for (const RecordFile& rf : plan.record_files) n += rf.length > 0 ? 1 : 0;
+    TailFacts facts{c.schemas_key, now_ns(), c.result_key, repo.files, &result, n};
+    TailWriter tail(out, facts);
+    for (const RecordFile& rf : plan.record_files)
+      if (rf.length > 0) tail.entry(rf.path, rf.stamp, to_hex(rf.blob), rf.offset, rf.length);
+    tail.finish();
+  } catch (const std::exception&) {
+  }
+}
+
+// The load that parses what the cache cannot stand in for, and writes the cache back when
+// it learnt anything (a damaged entry's parse included). The entries the cache stood in
+// for are moved into the repository; their bytes are copied from the old file as they
+// are. Written atomically, so that a reader never sees half a cache.
+void load_and_write_back(CacheLoad& c, Diagnostics* findings, LoadOptions options,
+                         Repository* repo) {
+  ParseCache cache;
+  Plan plan = plan_load(c, &cache);
+  bool write_back = !c.unchanged() || c.result_key != c.disk.result_key ||
+                    plan.decoded != plan.record_files.size();
+  cache.set_single_use(true);
+  cache.set_lookup_only(true);
+  // An empty cache would only cost a locked lookup per file (a fresh clone's first run).
+  options.cache = plan.decoded > 0 ? &cache : nullptr;
+  std::uint64_t data_start = 0;
+  std::unique_ptr<AtomicFile> out = write_back ? start_write_back(c, plan, &data_start) : nullptr;
+  EntrySink sink(out.get(), data_start, &plan);
+  if (out)
+    options.parsed = [&sink](std::size_t position, SourceFile& f, const ParsedFile& p) {
+      sink.add(position, f, p);
+    };
+  std::size_t before = findings->size();
+  *repo = load_repository(std::move(c.snap), findings, options);
+  if (!out || sink.failed) return;
+  std::vector<std::uint32_t>().swap(plan.slot_of);
+  // Without the rules the findings are not the whole answer: no result is kept then.
+  if (!options.rules) c.result_key.clear();
+  Diagnostics result(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end());
+  finish_write_back(*out, c, plan, *repo, result);
+}
+
+// The loading behind load_worktree, check_worktree and load_worktree_fields.
+void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions options,
+                        Wanted wanted, Repository* repo) {
+  if (wanted.fields) {
+    // Records limited as they are parsed, unless the rules must read them whole first.
+    options.rules = wanted.with_findings;  // else no findings wanted
+    options.keep = wanted.with_findings ? nullptr : wanted.fields;
+  }
+  CacheLoad c;
+  c.root = root;
+  c.cache_path = cache_disabled() ? fs::path() : record_cache_path(root);
+  if (c.cache_path.empty()) {
+    Snapshot snap = read_worktree(root);
+    if (wanted.others) keep_others(snap, wanted.others);
+    *repo = load_repository(std::move(snap), findings, options);
+    return;
+  }
+  c.identity = binary_identity();
+  if (!read_cache(c.cache_path, c.identity, &c.disk)) c.disk.clear();
+  list_with_cache(c, wanted);
+  c.schemas_key = schemas_key_of(c.snap);
+  c.result_key = result_key_of(c.snap);
+  if (wanted.others) keep_others(c.snap, wanted.others);
+  if (answer_from_cache(c, wanted, options, findings, repo)) return;
+  if (c.snap.left_out > 0) {
+    // An entry did not decode: list again, this time with every record file.
+    c.unknown = c.reused = c.verified = 0;
+    for (IndexEntry& e : c.disk.index) e.seen = e.reused = e.verified = false;
+    c.disk.rewind();
+    list_with_cache(c, Wanted{});
+    c.schemas_key = schemas_key_of(c.snap);
+    c.result_key = result_key_of(c.snap);
+  }
+  load_and_write_back(c, findings, std::move(options), repo);
+}
+
+}  // namespace
+
+struct CachedRecords::Disk {
+  CacheFile file;
+};
+
+CachedRecords::CachedRecords(const fs::path& root, const FieldSelection& fields) : fields_(fields) {
+  fs::path path = cache_disabled() ? fs::path() : record_cache_path(root);
+  if (path.empty()) return;
+  auto disk = std::make_unique<Disk>();
+  if (read_cache(path, binary_identity(), &disk->file)) disk_ = std::move(disk);
+}
+
+CachedRecords::~CachedRecords() = default;
+
+void CachedRecords::fill(const Snapshot& snap, ParseCache* cache) const {
+  if (!disk_) return;
+  CacheFile& disk = disk_->file;
+  // The cache names its schemas by their text, as read from the work tree.
+  std::vector<SourceFile> schemas;
+  for (const SourceFile& f : snap.files)
+    if (f.path.rfind("schema/", 0) == 0) schemas.push_back({f.path, f.content, {}});
+  if (ParseCache::schemas_key(schemas) != disk.schemas_key) return;
+  std::string key = ParseCache::schemas_key(snap.files);
+  // The files the cache has, decoded in the order their entries lie in the file, each
+  // stretch let go once decoded (as in load_selected): the records are copies.
+  std::vector<std::pair<const IndexEntry*, const SourceFile*>> known;
+  disk.rewind();
+  for (const SourceFile& f : snap.files) {
+    if (f.blob_id.empty() || !is_record_file(f.path)) continue;
+    const IndexEntry* e = disk.find(f.path);
+    if (e && e->blob_id == f.blob_id) known.emplace_back(e, &f);
+  }
+  std::sort(known.begin(), known.end(),
+            [](const auto& a, const auto& b) { return a.first->offset < b.first->offset; });
+  std::uint64_t released = 0;
+  for (const auto& [e, f] : known) {
+    if (e->offset - released >= release_stretch) {
+      disk.file.release(disk.data.substr(released, e->offset - released));
+      released = e->offset;
+    }
+    std::optional<std::string_view> bytes = unseal(disk.data.substr(e->offset, e->length));
+    if (!bytes) continue;
+    Reader r(*bytes);
+    ParsedFile parsed;
+    parsed.record = r.selected_record(fields_);
+    if (r.ok() && r.at_end()) cache->insert(key, *f, std::move(parsed));
+  }
+}
+
+Repository load_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {
+  Repository repo;
+  load_through_cache(root, findings, std::move(options), Wanted{}, &repo);
+  return repo;
+}
+
+Repository load_worktree(const fs::path& root, Diagnostics* findings,
+                         std::vector<SourceFile>* others) {
+  Repository repo;
+  Wanted wanted;
+  wanted.others = others;
+  load_through_cache(root, findings, LoadOptions{}, wanted, &repo);
+  return repo;
+}
+
+Repository load_worktree_fields(const fs::path& root, const FieldSelection& fields,
+                                Diagnostics* findings) {
+  Repository repo;
+  Wanted wanted;
+  wanted.fields = &fields;
+  wanted.with_findings = true;
+  load_through_cache(root, findings, LoadOptions{}, wanted, &repo);
+  return repo;
+}
+
+void note_written(const fs::path& root, const WrittenFiles& files, const RecordSchemas& schemas) {
+  fs::path path = cache_disabled() ? fs::path() : record_cache_path(root);
+  std::string identity = binary_identity();
+  CacheFile disk;
+  if (path.empty() || !read_cache(path, identity, &disk)) return;
+  std::map<std::string, ChangedEntry, std::less<>> changed;
+  for (const auto& [rel, text] : files) {
+    ChangedEntry& c = changed[rel];
+    if (!text) continue;  // removed: its entry goes
+    std::optional<FileStamp> stamp = stamp_of_file(root / rel);
+    if (!stamp) return;  // the next run finds out for itself
+    c.stamp = *stamp;
+    c.blob_hex = blob_id_of(*text);
+    Writer w;
+    w.parsed(parse_record_file({rel, *text, {}, *stamp}, schemas));
+    w.seal();
+    c.bytes = std::move(w.out);
+  }
+  Diagnostics none;
+  TailFacts facts{disk.schemas_key, disk.saved_at_ns, "", 0, &none};
+  rewrite_cache(path, disk, identity, changed, facts);
+}
+
+Repository load_worktree_fields(const fs::path& root, const FieldSelection& fields,
+                                LoadOptions options) {
+  Repository repo;
+  Diagnostics findings;
+  load_through_cache(root, &findings, std::move(options), Wanted{false, &fields}, &repo);
+  return repo;
+}
+
+std::size_t check_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {
+  Repository repo;
+  options.keep = &rule_read_fields();
+  load_through_cache(root, findings, std::move(options), Wanted{true, nullptr}, &repo);
+  std::size_t files = repo.files;
+  keep_until_exit(std::move(repo));  // the caller only wanted the findings
+  return files;
+}
+
+}  // namespace brm
