@@ -450,7 +450,13 @@ void run_add(Context& ctx, KindId kind, AddOptions& o,
   }
   doc = in_schema_order(kind, doc);
 
-  Transaction tx(repo_root, write_options(o.write));
+  // An add reads records of its own kind (ids, names), no other's: the rest is loaded with
+  // only what the rules read, which is all a write validates against.
+  WriteOptions write = write_options(o.write);
+  FieldSelection reads{};
+  reads[static_cast<std::size_t>(kind)] = {every_field};
+  write.reads = &reads;
+  Transaction tx(repo_root, write);
   if (!o.id.empty()) require_free_id(tx.repository(), kind, o.id);
   auto [label, date] = id_parts(kind, doc);
   std::string id = o.id.empty() ? tx.new_id(kind, label, date) : o.id;
