@@ -450,11 +450,13 @@ void run_add(Context& ctx, KindId kind, AddOptions& o,
   }
   doc = in_schema_order(kind, doc);
 
-  // An add reads records of its own kind (ids, names), no other's: the rest is loaded with
-  // only what the rules read, which is all a write validates against.
+  // An add reads of the records only the names and dates of its own kind (same_name) and
+  // ids: the repository is loaded with those and the fields the rules read, which is all a
+  // write validates against.
   WriteOptions write = write_options(o.write);
   FieldSelection reads{};
-  reads[static_cast<std::size_t>(kind)] = {every_field};
+  for (std::string_view field : {k.label_field, k.date_field})
+    if (!field.empty()) reads[static_cast<std::size_t>(kind)].push_back(field);
   write.reads = &reads;
   Transaction tx(repo_root, write);
   if (!o.id.empty()) require_free_id(tx.repository(), kind, o.id);

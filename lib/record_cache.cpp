@@ -359,7 +359,8 @@ class Reader {
 };
 
 // A file mapped read-only, so that only the parts a run decodes are read in. The cache is
-// only ever replaced by a rename, never written in place, so the mapping cannot change.
+// replaced by a rename, or appended to (note_written, under the repository's lock): bytes
+// once written never change, so the mapping cannot.
 class MappedFile {
  public:
   MappedFile() = default;
@@ -373,6 +374,8 @@ class MappedFile {
     if (fd < 0) return false;
     struct ::stat st {};
     if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      device_ = st.st_dev;
+      inode_ = st.st_ino;
       void* p =
           ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {
@@ -384,6 +387,11 @@ class MappedFile {
     return data_ != nullptr;
   }
   std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+  // Whether `st` is of the file mapped, as it was mapped (not grown since).
+  bool is(const struct ::stat& st) const {
+    return data_ && st.st_dev == device_ && st.st_ino == inode_ &&
+           static_cast<std::uint64_t>(st.st_size) == size_;
+  }
   // Lets the pages wholly inside `part` (a piece of view()) go from this process's
   // memory; they stay in the page cache, and reading them again maps them again.
   void release(std::string_view part) const {
@@ -398,6 +406,8 @@ class MappedFile {
  private:
   void* data_ = nullptr;
   std::size_t size_ = 0;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
 };
 
 // Where one file's parsed form lies in the data section; decoded only when needed.
@@ -646,7 +656,9 @@ bool take_entry(const CacheFile& disk, const IndexEntry& e, const FieldSelection
     return true;
   }
   if (!record->valid) ++repo->invalid;
-  record->doc.shrink_to_fit();
+  // A document limited to some fields has room for at most those: moving it into a
+  // snug copy would cost more than the room.
+  if (!fields) record->doc.shrink_to_fit();
   repo->of(record->kind).push_back(std::move(*record));
   return true;
 }
@@ -703,10 +715,12 @@ std::uint64_t new_generation() {
   return last;
 }
 
-// Writes the tail in pieces, the index never whole in memory, sealed with one checksum.
+// Writes the tail in pieces, the index never whole in memory, sealed with one checksum,
+// to a new cache file (AtomicFile) or to bytes to be appended to one (AppendBuffer).
+template <class Out>
 class TailWriter {
  public:
-  TailWriter(AtomicFile& out, TailFacts& facts) : out_(out), start_(out.size()) {
+  TailWriter(Out& out, TailFacts& facts) : out_(out), start_(out.size()) {
     static const Diagnostics none;
     facts.generation = new_generation();
     w_.str(facts.schemas_key);
@@ -731,14 +745,14 @@ class TailWriter {
     w_.raw(length);
     if (w_.out.size() >= (std::size_t{1} << 20)) flush();
   }
-  // Not synced to disk: a cache torn by a crash fails its checksums and is rebuilt.
+  // The checksum and the footer. Not synced to disk: a cache torn by a crash fails its
+  // checksums or has no footer, and is rebuilt.
   void finish() {
     flush();
     w_.raw(sum_.value());
     w_.raw<std::uint64_t>(start_);  // where the tail starts
     w_.out.append(magic);
     out_.append(w_.out);
-    out_.commit(AtomicFile::Sync::No);
   }
 
  private:
@@ -747,10 +761,18 @@ class TailWriter {
     out_.append(w_.out);
     w_.out.clear();
   }
-  AtomicFile& out_;
+  Out& out_;
   std::uint64_t start_;
   Writer w_;
   Checksum sum_;
+};
+
+// Bytes to be appended to a cache file of `base` bytes; size() as the file's would be.
+struct AppendBuffer {
+  std::uint64_t base = 0;
+  std::string bytes;
+  void append(std::string_view b) { bytes.append(b); }
+  std::uint64_t size() const { return base + bytes.size(); }
 };
 
 // A new cache file at `path` with the header of this binary; its data section starts at
@@ -806,10 +828,79 @@ std::uint64_t rewrite_cache(const fs::path& path, const CacheFile& disk,
     TailWriter writer(*out, tail);
     for (const Row& r : rows) writer.entry(r.path, r.stamp, r.blob_hex, r.offset, r.length);
     writer.finish();
+    out->commit(AtomicFile::Sync::No);
     return tail.generation;
   } catch (const std::exception&) {
     return 0;
   }
+}
+
+// Writes all of `bytes` at `offset` of `fd`; false on a failure.
+bool write_all_at(int fd, std::string_view bytes, std::uint64_t offset) {
+  while (!bytes.empty()) {
+    ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
+// The entries `changed` gives and a new tail appended to the cache file `disk` was read
+// from, in place of writing the whole file again: what readers mapped stays as it was, and
+// a reader that finds a torn append (no footer, a bad checksum) rebuilds the cache. The
+// index keeps its order, a replaced entry in its place. Returns the new tail's generation;
+// 0 when nothing was appended: the file is no longer the one read, or it would hold more
+// dead bytes than live ones (then the caller writes it again whole).
+std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
+                              const std::map<std::string, ChangedEntry, std::less<>>& changed,
+                              const TailFacts& facts) {
+  const std::string_view file = disk.file.view();
+  const auto data_start = static_cast<std::uint64_t>(disk.data.data() - file.data());
+  const std::uint64_t old_tail = file.size() - data_start - disk.data.size();
+  AppendBuffer out{file.size(), {}};
+  out.bytes.reserve(old_tail + (std::uint64_t{1} << 20));
+  struct Row {
+    std::string_view path, blob_hex;
+    FileStamp stamp;
+    std::uint64_t offset, length;
+  };
+  std::vector<Row> rows;
+  rows.reserve(disk.index.size() + changed.size());
+  auto place = [&](std::string_view p, const ChangedEntry& c) {
+    rows.push_back({p, c.blob_hex, c.stamp, out.size() - data_start, c.bytes.size()});
+    out.append(c.bytes);
+  };
+  std::set<std::string_view> known;
+  for (const IndexEntry& e : disk.index) {
+    auto it = changed.find(e.path);
+    if (it == changed.end())
+      rows.push_back({e.path, e.blob_id, e.stamp, e.offset, e.length});
+    else if (known.insert(it->first).second && !it->second.bytes.empty())
+      place(it->first, it->second);
+  }
+  for (const auto& [p, c] : changed)
+    if (!known.count(p) && !c.bytes.empty()) place(p, c);
+  std::uint64_t live = data_start + old_tail;
+  for (const Row& r : rows) live += r.length;
+  if (out.size() + old_tail > 2 * live) return 0;  // mostly dead bytes: written again whole
+  TailFacts tail = facts;
+  tail.entries = rows.size();
+  TailWriter writer(out, tail);
+  for (const Row& r : rows) writer.entry(r.path, r.stamp, r.blob_hex, r.offset, r.length);
+  writer.finish();
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return 0;
+  struct ::stat st {};
+  bool same = ::fstat(fd, &st) == 0 && disk.file.is(st);
+  bool done = same && write_all_at(fd, out.bytes, file.size());
+  // A failed append is taken back (the caller then writes the file whole); should that
+  // fail too, readers find no footer and rebuild the cache.
+  int undone = !done && same ? ::ftruncate(fd, static_cast<off_t>(file.size())) : 0;
+  static_cast<void>(undone);
+  ::close(fd);
+  return done ? tail.generation : 0;
 }
 
 // One load of the work tree through the cache: what the listing found against the cache,
@@ -1084,6 +1175,7 @@ std::uint64_t finish_write_back(AtomicFile& out, const CacheLoad& c, const Plan&
     for (const RecordFile& rf : plan.record_files)
       if (rf.length > 0) tail.entry(rf.path, rf.stamp, to_hex(rf.blob), rf.offset, rf.length);
     tail.finish();
+    out.commit(AtomicFile::Sync::No);
     return facts.generation;
   } catch (const std::exception&) {
     return 0;
@@ -1324,7 +1416,12 @@ void note_written(const fs::path& root, const WriteNote& note, const RecordSchem
     facts.result_findings = &after->first;
     facts.result_base = &after->second;
   }
-  rewrite_cache(path, disk, identity, changed, facts);
+  // A removal (rare: rm, mv) writes the file whole, so that no trace of the removed file's
+  // entry stays behind in it.
+  bool removes = std::any_of(changed.begin(), changed.end(),
+                             [](const auto& c) { return c.second.bytes.empty(); });
+  if (removes || append_to_cache(path, disk, changed, facts) == 0)
+    rewrite_cache(path, disk, identity, changed, facts);
 }
 
 Repository load_worktree_fields(const fs::path& root, const FieldSelection& fields,
