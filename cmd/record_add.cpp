@@ -450,7 +450,15 @@ void run_add(Context& ctx, KindId kind, AddOptions& o,
   }
   doc = in_schema_order(kind, doc);
 
-  Transaction tx(repo_root, write_options(o.write));
+  // An add reads of the records only the names and dates of its own kind (same_name) and
+  // ids: the repository is loaded with those and the fields the rules read, which is all a
+  // write validates against.
+  WriteOptions write = write_options(o.write);
+  FieldSelection reads{};
+  for (std::string_view field : {k.label_field, k.date_field})
+    if (!field.empty()) reads[static_cast<std::size_t>(kind)].push_back(field);
+  write.reads = &reads;
+  Transaction tx(repo_root, write);
   if (!o.id.empty()) require_free_id(tx.repository(), kind, o.id);
   auto [label, date] = id_parts(kind, doc);
   std::string id = o.id.empty() ? tx.new_id(kind, label, date) : o.id;

@@ -19,6 +19,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -35,7 +37,7 @@ namespace brm {
 namespace {
 
 constexpr std::string_view magic = "BRMCACHE";
-constexpr std::uint32_t format_version = 7;  // 7: stamps with ctime and device
+constexpr std::uint32_t format_version = 8;  // 8: the result without the rules, a generation
 constexpr std::int64_t racy_ns = 2'000'000'000;
 // How much of the mapped cache a reader decodes before letting it go (MappedFile::release).
 constexpr std::uint64_t release_stretch = std::uint64_t{4} << 20;
@@ -357,7 +359,8 @@ class Reader {
 };
 
 // A file mapped read-only, so that only the parts a run decodes are read in. The cache is
-// only ever replaced by a rename, never written in place, so the mapping cannot change.
+// replaced by a rename, or appended to (note_written, under the repository's lock): bytes
+// once written never change, so the mapping cannot.
 class MappedFile {
  public:
   MappedFile() = default;
@@ -371,6 +374,8 @@ class MappedFile {
     if (fd < 0) return false;
     struct ::stat st {};
     if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      device_ = st.st_dev;
+      inode_ = st.st_ino;
       void* p =
           ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {
@@ -382,6 +387,11 @@ class MappedFile {
     return data_ != nullptr;
   }
   std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+  // Whether `st` is of the file mapped, as it was mapped (not grown since).
+  bool is(const struct ::stat& st) const {
+    return data_ && st.st_dev == device_ && st.st_ino == inode_ &&
+           static_cast<std::uint64_t>(st.st_size) == size_;
+  }
   // Lets the pages wholly inside `part` (a piece of view()) go from this process's
   // memory; they stay in the page cache, and reading them again maps them again.
   void release(std::string_view part) const {
@@ -396,6 +406,8 @@ class MappedFile {
  private:
   void* data_ = nullptr;
   std::size_t size_ = 0;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
 };
 
 // Where one file's parsed form lies in the data section; decoded only when needed.
@@ -415,10 +427,14 @@ struct CacheFile {
   MappedFile file;  // the strings below marked so point into it
   std::string schemas_key;
   std::int64_t saved_at_ns = 0;
-  // The findings of the last whole load, valid while result_key and every file match.
+  std::uint64_t generation = 0;  // new at every write of the tail
+  // The findings of the last whole load, valid while result_key and every file match, and
+  // the same without the rules' (the listing's, the settings', the schemas', each file's):
+  // a write replaces its files' findings there and adds the rules' findings again.
   std::string result_key;
   std::uint64_t result_files = 0;
   Diagnostics result_findings;
+  Diagnostics result_base;
   std::vector<IndexEntry> index;  // in the order written, which is the listing's order
   std::string_view data;          // in the mapping
 
@@ -439,9 +455,11 @@ struct CacheFile {
   void clear() {
     schemas_key.clear();
     saved_at_ns = 0;
+    generation = 0;
     result_key.clear();
     result_files = 0;
     result_findings.clear();
+    result_base.clear();
     index.clear();
     data = {};
     by_path_.clear();
@@ -483,9 +501,11 @@ bool read_cache(const fs::path& path, const std::string& identity, CacheFile* ca
   Reader r(*tail);
   cache->schemas_key = r.str();
   cache->saved_at_ns = r.raw<std::int64_t>();
+  cache->generation = r.raw<std::uint64_t>();
   cache->result_key = r.str();
   cache->result_files = r.raw<std::uint64_t>();
-  if (!read_diagnostics(r, &cache->result_findings)) return false;
+  if (!read_diagnostics(r, &cache->result_findings) || !read_diagnostics(r, &cache->result_base))
+    return false;
   std::size_t n = r.count(40);
   cache->index.reserve(n);
   for (std::size_t i = 0; i < n && r.ok(); ++i) {
@@ -577,6 +597,8 @@ struct Wanted {
   bool with_findings = false;
   // Given: also the files besides the records (brm.yaml, the schemas), as read.
   std::vector<SourceFile>* others = nullptr;
+  // Given: set to the generation of a cache file holding this load's findings (or 0).
+  std::uint64_t* generation = nullptr;
 };
 
 void keep_others(const Snapshot& snap, std::vector<SourceFile>* out) {
@@ -634,7 +656,9 @@ bool take_entry(const CacheFile& disk, const IndexEntry& e, const FieldSelection
     return true;
   }
   if (!record->valid) ++repo->invalid;
-  record->doc.shrink_to_fit();
+  // A document limited to some fields has room for at most those: moving it into a
+  // snug copy would cost more than the room.
+  if (!fields) record->doc.shrink_to_fit();
   repo->of(record->kind).push_back(std::move(*record));
   return true;
 }
@@ -676,18 +700,36 @@ struct TailFacts {
   std::string_view result_key;
   std::uint64_t result_files = 0;
   const Diagnostics* result_findings = nullptr;
+  const Diagnostics* result_base = nullptr;  // result_findings without the rules'
   std::uint64_t entries = 0;
+  std::uint64_t generation = 0;  // set by TailWriter
 };
 
-// Writes the tail in pieces, the index never whole in memory, sealed with one checksum.
+// A number that names one write of a cache file's tail: a write's load tells note_written
+// which cache it loaded, and note_written finds out whether the file is still that one.
+std::uint64_t new_generation() {
+  static std::uint64_t last = 0;
+  std::uint64_t g = static_cast<std::uint64_t>(now_ns()) ^
+                    (static_cast<std::uint64_t>(::getpid()) << 40) ^ std::random_device{}();
+  last = g == last || g == 0 ? g + 1 : g;
+  return last;
+}
+
+// Writes the tail in pieces, the index never whole in memory, sealed with one checksum,
+// to a new cache file (AtomicFile) or to bytes to be appended to one (AppendBuffer).
+template <class Out>
 class TailWriter {
  public:
-  TailWriter(AtomicFile& out, const TailFacts& facts) : out_(out), start_(out.size()) {
+  TailWriter(Out& out, TailFacts& facts) : out_(out), start_(out.size()) {
+    static const Diagnostics none;
+    facts.generation = new_generation();
     w_.str(facts.schemas_key);
     w_.raw(facts.saved_at_ns);
+    w_.raw(facts.generation);
     w_.str(facts.result_key);
     w_.raw(facts.result_files);
-    w_.diagnostics(*facts.result_findings);
+    w_.diagnostics(facts.result_findings ? *facts.result_findings : none);
+    w_.diagnostics(facts.result_base ? *facts.result_base : none);
     w_.raw(facts.entries);
   }
   void entry(std::string_view path, const FileStamp& stamp, std::string_view blob_hex,
@@ -703,14 +745,14 @@ class TailWriter {
     w_.raw(length);
     if (w_.out.size() >= (std::size_t{1} << 20)) flush();
   }
-  // Not synced to disk: a cache torn by a crash fails its checksums and is rebuilt.
+  // The checksum and the footer. Not synced to disk: a cache torn by a crash fails its
+  // checksums or has no footer, and is rebuilt.
   void finish() {
     flush();
     w_.raw(sum_.value());
     w_.raw<std::uint64_t>(start_);  // where the tail starts
     w_.out.append(magic);
     out_.append(w_.out);
-    out_.commit(AtomicFile::Sync::No);
   }
 
  private:
@@ -719,10 +761,18 @@ class TailWriter {
     out_.append(w_.out);
     w_.out.clear();
   }
-  AtomicFile& out_;
+  Out& out_;
   std::uint64_t start_;
   Writer w_;
   Checksum sum_;
+};
+
+// Bytes to be appended to a cache file of `base` bytes; size() as the file's would be.
+struct AppendBuffer {
+  std::uint64_t base = 0;
+  std::string bytes;
+  void append(std::string_view b) { bytes.append(b); }
+  std::uint64_t size() const { return base + bytes.size(); }
 };
 
 // A new cache file at `path` with the header of this binary; its data section starts at
@@ -748,10 +798,12 @@ struct ChangedEntry {
 
 // The cache written again from `disk`: every entry as it is but those `changed` replaces
 // or removes, then those it adds, with a new result. The time it was written stays, so
-// that what was racy stays so. A failure to write costs only speed.
-void rewrite_cache(const fs::path& path, const CacheFile& disk, const std::string& identity,
-                   const std::map<std::string, ChangedEntry, std::less<>>& changed,
-                   const TailFacts& facts) {
+// that what was racy stays so. A failure to write costs only speed. Returns the new
+// file's generation, 0 when it was not written.
+std::uint64_t rewrite_cache(const fs::path& path, const CacheFile& disk,
+                            const std::string& identity,
+                            const std::map<std::string, ChangedEntry, std::less<>>& changed,
+                            const TailFacts& facts) {
   try {
     std::unique_ptr<AtomicFile> out = start_cache_file(path, identity);
     const std::uint64_t data_start = out->size();
@@ -776,8 +828,79 @@ void rewrite_cache(const fs::path& path, const CacheFile& disk, const std::strin
     TailWriter writer(*out, tail);
     for (const Row& r : rows) writer.entry(r.path, r.stamp, r.blob_hex, r.offset, r.length);
     writer.finish();
+    out->commit(AtomicFile::Sync::No);
+    return tail.generation;
   } catch (const std::exception&) {
+    return 0;
   }
+}
+
+// Writes all of `bytes` at `offset` of `fd`; false on a failure.
+bool write_all_at(int fd, std::string_view bytes, std::uint64_t offset) {
+  while (!bytes.empty()) {
+    ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
+// The entries `changed` gives and a new tail appended to the cache file `disk` was read
+// from, in place of writing the whole file again: what readers mapped stays as it was, and
+// a reader that finds a torn append (no footer, a bad checksum) rebuilds the cache. The
+// index keeps its order, a replaced entry in its place. Returns the new tail's generation;
+// 0 when nothing was appended: the file is no longer the one read, or it would hold more
+// dead bytes than live ones (then the caller writes it again whole).
+std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
+                              const std::map<std::string, ChangedEntry, std::less<>>& changed,
+                              const TailFacts& facts) {
+  const std::string_view file = disk.file.view();
+  const auto data_start = static_cast<std::uint64_t>(disk.data.data() - file.data());
+  const std::uint64_t old_tail = file.size() - data_start - disk.data.size();
+  AppendBuffer out{file.size(), {}};
+  out.bytes.reserve(old_tail + (std::uint64_t{1} << 20));
+  struct Row {
+    std::string_view path, blob_hex;
+    FileStamp stamp;
+    std::uint64_t offset, length;
+  };
+  std::vector<Row> rows;
+  rows.reserve(disk.index.size() + changed.size());
+  auto place = [&](std::string_view p, const ChangedEntry& c) {
+    rows.push_back({p, c.blob_hex, c.stamp, out.size() - data_start, c.bytes.size()});
+    out.append(c.bytes);
+  };
+  std::set<std::string_view> known;
+  for (const IndexEntry& e : disk.index) {
+    auto it = changed.find(e.path);
+    if (it == changed.end())
+      rows.push_back({e.path, e.blob_id, e.stamp, e.offset, e.length});
+    else if (known.insert(it->first).second && !it->second.bytes.empty())
+      place(it->first, it->second);
+  }
+  for (const auto& [p, c] : changed)
+    if (!known.count(p) && !c.bytes.empty()) place(p, c);
+  std::uint64_t live = data_start + old_tail;
+  for (const Row& r : rows) live += r.length;
+  if (out.size() + old_tail > 2 * live) return 0;  // mostly dead bytes: written again whole
+  TailFacts tail = facts;
+  tail.entries = rows.size();
+  TailWriter writer(out, tail);
+  for (const Row& r : rows) writer.entry(r.path, r.stamp, r.blob_hex, r.offset, r.length);
+  writer.finish();
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return 0;
+  struct ::stat st {};
+  bool same = ::fstat(fd, &st) == 0 && disk.file.is(st);
+  bool done = same && write_all_at(fd, out.bytes, file.size());
+  // A failed append is taken back (the caller then writes the file whole); should that
+  // fail too, readers find no footer and rebuild the cache.
+  int undone = !done && same ? ::ftruncate(fd, static_cast<off_t>(file.size())) : 0;
+  static_cast<void>(undone);
+  ::close(fd);
+  return done ? tail.generation : 0;
 }
 
 // One load of the work tree through the cache: what the listing found against the cache,
@@ -793,6 +916,8 @@ struct CacheLoad {
   std::size_t verified = 0;  // read, and of the content the cache knows
   std::string schemas_key;
   std::string result_key;
+  // The generation of a cache file whose result is this load's findings; 0 when none is.
+  std::uint64_t generation = 0;
 
   // Every record file is one the cache holds as it is, under the same schemas.
   bool unchanged() const {
@@ -869,6 +994,7 @@ void list_with_cache(CacheLoad& c, const Wanted& wanted) {
 bool answer_from_cache(CacheLoad& c, const Wanted& wanted, const LoadOptions& options,
                        Diagnostics* findings, Repository* repo) {
   if (!c.unchanged()) return false;
+  if (c.result_holds()) c.generation = c.disk.generation;
   if (wanted.findings_only && c.result_holds()) {
     *findings = std::move(c.disk.result_findings);
     repo->files = static_cast<std::size_t>(c.disk.result_files);
@@ -889,15 +1015,17 @@ bool answer_from_cache(CacheLoad& c, const Wanted& wanted, const LoadOptions& op
   if (c.result_holds()) {
     for (const Diagnostic& d : c.disk.result_findings) findings->push_back(d);
   } else {
-    std::size_t before = findings->size();
-    for (Diagnostic& d : base) findings->push_back(std::move(d));
-    for (Diagnostic& d : per_file) findings->push_back(std::move(d));
-    if (options.rules) {
-      check_rules(whole, findings, today());
-      Diagnostics result(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end());
+    for (Diagnostic& d : per_file) base.push_back(std::move(d));
+    sort_diagnostics(base);
+    if (!options.rules) {
+      for (Diagnostic& d : base) findings->push_back(std::move(d));
+    } else {
+      Diagnostics result = base;
+      check_rules(whole, &result, today());
       sort_diagnostics(result);
-      TailFacts facts{c.schemas_key, c.disk.saved_at_ns, c.result_key, whole.files, &result};
-      rewrite_cache(c.cache_path, c.disk, c.identity, {}, facts);
+      for (const Diagnostic& d : result) findings->push_back(d);
+      TailFacts facts{c.schemas_key, c.disk.saved_at_ns, c.result_key, whole.files, &result, &base};
+      c.generation = rewrite_cache(c.cache_path, c.disk, c.identity, {}, facts);
     }
     sort_diagnostics(*findings);
   }
@@ -1035,17 +1163,22 @@ struct EntrySink {
   }
 };
 
-void finish_write_back(AtomicFile& out, const CacheLoad& c, const Plan& plan,
-                       const Repository& repo, const Diagnostics& result) {
+// Returns the generation of the file written, 0 when it could not be.
+std::uint64_t finish_write_back(AtomicFile& out, const CacheLoad& c, const Plan& plan,
+                                const Repository& repo, const Diagnostics& result,
+                                const Diagnostics& base) {
   try {
     std::uint64_t n = 0;
     for (const RecordFile& rf : plan.record_files) n += rf.length > 0 ? 1 : 0;
-    TailFacts facts{c.schemas_key, now_ns(), c.result_key, repo.files, &result, n};
+    TailFacts facts{c.schemas_key, now_ns(), c.result_key, repo.files, &result, &base, n};
     TailWriter tail(out, facts);
     for (const RecordFile& rf : plan.record_files)
       if (rf.length > 0) tail.entry(rf.path, rf.stamp, to_hex(rf.blob), rf.offset, rf.length);
     tail.finish();
+    out.commit(AtomicFile::Sync::No);
+    return facts.generation;
   } catch (const std::exception&) {
+    return 0;
   }
 }
 
@@ -1071,13 +1204,22 @@ void load_and_write_back(CacheLoad& c, Diagnostics* findings, LoadOptions option
       sink.add(position, f, p);
     };
   std::size_t before = findings->size();
+  // The rules run apart, so that the cache keeps the findings without them too.
+  bool rules = options.rules;
+  options.rules = false;
   *repo = load_repository(std::move(c.snap), findings, options);
+  Diagnostics base(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end());
+  if (rules) {
+    check_rules(*repo, findings, today());
+    sort_diagnostics(*findings);
+  }
   if (!out || sink.failed) return;
   std::vector<std::uint32_t>().swap(plan.slot_of);
   // Without the rules the findings are not the whole answer: no result is kept then.
-  if (!options.rules) c.result_key.clear();
+  if (!rules) c.result_key.clear();
   Diagnostics result(findings->begin() + static_cast<std::ptrdiff_t>(before), findings->end());
-  finish_write_back(*out, c, plan, *repo, result);
+  std::uint64_t generation = finish_write_back(*out, c, plan, *repo, result, base);
+  if (rules) c.generation = generation;
 }
 
 // The loading behind load_worktree, check_worktree and load_worktree_fields.
@@ -1103,7 +1245,10 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   c.schemas_key = schemas_key_of(c.snap);
   c.result_key = result_key_of(c.snap);
   if (wanted.others) keep_others(c.snap, wanted.others);
-  if (answer_from_cache(c, wanted, options, findings, repo)) return;
+  if (answer_from_cache(c, wanted, options, findings, repo)) {
+    if (wanted.generation) *wanted.generation = c.generation;
+    return;
+  }
   if (c.snap.left_out > 0) {
     // An entry did not decode: list again, this time with every record file.
     c.unknown = c.reused = c.verified = 0;
@@ -1114,6 +1259,7 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
     c.result_key = result_key_of(c.snap);
   }
   load_and_write_back(c, findings, std::move(options), repo);
+  if (wanted.generation) *wanted.generation = c.generation;
 }
 
 }  // namespace
@@ -1172,11 +1318,13 @@ Repository load_worktree(const fs::path& root, Diagnostics* findings, LoadOption
   return repo;
 }
 
-Repository load_worktree(const fs::path& root, Diagnostics* findings,
-                         std::vector<SourceFile>* others) {
+Repository load_for_write(const fs::path& root, Diagnostics* findings, WriteLoad* load) {
   Repository repo;
   Wanted wanted;
-  wanted.others = others;
+  wanted.fields = load->fields;
+  wanted.with_findings = load->fields != nullptr;
+  wanted.others = &load->others;
+  wanted.generation = &load->generation;
   load_through_cache(root, findings, LoadOptions{}, wanted, &repo);
   return repo;
 }
@@ -1191,27 +1339,89 @@ Repository load_worktree_fields(const fs::path& root, const FieldSelection& fiel
   return repo;
 }
 
-void note_written(const fs::path& root, const WrittenFiles& files, const RecordSchemas& schemas) {
+namespace {
+
+// The cache's encoding of a document, positions included: two documents that encode alike
+// give the rules the same findings.
+std::string encoded(const Value& doc) {
+  Writer w;
+  w.value(doc);
+  return std::move(w.out);
+}
+
+// The findings of the repository after a write, from those the cache kept before it: each
+// written file's own replaced by `file_findings`, the rules' by the write's. nullopt when
+// they cannot be told exactly; then the next run computes them.
+std::optional<std::pair<Diagnostics, Diagnostics>> findings_after(CacheFile& disk,
+                                                                  const WriteNote& note,
+                                                                  Diagnostics file_findings,
+                                                                  bool docs_as_read) {
+  std::string day = note.day.str();
+  bool same_day = disk.result_key == day || disk.result_key.rfind(day + "\n", 0) == 0;
+  if (!note.rules || note.generation == 0 || disk.generation != note.generation || !same_day ||
+      !docs_as_read)
+    return std::nullopt;
+  std::set<std::string_view> written;
+  for (const WrittenFile& f : note.files) {
+    // A file the listing saw but the cache holds no entry for (a link, an unreadable one)
+    // may have had findings of the listing's, which the key of the result names.
+    if (f.existed && !disk.find(f.path)) return std::nullopt;
+    written.insert(f.path);
+  }
+  for (const Diagnostic& d : file_findings)
+    if (!written.count(d.file)) return std::nullopt;
+  Diagnostics base = std::move(file_findings);
+  for (const Diagnostic& d : disk.result_base)
+    if (!written.count(d.file)) base.push_back(d);
+  sort_diagnostics(base);
+  Diagnostics result = base;
+  result.insert(result.end(), note.rules->begin(), note.rules->end());
+  sort_diagnostics(result);
+  return std::pair{std::move(result), std::move(base)};
+}
+
+}  // namespace
+
+void note_written(const fs::path& root, const WriteNote& note, const RecordSchemas& schemas) {
   fs::path path = cache_disabled() ? fs::path() : record_cache_path(root);
   std::string identity = binary_identity();
   CacheFile disk;
   if (path.empty() || !read_cache(path, identity, &disk)) return;
   std::map<std::string, ChangedEntry, std::less<>> changed;
-  for (const auto& [rel, text] : files) {
-    ChangedEntry& c = changed[rel];
-    if (!text) continue;  // removed: its entry goes
-    std::optional<FileStamp> stamp = stamp_of_file(root / rel);
+  Diagnostics file_findings;
+  bool docs_as_read = true;  // each written text parses to the document the rules read
+  std::int64_t files = static_cast<std::int64_t>(disk.result_files);
+  for (const WrittenFile& f : note.files) {
+    ChangedEntry& c = changed[f.path];
+    files += (f.text ? 1 : 0) - (f.existed ? 1 : 0);
+    if (!f.text) continue;  // removed: its entry goes
+    std::optional<FileStamp> stamp = stamp_of_file(root / f.path);
     if (!stamp) return;  // the next run finds out for itself
     c.stamp = *stamp;
-    c.blob_hex = blob_id_of(*text);
+    c.blob_hex = blob_id_of(*f.text);
+    ParsedFile parsed = parse_record_file({f.path, *f.text, {}, *stamp}, schemas);
+    docs_as_read = docs_as_read && note.rules && f.doc && parsed.record &&
+                   encoded(parsed.record->doc) == encoded(*f.doc);
     Writer w;
-    w.parsed(parse_record_file({rel, *text, {}, *stamp}, schemas));
+    w.parsed(parsed);
     w.seal();
     c.bytes = std::move(w.out);
+    for (Diagnostic& d : parsed.findings) file_findings.push_back(std::move(d));
   }
-  Diagnostics none;
-  TailFacts facts{disk.schemas_key, disk.saved_at_ns, "", 0, &none};
-  rewrite_cache(path, disk, identity, changed, facts);
+  auto after = findings_after(disk, note, std::move(file_findings), docs_as_read);
+  TailFacts facts{disk.schemas_key, disk.saved_at_ns, "", 0, nullptr, nullptr};
+  if (after) {
+    facts.result_key = disk.result_key;
+    facts.result_files = static_cast<std::uint64_t>(std::max<std::int64_t>(files, 0));
+    facts.result_findings = &after->first;
+    facts.result_base = &after->second;
+  }
+  // A removal (rare: rm, mv) writes the file whole, so that no trace of the removed file's
+  // entry stays behind in it.
+  bool removes = std::any_of(changed.begin(), changed.end(),
+                             [](const auto& c) { return c.second.bytes.empty(); });
+  if (removes || append_to_cache(path, disk, changed, facts) == 0)
+    rewrite_cache(path, disk, identity, changed, facts);
 }
 
 Repository load_worktree_fields(const fs::path& root, const FieldSelection& fields,

@@ -258,6 +258,8 @@ struct Transaction::Impl {
   fs::path lock;
   bool locked = false;
   Repository repo;
+  WriteLoad load;
+  FieldSelection fields;  // what the load kept of the records, when options.reads limits it
   Diagnostics existing;
   std::set<FindingKey> existing_errors;
   std::unique_ptr<RecordSchemas> schemas;
@@ -267,6 +269,10 @@ struct Transaction::Impl {
   std::map<std::string, Change> staged;  // by path: writes go in path order
   bool allow_dangling = false;
   std::vector<std::string> written;
+  // The rules' findings (all) on the repository as the last validate() left it, for the
+  // record cache; nullopt when that validate could not tell them exactly.
+  mutable std::optional<Diagnostics> rules_after;
+  mutable Date rules_day;
 
   bool id_taken(KindId kind, const std::string& id) const {
     std::string path = record_path(kind, id);
@@ -292,10 +298,17 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
     remove_leftover_temps(t.root);
     // Records come through the record cache, which also hands back brm.yaml and the
     // repository's own schemas as it read them: validate() needs them.
-    std::vector<SourceFile> others;
-    t.repo = load_worktree(t.root, &t.existing, &others);
+    if (options.reads) {
+      t.fields = rule_read_fields();
+      for (std::size_t k = 0; k < kind_count; ++k)
+        for (std::string_view f : (*options.reads)[k])
+          if (std::find(t.fields[k].begin(), t.fields[k].end(), f) == t.fields[k].end())
+            t.fields[k].push_back(f);
+      t.load.fields = &t.fields;
+    }
+    t.repo = load_for_write(t.root, &t.existing, &t.load);
     Diagnostics ignored;  // the same findings came from the load
-    t.schemas = std::make_unique<RecordSchemas>(others, &ignored);
+    t.schemas = std::make_unique<RecordSchemas>(t.load.others, &ignored);
     t.repo.root = t.root;
     for (const Diagnostic& d : t.existing)
       if (d.severity == Severity::Error) t.existing_errors.insert(key_of(d));
@@ -416,6 +429,21 @@ class AppliedChanges {
 
 }  // namespace
 
+namespace {
+
+// Whether the rules on the repository with the staged changes applied are what a load of
+// the work tree after the write would find. Not when a change touches a file that did not
+// parse: the loaded repository still counts it among the files that do not.
+bool rules_are_exact(const Transaction::Impl& t) {
+  for (const auto& [path, change] : t.staged) {
+    const auto& unparsed = t.repo.unparsed[static_cast<std::size_t>(change.kind)];
+    if (std::find(unparsed.begin(), unparsed.end(), change.id) != unparsed.end()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Diagnostics Transaction::validate() const {
   Impl& t = *impl_;
   Diagnostics found;
@@ -437,7 +465,10 @@ Diagnostics Transaction::validate() const {
     applied.apply(change.kind, change.id, std::move(r));
   }
   Diagnostics rules;
-  check_rules(t.repo, &rules, today());
+  t.rules_day = today();
+  check_rules(t.repo, &rules, t.rules_day);
+  t.rules_after.reset();
+  if (rules_are_exact(t)) t.rules_after = rules;
   for (Diagnostic& d : rules) {
     if (t.staged.count(d.file)) {
       found.push_back(std::move(d));
@@ -555,9 +586,18 @@ void Transaction::commit(const std::string& message) {
       throw;
     }
   }
-  WrittenFiles files;
-  for (Step& s : done) files.emplace_back(std::move(s.path), std::move(s.content));
-  note_written(t.root, files, *t.schemas);
+  WriteNote note;
+  for (Step& s : done) {
+    const Impl::Change& change = t.staged.at(s.path);
+    const Value* doc = change.doc ? &*change.doc : nullptr;
+    note.files.push_back({std::move(s.path), std::move(s.content), s.old.has_value(), doc});
+  }
+  note.generation = t.load.generation;
+  // Files left as they were kept their entries, which need not hold what the rules read.
+  bool all_written = note.files.size() == t.staged.size();
+  note.rules = t.rules_after && all_written ? &*t.rules_after : nullptr;
+  note.day = t.rules_day;
+  note_written(t.root, note, *t.schemas);
   t.written = std::move(paths);
   t.staged.clear();
 }

@@ -1,6 +1,7 @@
 #include "brm/store.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -343,4 +344,71 @@ TEST_CASE("store: after a write the next load takes the written file from the re
   CHECK(text(first) == text(uncached));
   CHECK(text(second) == text(uncached));
   CHECK(has_rule(uncached, "unknown-reference", "complaints/2026-01-01-old.yaml"));
+}
+
+namespace {
+
+struct CacheFileStamp {
+  std::uintmax_t size = 0;
+  std::uint64_t inode = 0;
+};
+CacheFileStamp cache_file_stamp(const fs::path& root) {
+  struct ::stat st {};
+  if (::stat(record_cache_path(root).c_str(), &st) != 0) return {};
+  return {static_cast<std::uintmax_t>(st.st_size), static_cast<std::uint64_t>(st.st_ino)};
+}
+
+// Every record's path and validity, and the findings, as a load through the cache gives them.
+std::string loaded(const fs::path& root) {
+  Diagnostics findings;
+  Repository repo = load_worktree(root, &findings);
+  std::string out;
+  for (const auto& rs : repo.records)
+    for (const Record& rec : rs) out += rec.path() + (rec.valid ? "\n" : " (invalid)\n");
+  for (const Diagnostic& d : findings) out += format_text(d) + "\n";
+  return out;
+}
+
+std::string loaded_without_cache(const fs::path& root) {
+  ::setenv("BRM_CACHE", "off", 1);
+  std::string out = loaded(root);
+  ::unsetenv("BRM_CACHE");
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("store: writes append to the record cache, which a torn append does not fool") {
+  TempRepo r;
+  ScratchFolder cache_home("brm-store-append");
+  ::setenv("XDG_CACHE_HOME", cache_home.root.c_str(), 1);
+  loaded(r.root);  // writes the cache, with the findings
+  for (std::string id : {"eva", "ola", "kim"}) {
+    CacheFileStamp before = cache_file_stamp(r.root);
+    {
+      Transaction t(r.root, no_commit());
+      // A date more than a year ahead: a warning of the rules, kept with the findings.
+      t.put(KindId::Complaint, "c-" + id,
+            yaml("customer: anna-berg\nreceived: 2099-01-01\nseverity: low\nsummary: " + id +
+                 "\nstatus: open\n"));
+      t.commit("add " + id);
+    }
+    CacheFileStamp after = cache_file_stamp(r.root);
+    CHECK(after.inode == before.inode);  // the same file, appended to
+    CHECK(after.size > before.size);
+    std::string cold = loaded_without_cache(r.root);
+    CHECK(cold.find("complaints/c-" + id + ".yaml:2:11: warning:") != std::string::npos);
+    CHECK(loaded(r.root) == cold);
+    CHECK(cache_file_stamp(r.root).inode == before.inode);  // answered, not written again
+  }
+  // Torn: the last append lost its footer. The cache is not read, but rebuilt.
+  CacheFileStamp whole = cache_file_stamp(r.root);
+  fs::resize_file(record_cache_path(r.root), whole.size - 3);
+  std::string cold = loaded_without_cache(r.root);
+  CHECK(loaded(r.root) == cold);
+  CacheFileStamp rebuilt = cache_file_stamp(r.root);
+  CHECK(rebuilt.inode != whole.inode);
+  CHECK(loaded(r.root) == cold);
+  CHECK(cache_file_stamp(r.root).inode == rebuilt.inode);
+  ::unsetenv("XDG_CACHE_HOME");
 }

@@ -26,21 +26,50 @@ namespace brm {
 Repository load_worktree(const std::filesystem::path& root, Diagnostics* findings,
                          LoadOptions options = {});
 
-// load_worktree for a write: also hands back the files besides the records (brm.yaml, the
-// repository's own schemas) as they were read, so that the change is validated with the
-// same schemas without listing the work tree again.
-Repository load_worktree(const std::filesystem::path& root, Diagnostics* findings,
-                         std::vector<SourceFile>* others);
+// What a write's load (load_for_write) takes and hands back besides the repository.
+struct WriteLoad {
+  // The fields the write reads of the records, with those the rules read; whole when null.
+  // A record limited to some fields is not fit to be written back.
+  const FieldSelection* fields = nullptr;
+  // The files besides the records (brm.yaml, the repository's own schemas) as they were
+  // read, so that the change is validated with the same schemas without listing again.
+  std::vector<SourceFile> others;
+  // Names the cache file whose findings are those of the loaded repository (0: none), so
+  // that note_written can keep them up to date instead of throwing them away.
+  std::uint64_t generation = 0;
+};
+Repository load_for_write(const std::filesystem::path& root, Diagnostics* findings,
+                          WriteLoad* load);
 
 class RecordSchemas;
 
-// After a write: the cache learns the record files written (path relative to the root ->
-// the text written; nullopt: removed), parsed and validated with `schemas`, so that the
-// next run takes them from it instead of parsing them and writing the whole cache again.
-// The findings of the last run no longer hold, and are computed again by the next one.
-// Does nothing when there is no usable cache; a failure to write costs only speed.
-using WrittenFiles = std::vector<std::pair<std::string, std::optional<std::string>>>;
-void note_written(const std::filesystem::path& root, const WrittenFiles& files,
+// What a write tells the cache: each record file written (path relative to the root, the
+// text written; nullopt: removed; whether a file was there before), and, when known, the
+// rules' findings (all of them, every severity) on the repository as it is after the write
+// and the day they were computed for: every file the write staged must be among `files`.
+struct WrittenFile {
+  std::string path;
+  std::optional<std::string> text;
+  bool existed = false;
+  // The document the rules read for the file: their findings hold for the file only when
+  // its text parses to just this, positions included.
+  const Value* doc = nullptr;
+};
+struct WriteNote {
+  std::vector<WrittenFile> files;
+  std::uint64_t generation = 0;        // WriteLoad::generation of the write's load
+  const Diagnostics* rules = nullptr;  // null: unknown
+  Date day;
+};
+
+// After a write: the cache learns the record files written, parsed and validated with
+// `schemas`, so that the next run takes them from it instead of parsing them and writing
+// the whole cache again. When the cache is still the file the write's load left, with the
+// findings of the repository before the write, and the write gave the rules' findings,
+// the kept findings become those after the write (each written file's own replaced, the
+// rules' given): the next run computes none. Otherwise they are computed again by the
+// next run. Does nothing when there is no usable cache; a failure to write costs only speed.
+void note_written(const std::filesystem::path& root, const WriteNote& note,
                   const RecordSchemas& schemas);
 
 // For callers that need only the findings (brm check): when no file, schema or setting

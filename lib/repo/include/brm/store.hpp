@@ -24,6 +24,10 @@ struct WriteOptions {
   bool force = false;  // --force: commit files in paths git ignores, as `git add --force`
   // How long to wait for another brm process's lock before giving up.
   int lock_timeout_ms = 10'000;
+  // The fields the command reads of the loaded records (every_field: whole), for a command
+  // that only adds records: the load then decodes just these and those the rules read.
+  // Null: every record whole, as a command that writes loaded records back needs them.
+  const FieldSelection* reads = nullptr;
 };
 
 // Thrown by Transaction::commit when the change would leave errors; carries them.

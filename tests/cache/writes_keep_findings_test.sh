@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# A write keeps the record cache's findings up to date (note_written): after each write the
+# next brm check answers from the cache without computing anything, and what it prints must
+# be what a check with the cache off prints. Writes of every sort follow one another (adds,
+# a warning, a set, a removal that leaves references dangling, a refused add, the record
+# put back), then the cache is damaged by a torn write and must be rebuilt.
+#   writes_keep_findings_test.sh BRM EXAMPLE_REPOSITORY
+set -u
+brm=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export BRM_TODAY=2026-11-26 NO_COLOR=1 HOME="$work/home" GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME" && git config --global user.name T && git config --global user.email t@example.com
+cp -r "$2" "$work/repo" && cd "$work/repo" && rm -rf .git && git init -q && git add -A &&
+  git commit -qm start || exit 1
+compared=0 failed=0 kept=0
+
+cache_file() { ls .git/brm/records-*.cache 2>/dev/null | head -1; }
+stamp() { stat -c '%i %s %Y' "$(cache_file)" 2>/dev/null; }
+
+# brm check through the cache against brm check without it, text and JSON.
+same_check() {
+  local a b
+  for format in text json; do
+    a=$("$brm" check --format "$format" 2>&1; echo "exit $?")
+    b=$(BRM_CACHE=off "$brm" check --format "$format" 2>&1; echo "exit $?")
+    compared=$((compared + 1))
+    if [ "$a" != "$b" ]; then
+      failed=$((failed + 1))
+      echo "after '$step': brm check --format $format differs with the cache"
+      diff <(echo "$a") <(echo "$b") | head -10
+    fi
+  done
+}
+
+# One write, then the checks. `kept`: the write must have left findings that the next check
+# takes as they are (the cache file is not written again).
+write() {
+  local expect=$1
+  shift
+  step="brm $*"
+  "$brm" "$@" >/dev/null 2>&1
+  local before
+  before=$(stamp)
+  same_check
+  if [ "$expect" = kept ]; then
+    if [ -n "$before" ] && [ "$before" = "$(stamp)" ]; then
+      kept=$((kept + 1))
+    else
+      failed=$((failed + 1))
+      echo "after '$step': the check wrote the cache again (the write did not keep the findings)"
+    fi
+  fi
+}
+
+step=start
+same_check
+write kept complaint add "Printer queue lost" --customer anna-berg --received 2026-11-20 --severity low
+write kept complaint add "Scanner offline" --customer anna-berg --received 2026-11-21 --severity low
+# A warning the rules give (a date more than a year ahead) comes with the write.
+write kept meeting add --customer anna-berg --date 2028-01-10 --subject "Far ahead"
+write any customer set anna-berg notes=changed
+# References to the removed customer dangle: errors elsewhere, which the next check reports.
+write kept customer rm anna-berg --force
+write kept complaint add "Refused: no such customer" --customer anna-berg --received 2026-11-22 \
+  --severity low
+write kept customer add "Anna Berg" --id anna-berg --role customer
+for i in 1 2 3 4 5 6; do
+  write kept complaint add "Complaint $i" --customer eva-janssen --received 2026-11-2$i --severity low
+done
+# A torn cache (a crash in the middle of writing it) is found out and rebuilt.
+step="torn cache"
+truncate -s -7 "$(cache_file)"
+same_check
+write kept complaint add "After the tear" --customer eva-janssen --received 2026-11-20 --severity low
+echo "$compared checks compared, $failed failed, $kept writes kept the findings"
+[ "$failed" = 0 ] && [ "$kept" -ge 10 ]
