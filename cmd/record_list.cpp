@@ -21,12 +21,14 @@
 namespace brm::cli {
 namespace {
 
-// The records of `kind` whole and what the views read of the others, with the findings of
-// the last run when nothing changed (the record cache): no record is validated again.
-Repository load(Context& ctx, KindId kind) {
+// The records `subset` names (or more), those of `kind` whole and what the views read of
+// the others, with the findings of the last run when nothing changed (the record cache): no
+// record is validated again. Warns of the repository's errors when asked to.
+Repository load(Context& ctx, KindId kind, const RecordSubset& subset, bool warn = true) {
   Diagnostics findings;
-  Repository repo = load_worktree_fields(ctx.root(), shown_fields(kind), &findings);
-  if (std::size_t n = count_severity(findings, Severity::Error))
+  Repository repo = load_worktree_fields(ctx.root(), shown_fields(kind), subset, &findings);
+  std::size_t n = count_severity(findings, Severity::Error);
+  if (warn && n > 0)
     std::fprintf(stderr, "warning: the repository has %zu error%s; see 'brm check'\n", n,
                  n == 1 ? "" : "s");
   return repo;
@@ -226,7 +228,7 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
   if (!o.since.empty()) o.since = date_flag(o.since, "--since").str();
   for (auto& [field, want] : o.equals)
     if (!want.empty()) typed_value(*record_field(kind).property(field), want, flag_for(field));
-  Repository repo = load(ctx, kind);
+  Repository repo = load(ctx, kind, listed_records(kind, !o.customer.empty()));
   if (!o.customer.empty()) find_record(repo, KindId::Customer, o.customer);
   Date now = today();
   std::vector<const Record*> rows;
@@ -276,7 +278,12 @@ std::string referrer_section(const Kind& k, std::vector<const Record*> group,
 }
 
 void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
-  Repository repo = load(ctx, kind);
+  Repository repo = load(ctx, kind, shown_records(kind, o.id));
+  if (!repo.find(kind, o.id)) {  // what the error says (a near id) reads every record
+    RecordSubset every;
+    every.every.fill(true);
+    repo = load(ctx, kind, every, false);
+  }
   const Record& r = find_record(repo, kind, o.id);
   std::vector<const Record*> refs = repo.referrers(kind, r.id);
   for (const Record* more : repo.referrers_through(kind, r.id))

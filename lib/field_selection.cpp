@@ -39,4 +39,38 @@ FieldSelection shown_fields(KindId kind) {
   return out;
 }
 
+namespace {
+
+bool refers_to(const Kind& k, KindId target, std::string_view path = {}) {
+  return std::any_of(k.references.begin(), k.references.end(), [&](const Reference& ref) {
+    return ref.target == target && (path.empty() || ref.path == path);
+  });
+}
+
+}  // namespace
+
+RecordSubset shown_records(KindId kind, std::string_view id) {
+  // Repository::referrers and referrers_through, read backwards.
+  RecordSubset out;
+  out.id = std::string(id);
+  for (const Kind& k : kinds()) {
+    auto i = static_cast<std::size_t>(k.id);
+    out.mentioning[i] = k.id == kind || refers_to(k, kind);
+    if (const auto& through = k.referrer.through;
+        through && refers_to(kind_of(through->via), kind, through->path))
+      out.via[i] = through->via;
+  }
+  return out;
+}
+
+RecordSubset listed_records(KindId kind, bool by_customer) {
+  RecordSubset out;
+  out.every[static_cast<std::size_t>(kind)] = true;
+  // `--customer`: Repository::account_of, and the customer's own id must exist.
+  if (by_customer) out.every[static_cast<std::size_t>(KindId::Customer)] = true;
+  // A result's levels are read against its agreement's (the breached column and test).
+  if (kind == KindId::Result) out.every[static_cast<std::size_t>(KindId::Agreement)] = true;
+  return out;
+}
+
 }  // namespace brm
