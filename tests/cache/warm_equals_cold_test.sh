@@ -82,6 +82,16 @@ same complaint list --customer anna-berg
 same customer list --customer karin-lindqvist
 same result list
 same customer show pieter-de-vries --format json
+# A text table decodes only the fields of its columns and filters (table_fields).
+same customer list --role purchaser
+same customer list --without-contact --status active
+same complaint list --open
+same complaint list --severity high --customer anna-berg
+same meeting list --since 2026-06-01
+same project list --late
+same plan list --due
+same agreement list --status active --format csv
+same agreement list --status active
 c=complaints/2025-09-08-tills-froze-during-saturday-peak.yaml
 refers karin-lindqvist 2025-09-08-tills-froze-during-saturday-peak || fail "no referrer to move"
 sleep 0.1  # past the file system clock's tick: the change time moves

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -197,6 +198,11 @@ const FieldSelection& rule_read_fields();
 // What `brm KIND show` and `brm KIND list` read: the records of `kind` whole, and of the
 // others what the views look up (references, labels, dates, what their tests read).
 FieldSelection shown_fields(KindId kind);
+// What the text table of `brm KIND list` reads when no test (`--open`, ...) is asked for:
+// of the kind's records the fields of its columns, references, label and dates, the small
+// scalars of shown_fields and `also` (what its other filters read); every field when a
+// column is computed from the record. Of the others, what shown_fields reads.
+FieldSelection table_fields(KindId kind, std::span<const std::string_view> also);
 
 // Which records a view reads (brm KIND show and list), for a load that may leave the others
 // out. A load that cannot leave them out reads them all: a view must give the same answer
