@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "brm/diagnostic.hpp"
+#include "brm/kinds.hpp"
 
 namespace brm::cli {
 
@@ -55,6 +56,7 @@ void setup_check(CLI::App& app, Context& ctx);
 void setup_fmt(CLI::App& app, Context& ctx);
 void add_survey_import(CLI::App* survey, Context& ctx);  // brm survey import (survey_import.cpp)
 void setup_records(CLI::App& app, Context& ctx);         // brm KIND ... for every kind (record.cpp)
+void setup_record_kind(CLI::App& app, Context& ctx, KindId kind);  // brm KIND ... for one
 void setup_measure(CLI::App& app, Context& ctx);
 void setup_log(CLI::App& app, Context& ctx);
 void setup_agenda(CLI::App& app, Context& ctx);

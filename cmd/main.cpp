@@ -185,8 +185,12 @@ int run(int argc, char** argv) {
   std::string_view command = command_word(app, argc, argv);
   bool named = std::any_of(commands().begin(), commands().end(),
                            [&](const Command& c) { return command == c.name; });
-  for (const Command& c : commands())
-    if (!named || command == c.name) c.setup(app, ctx);
+  // A kind's word alone sets up that kind's commands: each kind's setup reads its schema.
+  if (const Kind* kind = named ? nullptr : find_kind(command); kind && kind->name == command)
+    setup_record_kind(app, ctx, kind->id);
+  else
+    for (const Command& c : commands())
+      if (!named || command == c.name) c.setup(app, ctx);
 
   auto* help = app.add_subcommand("help", "Show help for brm or one of its commands");
   std::vector<std::string> topic;

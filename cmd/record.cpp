@@ -128,28 +128,31 @@ Date date_flag(std::string_view text, std::string_view flag) {
 }
 
 void setup_records(CLI::App& app, Context& ctx) {
-  for (const Kind& k : kinds()) {
-    const Value* title = RecordSchemas::builtin_document(k.id).find("title");
-    std::string what = title && title->is_string() ? title->as_string() : std::string(k.name);
-    auto* cmd = app.add_subcommand(
-        std::string(k.name),
-        fmt::format("{} records ({}/): add, list, show, set, edit, rm", what, k.folder));
-    cmd->require_subcommand(1);
-    setup_record_add(cmd, ctx, k.id);
-    setup_record_list(cmd, ctx, k.id);
-    setup_record_show(cmd, ctx, k.id);
-    setup_record_set(cmd, ctx, k.id);
-    setup_record_edit(cmd, ctx, k.id);
-    setup_record_rm(cmd, ctx, k.id);
-    setup_record_mv(cmd, ctx, k.id);
-    for (const KindCommand& more : kind_commands)
-      if (more.kind == k.id) more.setup(cmd, ctx);
-    // The kind's own commands (complaint close, survey import) are named in brm's help too.
-    std::string words;
-    for (const CLI::App* sub : cmd->get_subcommands([](const CLI::App*) { return true; }))
-      words += (words.empty() ? "" : ", ") + sub->get_name();
-    cmd->description(fmt::format("{} records ({}/): {}", what, k.folder, words));
-  }
+  for (const Kind& k : kinds()) setup_record_kind(app, ctx, k.id);
+}
+
+void setup_record_kind(CLI::App& app, Context& ctx, KindId kind) {
+  const Kind& k = kind_of(kind);
+  const Value* title = RecordSchemas::builtin_document(k.id).find("title");
+  std::string what = title && title->is_string() ? title->as_string() : std::string(k.name);
+  auto* cmd = app.add_subcommand(
+      std::string(k.name),
+      fmt::format("{} records ({}/): add, list, show, set, edit, rm", what, k.folder));
+  cmd->require_subcommand(1);
+  setup_record_add(cmd, ctx, k.id);
+  setup_record_list(cmd, ctx, k.id);
+  setup_record_show(cmd, ctx, k.id);
+  setup_record_set(cmd, ctx, k.id);
+  setup_record_edit(cmd, ctx, k.id);
+  setup_record_rm(cmd, ctx, k.id);
+  setup_record_mv(cmd, ctx, k.id);
+  for (const KindCommand& more : kind_commands)
+    if (more.kind == k.id) more.setup(cmd, ctx);
+  // The kind's own commands (complaint close, survey import) are named in brm's help too.
+  std::string words;
+  for (const CLI::App* sub : cmd->get_subcommands([](const CLI::App*) { return true; }))
+    words += (words.empty() ? "" : ", ") + sub->get_name();
+  cmd->description(fmt::format("{} records ({}/): {}", what, k.folder, words));
 }
 
 }  // namespace brm::cli

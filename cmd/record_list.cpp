@@ -22,12 +22,15 @@
 namespace brm::cli {
 namespace {
 
-// The records of `kind` whole and what the views read of the others, with the findings of
-// the last run when nothing changed (the record cache): no record is validated again.
-Repository load(Context& ctx, KindId kind) {
+// The records `subset` names (or more), those of `kind` whole and what the views read of
+// the others, with the findings of the last run when nothing changed (the record cache): no
+// record is validated again. Warns of the repository's errors when asked to.
+Repository load(Context& ctx, const FieldSelection& fields, const RecordSubset& subset,
+                bool warn = true) {
   Diagnostics findings;
-  Repository repo = load_worktree_fields(ctx.root(), shown_fields(kind), &findings);
-  if (std::size_t n = count_severity(findings, Severity::Error))
+  Repository repo = load_worktree_fields(ctx.root(), fields, subset, &findings);
+  std::size_t n = count_severity(findings, Severity::Error);
+  if (warn && n > 0)
     std::fprintf(stderr, "warning: the repository has %zu error%s; see 'brm check'\n", n,
                  n == 1 ? "" : "s");
   return repo;
@@ -224,11 +227,22 @@ void print_table(Context& ctx, const Repository& repo, KindId kind,
   std::fputs(table.render(width, ctx.color(stdout)).c_str(), stdout);
 }
 
+// What a list reads of the records: the text table's fields when no test reads more.
+FieldSelection listed_fields(KindId kind, const ListOptions& o) {
+  bool table = o.format != "json" && o.format != "yaml" && o.format != "csv";
+  bool tested = std::any_of(o.tests.begin(), o.tests.end(), [](const auto& t) { return t.second; });
+  if (!table || tested) return shown_fields(kind);
+  std::vector<std::string_view> filtered;  // what selected() reads besides
+  for (const auto& [field, want] : o.equals) filtered.push_back(field);
+  filtered.push_back("it_contact");
+  return table_fields(kind, filtered);
+}
+
 void run_list(Context& ctx, KindId kind, ListOptions o) {
   if (!o.since.empty()) o.since = date_flag(o.since, "--since").str();
   for (auto& [field, want] : o.equals)
     if (!want.empty()) typed_value(*record_field(kind).property(field), want, flag_for(field));
-  Repository repo = load(ctx, kind);
+  Repository repo = load(ctx, listed_fields(kind, o), listed_records(kind, !o.customer.empty()));
   if (!o.customer.empty()) find_record(repo, KindId::Customer, o.customer);
   Date now = today();
   std::vector<const Record*> rows;
@@ -240,6 +254,7 @@ void run_list(Context& ctx, KindId kind, ListOptions o) {
     print_csv(kind, rows);
   else
     print_table(ctx, repo, kind, rows, now);
+  keep_until_exit(std::move(repo));  // freeing thousands of records costs more than a list
 }
 
 struct ShowOptions {
@@ -278,7 +293,12 @@ std::string referrer_section(const Kind& k, std::vector<const Record*> group,
 }
 
 void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
-  Repository repo = load(ctx, kind);
+  Repository repo = load(ctx, shown_fields(kind), shown_records(kind, o.id));
+  if (!repo.find(kind, o.id)) {  // what the error says (a near id) reads every record
+    RecordSubset every;
+    every.every.fill(true);
+    repo = load(ctx, shown_fields(kind), every, false);
+  }
   const Record& r = find_record(repo, kind, o.id);
   std::vector<const Record*> refs = repo.referrers(kind, r.id);
   for (const Record* more : repo.referrers_through(kind, r.id))
@@ -295,6 +315,7 @@ void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
     }
     out.set("referred_by", std::move(by));
     std::fputs((to_json(versioned(std::move(out)), 2) + "\n").c_str(), stdout);
+    keep_until_exit(std::move(repo));
     return;
   }
   std::string out = to_canonical_yaml(kind, r.doc);
@@ -309,6 +330,7 @@ void run_show(Context& ctx, KindId kind, const ShowOptions& o) {
     if (!group.empty()) out += referrer_section(k, std::move(group), repo, now);
   }
   std::fputs(out.c_str(), stdout);
+  keep_until_exit(std::move(repo));
 }
 
 }  // namespace

@@ -595,6 +595,8 @@ struct Wanted {
   const FieldSelection* fields = nullptr;
   // With `fields`: the findings too, the last run's when they hold (else computed).
   bool with_findings = false;
+  // With `fields`: only these records, when the cache answers alone (else all of them).
+  const RecordSubset* subset = nullptr;
   // Given: also the files besides the records (brm.yaml, the schemas), as read.
   std::vector<SourceFile>* others = nullptr;
   // Given: set to the generation of a cache file holding this load's findings (or 0).
@@ -632,13 +634,11 @@ void load_base(const Snapshot& snap, Repository* repo, Diagnostics* findings) {
   *repo = load_repository(std::move(base), findings, options);
 }
 
-// One entry decoded into the repository: whole (its findings to *file_findings), or limited
-// to `fields` (findings skipped). False when it does not decode.
-bool take_entry(const CacheFile& disk, const IndexEntry& e, const FieldSelection* fields,
+// One entry's bytes decoded into the repository: whole (its findings to *file_findings), or
+// limited to `fields` (findings skipped). False when they do not decode.
+bool take_entry(std::string_view bytes, std::string_view path, const FieldSelection* fields,
                 Repository* repo, Diagnostics* file_findings) {
-  std::optional<std::string_view> bytes = unseal(disk.data.substr(e.offset, e.length));
-  if (!bytes) return false;
-  Reader r(*bytes);
+  Reader r(bytes);
   std::optional<Record> record;
   if (fields) {
     record = r.selected_record(*fields);
@@ -650,7 +650,7 @@ bool take_entry(const CacheFile& disk, const IndexEntry& e, const FieldSelection
   if (!r.ok() || !r.at_end()) return false;
   if (!record) {
     std::string_view id;
-    const Kind* kind = kind_of_record_path(e.path, &id);
+    const Kind* kind = kind_of_record_path(path, &id);
     if (kind && is_valid_id(id))
       repo->unparsed[static_cast<std::size_t>(kind->id)].emplace_back(id);
     return true;
@@ -663,29 +663,96 @@ bool take_entry(const CacheFile& disk, const IndexEntry& e, const FieldSelection
   return true;
 }
 
-// Every record straight from the cache, when no record file changed: no parsing, no
-// validation. Limited to `fields` (no findings), or whole with each file's findings in
-// *file_findings. brm.yaml and the schemas go through load_repository as usual, their
-// findings to *base_findings. False when an entry does not decode.
-bool load_from_entries(const CacheFile& disk, const Snapshot& snap, const FieldSelection* fields,
-                       Repository* repo, Diagnostics* base_findings, Diagnostics* file_findings) {
-  load_base(snap, repo, base_findings);
-  repo->files = snap.files.size() + snap.left_out;
-  repo->record_files = disk.index.size();
-  std::array<std::size_t, kind_count> per_kind{};
-  for (const IndexEntry& e : disk.index)
-    if (const Kind* k = find_kind(e.path.substr(0, e.path.find('/'))))
-      ++per_kind[static_cast<std::size_t>(k->id)];
-  for (std::size_t k = 0; k < kind_count; ++k) repo->records[k].reserve(per_kind[k]);
-  // In the order the entries lie in the file, letting each stretch go once decoded: the
-  // records hold copies, and the mapping would otherwise count whole in the peak memory.
+// What a pass over the entries takes of one kind (RecordSubset): nothing, every entry, or
+// the entries whose bytes hold one of `needles`. A record that refers to an id holds it as
+// a string, so an entry without those bytes cannot be one of its referrers.
+struct KindPick {
+  enum class Mode : std::uint8_t { None, Every, Holding } mode = Mode::Every;
+  std::vector<std::string> needles;
+
+  bool holds_one(std::string_view bytes) const {
+    return std::any_of(needles.begin(), needles.end(), [&](const std::string& n) {
+      return ::memmem(bytes.data(), bytes.size(), n.data(), n.size()) != nullptr;
+    });
+  }
+};
+using KindPicks = std::array<KindPick, kind_count>;
+
+// The entries `picks` takes, in the order they lie in the file, each stretch let go once
+// decoded: the records hold copies, and the mapping would otherwise count whole in the
+// peak memory. An entry looked at is checked whole, taken or not, so that a damaged one
+// is never mistaken for one that does not refer. False when one does not decode.
+bool take_entries(const CacheFile& disk, const std::vector<const IndexEntry*>& order,
+                  const KindPicks& picks, const FieldSelection* fields, Repository* repo,
+                  Diagnostics* file_findings) {
+  static const KindPick every;
   std::uint64_t released = 0;
-  for (const IndexEntry* e : in_file_order(disk)) {
-    if (!take_entry(disk, *e, fields, repo, file_findings)) return false;
+  for (const IndexEntry* e : order) {
+    const Kind* kind = kind_of_record_path(e->path);
+    const KindPick& pick = kind ? picks[static_cast<std::size_t>(kind->id)] : every;
+    if (pick.mode == KindPick::Mode::None) continue;
+    std::optional<std::string_view> bytes = unseal(disk.data.substr(e->offset, e->length));
+    if (!bytes) return false;
+    if (pick.mode == KindPick::Mode::Holding && !pick.holds_one(*bytes)) continue;
+    if (!take_entry(*bytes, e->path, fields, repo, file_findings)) return false;
     if (e->offset - released >= release_stretch) {
       disk.file.release(disk.data.substr(released, e->offset - released));
       released = e->offset;
     }
+  }
+  return true;
+}
+
+// The passes that take what `subset` names (null: every entry, in one pass). Kinds read
+// through another kind's records come second, with those records' ids to look for.
+std::vector<KindPicks> passes_for(const RecordSubset* subset) {
+  if (!subset) return {KindPicks{}};
+  KindPicks first, second;
+  bool through = false;
+  for (std::size_t k = 0; k < kind_count; ++k) {
+    KindPick pick;
+    pick.mode = subset->every[k]                          ? KindPick::Mode::Every
+                : subset->mentioning[k] || subset->via[k] ? KindPick::Mode::Holding
+                                                          : KindPick::Mode::None;
+    if (subset->mentioning[k]) pick.needles.push_back(subset->id);
+    first[k].mode = second[k].mode = KindPick::Mode::None;
+    (subset->via[k] ? second[k] : first[k]) = std::move(pick);
+    through = through || subset->via[k];
+  }
+  if (!through) return {first};
+  return {first, second};
+}
+
+// The ids that the second pass looks for: those of the records read of each kind's `via`.
+void add_via_needles(const RecordSubset& subset, const Repository& repo, KindPicks* picks) {
+  for (std::size_t k = 0; k < kind_count; ++k) {
+    if (!subset.via[k] || (*picks)[k].mode != KindPick::Mode::Holding) continue;
+    for (const Record& r : repo.of(*subset.via[k])) (*picks)[k].needles.push_back(r.id);
+  }
+}
+
+// Every record straight from the cache, when no record file changed: no parsing, no
+// validation. Limited to `fields` (no findings), or whole with each file's findings in
+// *file_findings; only those of `subset` when given. brm.yaml and the schemas go through
+// load_repository as usual, their findings to *base_findings. False when an entry does
+// not decode.
+bool load_from_entries(const CacheFile& disk, const Snapshot& snap, const FieldSelection* fields,
+                       const RecordSubset* subset, Repository* repo, Diagnostics* base_findings,
+                       Diagnostics* file_findings) {
+  load_base(snap, repo, base_findings);
+  repo->files = snap.files.size() + snap.left_out;
+  repo->record_files = disk.index.size();
+  std::vector<KindPicks> passes = passes_for(subset);
+  std::array<std::size_t, kind_count> per_kind{};
+  for (const IndexEntry& e : disk.index)
+    if (const Kind* k = find_kind(e.path.substr(0, e.path.find('/'))))
+      ++per_kind[static_cast<std::size_t>(k->id)];
+  for (std::size_t k = 0; k < kind_count; ++k)
+    if (passes.front()[k].mode == KindPick::Mode::Every) repo->records[k].reserve(per_kind[k]);
+  std::vector<const IndexEntry*> order = in_file_order(disk);
+  for (KindPicks& picks : passes) {
+    if (subset && &picks != &passes.front()) add_via_needles(*subset, *repo, &picks);
+    if (!take_entries(disk, order, picks, fields, repo, file_findings)) return false;
   }
   for (auto& rs : repo->records)
     std::sort(rs.begin(), rs.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
@@ -1002,7 +1069,8 @@ bool answer_from_cache(CacheLoad& c, const Wanted& wanted, const LoadOptions& op
   }
   if (wanted.fields && (!wanted.with_findings || c.result_holds())) {
     Diagnostics ignored;
-    if (!load_from_entries(c.disk, c.snap, wanted.fields, repo, &ignored, nullptr)) return false;
+    if (!load_from_entries(c.disk, c.snap, wanted.fields, wanted.subset, repo, &ignored, nullptr))
+      return false;
     if (wanted.with_findings) *findings = std::move(c.disk.result_findings);
     return true;
   }
@@ -1011,7 +1079,7 @@ bool answer_from_cache(CacheLoad& c, const Wanted& wanted, const LoadOptions& op
   // findings again from the entries and the rules, which the cache then keeps.
   Diagnostics base, per_file;
   Repository whole;
-  if (!load_from_entries(c.disk, c.snap, nullptr, &whole, &base, &per_file)) return false;
+  if (!load_from_entries(c.disk, c.snap, nullptr, nullptr, &whole, &base, &per_file)) return false;
   if (c.result_holds()) {
     for (const Diagnostic& d : c.disk.result_findings) findings->push_back(d);
   } else {
@@ -1330,11 +1398,12 @@ Repository load_for_write(const fs::path& root, Diagnostics* findings, WriteLoad
 }
 
 Repository load_worktree_fields(const fs::path& root, const FieldSelection& fields,
-                                Diagnostics* findings) {
+                                const RecordSubset& subset, Diagnostics* findings) {
   Repository repo;
   Wanted wanted;
   wanted.fields = &fields;
   wanted.with_findings = true;
+  wanted.subset = &subset;
   load_through_cache(root, findings, LoadOptions{}, wanted, &repo);
   return repo;
 }

@@ -72,6 +72,12 @@ std::string fit(const std::string& s, std::size_t width) {
 std::size_t display_width(std::string_view text) {
   std::size_t n = 0;
   while (!text.empty()) {
+    // Printable ASCII, most of any table, is a column a byte without utf8proc's tables.
+    if (auto c = static_cast<unsigned char>(text.front()); c >= 0x20 && c < 0x7F) {
+      ++n;
+      text.remove_prefix(1);
+      continue;
+    }
     auto [w, bytes] = next_char(text);
     n += static_cast<std::size_t>(w);
     text.remove_prefix(bytes);

@@ -48,6 +48,76 @@ same customer show anna-berg --format json
   --severity low >/dev/null 2>&1 || "$brm" customer set anna-berg notes=changed >/dev/null ||
   { echo "no write went through"; exit 1; }
 round
+
+# From a warm cache, show decodes only the records whose cached form holds the id shown (or
+# the id of one of its agreements, for its results) and list only the kinds it shows; edits
+# to the other records must still be seen. The files are dated back, so that the cache
+# vouches for each by its stamp and the listing leaves them out; then one file changes at
+# a time, in place (same size, same modification time: only the change time moves) or by
+# a rename.
+rewrite() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import os, sys
+path, old, new = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode()
+st = os.stat(path)
+data = open(path, 'rb').read()
+assert len(old) == len(new) and data.count(old) == 1
+with open(path, 'r+b') as f:
+    f.write(data.replace(old, new))
+os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+}
+fail() {
+  failed=$((failed + 1))
+  echo "$1"
+}
+refers() {  # `brm customer show $1` lists $2 among the records that refer to it
+  "$brm" customer show "$1" --format json | grep -q "\"id\": \"$2\""
+}
+find . -path ./.git -prune -o -type f -exec touch -d '2026-01-01 12:00' {} +
+"$brm" check >/dev/null 2>&1
+same customer show anna-bergg
+same customer show no-such-id
+same complaint list --customer anna-berg
+same customer list --customer karin-lindqvist
+same result list
+same customer show pieter-de-vries --format json
+# A text table decodes only the fields of its columns and filters (table_fields).
+same customer list --role purchaser
+same customer list --without-contact --status active
+same complaint list --open
+same complaint list --severity high --customer anna-berg
+same meeting list --since 2026-06-01
+same project list --late
+same plan list --due
+same agreement list --status active --format csv
+same agreement list --status active
+c=complaints/2025-09-08-tills-froze-during-saturday-peak.yaml
+refers karin-lindqvist 2025-09-08-tills-froze-during-saturday-peak || fail "no referrer to move"
+sleep 0.1  # past the file system clock's tick: the change time moves
+rewrite $c "customer: karin-lindqvist" "customer: henrik-sorensen"
+same customer show karin-lindqvist --format json
+same customer show henrik-sorensen --format json
+same customer show henrik-sorensen
+refers henrik-sorensen 2025-09-08-tills-froze-during-saturday-peak || fail "edit in place not seen"
+refers karin-lindqvist 2025-09-08-tills-froze-during-saturday-peak && fail "edit in place not seen"
+mv $c complaints/2025-09-09-tills-froze-again.yaml
+same customer show henrik-sorensen --format json
+refers henrik-sorensen 2025-09-09-tills-froze-again || fail "rename not seen"
+refers henrik-sorensen 2025-09-08-tills-froze-during-saturday-peak && fail "rename not seen"
+# A customer's results come through its agreements: an agreement moved moves them.
+refers pieter-de-vries 2026-09-30-consumer-finance-it-services-2026-2027 ||
+  fail "no result through an agreement"
+sleep 0.1
+rewrite agreements/consumer-finance-it-services-2026-2027.yaml \
+  "customer: pieter-de-vries" "customer: henrik-sorensen"
+same customer show pieter-de-vries
+same customer show henrik-sorensen
+refers henrik-sorensen 2026-09-30-consumer-finance-it-services-2026-2027 ||
+  fail "result through an edited agreement not seen"
+same result list --breached
+same agreement list --customer henrik-sorensen
+
 # ... and with a broken record, which show and list warn about.
 printf 'name: [unclosed\n' > customers/broken.yaml
 same customer list

@@ -88,8 +88,11 @@ Repository load_worktree_fields(const std::filesystem::path& root, const FieldSe
 
 // load_worktree_fields with the findings as load_worktree gives them (brm KIND show and
 // list): the last run's when nothing changed since, so that no record is validated again.
+// Then only the records of `subset` are decoded, each entry of a kind read in part
+// checked and searched for the ids its records would hold; otherwise every record is
+// loaded whole.
 Repository load_worktree_fields(const std::filesystem::path& root, const FieldSelection& fields,
-                                Diagnostics* findings);
+                                const RecordSubset& subset, Diagnostics* findings);
 
 class ParseCache;
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -132,6 +133,31 @@ const FieldSelection& rule_read_fields();
 // What `brm KIND show` and `brm KIND list` read: the records of `kind` whole, and of the
 // others what the views look up (references, labels, dates, what their tests read).
 FieldSelection shown_fields(KindId kind);
+// What the text table of `brm KIND list` reads when no test (`--open`, ...) is asked for:
+// of the kind's records the fields of its columns, references, label and dates, the small
+// scalars of shown_fields and `also` (what its other filters read); every field when a
+// column is computed from the record. Of the others, what shown_fields reads.
+FieldSelection table_fields(KindId kind, std::span<const std::string_view> also);
+
+// Which records a view reads (brm KIND show and list), for a load that may leave the others
+// out. A load that cannot leave them out reads them all: a view must give the same answer
+// from any set of records that holds these.
+struct RecordSubset {
+  std::array<bool, kind_count> every{};  // kinds whose records are all read
+  // Kinds of which only the records that refer to `id` are read (and the record itself).
+  std::array<bool, kind_count> mentioning{};
+  std::string id;
+  // Kinds of which only the records that refer to a record read of another kind are read:
+  // a customer's results, through its agreements (Kind::referrer.through).
+  std::array<std::optional<KindId>, kind_count> via{};
+};
+
+// What `brm KIND show ID` reads: the record, the records that refer to it, and those that
+// belong to it through another (shown_fields of them).
+RecordSubset shown_records(KindId kind, std::string_view id);
+// What `brm KIND list` reads: the kind's records, and the customers when listing one
+// customer's records (`--customer`), the agreements when a column or test reads them.
+RecordSubset listed_records(KindId kind, bool by_customer);
 
 // The values at a path of Reference's form: "field", "object.field", "list[]" (each
 // item), "list[].field" (that field of each item).
