@@ -198,17 +198,23 @@ std::vector<std::string> split_lines(std::string_view text) {
   return lines;
 }
 
-// ---------------------------------------------------------------------------------------
-// Markdown
-
-std::string markdown_cell(std::string_view text) {
+// Each line of `text` escaped for the output, the lines joined by <br>: a cell of several
+// lines in Markdown and in HTML alike.
+std::string lines_joined_by_br(std::string_view text, std::string (*escape)(std::string_view)) {
   std::vector<std::string> lines = split_lines(text);
   std::string out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (i > 0) out += "<br>";
-    out += escape_markdown(lines[i]);
+    out += escape(lines[i]);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown
+
+std::string markdown_cell(std::string_view text) {
+  return lines_joined_by_br(text, escape_markdown);
 }
 
 std::string markdown_table(const std::vector<std::string>& header, const std::vector<Col>& cols,
@@ -403,15 +409,7 @@ figure.trend { margin: 0; }
 }
 )css";
 
-std::string html_text(std::string_view text) {
-  std::vector<std::string> lines = split_lines(text);
-  std::string out;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (i > 0) out += "<br>";
-    out += escape_html(lines[i]);
-  }
-  return out;
-}
+std::string html_text(std::string_view text) { return lines_joined_by_br(text, escape_html); }
 
 // A cell of several lines (services with their levels) gets one block per line, with
 // a hanging indent so that a wrapped line reads as the continuation it is.
