@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -25,10 +26,16 @@ std::string read_import_file(const std::filesystem::path& path, const std::strin
   return ss.str();
 }
 
-std::string trimmed(std::string_view s) {
-  std::size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
+void refuse_problems(Context& ctx, const std::string& file,
+                     const std::vector<CsvProblem>& problems) {
+  if (problems.empty()) return;
+  bool color = ctx.color(stderr);
+  for (const CsvProblem& p : problems)
+    std::fprintf(stderr, "%s:%zu: %s: %s\n", file.c_str(), p.line,
+                 paint(color, "1;31", "error").c_str(), p.message.c_str());
+  std::size_t n = problems.size();
+  throw Error(ExitCode::DataErrors,
+              fmt::format("{} has {} error{}; nothing was written", file, n, n == 1 ? "" : "s"));
 }
 
 }  // namespace brm::cli

@@ -374,50 +374,8 @@ Value doc_from_flags(KindId kind, const AddOptions& o,
                               flag_for(k.label_field), flag->to_display()));
     doc.set(std::string(k.label_field), std::move(label));
   }
-  // Defaults: today for the main date when the schema requires it, FORMAT.md's values.
-  if (const Field* date = root.property(k.main_date);
-      date && date->required && !doc.find(k.main_date))
-    doc.set(std::string(k.main_date), Value::string(today().str()));
-  for (const auto& [field, value] : k.add_defaults)
-    if (!doc.find(field)) doc.set(std::string(field), Value::string(std::string(value)));
+  fill_add_defaults(kind, doc, today());
   return doc;
-}
-
-// The field an id is made from: the record's name, or for kinds without one (meetings)
-// the record it belongs to.
-std::string_view id_source(const Kind& k) {
-  if (!k.label_field.empty()) return k.label_field;
-  return k.references.empty() ? std::string_view() : k.references.front().path;
-}
-
-// The label the id is made from, and the date that dated kinds put first.
-std::pair<std::string, std::optional<Date>> id_parts(KindId kind, const Value& doc) {
-  const Kind& k = kind_of(kind);
-  std::string label;
-  std::string_view from = id_source(k);
-  if (const Value* v = from.empty() ? nullptr : doc.find(from); v && v->is_string())
-    label = v->as_string();
-  std::optional<Date> date;
-  if (const Value* v = k.date_field.empty() ? nullptr : doc.find(k.date_field); v && v->is_string())
-    date = Date::parse(v->as_string());
-  return {label, date};
-}
-
-// "a customer named 'Anna Berg' exists already: anna-berg"; empty when none has the name.
-std::string same_name(KindId kind, const Repository& repo, const Value& doc) {
-  const Kind& k = kind_of(kind);
-  const Value* label = k.label_field.empty() ? nullptr : doc.find(k.label_field);
-  if (!label || !label->is_string()) return {};
-  std::vector<const Record*> named =
-      records_named(repo, kind, label->as_string(), id_parts(kind, doc).second);
-  if (named.empty()) return {};
-  std::vector<std::string> ids;
-  for (const Record* r : named) ids.push_back(r->id);
-  std::string name(named.front()->label());
-  if (named.size() == 1)
-    return fmt::format("a {} named '{}' exists already: {}", k.name, name, ids.front());
-  return fmt::format("{} {}s named '{}' exist already: {}", named.size(), k.name, name,
-                     join(ids, ", "));
 }
 
 // In a terminal: the missing fields asked for, and a second record of the same name only
@@ -428,7 +386,7 @@ void ask_in_terminal(Context& ctx, KindId kind, const AddOptions& o, Value& doc)
   repo.root = ctx.root();
   if (!o.id.empty()) require_free_id(repo, kind, o.id);
   if (!missing_fields(kind, doc).empty()) ask_missing({kind, o, repo, doc});
-  if (std::string note = same_name(kind, repo, doc); !note.empty()) {
+  if (std::string note = same_name_note(repo, kind, doc); !note.empty()) {
     std::fprintf(stderr, "%s\n", note.c_str());
     if (!ask_yes_no(fmt::format("add another {} with that name?", kind_of(kind).name), false))
       throw Error(ExitCode::DataErrors, "nothing was added");
@@ -462,7 +420,7 @@ void run_add(Context& ctx, KindId kind, AddOptions& o,
   if (!o.id.empty()) require_free_id(tx.repository(), kind, o.id);
   auto [label, date] = id_parts(kind, doc);
   std::string id = o.id.empty() ? tx.new_id(kind, label, date) : o.id;
-  if (std::string note = same_name(kind, tx.repository(), doc); !terminal && !note.empty())
+  if (std::string note = same_name_note(tx.repository(), kind, doc); !terminal && !note.empty())
     std::fprintf(stderr, "warning: %s; this one is %s\n", note.c_str(), id.c_str());
   tx.put(kind, id, with_positions(kind, doc));
   commit_or_refuse(ctx, tx, fmt::format("{}: add {}", k.name, id));
@@ -526,7 +484,7 @@ void setup_record_add(CLI::App* kind_cmd, Context& ctx, KindId kind) {
   cmd->add_option("--id", o->id,
                   fmt::format("The id of the new {} instead of one made from its {}; refused when "
                               "taken",
-                              k.name, id_source(k)))
+                              k.name, id_source(kind)))
       ->option_text("ID");
   collect_flags(kind, root, "", &o->flags);
   for (const CompactForm& c : compact_forms()) {

@@ -9,6 +9,7 @@
 
 #include "brm/error.hpp"
 #include "brm/store.hpp"
+#include "brm/strings.hpp"
 #include "cli.hpp"
 #include "import_file.hpp"
 #include "record.hpp"
@@ -41,7 +42,7 @@ std::vector<std::pair<std::string, std::string>> question_flags(const std::vecto
 
 void run_import(Context& ctx, ImportOptions o) {
   Date date = date_flag(o.date, "--date");
-  std::string title = trimmed(o.title);
+  std::string title(trim_blanks(o.title));
   if (title.empty() || title.find_first_of("\r\n") != std::string::npos)
     throw Error(ExitCode::Usage, "invalid value for --title: expected one line of text");
   o.columns.questions = question_flags(o.questions);
@@ -56,15 +57,7 @@ void run_import(Context& ctx, ImportOptions o) {
                             twin->path(), twin->text("title"), date.str()));
   int scale = o.scale > 0 ? o.scale : repo.settings.survey_scale;
   SurveyImport survey = import_survey(text, o.columns, title, date, scale, repo);
-  if (!survey.problems.empty()) {
-    bool color = ctx.color(stderr);
-    for (const SurveyImportProblem& p : survey.problems)
-      std::fprintf(stderr, "%s:%zu: %s: %s\n", o.file.c_str(), p.line,
-                   paint(color, "1;31", "error").c_str(), p.message.c_str());
-    std::size_t n = survey.problems.size();
-    throw Error(ExitCode::DataErrors, fmt::format("{} has {} error{}; nothing was written", o.file,
-                                                  n, n == 1 ? "" : "s"));
-  }
+  refuse_problems(ctx, o.file, survey.problems);
   std::string id = tx.new_id(KindId::Survey, title, date);
   tx.put(KindId::Survey, id, with_positions(KindId::Survey, survey.doc));
   commit_or_refuse(ctx, tx, fmt::format("survey: import {}", id));

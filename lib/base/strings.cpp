@@ -27,6 +27,13 @@ std::string_view trim_blanks(std::string_view text) {
   return text;
 }
 
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string dotted_child(std::string_view path, std::string_view key) {
   std::string out(path);
   if (!out.empty()) out += '.';

@@ -278,4 +278,9 @@ std::vector<std::string> changed_keys(const Value& before, const Value& after) {
   return keys;
 }
 
+std::optional<std::int64_t> whole_number(const Value* v) {
+  if (!v || !v->is_number() || !v->is_integral()) return std::nullopt;
+  return v->type() == Value::Type::Int ? v->as_int() : static_cast<std::int64_t>(v->as_double());
+}
+
 }  // namespace brm

@@ -21,6 +21,7 @@
 #include "brm/error.hpp"
 #include "brm/files.hpp"
 #include "brm/git_handle.hpp"
+#include "brm/line_endings.hpp"
 #include "brm/schemas.hpp"
 #include "brm/yaml.hpp"
 
@@ -433,21 +434,6 @@ std::string merge_and_write(const Value* base, const Value& ours, const Value& t
 
 // ---- the file ------------------------------------------------------------------
 
-bool is_crlf(std::string_view text) {
-  std::size_t nl = text.find('\n');
-  return nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r';
-}
-
-std::string with_crlf(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 16);
-  for (char c : text) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
-
 bool is_blank_text(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -557,8 +543,8 @@ FileMerge merge_record_files(std::string_view base, std::string_view ours, std::
     }
     if (kind) check_result(*kind, *o, *t, file, &r);
   }
-  bool keeps_crlf = is_crlf(ours) && is_crlf(theirs);
-  if (keeps_crlf && !is_crlf(r.text)) r.text = with_crlf(r.text);
+  bool keeps_crlf = uses_crlf(ours) && uses_crlf(theirs);
+  if (keeps_crlf && !uses_crlf(r.text)) r.text = with_line_endings_of(ours, std::move(r.text));
   return r;
 }
 

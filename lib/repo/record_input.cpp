@@ -1,10 +1,14 @@
 // Matching what a person types at `brm KIND add`'s prompts to records (record_input.hpp).
 #include "brm/record_input.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "brm/diagnostic.hpp"
+#include "brm/schema_model.hpp"
 #include "brm/store.hpp"
+#include "brm/strings.hpp"
 
 namespace brm {
 namespace {
@@ -90,6 +94,48 @@ std::vector<const Record*> records_named(const Repository& repo, KindId kind,
   if (!date_field.empty())
     std::erase_if(out, [&](const Record* r) { return r->date(date_field) != date; });
   return out;
+}
+
+std::string_view id_source(KindId kind) {
+  const Kind& k = kind_of(kind);
+  if (!k.label_field.empty()) return k.label_field;
+  return k.references.empty() ? std::string_view() : k.references.front().path;
+}
+
+IdParts id_parts(KindId kind, const Value& doc) {
+  IdParts out;
+  std::string_view from = id_source(kind);
+  if (const Value* v = from.empty() ? nullptr : doc.find(from); v && v->is_string())
+    out.label = v->as_string();
+  std::string_view date_field = kind_of(kind).date_field;
+  if (const Value* v = date_field.empty() ? nullptr : doc.find(date_field); v && v->is_string())
+    out.date = Date::parse(v->as_string());
+  return out;
+}
+
+std::string same_name_note(const Repository& repo, KindId kind, const Value& doc) {
+  const Kind& k = kind_of(kind);
+  const Value* label = k.label_field.empty() ? nullptr : doc.find(k.label_field);
+  if (!label || !label->is_string()) return {};
+  std::vector<const Record*> same =
+      records_named(repo, kind, label->as_string(), id_parts(kind, doc).date);
+  if (same.empty()) return {};
+  std::vector<std::string> ids;
+  for (const Record* r : same) ids.push_back(r->id);
+  std::string name(same.front()->label());
+  if (same.size() == 1)
+    return fmt::format("a {} named '{}' exists already: {}", k.name, name, ids.front());
+  return fmt::format("{} {}s named '{}' exist already: {}", same.size(), k.name, name,
+                     join(ids, ", "));
+}
+
+void fill_add_defaults(KindId kind, Value& doc, Date today) {
+  const Kind& k = kind_of(kind);
+  if (const Field* date = record_field(kind).property(k.main_date);
+      date && date->required && !doc.find(k.main_date))
+    doc.set(std::string(k.main_date), Value::string(today.str()));
+  for (const auto& [field, value] : k.add_defaults)
+    if (!doc.find(field)) doc.set(std::string(field), Value::string(std::string(value)));
 }
 
 std::vector<OfferedField> offered_fields(KindId kind) {

@@ -10,34 +10,23 @@
 
 #include "brm/csv.hpp"
 #include "brm/store.hpp"
+#include "brm/strings.hpp"
 
 namespace brm {
 namespace {
 
-std::string trim(std::string_view s) {
-  std::size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  std::size_t e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // A free-text answer as the comment keeps it: a line break typed in a CRLF export's cell
 // is a line break, not a carriage return left in the record.
 std::string answer_text(std::string_view cell) {
-  std::string out = trim(cell);
+  std::string out(trim_blanks(cell));
   for (std::size_t at = out.find("\r\n"); at != std::string::npos; at = out.find("\r\n", at))
     out.erase(at, 1);
   return out;
 }
 
-bool same_text(std::string_view a, std::string_view b) { return lower(trim(a)) == lower(trim(b)); }
+bool same_text(std::string_view a, std::string_view b) {
+  return lower_ascii(trim_blanks(a)) == lower_ascii(trim_blanks(b));
+}
 
 // The schema's pattern for question ids: ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$
 bool is_question_id(std::string_view s) {
@@ -124,7 +113,7 @@ std::optional<std::size_t> Importer::find_column(std::string_view name, std::str
 // A question's id from its header: the header itself when it is a lowercase id already
 // ("overall"), else its slug ("Service levels" -> service-levels), made unique.
 std::string Importer::question_id_for(const std::string& header) {
-  bool as_is = is_question_id(header) && lower(header) == header;
+  bool as_is = is_question_id(header) && lower_ascii(header) == header;
   std::string base = as_is ? header : slugify(header).substr(0, 60);
   std::string id = base;
   for (int n = 2; std::any_of(plan_.begin(), plan_.end(),
@@ -136,7 +125,8 @@ std::string Importer::question_id_for(const std::string& header) {
 
 bool Importer::plan(const CsvRow& header) {
   header_line_ = header.line;
-  for (const std::string& cell : header.cells) plan_.push_back({Role::Question, trim(cell), ""});
+  for (const std::string& cell : header.cells)
+    plan_.push_back({Role::Question, std::string(trim_blanks(cell)), ""});
   std::size_t before = problems_->size();
   auto assign = [&](std::string_view name, std::string_view flag, Role role, bool required) {
     auto c = find_column(name, flag, required);
@@ -176,7 +166,7 @@ void Importer::refuse_text_columns(const std::vector<CsvRow>& rows) {
     bool any_number = false, any_text = false;
     for (std::size_t r = 1; r < rows.size(); ++r) {
       if (c >= rows[r].cells.size()) continue;
-      std::string cell = trim(rows[r].cells[c]);
+      std::string cell(trim_blanks(rows[r].cells[c]));
       (is_whole_number(cell) ? any_number : any_text) |= !cell.empty();
     }
     if (any_text && !any_number)
@@ -238,7 +228,7 @@ std::optional<Value> Importer::response(const CsvRow& row) {
   std::vector<std::pair<std::string, std::string>> comments;
   for (std::size_t c = 0; c < plan_.size(); ++c) {
     const ColumnPlan& column = plan_[c];
-    std::string cell = trim(row.cells[c]);
+    std::string cell(trim_blanks(row.cells[c]));
     if (column.role == Role::Customer) {
       if (auto id = respondent(cell, row.line)) response.set("customer", Value::string(*id));
     } else if (column.role == Role::Score) {
@@ -278,11 +268,6 @@ Value Importer::questions() const {
   return qs;
 }
 
-bool is_blank(const CsvRow& row) {
-  return std::all_of(row.cells.begin(), row.cells.end(),
-                     [](const std::string& c) { return trim(c).empty(); });
-}
-
 }  // namespace
 
 SurveyImport import_survey(std::string_view csv, const SurveyColumns& columns,
@@ -305,7 +290,7 @@ SurveyImport import_survey(std::string_view csv, const SurveyColumns& columns,
   if (!out.problems.empty()) return out;
   Value responses = Value::sequence();
   for (std::size_t i = 1; i < rows.size(); ++i) {
-    if (is_blank(rows[i])) continue;  // spreadsheets leave rows of empty cells behind
+    if (is_blank_row(rows[i])) continue;  // spreadsheets leave rows of empty cells behind
     if (auto response = importer.response(rows[i])) responses.push_back(std::move(*response));
   }
   if (out.problems.empty() && responses.size() == 0)

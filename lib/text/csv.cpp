@@ -4,6 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "brm/strings.hpp"
+
 namespace brm {
 
 namespace {
@@ -92,6 +96,11 @@ bool parse_csv(std::string_view text, std::vector<CsvRow>* rows, std::string* er
   if (parse_csv(text, ',', rows, &e)) return true;
   *error = fmt::format("line {}: {}", e.line, e.message);
   return false;
+}
+
+bool is_blank_row(const CsvRow& row) {
+  return std::all_of(row.cells.begin(), row.cells.end(),
+                     [](const std::string& c) { return trim_blanks(c).empty(); });
 }
 
 char detect_csv_delimiter(std::string_view text) {

@@ -32,6 +32,18 @@ double score_on_scale(std::int64_t score, std::int64_t survey_scale, std::int64_
                    static_cast<double>(survey_scale - 1);
 }
 
+std::int64_t survey_scale(const Record& survey, const Settings& s) {
+  return whole_number(survey.field("scale")).value_or(s.survey_scale);
+}
+
+std::int64_t satisfied_threshold(const Record& survey, const Settings& s) {
+  auto scale = whole_number(survey.field("scale"));
+  if (!scale || s.survey_scale <= 0) return s.survey_satisfied;
+  std::int64_t num = std::int64_t{s.survey_satisfied} * *scale;
+  std::int64_t den = s.survey_scale;
+  return num >= 0 ? (num + den - 1) / den : num / den;
+}
+
 bool is_written_at(const Record& agreement, Date as_of) {
   std::string_view status = agreement.text("status");
   auto signed_on = agreement.date("signed");
@@ -60,22 +72,6 @@ bool is_current(const Record& r, Date as_of) {
 bool has_contact(const Record& r) {
   const Value* v = r.field("it_contact");
   return v && v->is_string() && !is_blank(v->as_string());
-}
-
-std::optional<std::int64_t> integer_field(const Value& doc, std::string_view key) {
-  const Value* v = doc.find(key);
-  if (!v || !v->is_number() || !v->is_integral()) return std::nullopt;
-  return v->type() == Value::Type::Int ? v->as_int() : static_cast<std::int64_t>(v->as_double());
-}
-
-// A survey on its own scale moves the threshold with it, rounding up so that "satisfied"
-// never asks for less than brm.yaml does: satisfied 4 of 5 is 8 of 10, 3 of 4 (3.2 -> 4).
-std::int64_t satisfied_threshold(const Record& survey, const Settings& s) {
-  auto scale = integer_field(survey.doc, "scale");
-  if (!scale || s.survey_scale <= 0) return s.survey_satisfied;
-  std::int64_t num = std::int64_t{s.survey_satisfied} * *scale;
-  std::int64_t den = s.survey_scale;
-  return num >= 0 ? (num + den - 1) / den : num / den;
 }
 
 GapEntry gap(const Record& r) {
@@ -221,11 +217,11 @@ class Tally {
   void count_survey(const Record& r) {
     std::int64_t threshold = satisfied_threshold(r, repo_.settings);
     std::int64_t scale = repo_.settings.survey_scale;
-    std::int64_t own_scale = integer_field(r.doc, "scale").value_or(scale);
+    std::int64_t own_scale = survey_scale(r, repo_.settings);
     const Value* responses = r.field("responses");
     if (!responses || !responses->is_sequence()) return;
     for (const Value& response : responses->items()) {
-      auto score = integer_field(response, "score");
+      auto score = whole_number(response.find("score"));
       if (!score) continue;
       double on_scale = score_on_scale(*score, own_scale, scale);
       ++m_.responses;

@@ -198,17 +198,23 @@ std::vector<std::string> split_lines(std::string_view text) {
   return lines;
 }
 
-// ---------------------------------------------------------------------------------------
-// Markdown
-
-std::string markdown_cell(std::string_view text) {
+// Each line of `text` escaped for the output, the lines joined by <br>: a cell of several
+// lines in Markdown and in HTML alike.
+std::string lines_joined_by_br(std::string_view text, std::string (*escape)(std::string_view)) {
   std::vector<std::string> lines = split_lines(text);
   std::string out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (i > 0) out += "<br>";
-    out += escape_markdown(lines[i]);
+    out += escape(lines[i]);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown
+
+std::string markdown_cell(std::string_view text) {
+  return lines_joined_by_br(text, escape_markdown);
 }
 
 std::string markdown_table(const std::vector<std::string>& header, const std::vector<Col>& cols,
@@ -403,15 +409,7 @@ figure.trend { margin: 0; }
 }
 )css";
 
-std::string html_text(std::string_view text) {
-  std::vector<std::string> lines = split_lines(text);
-  std::string out;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (i > 0) out += "<br>";
-    out += escape_html(lines[i]);
-  }
-  return out;
-}
+std::string html_text(std::string_view text) { return lines_joined_by_br(text, escape_html); }
 
 // A cell of several lines (services with their levels) gets one block per line, with
 // a hanging indent so that a wrapped line reads as the continuation it is.
@@ -754,11 +752,6 @@ struct SurveyFigures {
   }
 };
 
-std::optional<std::int64_t> integer_of(const Value* v) {
-  if (!v || !v->is_number() || !v->is_integral()) return std::nullopt;
-  return v->type() == Value::Type::Int ? v->as_int() : static_cast<std::int64_t>(v->as_double());
-}
-
 class ReportBuilder {
   using enum Col;
 
@@ -866,7 +859,7 @@ class ReportBuilder {
       SurveyFigures f;
       f.survey = s;
       f.date = *date;
-      f.scale = integer_of(s->field("scale")).value_or(repo_.settings.survey_scale);
+      f.scale = survey_scale(*s, repo_.settings);
       tally_responses(*s, account_only, f);
       if (account_only && f.responses == 0) continue;
       out.push_back(f);
@@ -877,23 +870,15 @@ class ReportBuilder {
     return out;
   }
 
-  // A survey on its own scale moves brm.yaml's threshold with it, rounding up.
-  std::int64_t satisfied_threshold(const Record& s, std::int64_t scale) const {
-    const Settings& set = repo_.settings;
-    if (!integer_of(s.field("scale")) || set.survey_scale <= 0) return set.survey_satisfied;
-    std::int64_t n = std::int64_t{set.survey_satisfied} * scale;
-    return n >= 0 ? (n + set.survey_scale - 1) / set.survey_scale : n / set.survey_scale;
-  }
-
   // The survey's responses into f, only the account's own when account_only.
   void tally_responses(const Record& s, bool account_only, SurveyFigures& f) const {
-    std::int64_t threshold = satisfied_threshold(s, f.scale);
+    std::int64_t threshold = satisfied_threshold(s, repo_.settings);
     const Value* rs = s.field("responses");
     if (!rs || !rs->is_sequence()) return;
     for (const Value& r : rs->items()) {
       if (!r.is_mapping()) continue;
       if (account_only && !answered_by_account(r)) continue;
-      auto score = integer_of(r.find("score"));
+      auto score = whole_number(r.find("score"));
       if (!score) continue;
       ++f.responses;
       f.score_sum += static_cast<double>(*score);
@@ -1131,7 +1116,7 @@ class ReportBuilder {
           for (const Value& r : rs->items()) {
             const Value* answers = r.find("answers");
             if (!answers || !answers->is_mapping()) continue;
-            if (auto a = integer_of(answers->find(id))) {
+            if (auto a = whole_number(answers->find(id))) {
               ++n;
               sum += static_cast<double>(*a);
             }

@@ -93,3 +93,38 @@ TEST_CASE("record input: customers are offered it_contact, which the contacts me
   CHECK(offered_fields(KindId::Customer).front().field == "it_contact");
   CHECK(offered_fields(KindId::Agreement).empty());
 }
+
+TEST_CASE("record input: a new record's id parts, its namesakes and its defaults") {
+  Repository repo = people();
+  Value anna = Value::mapping();
+  anna.set("name", Value::string("anna berg"));
+  CHECK(id_source(KindId::Customer) == "name");
+  CHECK(id_source(KindId::Meeting) == "customer");  // no name: the record it belongs to
+  CHECK(id_parts(KindId::Customer, anna).label == "anna berg");
+  CHECK(!id_parts(KindId::Customer, anna).date);
+  CHECK(same_name_note(repo, KindId::Customer, anna) ==
+        "2 customers named 'Anna Berg' exist already: anna-berg, anna-berg-2");
+  anna.set("name", Value::string("Lars Lund"));
+  CHECK(same_name_note(repo, KindId::Customer, anna) ==
+        "a customer named 'Lars Lund' exists already: lars-lund");
+  anna.set("name", Value::string("Nobody"));
+  CHECK(same_name_note(repo, KindId::Customer, anna).empty());
+
+  // A complaint: received today when not given, status open; a given value stays.
+  Value complaint = Value::mapping();
+  complaint.set("summary", Value::string("VPN"));
+  fill_add_defaults(KindId::Complaint, complaint, Date{2026, 12, 5});
+  CHECK(complaint.find("received")->as_string() == "2026-12-05");
+  CHECK(complaint.find("status")->as_string() == "open");
+  CHECK(id_parts(KindId::Complaint, complaint).label == "VPN");
+  CHECK(*id_parts(KindId::Complaint, complaint).date == Date{2026, 12, 5});
+  // A namesake of another day is not one: dated ids do not clash.
+  CHECK(same_name_note(repo, KindId::Complaint, complaint).empty());
+  complaint.set("received", Value::string("2026-11-01"));
+  complaint.set("status", Value::string("resolved"));
+  fill_add_defaults(KindId::Complaint, complaint, Date{2026, 12, 5});
+  CHECK(complaint.find("received")->as_string() == "2026-11-01");
+  CHECK(complaint.find("status")->as_string() == "resolved");
+  CHECK(same_name_note(repo, KindId::Complaint, complaint) ==
+        "a complaint named 'VPN' exists already: 2026-11-01-vpn");
+}

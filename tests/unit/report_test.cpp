@@ -313,3 +313,58 @@ TEST_CASE("report: levels agreed and delivered per agreement, and what is overdu
 }
 
 }  // namespace brm
+
+#include "brm/measure.hpp"
+
+namespace brm {
+namespace {
+
+// A survey round whose two respondents answer `below` and `at`, the threshold's edge.
+std::pair<std::string, std::string> edge_survey(const std::string& title, const std::string& scale,
+                                                int below, int at) {
+  return {"surveys/2026-06-01-edge.yaml",
+          "title: " + title + "\ndate: 2026-06-01\n" + scale + "responses:\n" +
+              "  - {customer: anna, score: " + std::to_string(below) + "}\n" +
+              "  - {customer: bo, score: " + std::to_string(at) + "}\n"};
+}
+
+}  // namespace
+
+// The satisfied threshold is MEASURES.md's ceil(satisfied * scale / brm.yaml scale); the
+// measure and the report's rounds must agree on it, the answer exactly at it counting.
+TEST_CASE("report and measure: one satisfied threshold on every survey scale") {
+  struct Case {
+    const char* settings;
+    const char* scale;  // the survey's own, or none
+    int below, at;      // the scores either side of the threshold
+  };
+  const Case cases[] = {
+      {"", "scale: 5\n", 3, 4},                                        // 4 as it is
+      {"", "scale: 10\n", 7, 8},                                       // 4 * 10 / 5 = 8
+      {"", "scale: 7\n", 5, 6},                                        // 5.6 rounds up to 6
+      {"", "", 3, 4},                                                  // brm.yaml's own scale
+      {"survey:\n  scale: 10\n  satisfied: 7\n", "scale: 5\n", 3, 4},  // 3.5 rounds up to 4
+      {"survey:\n  scale: 10\n  satisfied: 7\n", "", 6, 7},
+  };
+  for (const Case& c : cases) {
+    std::string where = std::string(c.settings) + c.scale;
+    CAPTURE(where);
+    auto l = test::load({{"customers/anna.yaml", "name: Anna\nrole: customer\n"},
+                         {"customers/bo.yaml", "name: Bo\nrole: customer\n"},
+                         edge_survey("Edge", c.scale, c.below, c.at)},
+                        std::string("brm: 1\norganisation: Test\n") + c.settings);
+    for (const Diagnostic& d : l.findings) FAIL_CHECK(format_text(d));
+    REQUIRE(l.repo.of(KindId::Survey).size() == 1);
+    CHECK(satisfied_threshold(l.repo.of(KindId::Survey).front(), l.repo.settings) == c.at);
+    Measures m = compute_measures(l.repo, Date{2026, 11, 26});
+    CHECK(m.responses == 2);
+    CHECK(m.satisfied == 1);
+    std::string md = render_report(l.repo, at(), ReportFormat::Markdown);
+    // The round's row: title, date, responses, mean, satisfied, CSAT.
+    auto row = md.find("| Edge | 2026-06-01 | 2 |");
+    REQUIRE(row != std::string::npos);
+    CHECK(md.substr(row, md.find('\n', row) - row).ends_with("| 1 | 50.0% |"));
+  }
+}
+
+}  // namespace brm

@@ -18,6 +18,9 @@ std::vector<std::string_view> split(std::string_view text, char sep);
 // `text` without spaces and tabs at either end.
 std::string_view trim_blanks(std::string_view text);
 
+// `text` with A-Z as a-z and every other byte as it is (headers, flags, ids).
+std::string lower_ascii(std::string_view text);
+
 // The dotted path of `key` below `path`: "budget" + "amount" is "budget.amount", and a
 // key at the top ("" + "name") is just "name".
 std::string dotted_child(std::string_view path, std::string_view key);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -212,5 +213,9 @@ inline void Value::push_back(Value v) { items().push_back(std::move(v)); }
 // The keys of two mappings whose values differ, were added or were removed: the keys of
 // `after` in its order, then the ones only `before` had. What `brm KIND edit` reports.
 std::vector<std::string> changed_keys(const Value& before, const Value& after);
+
+// A whole number (4, or 4.0 as JSON Schema's integer allows) as an int64; nullopt for a
+// missing value, a fraction or anything not a number. How scores and scales are read.
+std::optional<std::int64_t> whole_number(const Value* v);
 
 }  // namespace brm

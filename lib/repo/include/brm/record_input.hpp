@@ -37,6 +37,26 @@ std::vector<std::string> complete_record(const std::vector<const Record*>& among
 std::vector<const Record*> records_named(const Repository& repo, KindId kind,
                                          std::string_view label, std::optional<Date> date);
 
+// The field a new record's id is made from: the record's name, or for kinds without one
+// (meetings) the record it belongs to; empty when there is neither.
+std::string_view id_source(KindId kind);
+
+// What a new record's id is made from: the text of id_source(), and for dated kinds the
+// date its id starts with.
+struct IdParts {
+  std::string label;
+  std::optional<Date> date;
+};
+IdParts id_parts(KindId kind, const Value& doc);
+
+// "a customer named 'Anna Berg' exists already: anna-berg" (or "2 customers named ...")
+// when records_named() finds the new record's name in `repo`; empty when none has it.
+std::string same_name_note(const Repository& repo, KindId kind, const Value& doc);
+
+// FORMAT.md's defaults of a new record, where `doc` has no value: `today` for the main date
+// when the schema requires it, and the kind's add_defaults (a complaint's status open).
+void fill_add_defaults(KindId kind, Value& doc, Date today);
+
 // An optional field that `brm KIND add` offers at its prompts, Enter to skip, because a
 // measure counts it (MEASURES.md: contacts count `it_contact`).
 struct OfferedField {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "brm/csv.hpp"
 #include "brm/date.hpp"
 #include "brm/repository.hpp"
 #include "brm/value.hpp"
@@ -23,10 +24,7 @@ struct SurveyColumns {
   std::vector<std::string> ignored;                            // --ignore
 };
 
-struct SurveyImportProblem {
-  std::size_t line = 0;  // the CSV line (1 for the header)
-  std::string message;   // "column 'Service levels': answer 'x' is not a whole number"
-};
+using SurveyImportProblem = CsvProblem;
 
 struct SurveyImport {
   Value doc;  // the survey: title, date, scale, questions, responses

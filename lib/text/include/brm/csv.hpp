@@ -19,6 +19,15 @@ struct CsvError {
   std::string message;  // "unclosed quote"
 };
 
+// A problem of an imported file, with the CSV line it is on (1 for the header).
+struct CsvProblem {
+  std::size_t line = 0;
+  std::string message;  // "column 'Service levels': answer 'x' is not a whole number"
+};
+
+// A row of blank cells only: spreadsheets leave such rows behind, and imports skip them.
+bool is_blank_row(const CsvRow& row);
+
 // Parses CSV text (cells separated by `delimiter`, "" quoting, CRLF or LF, a UTF-8 BOM
 // skipped). Returns false with *error on an unclosed quote.
 bool parse_csv(std::string_view text, char delimiter, std::vector<CsvRow>* rows, CsvError* error);
