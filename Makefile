@@ -3,12 +3,17 @@
 #   make test            installs what is missing, builds with warnings as errors, runs every test
 #   make test-sanitize   every test again, built with AddressSanitizer and UBSan (build-asan)
 #   make fuzz            builds the fuzz targets with clang and runs each for FUZZ_SECONDS
+#   make lint            clang-tidy: no function of lib/ or cmd/ over 80 lines or a cognitive
+#                        complexity of 40 (.ci/function-size, on build-asan's compile database)
 PREFIX ?= /usr/local
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 EXAMPLE := examples/example-group
+# One clang build serves the sanitizer run and the fuzzers (CI compiles it once, not twice):
+# AddressSanitizer, UBSan and libFuzzer's coverage instrumentation everywhere, at -O1 (the
+# tests run some 2x faster than at -O0) with line tables for the reports' stacks.
 SANITIZE_BUILD ?= build-asan
-FUZZ_BUILD ?= build-fuzz
+FUZZ_BUILD ?= $(SANITIZE_BUILD)
 FUZZ_SECONDS ?= 60
 # ccache when it is there: CI rebuilds the same sources in a fresh clone.
 LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
@@ -27,7 +32,7 @@ TEST_DEBS += mandoc dpkg-dev bash-completion zsh fish
 TEST_DEBS += clang-tidy clang-format
 FUZZ_DEBS := clang libclang-rt-14-dev
 
-.PHONY: all deps build example test test-sanitize fuzz install deb clean
+.PHONY: all deps build example test test-sanitize fuzz lint install deb clean
 
 all: build
 
@@ -55,37 +60,32 @@ test: build
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory deps DEBS="nodejs npm"
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
+SANITIZE_CONFIGURE = cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
+  -DBRM_SANITIZE=ON -DBRM_FUZZ=ON $(LAUNCHER)
+
 test-sanitize: deps
-	@$(MAKE) --no-print-directory deps DEBS="$(TEST_DEBS)"
-	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBRM_SANITIZE=ON $(LAUNCHER)
+	@$(MAKE) --no-print-directory deps DEBS="$(TEST_DEBS) $(FUZZ_DEBS)"
+	$(SANITIZE_CONFIGURE)
 	cmake --build $(SANITIZE_BUILD) -j$(JOBS)
 	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS)
 
-# One worker per target (-jobs is left alone): the machines have two cores. Findings
-# land in $(FUZZ_BUILD)/artifacts; a found input goes to tests/fuzz/regressions/<target>/.
+# One worker per target (-jobs is left alone), JOBS targets at a time: the machines have
+# two cores. Findings land in $(FUZZ_BUILD)/artifacts; a found input goes to
+# tests/fuzz/regressions/<target>/ (make test-sanitize replays them, as does this).
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEBS="$(FUZZ_DEBS)"
-	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DBRM_FUZZ=ON -DBRM_TESTS=OFF $(LAUNCHER)
+	$(SANITIZE_CONFIGURE)
 	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_record fuzz_csv fuzz_yaml_block fuzz_merge fuzz_seeds
-	cd $(FUZZ_BUILD) && ctest --output-on-failure --no-tests=ignore
-	mkdir -p $(FUZZ_BUILD)/artifacts $(FUZZ_BUILD)/corpus/record $(FUZZ_BUILD)/corpus/csv \
-	  $(FUZZ_BUILD)/corpus/yaml $(FUZZ_BUILD)/corpus/merge
-	$(FUZZ_BUILD)/tests/fuzz/fuzz_record -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
-	  -timeout=10 -print_final_stats=1 -dict=tests/fuzz/record.dict \
-	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/record- \
-	  $(FUZZ_BUILD)/corpus/record $(FUZZ_BUILD)/fuzz-seeds/record
-	$(FUZZ_BUILD)/tests/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
-	  -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/csv- \
-	  $(FUZZ_BUILD)/corpus/csv $(FUZZ_BUILD)/fuzz-seeds/csv
-	$(FUZZ_BUILD)/tests/fuzz/fuzz_yaml_block -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
-	  -timeout=10 -print_final_stats=1 -dict=tests/fuzz/record.dict \
-	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/yaml_block- \
-	  $(FUZZ_BUILD)/corpus/yaml $(FUZZ_BUILD)/fuzz-seeds/yaml
-	$(FUZZ_BUILD)/tests/fuzz/fuzz_merge -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
-	  -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/merge- \
-	  $(FUZZ_BUILD)/corpus/merge $(FUZZ_BUILD)/fuzz-seeds/merge
+	cd $(FUZZ_BUILD) && ctest --output-on-failure --no-tests=ignore -R '^fuzz-regressions/'
+	tests/fuzz/run-fuzzers $(FUZZ_BUILD) $(FUZZ_SECONDS) $(JOBS)
+
+# Needs only the compile database of the configured clang build, not the build itself.
+lint: deps
+	@$(MAKE) --no-print-directory deps DEBS="$(TEST_DEBS) $(FUZZ_DEBS)"
+	$(SANITIZE_CONFIGURE)
+	.ci/function-size $(SANITIZE_BUILD)
 
 # Only what is installed is built (brm, the manual, the completions), not the tests.
 install: deps

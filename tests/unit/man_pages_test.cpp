@@ -94,9 +94,12 @@ TEST_CASE("man: brm(5) lists every field of every kind and of brm.yaml, and noth
     field_paths(record_field(k.id), "", &want);
     check_same(heading, want, sections[heading]);
   }
-  for (const auto& [heading, fields] : sections)
-    if (!fields.empty())
-      CHECK_MESSAGE(headings.count(heading), "brm.5 describes '" << heading << "', no kind");
+  // Not a structured binding: clang 14 (the sanitizer build) cannot capture one in the
+  // lambda CHECK_MESSAGE makes.
+  for (const auto& section : sections)
+    if (!section.second.empty())
+      CHECK_MESSAGE(headings.count(section.first),
+                    "brm.5 describes '" << section.first << "', no kind");
 }
 
 TEST_CASE("man: brm-rules(7) lists every rule id the sources emit, each with an example") {
