@@ -2,6 +2,7 @@
 // and so holds a fraction of the records' memory.
 #include <algorithm>
 
+#include "brm/kind_views.hpp"
 #include "brm/kinds.hpp"
 #include "brm/repository.hpp"
 
@@ -52,13 +53,14 @@ FieldSelection shown_fields(KindId kind) {
 FieldSelection table_fields(KindId kind, std::span<const std::string_view> also) {
   FieldSelection out = shown_fields(kind);
   const Kind& k = kind_of(kind);
+  std::span<const Column> columns = view_of(kind).columns;
   // A computed column reads what it reads: the records stay whole.
-  if (std::any_of(k.columns.begin(), k.columns.end(), [](const Column& c) { return c.compute; }))
+  if (std::any_of(columns.begin(), columns.end(), [](const Column& c) { return c.compute; }))
     return out;
   auto& keep = out[static_cast<std::size_t>(kind)];
   keep.assign(std::begin(looked_up), std::end(looked_up));
   keep.insert(keep.end(), also.begin(), also.end());
-  for (const Column& c : k.columns)
+  for (const Column& c : columns)
     if (c.path != "id") keep.push_back(top_field(c.path));
   for (const Reference& ref : k.references) keep.push_back(top_field(ref.path));
   for (std::string_view f : {k.label_field, k.date_field, k.main_date})
@@ -83,7 +85,7 @@ RecordSubset shown_records(KindId kind, std::string_view id) {
   for (const Kind& k : kinds()) {
     auto i = static_cast<std::size_t>(k.id);
     out.mentioning[i] = k.id == kind || refers_to(k, kind);
-    if (const auto& through = k.referrer.through;
+    if (const auto& through = k.through;
         through && refers_to(kind_of(through->via), kind, through->path))
       out.via[i] = through->via;
   }
