@@ -5,11 +5,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <tuple>
 
 #include "brm/repository.hpp"
 #include "brm/service_levels.hpp"
+#include "brm/value.hpp"
 
 namespace brm {
 namespace {
@@ -140,9 +143,8 @@ class RuleContext {
   }
 
   void survey(const Record& r) {
-    int scale = repo_.settings.survey_scale;
-    if (const Value* s = r.field("scale"); s && s->type() == Value::Type::Int)
-      scale = static_cast<int>(s->as_int());
+    // As measure and report read them (survey_scale): 10.0 is a whole number, as in JSON Schema.
+    std::int64_t scale = whole_number(r.field("scale")).value_or(repo_.settings.survey_scale);
     std::vector<std::string_view> questions;
     if (const Value* qs = r.field("questions"); qs && qs->is_sequence()) {
       for (const Value& q : qs->items()) {
@@ -155,10 +157,10 @@ class RuleContext {
       }
     }
     auto in_scale = [&](const Value& v, std::string_view what) {
-      if (v.type() != Value::Type::Int) return;
-      if (v.as_int() < 1 || v.as_int() > scale)
+      std::optional<std::int64_t> n = whole_number(&v);
+      if (n && (*n < 1 || *n > scale))
         add(r, v.mark(), Severity::Error, "score-out-of-scale",
-            fmt::format("{} {} is outside the scale 1..{}", what, v.as_int(), scale));
+            fmt::format("{} {} is outside the scale 1..{}", what, *n, scale));
     };
     const Value* responses = r.field("responses");
     if (!responses || !responses->is_sequence()) return;

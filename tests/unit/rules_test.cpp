@@ -71,6 +71,21 @@ TEST_CASE("rules: survey scores must lie within the survey's own scale") {
   CHECK(l.findings.size() == 2);
 }
 
+TEST_CASE("rules: a scale or a score written as 10.0 is the whole number 10") {
+  // JSON Schema's integer takes 10.0, and measure and report read it as 10: the range
+  // check must agree with them, not fall back to brm.yaml's scale of 5.
+  auto l = load({retail,
+                 stores,
+                 {"surveys/s.yaml",
+                  "title: S\ndate: 2026-06-01\nscale: 10.0\nresponses:\n"
+                  "  - customer: retail\n    score: 8\n"
+                  "  - customer: stores\n    score: 11.0\n"}});
+  REQUIRE(l.findings.size() == 1);
+  CHECK(l.has("score-out-of-scale", "surveys/s.yaml"));
+  CHECK(l.findings[0].message == "score 11 is outside the scale 1..10");
+  CHECK(l.findings[0].line == 8);
+}
+
 TEST_CASE("rules: services are only checked once a catalogue exists") {
   std::pair<std::string, std::string> agreement = {
       "agreements/a.yaml",
