@@ -120,7 +120,8 @@ def cycles(graph):
 def fail(problems):
     for p in problems:
         print(p)
-    print(f"{len(problems)} problems with brm's layers (see lib/CMakeLists.txt)")
+    noun = "problem" if len(problems) == 1 else "problems"
+    print(f"{len(problems)} {noun} with brm's layers (see lib/CMakeLists.txt)")
     return 1
 
 
