@@ -1485,6 +1485,9 @@ void note_written(const fs::path& root, const WriteNote& note, const RecordSchem
     facts.result_findings = &after->first;
     facts.result_base = &after->second;
   }
+  // An append makes no temporary file, so it is also where killed writers' old ones go
+  // (start_cache_file does the same for a whole write).
+  remove_stale_temps(path);
   // A removal (rare: rm, mv) writes the file whole, so that no trace of the removed file's
   // entry stays behind in it.
   bool removes = std::any_of(changed.begin(), changed.end(),

@@ -73,5 +73,15 @@ step="torn cache"
 truncate -s -7 "$(cache_file)"
 same_check
 write kept complaint add "After the tear" --customer eva-janssen --received 2026-11-20 --severity low
+# A killed writer's temporary cache file goes at the next write once a minute old, also
+# when that write only appends to the cache; a newer one (a write in progress) stays.
+stale=".git/brm/.$(basename "$(cache_file)").0badcafe.brm-tmp"
+fresh=".git/brm/.$(basename "$(cache_file)").0badbeef.brm-tmp"
+echo torn >"$stale" && touch -d '2 minutes ago' "$stale" && echo torn >"$fresh"
+write kept complaint add "Stale temporaries" --customer eva-janssen --received 2026-11-20 --severity low
+if [ -e "$stale" ] || [ ! -e "$fresh" ]; then
+  failed=$((failed + 1))
+  echo "after '$step': the old temporary cache file was left, or the new one removed"
+fi
 echo "$compared checks compared, $failed failed, $kept writes kept the findings"
 [ "$failed" = 0 ] && [ "$kept" -ge 10 ]
