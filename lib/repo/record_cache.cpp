@@ -601,6 +601,11 @@ struct Wanted {
   std::vector<SourceFile>* others = nullptr;
   // Given: set to the generation of a cache file holding this load's findings (or 0).
   std::uint64_t* generation = nullptr;
+  // Given, with `fields` and `with_findings`: the fields taken instead when the last
+  // run's findings hold; then *narrowed is set, and *base gets the files' own findings.
+  const FieldSelection* narrow = nullptr;
+  bool* narrowed = nullptr;
+  Diagnostics* base = nullptr;
 };
 
 void keep_others(const Snapshot& snap, std::vector<SourceFile>* out) {
@@ -1069,8 +1074,14 @@ bool answer_from_cache(CacheLoad& c, const Wanted& wanted, const LoadOptions& op
   }
   if (wanted.fields && (!wanted.with_findings || c.result_holds())) {
     Diagnostics ignored;
-    if (!load_from_entries(c.disk, c.snap, wanted.fields, wanted.subset, repo, &ignored, nullptr))
+    bool narrow = wanted.narrow && wanted.with_findings;
+    const FieldSelection* fields = narrow ? wanted.narrow : wanted.fields;
+    if (!load_from_entries(c.disk, c.snap, fields, wanted.subset, repo, &ignored, nullptr))
       return false;
+    if (narrow) {
+      *wanted.narrowed = true;
+      *wanted.base = std::move(c.disk.result_base);
+    }
     if (wanted.with_findings) *findings = std::move(c.disk.result_findings);
     return true;
   }
@@ -1393,6 +1404,10 @@ Repository load_for_write(const fs::path& root, Diagnostics* findings, WriteLoad
   wanted.with_findings = load->fields != nullptr;
   wanted.others = &load->others;
   wanted.generation = &load->generation;
+  wanted.narrow = load->narrow;
+  wanted.narrowed = &load->narrowed;
+  wanted.base = &load->base;
+  load->narrowed = false;
   load_through_cache(root, findings, LoadOptions{}, wanted, &repo);
   return repo;
 }

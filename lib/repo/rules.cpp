@@ -325,17 +325,42 @@ const FieldSelection& rule_read_fields() {
   return fields;
 }
 
+namespace {
+
+void record_rules(RuleContext& ctx, const Record& r) {
+  ctx.every_kind(r);
+  for (const KindRule& rule : kind_rules)
+    if (rule.kind == r.kind) (ctx.*rule.check)(r);
+}
+
+}  // namespace
+
 void check_rules(const Repository& repo, Diagnostics* findings, Date today) {
   RuleContext ctx(repo, findings, today);
   ctx.settings();
-  for (const auto& records : repo.records) {
-    for (const Record& r : records) {
-      ctx.every_kind(r);
-      for (const KindRule& rule : kind_rules)
-        if (rule.kind == r.kind) (ctx.*rule.check)(r);
-    }
-  }
-  ctx.result_overlaps();
+  for (const auto& records : repo.records)
+    for (const Record& r : records) record_rules(ctx, r);
+  ctx.result_overlaps();  // a pass over the whole repository: see whole_repository_rule
+}
+
+void check_record_rules(const Repository& repo, std::span<const Record* const> records,
+                        Diagnostics* findings, Date today) {
+  RuleContext ctx(repo, findings, today);
+  for (const Record* r : records) record_rules(ctx, *r);
+}
+
+bool whole_repository_rule(std::string_view rule) {
+  return rule == "overlapping-results" || rule == "bad-setting";
+}
+
+bool reference_rule(std::string_view rule) {
+  return rule == "unknown-reference" || rule == "broken-reference";
+}
+
+bool add_reaches_only_references(KindId kind) {
+  // Results are compared with each other (overlapping-results) and read their agreement's
+  // levels and the service catalogue: a new one of those kinds reaches further.
+  return kind != KindId::Result && kind != KindId::Agreement && kind != KindId::Service;
 }
 
 }  // namespace brm

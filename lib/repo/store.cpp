@@ -26,6 +26,7 @@
 #include "brm/files.hpp"
 #include "brm/git.hpp"
 #include "brm/line_endings.hpp"
+#include "brm/parse_cache.hpp"
 #include "brm/record_cache.hpp"
 #include "brm/schemas.hpp"
 #include "brm/utf8.hpp"
@@ -260,6 +261,8 @@ struct Transaction::Impl {
   Repository repo;
   WriteLoad load;
   FieldSelection fields;  // what the load kept of the records, when options.reads limits it
+  FieldSelection narrow;  // options.reads alone: an add's load when the findings hold
+  Date load_day;          // the day before the load: the findings it gave hold for it
   Diagnostics existing;
   std::set<FindingKey> existing_errors;
   std::unique_ptr<RecordSchemas> schemas;
@@ -282,6 +285,19 @@ struct Transaction::Impl {
   }
 
   bool commits() const { return options.commit && repo.settings.commit.value_or(true) && git; }
+
+  const std::string* text_of(std::string_view path) const {
+    auto [it, added] = texts.try_emplace(std::string(path));
+    if (added) {
+      std::error_code ec;
+      fs::path file = root / it->first;
+      if (fs::is_regular_file(fs::symlink_status(file, ec))) {
+        std::ifstream in(file, std::ios::binary);
+        it->second.emplace(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+    }
+    return it->second ? &*it->second : nullptr;
+  }
 };
 
 Transaction::Transaction(const fs::path& root, WriteOptions options)
@@ -305,7 +321,10 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
           if (std::find(t.fields[k].begin(), t.fields[k].end(), f) == t.fields[k].end())
             t.fields[k].push_back(f);
       t.load.fields = &t.fields;
+      t.narrow = *options.reads;
+      t.load.narrow = &t.narrow;
     }
+    t.load_day = today();
     t.repo = load_for_write(t.root, &t.existing, &t.load);
     Diagnostics ignored;  // the same findings came from the load
     t.schemas = std::make_unique<RecordSchemas>(t.load.others, &ignored);
@@ -327,16 +346,7 @@ const Repository& Transaction::repository() const { return impl_->repo; }
 const Diagnostics& Transaction::existing_findings() const { return impl_->existing; }
 
 const std::string* Transaction::original_text(std::string_view path) const {
-  auto [it, added] = impl_->texts.try_emplace(std::string(path));
-  if (added) {
-    std::error_code ec;
-    fs::path file = impl_->root / it->first;
-    if (fs::is_regular_file(fs::symlink_status(file, ec))) {
-      std::ifstream in(file, std::ios::binary);
-      it->second.emplace(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-  }
-  return it->second ? &*it->second : nullptr;
+  return impl_->text_of(path);
 }
 
 std::string Transaction::new_id(KindId kind, std::string_view label,
@@ -444,10 +454,11 @@ bool rules_are_exact(const Transaction::Impl& t) {
 
 }  // namespace
 
-Diagnostics Transaction::validate() const {
-  Impl& t = *impl_;
-  Diagnostics found;
-  AppliedChanges applied(t.repo);
+namespace {
+
+// The staged records, validated by the schemas (findings into *found), put in place of
+// those they replace.
+void apply_staged(const Transaction::Impl& t, AppliedChanges& applied, Diagnostics* found) {
   for (const auto& [path, change] : t.staged) {
     if (!change.doc) {
       applied.apply(change.kind, change.id, std::nullopt);
@@ -458,17 +469,144 @@ Diagnostics Transaction::validate() const {
     r.id = change.id;
     r.doc = *change.doc;
     if (r.doc.is_mapping())
-      r.valid = t.schemas->validate(change.kind, r.doc, path, &found);
+      r.valid = t.schemas->validate(change.kind, r.doc, path, found);
     else
-      found.push_back(
+      found->push_back(
           {path, 0, 0, Severity::Error, "not-a-mapping", "a record is a mapping of fields"});
     applied.apply(change.kind, change.id, std::move(r));
   }
+}
+
+// The records as the rules read them, for a load that kept fewer fields (an add's, when
+// the findings held): loaded again with the rules' fields. nullopt when the cache changed
+// in between, so that the findings of the two loads may differ.
+std::optional<Repository> load_wide(const Transaction::Impl& t) {
+  WriteLoad load;
+  load.fields = &t.fields;
+  Diagnostics ignored;
+  Repository repo = load_for_write(t.root, &ignored, &load);
+  repo.root = t.root;
+  if (load.generation == 0 || load.generation != t.load.generation) return std::nullopt;
+  return repo;
+}
+
+// Every rule finding, on the repository with the change applied: the rules run over all
+// of it. *rules_after gets them when they are what the next load would find.
+void all_rules(const Transaction::Impl& t, Diagnostics* found, Diagnostics* rules,
+               std::optional<Diagnostics>* rules_after) {
+  std::optional<Repository> wide;
+  if (t.load.narrowed) wide = load_wide(t);
+  Repository& repo = wide ? *wide : const_cast<Repository&>(t.repo);
+  AppliedChanges applied(repo);
+  apply_staged(t, applied, found);
+  check_rules(repo, rules, t.rules_day);
+  if (rules_are_exact(t) && (wide || !t.load.narrowed)) *rules_after = *rules;
+}
+
+// Whether the change only adds records whose new ids the rules of other records reach
+// through reference findings alone (add_reaches_only_references), on the day the
+// loaded findings are for.
+bool only_reaching_adds(const Transaction::Impl& t) {
+  if (!t.load.narrowed || t.rules_day != t.load_day) return false;
+  for (const auto& [path, change] : t.staged) {
+    const auto& unparsed = t.repo.unparsed[static_cast<std::size_t>(change.kind)];
+    std::error_code ec;
+    if (!change.doc || !add_reaches_only_references(change.kind) ||
+        t.repo.of(change.kind).empty() || t.repo.find(change.kind, change.id) ||
+        std::find(unparsed.begin(), unparsed.end(), change.id) != unparsed.end() ||
+        fs::exists(fs::symlink_status(t.root / path, ec)))
+      return false;
+  }
+  return true;
+}
+
+// The loaded record of `path`, parsed again from its file, whole, in place of the one the
+// narrow load kept. False when it is not there to be parsed.
+bool widen(const Transaction::Impl& t, AppliedChanges& applied, const std::string& path) {
+  std::string_view id;
+  const Kind* kind = kind_of_record_path(path, &id);
+  const std::string* text = kind ? t.text_of(path) : nullptr;
+  if (!text || !t.repo.find(kind->id, id)) return false;
+  ParsedFile parsed = parse_record_file({path, *text, {}, {}}, *t.schemas);
+  if (!parsed.record) return false;
+  applied.apply(kind->id, std::string(id), std::move(*parsed.record));
+  return true;
+}
+
+// The loaded record of a record file's path; null when there is none.
+const Record* record_at(const Repository& repo, std::string_view path) {
+  std::string_view id;
+  const Kind* kind = kind_of_record_path(path, &id);
+  return kind ? repo.find(kind->id, id) : nullptr;
+}
+
+// The rules' findings before the change: the loaded findings without the files' own.
+Diagnostics rules_before(const Transaction::Impl& t) {
+  auto key = [](const Diagnostic& d) {
+    return std::tie(d.file, d.line, d.column, d.severity, d.rule, d.message);
+  };
+  std::map<decltype(key(t.existing.front())), int> base;
+  for (const Diagnostic& d : t.load.base) ++base[key(d)];
   Diagnostics rules;
+  for (const Diagnostic& d : t.existing)
+    if (auto it = base.find(key(d)); it != base.end() && it->second > 0)
+      --it->second;
+    else
+      rules.push_back(d);
+  return rules;
+}
+
+// The rules' findings after an add, from those before: the rules run again only over the
+// records the new ones can reach (their own, and those whose references were unknown or
+// broken), each decoded whole, with the records they refer to. False when that cannot be
+// done exactly, and the rules must run over the whole repository.
+bool reached_rules(const Transaction::Impl& t, Diagnostics* found, Diagnostics* rules) {
+  if (!only_reaching_adds(t)) return false;
+  AppliedChanges applied(const_cast<Repository&>(t.repo));
+  apply_staged(t, applied, found);
+  std::set<std::string> reached, widened;
+  for (const auto& [path, change] : t.staged) reached.insert(path);
+  for (const Diagnostic& d : t.existing)
+    if (reference_rule(d.rule) && reached.insert(d.file).second) {
+      if (!widen(t, applied, d.file)) return false;
+      widened.insert(d.file);
+    }
+  std::vector<const Record*> records;
+  for (const std::string& path : reached) records.push_back(record_at(t.repo, path));
+  for (const Record* r : records) {
+    if (!r) return false;
+    for (const Reference& ref : kind_of(r->kind).references)
+      for_each_path_value(r->doc, ref.path, [&](const Value& v) {
+        if (const Record* target = v.is_string() ? t.repo.find(ref.target, v.as_string()) : nullptr;
+            target && !reached.count(target->path()) && widened.insert(target->path()).second)
+          widen(t, applied, target->path());
+      });
+  }
+  Diagnostics now;
+  check_record_rules(t.repo, records, &now, t.rules_day);
+  *rules = rules_before(t);
+  std::erase_if(*rules, [&](const Diagnostic& d) {
+    return reached.count(d.file) && !whole_repository_rule(d.rule);
+  });
+  rules->insert(rules->end(), now.begin(), now.end());
+  sort_diagnostics(*rules);
+  return true;
+}
+
+}  // namespace
+
+Diagnostics Transaction::validate() const {
+  Impl& t = *impl_;
+  Diagnostics found, rules;
   t.rules_day = today();
-  check_rules(t.repo, &rules, t.rules_day);
   t.rules_after.reset();
-  if (rules_are_exact(t)) t.rules_after = rules;
+  if (reached_rules(t, &found, &rules)) {
+    t.rules_after = rules;
+  } else {
+    found.clear();
+    rules.clear();
+    all_rules(t, &found, &rules, &t.rules_after);
+  }
   for (Diagnostic& d : rules) {
     if (t.staged.count(d.file)) {
       found.push_back(std::move(d));

@@ -39,7 +39,8 @@ write() {
   local expect=$1
   shift
   step="brm $*"
-  "$brm" "$@" >/dev/null 2>&1
+  "$brm" "$@" >/dev/null 2>"$work/stderr"
+  code=$?
   local before
   before=$(stamp)
   same_check
@@ -53,6 +54,31 @@ write() {
   fi
 }
 
+# A write that must succeed and keep the findings.
+taken() {
+  write kept "$@"
+  if [ "$code" != 0 ]; then
+    failed=$((failed + 1))
+    echo "after '$step': exit $code, wanted 0:"
+    head -5 "$work/stderr"
+  fi
+}
+
+# A write that must be refused (exit 1) naming `rule`, which leaves the findings as they were.
+refused() {
+  local rule=$1 out code
+  shift
+  step="brm $* (refused)"
+  out=$("$brm" "$@" 2>&1)
+  code=$?
+  if [ "$code" != 1 ] || ! grep -q "\[$rule\]" <<<"$out"; then
+    failed=$((failed + 1))
+    echo "after '$step': exit $code, wanted 1 with [$rule]:"
+    echo "$out" | head -5
+  fi
+  same_check
+}
+
 step=start
 same_check
 write kept complaint add "Printer queue lost" --customer anna-berg --received 2026-11-20 --severity low
@@ -64,7 +90,24 @@ write any customer set anna-berg notes=changed
 write kept customer rm anna-berg --force
 write kept complaint add "Refused: no such customer" --customer anna-berg --received 2026-11-22 \
   --severity low
-write kept customer add "Anna Berg" --id anna-berg --role customer
+# An add validates with the rules over the records it can reach: the references to its id
+# that were unknown (their hint names the closest id), and the records it refers to, whose
+# role counts.
+taken customer add "Anna Bergh" --role customer --extra 'cost_centre="4410"'
+refused purchaser-chain customer add "Piet Chain" --role purchaser --customer agnieszka-nowak \
+  --extra 'cost_centre="4410"'
+refused unknown-reference complaint add "No such customer" --customer anna-bergg \
+  --received 2026-11-20 --severity low
+taken customer add "Anna Berg" --id anna-berg --role customer --extra 'cost_centre="4410"'
+# Kinds whose new records other rules read beyond their ids: validated over everything.
+refused wrong-role agreement add "Wrong role" --customer agnieszka-nowak --status draft \
+  --start 2027-01-01 --service card-payments
+taken agreement add "Printing 2027" --customer anna-berg --status draft --start 2027-01-01 \
+  --service card-payments
+# A file changed by hand: the findings no longer hold, the add loads what the rules read.
+printf '# edited by hand\n' >>complaints/"$(ls complaints | head -1)"
+taken complaint add "After a hand edit" --customer anna-berg --received 2026-11-22 \
+  --severity low
 for i in 1 2 3 4 5 6; do
   write kept complaint add "Complaint $i" --customer eva-janssen --received 2026-11-2$i --severity low
 done

@@ -31,6 +31,15 @@ struct WriteLoad {
   // The fields the write reads of the records, with those the rules read; whole when null.
   // A record limited to some fields is not fit to be written back.
   const FieldSelection* fields = nullptr;
+  // Given: the fields to decode instead of `fields` when the cache's findings hold for the
+  // work tree, as they do on a write that follows another brm command. The records then
+  // hold only these (the others are ids alone), and `narrowed` says so: the write's
+  // validation decodes the few records its rules need (Transaction::validate).
+  const FieldSelection* narrow = nullptr;
+  bool narrowed = false;
+  // With `narrowed`: the findings of the files themselves (parsing, schemas, the listing),
+  // which the findings handed back hold besides the rules'.
+  Diagnostics base;
   // The files besides the records (brm.yaml, the repository's own schemas) as they were
   // read, so that the change is validated with the same schemas without listing again.
   std::vector<SourceFile> others;

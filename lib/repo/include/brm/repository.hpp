@@ -127,6 +127,19 @@ Repository load_repository(Snapshot snapshot, Diagnostics* findings,
 // load_repository; exposed for the write commands that validate one changed record.
 void check_rules(const Repository& repo, Diagnostics* findings, Date today);
 
+// The rules of each of `records` alone: check_rules without its passes over the whole
+// repository (whole_repository_rule), for a write that knows which records its change
+// can reach. The records look others up in `repo` as check_rules does.
+void check_record_rules(const Repository& repo, std::span<const Record* const> records,
+                        Diagnostics* findings, Date today);
+bool whole_repository_rule(std::string_view rule);
+// The findings through which a new record reaches others: references that were unknown
+// (their hint names the closest id) or that named a file that did not parse.
+bool reference_rule(std::string_view rule);
+// Whether a new record of `kind` changes the rules' findings on other records only through
+// reference_rule findings. Not so for the kinds other rules read beyond their ids.
+bool add_reaches_only_references(KindId kind);
+
 // The fields of each kind that check_rules reads (for keep_fields).
 const FieldSelection& rule_read_fields();
 
