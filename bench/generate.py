@@ -381,7 +381,9 @@ def git(out, *args, when=None, stdin=None):
                GIT_CONFIG_NOSYSTEM="1", HOME=out)
     if when:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
-    subprocess.run(["git", "-C", out, *args], check=True, env=env, input=stdin,
+    # No detached `gc --auto` after the commits: it raced the explicit gc below ("gc is
+    # already running") and went on using a core after the script had ended.
+    subprocess.run(["git", "-c", "gc.auto=0", "-C", out, *args], check=True, env=env, input=stdin,
                    stdout=subprocess.DEVNULL)
 
 
