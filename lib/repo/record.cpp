@@ -15,4 +15,8 @@ std::string_view Record::label() const {
   return l.empty() ? std::string_view(id) : l;
 }
 
+std::int64_t survey_scale(const Record& survey, const Settings& s) {
+  return whole_number(survey.field("scale")).value_or(s.survey_scale);
+}
+
 }  // namespace brm

@@ -143,8 +143,7 @@ class RuleContext {
   }
 
   void survey(const Record& r) {
-    // As measure and report read them (survey_scale): 10.0 is a whole number, as in JSON Schema.
-    std::int64_t scale = whole_number(r.field("scale")).value_or(repo_.settings.survey_scale);
+    std::int64_t scale = survey_scale(r, repo_.settings);
     std::vector<std::string_view> questions;
     if (const Value* qs = r.field("questions"); qs && qs->is_sequence()) {
       for (const Value& q : qs->items()) {

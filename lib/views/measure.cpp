@@ -32,10 +32,6 @@ double score_on_scale(std::int64_t score, std::int64_t survey_scale, std::int64_
                    static_cast<double>(survey_scale - 1);
 }
 
-std::int64_t survey_scale(const Record& survey, const Settings& s) {
-  return whole_number(survey.field("scale")).value_or(s.survey_scale);
-}
-
 std::int64_t satisfied_threshold(const Record& survey, const Settings& s) {
   auto scale = whole_number(survey.field("scale"));
   if (!scale || s.survey_scale <= 0) return s.survey_satisfied;

@@ -50,4 +50,9 @@ struct Record {
   std::string_view label() const;  // the name, title or summary; the id when none
 };
 
+// The scale a survey was answered on: its own `scale`, or brm.yaml's when it gives none.
+// A whole number as JSON Schema's integer has it (10.0 is 10). The rules, the measure and
+// the report all read it so.
+std::int64_t survey_scale(const Record& survey, const Settings& s);
+
 }  // namespace brm

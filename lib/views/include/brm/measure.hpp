@@ -80,9 +80,6 @@ struct Measures {
 // so that 8 of 10 counts as 4.11 of 5. A scale below 2 has no range to map: x as it is.
 double score_on_scale(std::int64_t score, std::int64_t survey_scale, std::int64_t scale);
 
-// The scale a survey was answered on: its own `scale`, or brm.yaml's when it gives none.
-std::int64_t survey_scale(const Record& survey, const Settings& s);
-
 // The lowest score of the survey that counts as satisfied: brm.yaml's `survey.satisfied`,
 // moved to a survey's own scale as ceil(satisfied * scale / brm.yaml's scale), so that
 // "satisfied" never asks for less than brm.yaml does (4 of 5 is 8 of 10; 3.2 of 4 is 4).
