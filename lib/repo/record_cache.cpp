@@ -30,6 +30,7 @@
 #include "brm/git.hpp"
 #include "brm/git_handle.hpp"
 #include "brm/parse_cache.hpp"
+#include "record_cache_testing.hpp"
 
 namespace fs = std::filesystem;
 
@@ -536,10 +537,22 @@ bool decode_entry(const CacheFile& cache, const IndexEntry& e, ParsedFile* out) 
   return r.ok() && r.at_end();
 }
 
-std::int64_t now_ns() {
+std::int64_t system_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::int64_t (*cache_clock)() = nullptr;  // set by tests (record_cache_testing.hpp)
+
+// The time the racy rule compares modification times with.
+std::int64_t now_ns() { return cache_clock ? cache_clock() : system_now_ns(); }
+
+// git's racy rule: a file modified within `racy_ns` of the time a cache was written as of,
+// or after it, may have changed again within its stamp's resolution after its entry was
+// taken, so its stamp cannot vouch for the entry.
+bool is_racy(const FileStamp& stamp, std::int64_t saved_at_ns) {
+  return stamp.mtime_ns >= saved_at_ns - racy_ns;
 }
 
 bool cache_disabled() {
@@ -776,7 +789,7 @@ struct TailFacts {
 // which cache it loaded, and note_written finds out whether the file is still that one.
 std::uint64_t new_generation() {
   static std::uint64_t last = 0;
-  std::uint64_t g = static_cast<std::uint64_t>(now_ns()) ^
+  std::uint64_t g = static_cast<std::uint64_t>(system_now_ns()) ^
                     (static_cast<std::uint64_t>(::getpid()) << 40) ^ std::random_device{}();
   last = g == last || g == 0 ? g + 1 : g;
   return last;
@@ -864,9 +877,9 @@ struct ChangedEntry {
 };
 
 // The cache written again from `disk`: every entry as it is but those `changed` replaces
-// or removes, then those it adds, with a new result. The time it was written stays, so
-// that what was racy stays so. A failure to write costs only speed. Returns the new
-// file's generation, 0 when it was not written.
+// or removes, then those it adds, with the result and time `facts` give (a write keeps
+// the cache's time, so that what was racy stays so). A failure to write costs only speed.
+// Returns the new file's generation, 0 when it was not written.
 std::uint64_t rewrite_cache(const fs::path& path, const CacheFile& disk,
                             const std::string& identity,
                             const std::map<std::string, ChangedEntry, std::less<>>& changed,
@@ -981,6 +994,11 @@ struct CacheLoad {
   std::size_t unknown = 0;   // record files the cache does not know
   std::size_t reused = 0;    // vouched for by their stamps
   std::size_t verified = 0;  // read, and of the content the cache knows
+  // Taken before the listing's first stat: the time a cache written from this load is
+  // written as of (git's racy rule compares the index's time with its entries' stamps).
+  // The end of the load would be too late: a file changed after its stat, within its
+  // stamp's resolution, would look older than the window and be trusted.
+  std::int64_t listed_at_ns = 0;
   std::string schemas_key;
   std::string result_key;
   // The generation of a cache file whose result is this load's findings; 0 when none is.
@@ -1027,7 +1045,7 @@ void list_with_cache(CacheLoad& c, const Wanted& wanted) {
       return false;
     }
     e->seen = true;
-    if (!(e->stamp == stamp) || stamp.mtime_ns >= disk.saved_at_ns - racy_ns) return false;
+    if (!(e->stamp == stamp) || is_racy(stamp, disk.saved_at_ns)) return false;
     e->reused = true;
     ++c.reused;
     return true;
@@ -1092,7 +1110,7 @@ bool answer_from_cache(CacheLoad& c, const Wanted& wanted, const LoadOptions& op
       check_rules(whole, &result, today());
       sort_diagnostics(result);
       for (const Diagnostic& d : result) findings->push_back(d);
-      TailFacts facts{c.schemas_key, c.disk.saved_at_ns, c.result_key, whole.files, &result, &base};
+      TailFacts facts{c.schemas_key, c.listed_at_ns, c.result_key, whole.files, &result, &base};
       c.generation = rewrite_cache(c.cache_path, c.disk, c.identity, {}, facts);
     }
     sort_diagnostics(*findings);
@@ -1238,7 +1256,7 @@ std::uint64_t finish_write_back(AtomicFile& out, const CacheLoad& c, const Plan&
   try {
     std::uint64_t n = 0;
     for (const RecordFile& rf : plan.record_files) n += rf.length > 0 ? 1 : 0;
-    TailFacts facts{c.schemas_key, now_ns(), c.result_key, repo.files, &result, &base, n};
+    TailFacts facts{c.schemas_key, c.listed_at_ns, c.result_key, repo.files, &result, &base, n};
     TailWriter tail(out, facts);
     for (const RecordFile& rf : plan.record_files)
       if (rf.length > 0) tail.entry(rf.path, rf.stamp, to_hex(rf.blob), rf.offset, rf.length);
@@ -1309,6 +1327,7 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   }
   c.identity = binary_identity();
   if (!read_cache(c.cache_path, c.identity, &c.disk)) c.disk.clear();
+  c.listed_at_ns = now_ns();
   list_with_cache(c, wanted);
   c.schemas_key = schemas_key_of(c.snap);
   c.result_key = result_key_of(c.snap);
@@ -1502,6 +1521,14 @@ Repository load_worktree_fields(const fs::path& root, const FieldSelection& fiel
   Diagnostics findings;
   load_through_cache(root, &findings, std::move(options), Wanted{false, &fields}, &repo);
   return repo;
+}
+
+void set_record_cache_clock(std::int64_t (*clock)()) { cache_clock = clock; }
+
+std::optional<std::int64_t> record_cache_saved_at(const fs::path& root) {
+  CacheFile disk;
+  if (!read_cache(record_cache_path(root), binary_identity(), &disk)) return std::nullopt;
+  return disk.saved_at_ns;
 }
 
 std::size_t check_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {
