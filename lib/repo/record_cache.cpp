@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,6 +41,10 @@ namespace {
 constexpr std::string_view magic = "BRMCACHE";
 constexpr std::uint32_t format_version = 8;  // 8: the result without the rules, a generation
 constexpr std::int64_t racy_ns = 2'000'000'000;
+// A refresh (refresh_stamps) writes the whole index again, some microseconds a file, where
+// reading a racy file costs ten or so a run: it waits for at least this share of the
+// files, so that a write's one new file does not cost the next run a new index.
+constexpr std::size_t refresh_share = 64;
 // How much of the mapped cache a reader decodes before letting it go (MappedFile::release).
 constexpr std::uint64_t release_stretch = std::uint64_t{4} << 20;
 
@@ -782,7 +787,9 @@ struct TailFacts {
   const Diagnostics* result_findings = nullptr;
   const Diagnostics* result_base = nullptr;  // result_findings without the rules'
   std::uint64_t entries = 0;
-  std::uint64_t generation = 0;  // set by TailWriter
+  // Set by TailWriter to a new one unless given: a refresh of the stamps keeps the
+  // generation, for the findings it names are still the file's.
+  std::uint64_t generation = 0;
 };
 
 // A number that names one write of a cache file's tail: a write's load tells note_written
@@ -802,7 +809,7 @@ class TailWriter {
  public:
   TailWriter(Out& out, TailFacts& facts) : out_(out), start_(out.size()) {
     static const Diagnostics none;
-    facts.generation = new_generation();
+    if (facts.generation == 0) facts.generation = new_generation();
     w_.str(facts.schemas_key);
     w_.raw(facts.saved_at_ns);
     w_.raw(facts.generation);
@@ -972,8 +979,10 @@ std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
   writer.finish();
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return 0;
+  // Writes append under the repository's lock, but a read-only command's refresh appends
+  // too: one appender at a time, each finding the file as it read it or leaving it.
   struct ::stat st {};
-  bool same = ::fstat(fd, &st) == 0 && disk.file.is(st);
+  bool same = ::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &st) == 0 && disk.file.is(st);
   bool done = same && write_all_at(fd, out.bytes, file.size());
   // A failed append is taken back (the caller then writes the file whole); should that
   // fail too, readers find no footer and rebuild the cache.
@@ -994,6 +1003,9 @@ struct CacheLoad {
   std::size_t unknown = 0;   // record files the cache does not know
   std::size_t reused = 0;    // vouched for by their stamps
   std::size_t verified = 0;  // read, and of the content the cache knows
+  // Of those, the files whose stamps are past the racy window now: their entries take the
+  // listing's stamps, and the cache could vouch for them from now on (refresh_stamps).
+  std::size_t refreshable = 0;
   // Taken before the listing's first stat: the time a cache written from this load is
   // written as of (git's racy rule compares the index's time with its entries' stamps).
   // The end of the load would be too late: a file changed after its stat, within its
@@ -1071,8 +1083,34 @@ void list_with_cache(CacheLoad& c, const Wanted& wanted) {
     if (e->blob_id == f.blob_id) {
       e->verified = true;
       ++c.verified;
+      // Read after its stat: the entry holds the content the file had with this stamp.
+      e->stamp = f.stamp;
+      if (!is_racy(f.stamp, c.listed_at_ns)) ++c.refreshable;
     }
   }
+}
+
+// git's refresh (`git status` writes the index back with the stamps of the racy entries it
+// found unchanged): when files read only because their stamps could not vouch for them are
+// now past the racy window, the cache takes their stamps and the listing's time, so that the
+// next run stats them only. Nothing else changes: the entries' bytes, the findings and the
+// generation stay, and only a new index is appended when the file allows. Not when the load
+// writes the cache anyway (a change, or findings to compute), which takes the stamps too.
+void refresh_stamps(CacheLoad& c, const Wanted& wanted) {
+  bool findings_computed = !(wanted.fields && !wanted.with_findings);
+  if (c.refreshable == 0 || c.refreshable * refresh_share < c.disk.index.size() || !c.unchanged() ||
+      (findings_computed && !c.result_holds()))
+    return;
+  CacheFile& disk = c.disk;
+  TailFacts facts{disk.schemas_key,  c.listed_at_ns,        disk.result_key,
+                  disk.result_files, &disk.result_findings, &disk.result_base};
+  facts.generation = disk.generation;
+  // Written whole when the file is mostly dead bytes, but not over another run's write.
+  struct ::stat st {};
+  if (append_to_cache(c.cache_path, disk, {}, facts) == 0 &&
+      ::stat(c.cache_path.c_str(), &st) == 0 && disk.file.is(st))
+    rewrite_cache(c.cache_path, disk, c.identity, {}, facts);
+  disk.saved_at_ns = c.listed_at_ns;
 }
 
 // The answers that come from the cache alone, without parsing; false when none applies.
@@ -1332,6 +1370,7 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   c.schemas_key = schemas_key_of(c.snap);
   c.result_key = result_key_of(c.snap);
   if (wanted.others) keep_others(c.snap, wanted.others);
+  refresh_stamps(c, wanted);
   if (answer_from_cache(c, wanted, options, findings, repo)) {
     if (wanted.generation) *wanted.generation = c.generation;
     return;

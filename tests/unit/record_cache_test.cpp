@@ -1,6 +1,6 @@
 // The record cache's racy rule (git's) against its own clock: the time a cache is written
-// as of. The clock is set by the test (record_cache_testing.hpp), so that no test waits two
-// seconds.
+// as of, and the refresh of the stamps of files that were racy. The clock is set by the
+// test (record_cache_testing.hpp), so that no test waits two seconds.
 #include "brm/record_cache.hpp"
 
 #include <doctest/doctest.h>
@@ -55,9 +55,10 @@ struct CacheRepo : test::ScratchFolder {
   }
 };
 
-// A clock for a load that lasts 100 seconds: its first reading is `fixed_now`, every later
-// one 100 seconds on.
+// A clock that stands still at `fixed_now`, and one for a load that lasts 100 seconds: the
+// first reading is `fixed_now`, every later one 100 seconds on.
 std::int64_t fixed_now = 0;
+std::int64_t fixed_clock() { return fixed_now; }
 int readings = 0;
 std::int64_t long_load_clock() { return readings++ == 0 ? fixed_now : fixed_now + 100 * second; }
 
@@ -74,6 +75,19 @@ std::string loaded(const fs::path& root) {
 std::string loaded_without_cache(const fs::path& root) {
   ::setenv("BRM_CACHE", "off", 1);
   std::string out = loaded(root);
+  ::unsetenv("BRM_CACHE");
+  return out;
+}
+std::string checked(const fs::path& root) {
+  Diagnostics findings;
+  std::size_t files = check_worktree(root, &findings);
+  std::string out = std::to_string(files) + " files\n";
+  for (const Diagnostic& d : findings) out += format_text(d) + "\n";
+  return out;
+}
+std::string checked_without_cache(const fs::path& root) {
+  ::setenv("BRM_CACHE", "off", 1);
+  std::string out = checked(root);
   ::unsetenv("BRM_CACHE");
   return out;
 }
@@ -111,4 +125,102 @@ TEST_CASE("record cache: a cache is written as of the time before its listing") 
   ::setenv("BRM_TODAY", "2031-01-01", 1);
   CHECK(next_day == loaded_without_cache(r.root));
   ::unsetenv("BRM_TODAY");
+}
+
+TEST_CASE("record cache: files racy when the cache was written are refreshed once") {
+  CacheRepo r;
+  const std::int64_t written = r.mtime("customers/anna-berg.yaml");
+  set_record_cache_clock(fixed_clock);
+  fixed_now = written + second / 2;
+  const std::string cold = checked_without_cache(r.root);
+  CHECK(checked(r.root) == cold);  // cold: every file racy against the cache's time
+  CHECK(record_cache_saved_at(r.root) == std::optional<std::int64_t>(fixed_now));
+
+  // Still within the window: read and matched by content, nothing learnt, nothing written.
+  std::string file = r.cache_file();
+  fixed_now = written + second;
+  CHECK(checked(r.root) == cold);
+  CHECK(r.cache_file() == file);
+
+  // Past it: matched once more, and their stamps (with the listing's time) go to the cache,
+  // with the findings it kept: the next runs answer from them.
+  fixed_now = written + 10 * second;
+  CHECK(checked(r.root) == cold);
+  CHECK(r.cache_file() != file);
+  CHECK(record_cache_saved_at(r.root) == std::optional<std::int64_t>(fixed_now));
+
+  // Once: from now on the stamps vouch for every file, and no run writes the cache.
+  file = r.cache_file();
+  fixed_now = written + 20 * second;
+  CHECK(checked(r.root) == cold);
+  CHECK(loaded(r.root) == loaded_without_cache(r.root));
+  CHECK(r.cache_file() == file);
+  CHECK(record_cache_saved_at(r.root) == std::optional<std::int64_t>(written + 10 * second));
+
+  // A touch (a checkout that wrote the same content) changes the stamp, not the content:
+  // read and matched, then refreshed with its new stamp, once.
+  struct ::timespec times[2] = {{0, UTIME_OMIT}, {(written - 100 * second) / second, 0}};
+  REQUIRE(::utimensat(AT_FDCWD, (r.root / "customers/anna-berg.yaml").c_str(), times, 0) == 0);
+  fixed_now = written + 30 * second;
+  CHECK(checked(r.root) == cold);
+  CHECK(r.cache_file() != file);
+  file = r.cache_file();
+  fixed_now = written + 40 * second;
+  CHECK(checked(r.root) == cold);
+  CHECK(r.cache_file() == file);
+}
+
+TEST_CASE("record cache: a write's load that refreshes still keeps the findings for the next run") {
+  // The refresh keeps the cache's findings and their generation: the write then updates
+  // them (note_written), and the next check answers from them without writing the cache.
+  CacheRepo r;
+  const std::int64_t written = r.mtime("customers/anna-berg.yaml");
+  set_record_cache_clock(fixed_clock);
+  fixed_now = written;
+  checked(r.root);
+  fixed_now = written + 10 * second;
+  {
+    Value doc;
+    Diagnostics ds;
+    REQUIRE(parse_yaml("name: Eva\nrole: customer\n", "x.yaml", &doc, &ds));
+    WriteOptions options;
+    options.commit = false;
+    Transaction t(r.root, options);
+    t.put(KindId::Customer, "eva", doc);
+    t.commit("add eva");
+  }
+  CHECK(record_cache_saved_at(r.root) == std::optional<std::int64_t>(fixed_now));
+  std::string file = r.cache_file();
+  fixed_now = written + 11 * second;
+  std::string warm = checked(r.root);
+  CHECK(r.cache_file() == file);
+  CHECK(warm == checked_without_cache(r.root));
+}
+
+TEST_CASE("record cache: a refresh waits for a share of the files worth a new index") {
+  // One racy file (a write's) costs a read a run; a refresh writes the index of every file.
+  CacheRepo r;
+  for (int i = 0; i < 126; ++i)
+    r.write("customers/c" + std::to_string(i) + ".yaml", "name: C\nrole: customer\n");
+  const std::int64_t written = r.mtime("customers/c0.yaml");
+  set_record_cache_clock(fixed_clock);
+  fixed_now = written + 10 * second;
+  const std::string cold = checked_without_cache(r.root);
+  CHECK(checked(r.root) == cold);
+  auto touch = [&](const std::string& rel) {
+    struct ::timespec times[2] = {{0, UTIME_OMIT}, {(written - 100 * second) / second, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, (r.root / rel).c_str(), times, 0) == 0);
+  };
+  touch("customers/c1.yaml");
+  std::string file = r.cache_file();
+  fixed_now = written + 20 * second;
+  CHECK(checked(r.root) == cold);
+  CHECK(r.cache_file() == file);  // 1 of 128 files: read again, and no refresh
+  touch("customers/c2.yaml");
+  CHECK(checked(r.root) == cold);
+  CHECK(r.cache_file() != file);  // 2 of 128 (1/64): refreshed
+  file = r.cache_file();
+  fixed_now = written + 30 * second;
+  CHECK(checked(r.root) == cold);
+  CHECK(r.cache_file() == file);
 }
