@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@
 #include "brm/git.hpp"
 #include "brm/git_handle.hpp"
 #include "brm/parse_cache.hpp"
+#include "record_cache_testing.hpp"
 
 namespace fs = std::filesystem;
 
@@ -39,6 +41,10 @@ namespace {
 constexpr std::string_view magic = "BRMCACHE";
 constexpr std::uint32_t format_version = 8;  // 8: the result without the rules, a generation
 constexpr std::int64_t racy_ns = 2'000'000'000;
+// A refresh (refresh_stamps) writes the whole index again, some microseconds a file, where
+// reading a racy file costs ten or so a run: it waits for at least this share of the
+// files, so that a write's one new file does not cost the next run a new index.
+constexpr std::size_t refresh_share = 64;
 // How much of the mapped cache a reader decodes before letting it go (MappedFile::release).
 constexpr std::uint64_t release_stretch = std::uint64_t{4} << 20;
 
@@ -536,10 +542,22 @@ bool decode_entry(const CacheFile& cache, const IndexEntry& e, ParsedFile* out) 
   return r.ok() && r.at_end();
 }
 
-std::int64_t now_ns() {
+std::int64_t system_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::int64_t (*cache_clock)() = nullptr;  // set by tests (record_cache_testing.hpp)
+
+// The time the racy rule compares modification times with.
+std::int64_t now_ns() { return cache_clock ? cache_clock() : system_now_ns(); }
+
+// git's racy rule: a file modified within `racy_ns` of the time a cache was written as of,
+// or after it, may have changed again within its stamp's resolution after its entry was
+// taken, so its stamp cannot vouch for the entry.
+bool is_racy(const FileStamp& stamp, std::int64_t saved_at_ns) {
+  return stamp.mtime_ns >= saved_at_ns - racy_ns;
 }
 
 bool cache_disabled() {
@@ -774,14 +792,16 @@ struct TailFacts {
   const Diagnostics* result_findings = nullptr;
   const Diagnostics* result_base = nullptr;  // result_findings without the rules'
   std::uint64_t entries = 0;
-  std::uint64_t generation = 0;  // set by TailWriter
+  // Set by TailWriter to a new one unless given: a refresh of the stamps keeps the
+  // generation, for the findings it names are still the file's.
+  std::uint64_t generation = 0;
 };
 
 // A number that names one write of a cache file's tail: a write's load tells note_written
 // which cache it loaded, and note_written finds out whether the file is still that one.
 std::uint64_t new_generation() {
   static std::uint64_t last = 0;
-  std::uint64_t g = static_cast<std::uint64_t>(now_ns()) ^
+  std::uint64_t g = static_cast<std::uint64_t>(system_now_ns()) ^
                     (static_cast<std::uint64_t>(::getpid()) << 40) ^ std::random_device{}();
   last = g == last || g == 0 ? g + 1 : g;
   return last;
@@ -794,7 +814,7 @@ class TailWriter {
  public:
   TailWriter(Out& out, TailFacts& facts) : out_(out), start_(out.size()) {
     static const Diagnostics none;
-    facts.generation = new_generation();
+    if (facts.generation == 0) facts.generation = new_generation();
     w_.str(facts.schemas_key);
     w_.raw(facts.saved_at_ns);
     w_.raw(facts.generation);
@@ -869,9 +889,9 @@ struct ChangedEntry {
 };
 
 // The cache written again from `disk`: every entry as it is but those `changed` replaces
-// or removes, then those it adds, with a new result. The time it was written stays, so
-// that what was racy stays so. A failure to write costs only speed. Returns the new
-// file's generation, 0 when it was not written.
+// or removes, then those it adds, with the result and time `facts` give (a write keeps
+// the cache's time, so that what was racy stays so). A failure to write costs only speed.
+// Returns the new file's generation, 0 when it was not written.
 std::uint64_t rewrite_cache(const fs::path& path, const CacheFile& disk,
                             const std::string& identity,
                             const std::map<std::string, ChangedEntry, std::less<>>& changed,
@@ -964,8 +984,10 @@ std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
   writer.finish();
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return 0;
+  // Writes append under the repository's lock, but a read-only command's refresh appends
+  // too: one appender at a time, each finding the file as it read it or leaving it.
   struct ::stat st {};
-  bool same = ::fstat(fd, &st) == 0 && disk.file.is(st);
+  bool same = ::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &st) == 0 && disk.file.is(st);
   bool done = same && write_all_at(fd, out.bytes, file.size());
   // A failed append is taken back (the caller then writes the file whole); should that
   // fail too, readers find no footer and rebuild the cache.
@@ -986,6 +1008,14 @@ struct CacheLoad {
   std::size_t unknown = 0;   // record files the cache does not know
   std::size_t reused = 0;    // vouched for by their stamps
   std::size_t verified = 0;  // read, and of the content the cache knows
+  // Of those, the files whose stamps are past the racy window now: their entries take the
+  // listing's stamps, and the cache could vouch for them from now on (refresh_stamps).
+  std::size_t refreshable = 0;
+  // Taken before the listing's first stat: the time a cache written from this load is
+  // written as of (git's racy rule compares the index's time with its entries' stamps).
+  // The end of the load would be too late: a file changed after its stat, within its
+  // stamp's resolution, would look older than the window and be trusted.
+  std::int64_t listed_at_ns = 0;
   std::string schemas_key;
   std::string result_key;
   // The generation of a cache file whose result is this load's findings; 0 when none is.
@@ -1032,7 +1062,7 @@ void list_with_cache(CacheLoad& c, const Wanted& wanted) {
       return false;
     }
     e->seen = true;
-    if (!(e->stamp == stamp) || stamp.mtime_ns >= disk.saved_at_ns - racy_ns) return false;
+    if (!(e->stamp == stamp) || is_racy(stamp, disk.saved_at_ns)) return false;
     e->reused = true;
     ++c.reused;
     return true;
@@ -1058,8 +1088,34 @@ void list_with_cache(CacheLoad& c, const Wanted& wanted) {
     if (e->blob_id == f.blob_id) {
       e->verified = true;
       ++c.verified;
+      // Read after its stat: the entry holds the content the file had with this stamp.
+      e->stamp = f.stamp;
+      if (!is_racy(f.stamp, c.listed_at_ns)) ++c.refreshable;
     }
   }
+}
+
+// git's refresh (`git status` writes the index back with the stamps of the racy entries it
+// found unchanged): when files read only because their stamps could not vouch for them are
+// now past the racy window, the cache takes their stamps and the listing's time, so that the
+// next run stats them only. Nothing else changes: the entries' bytes, the findings and the
+// generation stay, and only a new index is appended when the file allows. Not when the load
+// writes the cache anyway (a change, or findings to compute), which takes the stamps too.
+void refresh_stamps(CacheLoad& c, const Wanted& wanted) {
+  bool findings_computed = !(wanted.fields && !wanted.with_findings);
+  if (c.refreshable == 0 || c.refreshable * refresh_share < c.disk.index.size() || !c.unchanged() ||
+      (findings_computed && !c.result_holds()))
+    return;
+  CacheFile& disk = c.disk;
+  TailFacts facts{disk.schemas_key,  c.listed_at_ns,        disk.result_key,
+                  disk.result_files, &disk.result_findings, &disk.result_base};
+  facts.generation = disk.generation;
+  // Written whole when the file is mostly dead bytes, but not over another run's write.
+  struct ::stat st {};
+  if (append_to_cache(c.cache_path, disk, {}, facts) == 0 &&
+      ::stat(c.cache_path.c_str(), &st) == 0 && disk.file.is(st))
+    rewrite_cache(c.cache_path, disk, c.identity, {}, facts);
+  disk.saved_at_ns = c.listed_at_ns;
 }
 
 // The answers that come from the cache alone, without parsing; false when none applies.
@@ -1103,7 +1159,7 @@ bool answer_from_cache(CacheLoad& c, const Wanted& wanted, const LoadOptions& op
       check_rules(whole, &result, today());
       sort_diagnostics(result);
       for (const Diagnostic& d : result) findings->push_back(d);
-      TailFacts facts{c.schemas_key, c.disk.saved_at_ns, c.result_key, whole.files, &result, &base};
+      TailFacts facts{c.schemas_key, c.listed_at_ns, c.result_key, whole.files, &result, &base};
       c.generation = rewrite_cache(c.cache_path, c.disk, c.identity, {}, facts);
     }
     sort_diagnostics(*findings);
@@ -1249,7 +1305,7 @@ std::uint64_t finish_write_back(AtomicFile& out, const CacheLoad& c, const Plan&
   try {
     std::uint64_t n = 0;
     for (const RecordFile& rf : plan.record_files) n += rf.length > 0 ? 1 : 0;
-    TailFacts facts{c.schemas_key, now_ns(), c.result_key, repo.files, &result, &base, n};
+    TailFacts facts{c.schemas_key, c.listed_at_ns, c.result_key, repo.files, &result, &base, n};
     TailWriter tail(out, facts);
     for (const RecordFile& rf : plan.record_files)
       if (rf.length > 0) tail.entry(rf.path, rf.stamp, to_hex(rf.blob), rf.offset, rf.length);
@@ -1320,10 +1376,12 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   }
   c.identity = binary_identity();
   if (!read_cache(c.cache_path, c.identity, &c.disk)) c.disk.clear();
+  c.listed_at_ns = now_ns();
   list_with_cache(c, wanted);
   c.schemas_key = schemas_key_of(c.snap);
   c.result_key = result_key_of(c.snap);
   if (wanted.others) keep_others(c.snap, wanted.others);
+  refresh_stamps(c, wanted);
   if (answer_from_cache(c, wanted, options, findings, repo)) {
     if (wanted.generation) *wanted.generation = c.generation;
     return;
@@ -1517,6 +1575,14 @@ Repository load_worktree_fields(const fs::path& root, const FieldSelection& fiel
   Diagnostics findings;
   load_through_cache(root, &findings, std::move(options), Wanted{false, &fields}, &repo);
   return repo;
+}
+
+void set_record_cache_clock(std::int64_t (*clock)()) { cache_clock = clock; }
+
+std::optional<std::int64_t> record_cache_saved_at(const fs::path& root) {
+  CacheFile disk;
+  if (!read_cache(record_cache_path(root), binary_identity(), &disk)) return std::nullopt;
+  return disk.saved_at_ns;
 }
 
 std::size_t check_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {

@@ -4,9 +4,10 @@
 // user's cache folder; never in the work tree. A file is taken from the cache only when
 // its size, inode, device, modification and change times match, as in git's index, and it
 // was not modified within two seconds of the cache being written (git's "racy" rule);
-// otherwise it is read and matched by content. A cache written by another brm binary,
-// for other schemas, or damaged is ignored: each entry and the index carry a checksum,
-// and a damaged entry costs a parse of its file.
+// otherwise it is read and matched by content, and once it is past those two seconds the
+// cache takes its stamp (git's refresh), so that the next run need not read it. A cache
+// written by another brm binary, for other schemas, or damaged is ignored: each entry and
+// the index carry a checksum, and a damaged entry costs a parse of its file.
 #pragma once
 
 #include <filesystem>
