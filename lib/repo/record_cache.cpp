@@ -989,10 +989,10 @@ std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
   struct ::stat st {};
   bool same = ::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &st) == 0 && disk.file.is(st);
   bool done = same && write_all_at(fd, out.bytes, file.size());
-  // A failed append is taken back (the caller then writes the file whole); should that
-  // fail too, readers find no footer and rebuild the cache.
-  int undone = !done && same ? ::ftruncate(fd, static_cast<off_t>(file.size())) : 0;
-  static_cast<void>(undone);
+  // A failed append is left as it is, never cut back: a reader may have mapped the longer
+  // file, and reading its pages past a new end would kill it (SIGBUS). A torn end has no
+  // footer: the next reader rebuilds the cache, unless the caller (a write) has already
+  // written it whole.
   ::close(fd);
   return done ? tail.generation : 0;
 }
