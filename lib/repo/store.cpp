@@ -478,29 +478,30 @@ void apply_staged(const Transaction::Impl& t, AppliedChanges& applied, Diagnosti
 }
 
 // The records as the rules read them, for a load that kept fewer fields (an add's, when
-// the findings held): loaded again with the rules' fields. nullopt when the cache changed
-// in between, so that the findings of the two loads may differ.
-std::optional<Repository> load_wide(const Transaction::Impl& t) {
+// the findings held): loaded again with the rules' fields. *same is false when the cache
+// changed in between (another process), so that the two loads' findings may differ.
+Repository load_wide(const Transaction::Impl& t, bool* same) {
   WriteLoad load;
   load.fields = &t.fields;
   Diagnostics ignored;
   Repository repo = load_for_write(t.root, &ignored, &load);
   repo.root = t.root;
-  if (load.generation == 0 || load.generation != t.load.generation) return std::nullopt;
+  *same = load.generation != 0 && load.generation == t.load.generation;
   return repo;
 }
 
 // Every rule finding, on the repository with the change applied: the rules run over all
 // of it. *rules_after gets them when they are what the next load would find.
-void all_rules(const Transaction::Impl& t, Diagnostics* found, Diagnostics* rules,
+void all_rules(Transaction::Impl& t, Diagnostics* found, Diagnostics* rules,
                std::optional<Diagnostics>* rules_after) {
+  bool same = true;
   std::optional<Repository> wide;
-  if (t.load.narrowed) wide = load_wide(t);
-  Repository& repo = wide ? *wide : const_cast<Repository&>(t.repo);
+  if (t.load.narrowed) wide = load_wide(t, &same);
+  Repository& repo = wide ? *wide : t.repo;
   AppliedChanges applied(repo);
   apply_staged(t, applied, found);
   check_rules(repo, rules, t.rules_day);
-  if (rules_are_exact(t) && (wide || !t.load.narrowed)) *rules_after = *rules;
+  if (rules_are_exact(t) && same) *rules_after = *rules;
 }
 
 // Whether the change only adds records whose new ids the rules of other records reach
@@ -560,9 +561,9 @@ Diagnostics rules_before(const Transaction::Impl& t) {
 // records the new ones can reach (their own, and those whose references were unknown or
 // broken), each decoded whole, with the records they refer to. False when that cannot be
 // done exactly, and the rules must run over the whole repository.
-bool reached_rules(const Transaction::Impl& t, Diagnostics* found, Diagnostics* rules) {
+bool reached_rules(Transaction::Impl& t, Diagnostics* found, Diagnostics* rules) {
   if (!only_reaching_adds(t)) return false;
-  AppliedChanges applied(const_cast<Repository&>(t.repo));
+  AppliedChanges applied(t.repo);
   apply_staged(t, applied, found);
   std::set<std::string> reached, widened;
   for (const auto& [path, change] : t.staged) reached.insert(path);
