@@ -574,15 +574,17 @@ bool reached_rules(Transaction::Impl& t, Diagnostics* found, Diagnostics* rules)
     }
   std::vector<const Record*> records;
   for (const std::string& path : reached) records.push_back(record_at(t.repo, path));
+  bool whole = true;  // every record referred to was parsed whole (a widen replaces in place)
   for (const Record* r : records) {
     if (!r) return false;
     for (const Reference& ref : kind_of(r->kind).references)
       for_each_path_value(r->doc, ref.path, [&](const Value& v) {
         if (const Record* target = v.is_string() ? t.repo.find(ref.target, v.as_string()) : nullptr;
             target && !reached.count(target->path()) && widened.insert(target->path()).second)
-          widen(t, applied, target->path());
+          whole = widen(t, applied, target->path()) && whole;
       });
   }
+  if (!whole) return false;
   Diagnostics now;
   check_record_rules(t.repo, records, &now, t.rules_day);
   *rules = rules_before(t);
