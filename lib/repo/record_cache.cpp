@@ -888,6 +888,25 @@ struct ChangedEntry {
   std::string bytes;
 };
 
+// One row of a cache file's index: a file, and where its entry lies in the data section.
+struct IndexRow {
+  std::string_view path, blob_hex;
+  FileStamp stamp;
+  std::uint64_t offset, length;
+};
+
+// The tail `facts` describe, with `rows` for its index, written to `out`. Returns the
+// tail's generation.
+template <class Out>
+std::uint64_t write_tail(Out& out, const TailFacts& facts, const std::vector<IndexRow>& rows) {
+  TailFacts tail = facts;
+  tail.entries = rows.size();
+  TailWriter writer(out, tail);
+  for (const IndexRow& r : rows) writer.entry(r.path, r.stamp, r.blob_hex, r.offset, r.length);
+  writer.finish();
+  return tail.generation;
+}
+
 // The cache written again from `disk`: every entry as it is but those `changed` replaces
 // or removes, then those it adds, with the result and time `facts` give (a write keeps
 // the cache's time, so that what was racy stays so). A failure to write costs only speed.
@@ -899,12 +918,7 @@ std::uint64_t rewrite_cache(const fs::path& path, const CacheFile& disk,
   try {
     std::unique_ptr<AtomicFile> out = start_cache_file(path, identity);
     const std::uint64_t data_start = out->size();
-    struct Row {
-      std::string_view path, blob_hex;
-      FileStamp stamp;
-      std::uint64_t offset, length;
-    };
-    std::vector<Row> rows;
+    std::vector<IndexRow> rows;
     auto append = [&](std::string_view p, const FileStamp& stamp, std::string_view blob,
                       std::string_view bytes) {
       rows.push_back({p, blob, stamp, out->size() - data_start, bytes.size()});
@@ -915,13 +929,9 @@ std::uint64_t rewrite_cache(const fs::path& path, const CacheFile& disk,
         append(e.path, e.stamp, e.blob_id, disk.data.substr(e.offset, e.length));
     for (const auto& [p, c] : changed)
       if (!c.bytes.empty()) append(p, c.stamp, c.blob_hex, c.bytes);
-    TailFacts tail = facts;
-    tail.entries = rows.size();
-    TailWriter writer(*out, tail);
-    for (const Row& r : rows) writer.entry(r.path, r.stamp, r.blob_hex, r.offset, r.length);
-    writer.finish();
+    std::uint64_t generation = write_tail(*out, facts, rows);
     out->commit(AtomicFile::Sync::No);
-    return tail.generation;
+    return generation;
   } catch (const std::exception&) {
     return 0;
   }
@@ -939,30 +949,16 @@ bool write_all_at(int fd, std::string_view bytes, std::uint64_t offset) {
   return true;
 }
 
-// The entries `changed` gives and a new tail appended to the cache file `disk` was read
-// from, in place of writing the whole file again: what readers mapped stays as it was, and
-// a reader that finds a torn append (no footer, a bad checksum) rebuilds the cache. The
-// index keeps its order, a replaced entry in its place. Returns the new tail's generation;
-// 0 when nothing was appended: the file is no longer the one read, or it would hold more
-// dead bytes than live ones (then the caller writes it again whole).
-std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
-                              const std::map<std::string, ChangedEntry, std::less<>>& changed,
-                              const TailFacts& facts) {
-  const std::string_view file = disk.file.view();
-  const auto data_start = static_cast<std::uint64_t>(disk.data.data() - file.data());
-  const std::uint64_t old_tail = file.size() - data_start - disk.data.size();
-  AppendBuffer out{file.size(), {}};
-  out.bytes.reserve(old_tail + (std::uint64_t{1} << 20));
-  struct Row {
-    std::string_view path, blob_hex;
-    FileStamp stamp;
-    std::uint64_t offset, length;
-  };
-  std::vector<Row> rows;
+// The index after appending the entries `changed` gives to `disk`, their bytes put in
+// *out: the index keeps its order, a replaced entry in its place, new ones at its end.
+std::vector<IndexRow> appended_rows(const CacheFile& disk,
+                                    const std::map<std::string, ChangedEntry, std::less<>>& changed,
+                                    std::uint64_t data_start, AppendBuffer* out) {
+  std::vector<IndexRow> rows;
   rows.reserve(disk.index.size() + changed.size());
   auto place = [&](std::string_view p, const ChangedEntry& c) {
-    rows.push_back({p, c.blob_hex, c.stamp, out.size() - data_start, c.bytes.size()});
-    out.append(c.bytes);
+    rows.push_back({p, c.blob_hex, c.stamp, out->size() - data_start, c.bytes.size()});
+    out->append(c.bytes);
   };
   std::set<std::string_view> known;
   for (const IndexEntry& e : disk.index) {
@@ -974,27 +970,46 @@ std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
   }
   for (const auto& [p, c] : changed)
     if (!known.count(p) && !c.bytes.empty()) place(p, c);
-  std::uint64_t live = data_start + old_tail;
-  for (const Row& r : rows) live += r.length;
-  if (out.size() + old_tail > 2 * live) return 0;  // mostly dead bytes: written again whole
-  TailFacts tail = facts;
-  tail.entries = rows.size();
-  TailWriter writer(out, tail);
-  for (const Row& r : rows) writer.entry(r.path, r.stamp, r.blob_hex, r.offset, r.length);
-  writer.finish();
+  return rows;
+}
+
+// `bytes` written at the end of the cache file at `path`, when it is still the file `disk`
+// was read from. Writes append under the repository's lock, but a read-only command's
+// refresh appends too: one appender at a time (flock), each finding the file as it read it
+// or leaving it. A failed append is left as it is, never cut back: a reader may have mapped
+// the longer file, and reading its pages past a new end would kill it (SIGBUS). A torn end
+// has no footer: the next reader rebuilds the cache, unless the caller (a write) has
+// already written it whole.
+bool append_bytes(const fs::path& path, const CacheFile& disk, std::string_view bytes) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return 0;
-  // Writes append under the repository's lock, but a read-only command's refresh appends
-  // too: one appender at a time, each finding the file as it read it or leaving it.
+  if (fd < 0) return false;
   struct ::stat st {};
   bool same = ::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &st) == 0 && disk.file.is(st);
-  bool done = same && write_all_at(fd, out.bytes, file.size());
-  // A failed append is left as it is, never cut back: a reader may have mapped the longer
-  // file, and reading its pages past a new end would kill it (SIGBUS). A torn end has no
-  // footer: the next reader rebuilds the cache, unless the caller (a write) has already
-  // written it whole.
+  bool done = same && write_all_at(fd, bytes, disk.file.view().size());
   ::close(fd);
-  return done ? tail.generation : 0;
+  return done;
+}
+
+// The entries `changed` gives and a new tail appended to the cache file `disk` was read
+// from, in place of writing the whole file again: what readers mapped stays as it was, and
+// a reader that finds a torn append (no footer, a bad checksum) rebuilds the cache.
+// Returns the new tail's generation; 0 when nothing was appended: the file is no longer
+// the one read, or it would hold more dead bytes than live ones (then the caller writes it
+// again whole).
+std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
+                              const std::map<std::string, ChangedEntry, std::less<>>& changed,
+                              const TailFacts& facts) {
+  const std::string_view file = disk.file.view();
+  const auto data_start = static_cast<std::uint64_t>(disk.data.data() - file.data());
+  const std::uint64_t old_tail = file.size() - data_start - disk.data.size();
+  AppendBuffer out{file.size(), {}};
+  out.bytes.reserve(old_tail + (std::uint64_t{1} << 20));
+  std::vector<IndexRow> rows = appended_rows(disk, changed, data_start, &out);
+  std::uint64_t live = data_start + old_tail;
+  for (const IndexRow& r : rows) live += r.length;
+  if (out.size() + old_tail > 2 * live) return 0;  // mostly dead bytes: written again whole
+  std::uint64_t generation = write_tail(out, facts, rows);
+  return append_bytes(path, disk, out.bytes) ? generation : 0;
 }
 
 // One load of the work tree through the cache: what the listing found against the cache,
