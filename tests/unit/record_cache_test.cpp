@@ -15,10 +15,15 @@
 
 #include "brm/store.hpp"
 #include "brm/yaml.hpp"
+#include "cache_loads.hpp"
 #include "record_cache_testing.hpp"
 #include "scratch_folder.hpp"
 
 using namespace brm;
+using brm::test::checked;
+using brm::test::checked_without_cache;
+using brm::test::loaded;
+using brm::test::loaded_without_cache;
 namespace fs = std::filesystem;
 
 namespace {
@@ -61,36 +66,6 @@ std::int64_t fixed_now = 0;
 std::int64_t fixed_clock() { return fixed_now; }
 int readings = 0;
 std::int64_t long_load_clock() { return readings++ == 0 ? fixed_now : fixed_now + 100 * second; }
-
-// Every record's path and the findings, as a load through the cache (or without it) gives them.
-std::string loaded(const fs::path& root) {
-  Diagnostics findings;
-  Repository repo = load_worktree(root, &findings);
-  std::string out;
-  for (const auto& rs : repo.records)
-    for (const Record& r : rs) out += r.path() + (r.valid ? "\n" : " (invalid)\n");
-  for (const Diagnostic& d : findings) out += format_text(d) + "\n";
-  return out;
-}
-std::string loaded_without_cache(const fs::path& root) {
-  ::setenv("BRM_CACHE", "off", 1);
-  std::string out = loaded(root);
-  ::unsetenv("BRM_CACHE");
-  return out;
-}
-std::string checked(const fs::path& root) {
-  Diagnostics findings;
-  std::size_t files = check_worktree(root, &findings);
-  std::string out = std::to_string(files) + " files\n";
-  for (const Diagnostic& d : findings) out += format_text(d) + "\n";
-  return out;
-}
-std::string checked_without_cache(const fs::path& root) {
-  ::setenv("BRM_CACHE", "off", 1);
-  std::string out = checked(root);
-  ::unsetenv("BRM_CACHE");
-  return out;
-}
 
 }  // namespace
 

@@ -16,9 +16,12 @@
 #include "brm/git.hpp"
 #include "brm/record_cache.hpp"
 #include "brm/yaml.hpp"
+#include "cache_loads.hpp"
 #include "scratch_folder.hpp"
 
 using namespace brm;
+using brm::test::loaded;
+using brm::test::loaded_without_cache;
 using brm::test::ScratchFolder;
 namespace fs = std::filesystem;
 
@@ -328,9 +331,7 @@ TEST_CASE("store: after a write the next load takes the written file from the re
   // Through the cache (twice: the findings are computed, then kept) and without it alike.
   Diagnostics first, second, uncached;
   std::vector<std::string> a = load(&first), b = load(&second);
-  ::setenv("BRM_CACHE", "off", 1);
-  std::vector<std::string> c = load(&uncached);
-  ::unsetenv("BRM_CACHE");
+  std::vector<std::string> c = test::without_cache([&] { return load(&uncached); });
   ::unsetenv("XDG_CACHE_HOME");
   CHECK(a == c);
   CHECK(b == c);
@@ -356,24 +357,6 @@ CacheFileStamp cache_file_stamp(const fs::path& root) {
   struct ::stat st {};
   if (::stat(record_cache_path(root).c_str(), &st) != 0) return {};
   return {static_cast<std::uintmax_t>(st.st_size), static_cast<std::uint64_t>(st.st_ino)};
-}
-
-// Every record's path and validity, and the findings, as a load through the cache gives them.
-std::string loaded(const fs::path& root) {
-  Diagnostics findings;
-  Repository repo = load_worktree(root, &findings);
-  std::string out;
-  for (const auto& rs : repo.records)
-    for (const Record& rec : rs) out += rec.path() + (rec.valid ? "\n" : " (invalid)\n");
-  for (const Diagnostic& d : findings) out += format_text(d) + "\n";
-  return out;
-}
-
-std::string loaded_without_cache(const fs::path& root) {
-  ::setenv("BRM_CACHE", "off", 1);
-  std::string out = loaded(root);
-  ::unsetenv("BRM_CACHE");
-  return out;
 }
 
 }  // namespace
