@@ -441,15 +441,19 @@ class AppliedChanges {
 
 namespace {
 
+// Whether the load found the file of `id` but could not parse it.
+bool did_not_parse(const Repository& repo, KindId kind, const std::string& id) {
+  const auto& unparsed = repo.unparsed[static_cast<std::size_t>(kind)];
+  return std::find(unparsed.begin(), unparsed.end(), id) != unparsed.end();
+}
+
 // Whether the rules on the repository with the staged changes applied are what a load of
 // the work tree after the write would find. Not when a change touches a file that did not
 // parse: the loaded repository still counts it among the files that do not.
 bool rules_are_exact(const Transaction::Impl& t) {
-  for (const auto& [path, change] : t.staged) {
-    const auto& unparsed = t.repo.unparsed[static_cast<std::size_t>(change.kind)];
-    if (std::find(unparsed.begin(), unparsed.end(), change.id) != unparsed.end()) return false;
-  }
-  return true;
+  return std::none_of(t.staged.begin(), t.staged.end(), [&](const auto& staged) {
+    return did_not_parse(t.repo, staged.second.kind, staged.second.id);
+  });
 }
 
 }  // namespace
@@ -510,27 +514,13 @@ void all_rules(Transaction::Impl& t, Diagnostics* found, Diagnostics* rules,
 bool only_reaching_adds(const Transaction::Impl& t) {
   if (!t.load.narrowed || t.rules_day != t.load_day) return false;
   for (const auto& [path, change] : t.staged) {
-    const auto& unparsed = t.repo.unparsed[static_cast<std::size_t>(change.kind)];
     std::error_code ec;
     if (!change.doc || !add_reaches_only_references(change.kind) ||
         t.repo.of(change.kind).empty() || t.repo.find(change.kind, change.id) ||
-        std::find(unparsed.begin(), unparsed.end(), change.id) != unparsed.end() ||
+        did_not_parse(t.repo, change.kind, change.id) ||
         fs::exists(fs::symlink_status(t.root / path, ec)))
       return false;
   }
-  return true;
-}
-
-// The loaded record of `path`, parsed again from its file, whole, in place of the one the
-// narrow load kept. False when it is not there to be parsed.
-bool widen(const Transaction::Impl& t, AppliedChanges& applied, const std::string& path) {
-  std::string_view id;
-  const Kind* kind = kind_of_record_path(path, &id);
-  const std::string* text = kind ? t.text_of(path) : nullptr;
-  if (!text || !t.repo.find(kind->id, id)) return false;
-  ParsedFile parsed = parse_record_file({path, *text, {}, {}}, *t.schemas);
-  if (!parsed.record) return false;
-  applied.apply(kind->id, std::string(id), std::move(*parsed.record));
   return true;
 }
 
@@ -539,6 +529,20 @@ const Record* record_at(const Repository& repo, std::string_view path) {
   std::string_view id;
   const Kind* kind = kind_of_record_path(path, &id);
   return kind ? repo.find(kind->id, id) : nullptr;
+}
+
+// The loaded record of `path`, parsed again from its file, whole, in place of the one the
+// narrow load kept. False when it is not there to be parsed.
+bool widen(const Transaction::Impl& t, AppliedChanges& applied, const std::string& path) {
+  const Record* kept = record_at(t.repo, path);
+  const std::string* text = kept ? t.text_of(path) : nullptr;
+  if (!text) return false;
+  ParsedFile parsed = parse_record_file({path, *text, {}, {}}, *t.schemas);
+  if (!parsed.record) return false;
+  KindId kind = kept->kind;
+  std::string id = kept->id;  // a copy: the record it is in gives way
+  applied.apply(kind, id, std::move(*parsed.record));
+  return true;
 }
 
 // The rules' findings before the change: the loaded findings without the files' own.
