@@ -11,6 +11,7 @@
 
 #include "brm/error.hpp"
 #include "brm/repository.hpp"
+#include "brm/trace.hpp"
 #include "commands.hpp"
 
 namespace brm::cli {
@@ -241,6 +242,7 @@ int main(int argc, char** argv) {
   // reports and rolls back, rather than kill brm halfway through with SIGXFSZ.
   std::signal(SIGXFSZ, SIG_IGN);
   try {
+    brm::TraceRegion trace("the whole command");
     return brm::cli::run(argc, argv);
   } catch (const brm::Error& e) {
     std::cout.flush();

@@ -2,15 +2,19 @@
 // libgit2's plumbing where libgit2 1.5 does not do it (hooks, signing, the GIT_* identity),
 // or refused with a message naming the setting.
 #include <fmt/format.h>
+#include <git2/sys/repository.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <future>
 #include <iterator>
 
 #include "brm/error.hpp"
 #include "brm/git.hpp"
 #include "brm/line_endings.hpp"
+#include "brm/trace.hpp"
 #include "git_write.hpp"
 
 namespace fs = std::filesystem;
@@ -232,7 +236,8 @@ struct GitWriter::Impl {
   Repo repo;
   std::string prefix;  // the brm root in the work tree: "" or "crm/"
   Config config;
-  Index index;  // the real one, read when a commit is coming
+  Index index;                     // the real one, read when a commit is coming
+  std::future<Index> index_ahead;  // read_index_ahead's, until taken
   std::optional<Identity> identity;
   std::optional<Signer> signer;
 
@@ -241,8 +246,24 @@ struct GitWriter::Impl {
     return fs::path(git_repository_workdir(repo.get())) / in_repo(path);
   }
   void read_index() {
+    TraceRegion trace("read the git index");
+    take_index_ahead();
     if (!index.get())
       check(git_repository_index(index.out(), repo.get()), "cannot open the git index");
+  }
+  // Makes the index read ahead the repository's, before anything in libgit2 reads it
+  // (attributes and filters look into the index too).
+  void take_index_ahead() {
+    if (!index_ahead.valid()) return;
+    Index ahead = index_ahead.get();
+    if (!ahead.get()) return;  // read_index reads it again and says why it cannot
+    git_repository_set_index(repo.get(), ahead.get());
+    // As git_repository_index does for the index it opens: core.ignoreCase and the like.
+    if (git_index_set_caps(ahead.get(), GIT_INDEX_CAPABILITY_FROM_OWNER) < 0) {
+      git_error_clear();
+      return;
+    }
+    index = std::move(ahead);
   }
   // Puts `paths` in the real index as they are on disk (git add), and returns the tree of
   // HEAD with those paths changed the same way; `head_tree` is HEAD's (null when unborn).
@@ -318,9 +339,30 @@ std::unique_ptr<GitWriter> GitWriter::open(const fs::path& brm_root) {
 
 fs::path GitWriter::git_dir() const { return git_repository_path(impl_->repo.get()); }
 
+void GitWriter::read_index_ahead() {
+  Impl& g = *impl_;
+  // GIT_INDEX_FILE's index was read at the open; a bare repository has none.
+  if (g.index.get() || g.index_ahead.valid() || std::getenv("GIT_INDEX_FILE") ||
+      git_repository_is_bare(g.repo.get()))
+    return;
+  std::string path = (fs::path(git_repository_path(g.repo.get())) / "index").string();
+  // The thread touches nothing but its own index object: libgit2's repository is not
+  // shared with it.
+  g.index_ahead = std::async(std::launch::async, [path] {
+    TraceRegion trace("read the git index ahead");
+    Index index;
+    if (git_index_open(index.out(), path.c_str()) < 0) {
+      git_error_clear();
+      return Index();
+    }
+    return index;
+  });
+}
+
 void GitWriter::check_before_write(const std::vector<std::string>& writes, bool commit,
                                    bool force) {
   Impl& g = *impl_;
+  g.take_index_ahead();
   for (const std::string& p : writes) refuse_unsupported_attributes(g.repo.get(), g.in_repo(p));
   if (!commit) return;
   g.read_index();
@@ -336,6 +378,8 @@ std::string GitWriter::worktree_text(const std::string& path, std::string lf_tex
                                      const std::string* existing) const {
   if (existing) return with_line_endings_of(*existing, std::move(lf_text));
   // A new file gets what git's checkout would write (core.autocrlf, eol, text).
+  TraceRegion trace("git's filters for a new file");
+  impl_->take_index_ahead();
   FilterList filters;
   std::string name = impl_->in_repo(path);
   if (git_filter_list_load(filters.out(), impl_->repo.get(), nullptr, name.c_str(),
@@ -355,6 +399,7 @@ std::string GitWriter::worktree_text(const std::string& path, std::string lf_tex
 bool GitWriter::commit(const std::vector<std::string>& paths, const std::string& message) {
   Impl& g = *impl_;
   git_repository* repo = g.repo.get();
+  g.take_index_ahead();
   if (!g.identity) check_before_write(paths, true, true);
   Commit head;
   Tree head_tree;
@@ -395,7 +440,7 @@ bool GitWriter::commit(const std::vector<std::string>& paths, const std::string&
   update_head(repo, &id, has_head ? &head_id : nullptr, text);
   // The commit is made and matches the work tree; an index that cannot follow only makes
   // `git status` show the change as undone until `git reset`. Not a reason to fail.
-  if (git_index_write(g.index.get()) != 0) {
+  if (TraceRegion trace("write the git index"); git_index_write(g.index.get()) != 0) {
     const git_error* e = git_error_last();
     std::string files;
     for (const std::string& p : paths) files.append(" ").append(g.in_repo(p));
@@ -407,6 +452,13 @@ bool GitWriter::commit(const std::vector<std::string>& paths, const std::string&
   hooks.env = hook_environment(git_index_path(g.index.get()), g.identity->author.get());
   run_hook(hooks, "post-commit", {}, true);  // as in git, its failure changes nothing
   return true;
+}
+
+bool GitWriter::runs_hooks() const {
+  const Impl& g = *impl_;
+  for (const char* name : {"pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"})
+    if (!hook_path(g.repo.get(), g.config.get(), name, false).empty()) return true;
+  return false;
 }
 
 bool in_git_repository(const fs::path& path) {

@@ -31,6 +31,7 @@
 #include "brm/git.hpp"
 #include "brm/git_handle.hpp"
 #include "brm/parse_cache.hpp"
+#include "brm/trace.hpp"
 #include "record_cache_testing.hpp"
 
 namespace fs = std::filesystem;
@@ -39,7 +40,7 @@ namespace brm {
 namespace {
 
 constexpr std::string_view magic = "BRMCACHE";
-constexpr std::uint32_t format_version = 8;  // 8: the result without the rules, a generation
+constexpr std::uint32_t format_version = 9;  // 9: a tail may extend an earlier full index
 constexpr std::int64_t racy_ns = 2'000'000'000;
 // A refresh (refresh_stamps) writes the whole index again, some microseconds a file, where
 // reading a racy file costs ten or so a run: it waits for at least this share of the
@@ -148,6 +149,7 @@ class Reader {
   explicit Reader(std::string_view data) : p_(data.data()), end_(data.data() + data.size()) {}
   bool ok() const { return ok_; }
   bool at_end() const { return p_ == end_; }
+  const char* position() const { return p_; }
 
   template <class T>
   T raw() {
@@ -427,6 +429,16 @@ struct IndexEntry {
   bool seen = false;
   bool reused = false;
   bool verified = false;  // not vouched for by its stamp, but read and of the same content
+  bool in_delta = false;  // from a tail's changes, not from the full index it extends
+};
+
+// Where a full index lies in the cache file (absolute offsets): the rows of a tail that
+// holds them all, which a later tail may extend with its changes alone.
+struct IndexRows {
+  std::uint64_t at = 0, length = 0;  // length 0: none
+  std::uint64_t count = 0;
+  std::uint64_t sum = 0;  // their checksum, when `summed`
+  bool summed = false;
 };
 
 struct CacheFile {
@@ -443,6 +455,9 @@ struct CacheFile {
   Diagnostics result_base;
   std::vector<IndexEntry> index;  // in the order written, which is the listing's order
   std::string_view data;          // in the mapping
+  // The full index `index` comes from: the tail's own rows, or those of the earlier tail
+  // it extends (then the entries it changed are in_delta).
+  IndexRows rows;
 
   // The entry of `path`, nullptr when none. A listing asks in the order the entries were
   // written, so the next entry is tried first and the map is built only on a miss.
@@ -468,6 +483,7 @@ struct CacheFile {
     result_base.clear();
     index.clear();
     data = {};
+    rows = {};
     by_path_.clear();
     next_ = 0;
   }
@@ -482,9 +498,86 @@ bool read_diagnostics(Reader& r, Diagnostics* out) {
   return r.ok();
 }
 
+// `n` rows of an index into *out; false when they do not decode.
+bool read_rows(Reader& r, std::size_t n, std::vector<IndexEntry>* out) {
+  if (out->capacity() < out->size() + n) out->reserve(out->size() + n);
+  for (std::size_t i = 0; i < n && r.ok(); ++i) {
+    IndexEntry e;
+    e.path = r.view();
+    e.stamp.mtime_ns = r.raw<std::int64_t>();
+    e.stamp.size = r.raw<std::uint64_t>();
+    e.stamp.inode = r.raw<std::uint64_t>();
+    e.stamp.ctime_ns = r.raw<std::int64_t>();
+    e.stamp.device = r.raw<std::uint64_t>();
+    e.blob_id = r.view();
+    e.offset = r.raw<std::uint64_t>();
+    e.length = r.raw<std::uint64_t>();
+    out->push_back(e);
+  }
+  return r.ok();
+}
+
+// The order the listing asks for record files in (read_worktree): the kinds' folders in
+// their order, the names in a folder byte by byte. A full index is written in it, so that
+// the listing finds each file's entry at the cursor (CacheFile::find) and a tail's changes
+// merge in without a map of every path.
+std::size_t folder_rank(std::string_view folder) {
+  const auto& all = kinds();
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i].folder == folder) return i;
+  return all.size();
+}
+
+bool listing_less(std::string_view a, std::string_view b) {
+  std::string_view fa = a.substr(0, a.find('/')), fb = b.substr(0, b.find('/'));
+  if (fa != fb) return folder_rank(fa) < folder_rank(fb);
+  return a < b;
+}
+
+// Puts rows in the listing's order, if they are not in it already.
+template <class Row>
+void sort_for_listing(std::vector<Row>* rows) {
+  auto less = [](const Row& a, const Row& b) { return listing_less(a.path, b.path); };
+  if (!std::is_sorted(rows->begin(), rows->end(), less))
+    std::stable_sort(rows->begin(), rows->end(), less);
+}
+
+// A full index with a later tail's `changes`: each in its path's place, a new path where
+// the listing will ask for it, in place (a second copy of a large index costs more in
+// fresh pages than the merge). False when the index is not strictly in the listing's
+// order, as every full index is written: the cache is then as good as damaged.
+bool apply_changes(std::vector<IndexEntry> changes, std::vector<IndexEntry>* index) {
+  auto less = [](const IndexEntry& a, const IndexEntry& b) { return listing_less(a.path, b.path); };
+  if (!std::is_sorted(index->begin(), index->end(),
+                      [&](const IndexEntry& a, const IndexEntry& b) { return !less(b, a); }))
+    return false;
+  for (IndexEntry& c : changes) c.in_delta = true;
+  sort_for_listing(&changes);
+  // Replaced where they are; then room for the new paths is opened from the back, each
+  // entry moved once.
+  std::vector<IndexEntry> added;
+  for (IndexEntry& c : changes) {
+    auto it = std::lower_bound(index->begin(), index->end(), c, less);
+    if (it != index->end() && it->path == c.path)
+      *it = c;
+    else
+      added.push_back(c);
+  }
+  std::size_t from = index->size();
+  index->resize(from + added.size());
+  std::size_t to = index->size();
+  for (std::size_t a = added.size(); a-- > 0;) {
+    while (from > 0 && less(added[a], (*index)[from - 1])) (*index)[--to] = (*index)[--from];
+    (*index)[--to] = added[a];
+  }
+  return true;
+}
+
 // The file: magic, version, binary identity | each file's entry, in the order they were
 // parsed | the tail: schemas, time, last result, index | the tail's offset, magic. The
-// entries come first so that they can be written while the files are parsed.
+// entries come first so that they can be written while the files are parsed. A tail
+// appended after a write may hold only the index rows it changed, and where the full
+// index it extends lies in the file (an earlier tail's rows, with their checksum).
 bool read_cache(const fs::path& path, const std::string& identity, CacheFile* cache) {
   if (!cache->file.map(path)) return false;
   std::string_view buf = cache->file.view();
@@ -512,20 +605,36 @@ bool read_cache(const fs::path& path, const std::string& identity, CacheFile* ca
   cache->result_files = r.raw<std::uint64_t>();
   if (!read_diagnostics(r, &cache->result_findings) || !read_diagnostics(r, &cache->result_base))
     return false;
-  std::size_t n = r.count(40);
-  cache->index.reserve(n);
-  for (std::size_t i = 0; i < n && r.ok(); ++i) {
-    IndexEntry e;
-    e.path = r.view();
-    e.stamp.mtime_ns = r.raw<std::int64_t>();
-    e.stamp.size = r.raw<std::uint64_t>();
-    e.stamp.inode = r.raw<std::uint64_t>();
-    e.stamp.ctime_ns = r.raw<std::int64_t>();
-    e.stamp.device = r.raw<std::uint64_t>();
-    e.blob_id = r.view();
-    e.offset = r.raw<std::uint64_t>();
-    e.length = r.raw<std::uint64_t>();
-    cache->index.push_back(e);
+  IndexRows base;
+  base.at = r.raw<std::uint64_t>();
+  base.length = r.raw<std::uint64_t>();
+  base.sum = r.raw<std::uint64_t>();
+  base.count = r.raw<std::uint64_t>();
+  if (!r.ok()) return false;
+  if (base.length == 0) {
+    // A full index: the entries are the rows that follow.
+    std::size_t n = r.count(40);
+    const char* rows_start = r.position();
+    if (!read_rows(r, n, &cache->index)) return false;
+    cache->rows.at = static_cast<std::uint64_t>(rows_start - buf.data());
+    cache->rows.length = static_cast<std::uint64_t>(r.position() - rows_start);
+    cache->rows.count = n;
+  } else {
+    if (base.at < data_start || base.at > tail_offset || base.length > tail_offset - base.at ||
+        base.count > base.length / 40)
+      return false;
+    // The changes first, so that the index is allocated once with room for them.
+    std::vector<IndexEntry> changes;
+    if (!read_rows(r, r.count(40), &changes)) return false;
+    std::string_view base_rows = buf.substr(base.at, base.length);
+    Reader br(base_rows);
+    cache->index.reserve(base.count + changes.size());
+    if (checksum(base_rows) != base.sum ||
+        !read_rows(br, static_cast<std::size_t>(base.count), &cache->index) || !br.at_end())
+      return false;
+    base.summed = true;
+    cache->rows = base;
+    if (!apply_changes(std::move(changes), &cache->index)) return false;
   }
   if (!r.ok() || !r.at_end()) return false;
   for (const IndexEntry& e : cache->index)
@@ -617,6 +726,8 @@ struct Wanted {
   const RecordSubset* subset = nullptr;
   // Given: also the files besides the records (brm.yaml, the schemas), as read.
   std::vector<SourceFile>* others = nullptr;
+  // Given: also the killed writers' temporary files the listing came across.
+  std::vector<std::string>* leftovers = nullptr;
   // Given: set to the generation of a cache file holding this load's findings (or 0).
   std::uint64_t* generation = nullptr;
   // Given, with `fields` and `with_findings`: the fields taken instead when the last
@@ -626,9 +737,12 @@ struct Wanted {
   Diagnostics* base = nullptr;
 };
 
-void keep_others(const Snapshot& snap, std::vector<SourceFile>* out) {
-  for (const SourceFile& f : snap.files)
-    if (f.path == "brm.yaml" || f.path.rfind("schema/", 0) == 0) out->push_back(f);
+// What `wanted` asks of the listing besides the records: the other files, the leftovers.
+void keep_listed(const Snapshot& snap, const Wanted& wanted) {
+  if (wanted.others)
+    for (const SourceFile& f : snap.files)
+      if (f.path == "brm.yaml" || f.path.rfind("schema/", 0) == 0) wanted.others->push_back(f);
+  if (wanted.leftovers) *wanted.leftovers = snap.leftovers;
 }
 
 // A record file, as load_repository takes one (read_worktree lists besides them only
@@ -792,6 +906,8 @@ struct TailFacts {
   const Diagnostics* result_findings = nullptr;
   const Diagnostics* result_base = nullptr;  // result_findings without the rules'
   std::uint64_t entries = 0;
+  // Given: the full index the tail's rows change (then they are only the changed ones).
+  const IndexRows* base = nullptr;
   // Set by TailWriter to a new one unless given: a refresh of the stamps keeps the
   // generation, for the findings it names are still the file's.
   std::uint64_t generation = 0;
@@ -822,6 +938,12 @@ class TailWriter {
     w_.raw(facts.result_files);
     w_.diagnostics(facts.result_findings ? *facts.result_findings : none);
     w_.diagnostics(facts.result_base ? *facts.result_base : none);
+    static const IndexRows no_base;
+    const IndexRows& base = facts.base ? *facts.base : no_base;
+    w_.raw(base.at);
+    w_.raw(base.length);
+    w_.raw(base.sum);
+    w_.raw(base.count);
     w_.raw(facts.entries);
   }
   void entry(std::string_view path, const FileStamp& stamp, std::string_view blob_hex,
@@ -929,6 +1051,7 @@ std::uint64_t rewrite_cache(const fs::path& path, const CacheFile& disk,
         append(e.path, e.stamp, e.blob_id, disk.data.substr(e.offset, e.length));
     for (const auto& [p, c] : changed)
       if (!c.bytes.empty()) append(p, c.stamp, c.blob_hex, c.bytes);
+    sort_for_listing(&rows);
     std::uint64_t generation = write_tail(*out, facts, rows);
     out->commit(AtomicFile::Sync::No);
     return generation;
@@ -951,25 +1074,32 @@ bool write_all_at(int fd, std::string_view bytes, std::uint64_t offset) {
 
 // The index after appending the entries `changed` gives to `disk`, their bytes put in
 // *out: the index keeps its order, a replaced entry in its place, new ones at its end.
+// *changes gets the rows that differ from the full index `disk` extends: those changed
+// now, and those its tail had changed already.
 std::vector<IndexRow> appended_rows(const CacheFile& disk,
                                     const std::map<std::string, ChangedEntry, std::less<>>& changed,
-                                    std::uint64_t data_start, AppendBuffer* out) {
+                                    std::uint64_t data_start, AppendBuffer* out,
+                                    std::vector<IndexRow>* changes) {
   std::vector<IndexRow> rows;
   rows.reserve(disk.index.size() + changed.size());
   auto place = [&](std::string_view p, const ChangedEntry& c) {
     rows.push_back({p, c.blob_hex, c.stamp, out->size() - data_start, c.bytes.size()});
     out->append(c.bytes);
+    changes->push_back(rows.back());
   };
   std::set<std::string_view> known;
   for (const IndexEntry& e : disk.index) {
     auto it = changed.find(e.path);
-    if (it == changed.end())
+    if (it == changed.end()) {
       rows.push_back({e.path, e.blob_id, e.stamp, e.offset, e.length});
-    else if (known.insert(it->first).second && !it->second.bytes.empty())
+      if (e.in_delta) changes->push_back(rows.back());
+    } else if (known.insert(it->first).second && !it->second.bytes.empty()) {
       place(it->first, it->second);
+    }
   }
   for (const auto& [p, c] : changed)
     if (!known.count(p) && !c.bytes.empty()) place(p, c);
+  sort_for_listing(&rows);
   return rows;
 }
 
@@ -993,22 +1123,37 @@ bool append_bytes(const fs::path& path, const CacheFile& disk, std::string_view 
 // The entries `changed` gives and a new tail appended to the cache file `disk` was read
 // from, in place of writing the whole file again: what readers mapped stays as it was, and
 // a reader that finds a torn append (no footer, a bad checksum) rebuilds the cache.
+// The tail holds the whole index when `full_index` says so (new stamps all over, from a
+// refresh); else only the rows changed since the last full one, and where that lies: a
+// write of one file appends a few hundred bytes, not the index of every file again. Each
+// such tail holds the changes of the ones before it, so their dead bytes grow with the
+// square of their number; the file is written whole again when they outweigh the live
+// ones (about every 400 writes in 25,000 records, against every 5 with whole indexes).
 // Returns the new tail's generation; 0 when nothing was appended: the file is no longer
 // the one read, or it would hold more dead bytes than live ones (then the caller writes it
 // again whole).
 std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
                               const std::map<std::string, ChangedEntry, std::less<>>& changed,
-                              const TailFacts& facts) {
+                              const TailFacts& facts, bool full_index = false) {
   const std::string_view file = disk.file.view();
   const auto data_start = static_cast<std::uint64_t>(disk.data.data() - file.data());
   const std::uint64_t old_tail = file.size() - data_start - disk.data.size();
   AppendBuffer out{file.size(), {}};
-  out.bytes.reserve(old_tail + (std::uint64_t{1} << 20));
-  std::vector<IndexRow> rows = appended_rows(disk, changed, data_start, &out);
-  std::uint64_t live = data_start + old_tail;
+  std::vector<IndexRow> changes;
+  std::vector<IndexRow> rows = appended_rows(disk, changed, data_start, &out, &changes);
+  bool removes = std::any_of(changed.begin(), changed.end(),
+                             [](const auto& c) { return c.second.bytes.empty(); });
+  bool delta = !full_index && !removes && disk.rows.length > 0;
+  std::uint64_t live = data_start + old_tail + (delta ? disk.rows.length : 0);
   for (const IndexRow& r : rows) live += r.length;
   if (out.size() + old_tail > 2 * live) return 0;  // mostly dead bytes: written again whole
-  std::uint64_t generation = write_tail(out, facts, rows);
+  IndexRows base = disk.rows;
+  TailFacts tail = facts;
+  if (delta) {
+    if (!base.summed) base.sum = checksum(file.substr(base.at, base.length));
+    tail.base = &base;
+  }
+  std::uint64_t generation = write_tail(out, tail, delta ? changes : rows);
   return append_bytes(path, disk, out.bytes) ? generation : 0;
 }
 
@@ -1127,7 +1272,7 @@ void refresh_stamps(CacheLoad& c, const Wanted& wanted) {
   facts.generation = disk.generation;
   // Written whole when the file is mostly dead bytes, but not over another run's write.
   struct ::stat st {};
-  if (append_to_cache(c.cache_path, disk, {}, facts) == 0 &&
+  if (append_to_cache(c.cache_path, disk, {}, facts, true) == 0 &&
       ::stat(c.cache_path.c_str(), &st) == 0 && disk.file.is(st))
     rewrite_cache(c.cache_path, disk, c.identity, {}, facts);
   disk.saved_at_ns = c.listed_at_ns;
@@ -1385,19 +1530,26 @@ void load_through_cache(const fs::path& root, Diagnostics* findings, LoadOptions
   c.cache_path = cache_disabled() ? fs::path() : record_cache_path(root);
   if (c.cache_path.empty()) {
     Snapshot snap = read_worktree(root);
-    if (wanted.others) keep_others(snap, wanted.others);
+    keep_listed(snap, wanted);
     *repo = load_repository(std::move(snap), findings, options);
     return;
   }
   c.identity = binary_identity();
-  if (!read_cache(c.cache_path, c.identity, &c.disk)) c.disk.clear();
+  {
+    TraceRegion trace("read the record cache");
+    if (!read_cache(c.cache_path, c.identity, &c.disk)) c.disk.clear();
+  }
   c.listed_at_ns = now_ns();
-  list_with_cache(c, wanted);
+  {
+    TraceRegion trace("list the work tree");
+    list_with_cache(c, wanted);
+  }
   c.schemas_key = schemas_key_of(c.snap);
   c.result_key = result_key_of(c.snap);
-  if (wanted.others) keep_others(c.snap, wanted.others);
+  keep_listed(c.snap, wanted);
   refresh_stamps(c, wanted);
-  if (answer_from_cache(c, wanted, options, findings, repo)) {
+  if (TraceRegion trace("answer from the cache");
+      answer_from_cache(c, wanted, options, findings, repo)) {
     if (wanted.generation) *wanted.generation = c.generation;
     return;
   }
@@ -1476,6 +1628,7 @@ Repository load_for_write(const fs::path& root, Diagnostics* findings, WriteLoad
   wanted.fields = load->fields;
   wanted.with_findings = load->fields != nullptr;
   wanted.others = &load->others;
+  wanted.leftovers = &load->leftovers;
   wanted.generation = &load->generation;
   wanted.narrow = load->narrow;
   wanted.narrowed = &load->narrowed;
@@ -1543,7 +1696,10 @@ void note_written(const fs::path& root, const WriteNote& note, const RecordSchem
   fs::path path = cache_disabled() ? fs::path() : record_cache_path(root);
   std::string identity = binary_identity();
   CacheFile disk;
-  if (path.empty() || !read_cache(path, identity, &disk)) return;
+  {
+    TraceRegion trace("read the record cache again");
+    if (path.empty() || !read_cache(path, identity, &disk)) return;
+  }
   std::map<std::string, ChangedEntry, std::less<>> changed;
   Diagnostics file_findings;
   bool docs_as_read = true;  // each written text parses to the document the rules read
@@ -1552,7 +1708,7 @@ void note_written(const fs::path& root, const WriteNote& note, const RecordSchem
     ChangedEntry& c = changed[f.path];
     files += (f.text ? 1 : 0) - (f.existed ? 1 : 0);
     if (!f.text) continue;  // removed: its entry goes
-    std::optional<FileStamp> stamp = stamp_of_file(root / f.path);
+    std::optional<FileStamp> stamp = f.stamp ? f.stamp : stamp_of_file(root / f.path);
     if (!stamp) return;  // the next run finds out for itself
     c.stamp = *stamp;
     c.blob_hex = blob_id_of(*f.text);
@@ -1565,7 +1721,10 @@ void note_written(const fs::path& root, const WriteNote& note, const RecordSchem
     c.bytes = std::move(w.out);
     for (Diagnostic& d : parsed.findings) file_findings.push_back(std::move(d));
   }
-  auto after = findings_after(disk, note, std::move(file_findings), docs_as_read);
+  auto after = [&] {
+    TraceRegion trace("findings after the write");
+    return findings_after(disk, note, std::move(file_findings), docs_as_read);
+  }();
   TailFacts facts{disk.schemas_key, disk.saved_at_ns, "", 0, nullptr, nullptr};
   if (after) {
     facts.result_key = disk.result_key;
@@ -1575,7 +1734,11 @@ void note_written(const fs::path& root, const WriteNote& note, const RecordSchem
   }
   // An append makes no temporary file, so it is also where killed writers' old ones go
   // (start_cache_file does the same for a whole write).
-  remove_stale_temps(path);
+  {
+    TraceRegion trace("remove stale cache temporaries");
+    remove_stale_temps(path);
+  }
+  TraceRegion trace("append to the record cache");
   // A removal (rare: rm, mv) writes the file whole, so that no trace of the removed file's
   // entry stays behind in it.
   bool removes = std::any_of(changed.begin(), changed.end(),
@@ -1598,6 +1761,14 @@ std::optional<std::int64_t> record_cache_saved_at(const fs::path& root) {
   CacheFile disk;
   if (!read_cache(record_cache_path(root), binary_identity(), &disk)) return std::nullopt;
   return disk.saved_at_ns;
+}
+
+std::optional<CacheIndexLayout> record_cache_index_layout(const fs::path& root) {
+  CacheFile disk;
+  if (!read_cache(record_cache_path(root), binary_identity(), &disk)) return std::nullopt;
+  bool extends = std::any_of(disk.index.begin(), disk.index.end(),
+                             [](const IndexEntry& e) { return e.in_delta; });
+  return CacheIndexLayout{disk.rows.at, disk.rows.length, extends};
 }
 
 std::size_t check_worktree(const fs::path& root, Diagnostics* findings, LoadOptions options) {

@@ -146,7 +146,8 @@ struct FolderList {
   int dir_fd = -1;
   std::string paths;
   std::vector<Listed> listed;
-  Diagnostics findings;  // what Listed::finding counts in
+  Diagnostics findings;                // what Listed::finding counts in
+  std::vector<std::string> leftovers;  // Snapshot::leftovers, relative to the root
 
   std::string_view path(const Listed& l) const {
     return std::string_view(paths).substr(l.at, l.size);
@@ -172,9 +173,21 @@ struct FolderList {
   }
 };
 
+// A temporary file a writer killed halfway left: `.<name>.<hex>.brm-tmp` (files.cpp), a
+// regular file.
+bool is_leftover(int fd, const struct ::dirent& e) {
+  constexpr std::string_view suffix = ".brm-tmp";
+  if (!ends_with(e.d_name, suffix) || std::strlen(e.d_name) <= suffix.size() + 1) return false;
+  struct ::stat st {};
+  return e.d_type == DT_REG ||
+         (e.d_type == DT_UNKNOWN && ::fstatat(fd, e.d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISREG(st.st_mode));
+}
+
 // The names of an open folder but those starting with '.' (., .., .gitkeep, editors'
 // files), sorted, as views into one buffer: a folder of thousands of files costs no
-// string apiece. False when the folder cannot be listed.
+// string apiece. False when the folder cannot be listed. Killed writers' temporary files
+// among the hidden ones are kept apart, in `leftovers`.
 struct Names {
   struct Name {
     std::uint64_t key;  // 8 bytes from where the names start to differ, for sorting
@@ -183,6 +196,7 @@ struct Names {
   };
   std::string buffer;
   std::vector<Name> names;
+  std::vector<std::string> leftovers;  // killed writers' temporary files (is_leftover)
   std::string_view view(const Name& n) const {
     return std::string_view(buffer).substr(n.at, n.size);
   }
@@ -198,7 +212,10 @@ struct Names {
       return false;
     }
     while (const struct ::dirent* e = ::readdir(dir)) {
-      if (e->d_name[0] == '.') continue;
+      if (e->d_name[0] == '.') {
+        if (is_leftover(fd, *e)) leftovers.emplace_back(e->d_name);
+        continue;
+      }
       std::size_t size = std::strlen(e->d_name);
       names.push_back({0, static_cast<std::uint32_t>(buffer.size()),
                        static_cast<std::uint32_t>(size), e->d_type});
@@ -313,6 +330,7 @@ void list_folder(int root_fd, const std::string& folder, const struct ::stat& st
     return;
   }
   out.dir_fd = fd;
+  for (const std::string& name : names.leftovers) out.leftovers.push_back(folder + "/" + name);
   add_folder_entries(out, folder, fd, names);
   if (stat_now)
     for (Listed& l : out.listed)
@@ -491,14 +509,19 @@ Snapshot read_worktree(const fs::path& root, const Reuse& reuse) {
   else
     read_all(refs);
 
+  auto with_leftovers = [&](Snapshot snap) {
+    for (FolderList& list : lists)
+      for (std::string& path : list.leftovers) snap.leftovers.push_back(std::move(path));
+    return snap;
+  };
   if (reuse.leave_out && count.reused > 0 && count.reused == count.asked) {
     Snapshot others = snapshot_of(refs, count.reused, false);
     if (reuse.leave_out(others)) {
       others.left_out = count.reused;
-      return others;
+      return with_leftovers(std::move(others));
     }
   }
-  return snapshot_of(refs, count.reused, true);
+  return with_leftovers(snapshot_of(refs, count.reused, true));
 }
 
 void keep_until_exit(Repository&& repo) {

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
@@ -29,6 +30,7 @@
 #include "brm/parse_cache.hpp"
 #include "brm/record_cache.hpp"
 #include "brm/schemas.hpp"
+#include "brm/trace.hpp"
 #include "brm/utf8.hpp"
 #include "brm/yaml.hpp"
 
@@ -154,21 +156,18 @@ void release_lock(const fs::path& path) {
 }
 
 // Writers killed halfway leave `.<name>.<hex>.brm-tmp` files (files.cpp); with the
-// lock held no writer is running, so any that exist are leftovers.
-void remove_leftover_temps(const fs::path& root) {
-  std::vector<fs::path> dirs{root, root / "schema"};
-  for (const Kind& k : kinds()) dirs.push_back(root / k.folder);
-  for (const fs::path& dir : dirs) {
-    std::error_code ec;
-    if (!fs::is_directory(fs::symlink_status(dir, ec))) continue;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      std::string name = it->path().filename().string();
-      constexpr std::string_view suffix = ".brm-tmp";
-      if (name.size() > suffix.size() + 1 && name[0] == '.' &&
-          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-          fs::is_regular_file(it->symlink_status(ec)))
-        ::unlink(it->path().c_str());
-    }
+// lock held no writer is running, so any that exist are leftovers. The load's listing
+// finds those in the folders it lists (`listed`); the root is looked at here.
+void remove_leftover_temps(const fs::path& root, const std::vector<std::string>& listed) {
+  for (const std::string& path : listed) ::unlink((root / path).c_str());
+  std::error_code ec;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    constexpr std::string_view suffix = ".brm-tmp";
+    if (name.size() > suffix.size() + 1 && name[0] == '.' &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+        fs::is_regular_file(it->symlink_status(ec)))
+      ::unlink(it->path().c_str());
   }
 }
 
@@ -311,7 +310,9 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
   acquire_lock(t.lock, options.lock_timeout_ms);
   t.locked = true;
   try {
-    remove_leftover_temps(t.root);
+    TraceRegion trace("open a write");
+    // git's index is read for the commit beside the load, on another core.
+    if (t.git && options.commit) t.git->read_index_ahead();
     // Records come through the record cache, which also hands back brm.yaml and the
     // repository's own schemas as it read them: validate() needs them.
     if (options.reads) {
@@ -325,12 +326,16 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
       t.load.narrow = &t.narrow;
     }
     t.load_day = today();
-    t.repo = load_for_write(t.root, &t.existing, &t.load);
+    {
+      TraceRegion trace_load("load for the write");
+      t.repo = load_for_write(t.root, &t.existing, &t.load);
+    }
     Diagnostics ignored;  // the same findings came from the load
     t.schemas = std::make_unique<RecordSchemas>(t.load.others, &ignored);
     t.repo.root = t.root;
     for (const Diagnostic& d : t.existing)
       if (d.severity == Severity::Error) t.existing_errors.insert(key_of(d));
+    remove_leftover_temps(t.root, t.load.leftovers);
   } catch (...) {
     release_lock(t.lock);
     throw;
@@ -702,47 +707,84 @@ std::vector<Step> apply_steps(const fs::path& root, std::vector<Step>& steps) {
   return done;
 }
 
-}  // namespace
-
-void Transaction::commit(const std::string& message) {
-  Impl& t = *impl_;
-  Diagnostics errors = validate();
-  if (!errors.empty()) throw InvalidChange(std::move(errors));
-
-  std::vector<Step> steps = plan_steps(t);
-  if (t.git && !steps.empty()) {
-    std::vector<std::string> writes;
-    for (const Step& s : steps)
-      if (s.content) writes.push_back(s.path);
-    t.git->check_before_write(writes, t.commits(), t.options.force);
-  }
-  std::vector<Step> done = apply_steps(t.root, steps);
-
-  std::vector<std::string> paths;
-  for (const Step& s : done) paths.push_back(s.path);
-  if (!paths.empty() && t.commits()) {
-    try {
-      if (!t.git->commit(paths, message))
-        std::fprintf(stderr, "note: no commit made: HEAD already has the files as written\n");
-    } catch (...) {
-      // A change that is not committed would be committed by nobody: a re-run with
-      // --no-commit (as the git error suggests) must not find it half done.
-      roll_back(t.root, done);
-      throw;
-    }
-  }
+// What the record cache is told of the steps done: the files' texts and documents, and
+// their stamps as written.
+WriteNote note_of(const Transaction::Impl& t, const std::vector<Step>& done) {
   WriteNote note;
-  for (Step& s : done) {
-    const Impl::Change& change = t.staged.at(s.path);
+  for (const Step& s : done) {
+    const Transaction::Impl::Change& change = t.staged.at(s.path);
     const Value* doc = change.doc ? &*change.doc : nullptr;
-    note.files.push_back({std::move(s.path), std::move(s.content), s.old.has_value(), doc});
+    std::optional<FileStamp> stamp = s.content ? stamp_of_file(t.root / s.path) : std::nullopt;
+    note.files.push_back({s.path, s.content, s.old.has_value(), doc, stamp});
   }
   note.generation = t.load.generation;
   // Files left as they were kept their entries, which need not hold what the rules read.
   bool all_written = note.files.size() == t.staged.size();
   note.rules = t.rules_after && all_written ? &*t.rules_after : nullptr;
   note.day = t.rules_day;
+  return note;
+}
+
+void note_in_cache(const Transaction::Impl& t, const WriteNote& note) {
+  TraceRegion trace("note the write in the record cache");
   note_written(t.root, note, *t.schemas);
+}
+
+}  // namespace
+
+void Transaction::commit(const std::string& message) {
+  Impl& t = *impl_;
+  TraceRegion trace("commit the write");
+  Diagnostics errors = [&] {
+    TraceRegion trace_validate("validate");
+    return validate();
+  }();
+  if (!errors.empty()) throw InvalidChange(std::move(errors));
+
+  std::vector<Step> steps = [&] {
+    TraceRegion trace_plan("plan the files");
+    return plan_steps(t);
+  }();
+  if (t.git && !steps.empty()) {
+    TraceRegion trace_check("check the work tree before writing");
+    std::vector<std::string> writes;
+    for (const Step& s : steps)
+      if (s.content) writes.push_back(s.path);
+    t.git->check_before_write(writes, t.commits(), t.options.force);
+  }
+  std::vector<Step> done = [&] {
+    TraceRegion trace_apply("write the files");
+    return apply_steps(t.root, steps);
+  }();
+
+  std::vector<std::string> paths;
+  for (const Step& s : done) paths.push_back(s.path);
+  WriteNote note = note_of(t, done);
+  // The record cache learns of the write while git commits it, on another core. Not when
+  // the commit runs hooks: they may change the files (a formatter) while the cache reads
+  // them, and a hook that runs brm should find the cache as it was.
+  bool commits = !paths.empty() && t.commits();
+  std::future<void> noted;
+  if (commits && !t.git->runs_hooks())
+    noted = std::async(std::launch::async, [&t, &note] { note_in_cache(t, note); });
+  if (commits) {
+    try {
+      TraceRegion trace_commit("git commit");
+      if (!t.git->commit(paths, message))
+        std::fprintf(stderr, "note: no commit made: HEAD already has the files as written\n");
+    } catch (...) {
+      // A change that is not committed would be committed by nobody: a re-run with
+      // --no-commit (as the git error suggests) must not find it half done. The cache
+      // needs no undoing: the files it noted change again, and their stamps tell it.
+      if (noted.valid()) noted.wait();
+      roll_back(t.root, done);
+      throw;
+    }
+  }
+  if (noted.valid())
+    noted.get();
+  else
+    note_in_cache(t, note);
   t.written = std::move(paths);
   t.staged.clear();
 }

@@ -25,7 +25,7 @@ import struct, sys
 data = open(sys.argv[1], 'rb').read()
 assert data[:8] == b'BRMCACHE' and data[-8:] == b'BRMCACHE'
 version = struct.unpack_from('<I', data, 8)[0]
-assert version == 8, f'this test reads the cache format 8, not {version}'
+assert version == 9, f'this test reads the cache format 9, not {version}'
 tail = struct.unpack_from('<Q', data, len(data) - 16)[0]
 schemas_key = struct.unpack_from('<Q', data, tail)[0]
 print(struct.unpack_from('<Q', data, tail + 8 + schemas_key + 8)[0])

@@ -199,3 +199,106 @@ TEST_CASE("record cache: a refresh waits for a share of the files worth a new in
   CHECK(checked(r.root) == cold);
   CHECK(r.cache_file() == file);
 }
+
+namespace {
+
+// A repository of `n` customers besides CacheRepo's two, checked once so that its cache
+// holds a full index.
+void add_customers(CacheRepo& r, int n) {
+  for (int i = 0; i < n; ++i)
+    r.write("customers/c" + std::to_string(i) + ".yaml", "name: C\nrole: customer\n");
+}
+
+// One complaint written the way brm complaint add writes it (without the commit).
+void add_complaint(const fs::path& root, const std::string& id) {
+  Value doc;
+  Diagnostics ds;
+  REQUIRE(
+      parse_yaml("customer: anna-berg\nreceived: 2026-11-20\nseverity: low\n"
+                 "summary: Printer jam\nstatus: open\n",
+                 "x.yaml", &doc, &ds));
+  WriteOptions options;
+  options.commit = false;
+  Transaction t(root, options);
+  t.put(KindId::Complaint, id, doc);
+  t.commit("complaint: add " + id);
+}
+
+std::uintmax_t cache_size(const fs::path& root) { return fs::file_size(record_cache_path(root)); }
+
+}  // namespace
+
+TEST_CASE("record cache: a write appends the index rows it changed, not the whole index") {
+  CacheRepo r;
+  add_customers(r, 300);
+  checked(r.root);
+  auto before = record_cache_index_layout(r.root);
+  REQUIRE(before);
+  CHECK_FALSE(before->extends);
+  std::uintmax_t size = cache_size(r.root);
+  add_complaint(r.root, "2026-11-20-printer-jam");
+  auto after = record_cache_index_layout(r.root);
+  REQUIRE(after);
+  CHECK(after->extends);
+  CHECK(after->at == before->at);  // the same full index, extended
+  // The complaint's entry and a tail of one row, against an index of 302 rows.
+  CHECK(cache_size(r.root) - size < before->length / 4);
+  std::string file = r.cache_file();
+  CHECK(loaded(r.root) == loaded_without_cache(r.root));
+  CHECK(loaded(r.root).find("complaints/2026-11-20-printer-jam.yaml\n") != std::string::npos);
+  CHECK(checked(r.root) == checked_without_cache(r.root));
+  CHECK(r.cache_file() == file);  // the write kept the findings: the check wrote nothing
+  // A second write extends the same index with both rows.
+  add_complaint(r.root, "2026-11-21-printer-jam");
+  CHECK(record_cache_index_layout(r.root)->at == before->at);
+  CHECK(loaded(r.root) == loaded_without_cache(r.root));
+  CHECK(checked(r.root) == checked_without_cache(r.root));
+}
+
+TEST_CASE("record cache: a damaged index under a tail that extends it is found out") {
+  CacheRepo r;
+  add_customers(r, 100);
+  checked(r.root);
+  add_complaint(r.root, "2026-11-20-printer-jam");
+  auto layout = record_cache_index_layout(r.root);
+  REQUIRE(layout);
+  REQUIRE(layout->extends);
+  {  // one byte of a row of the full index, which the last tail's checksum does not cover
+    int fd = ::open(record_cache_path(r.root).c_str(), O_RDWR);
+    REQUIRE(fd >= 0);
+    char byte = 0;
+    auto at = static_cast<off_t>(layout->at + layout->length / 2);
+    REQUIRE(::pread(fd, &byte, 1, at) == 1);
+    byte = static_cast<char>(byte ^ 0x5a);
+    REQUIRE(::pwrite(fd, &byte, 1, at) == 1);
+    ::close(fd);
+  }
+  CHECK_FALSE(record_cache_index_layout(r.root));  // the cache does not read
+  CHECK(loaded(r.root) == loaded_without_cache(r.root));
+  CHECK(checked(r.root) == checked_without_cache(r.root));
+  CHECK(record_cache_index_layout(r.root));  // and was written again
+}
+
+TEST_CASE("record cache: tails that extend an index give way to a whole file again") {
+  // Each tail holds the changes of those before it: their dead bytes pile up, and the
+  // file is written again whole (a full index) once they outweigh the live ones.
+  CacheRepo r;
+  add_customers(r, 30);
+  checked(r.root);
+  auto first = record_cache_index_layout(r.root);
+  REQUIRE(first);
+  int extended = 0;
+  bool whole_again = false;
+  for (int i = 0; i < 70 && !whole_again; ++i) {
+    add_complaint(r.root, "2026-11-20-printer-jam-" + std::to_string(i));
+    auto layout = record_cache_index_layout(r.root);
+    REQUIRE(layout);
+    if (layout->extends) ++extended;
+    whole_again = !layout->extends;
+  }
+  CHECK(extended >= 5);
+  CHECK(whole_again);
+  CHECK(cache_size(r.root) < 4 * first->length + 64 * 1024);
+  CHECK(loaded(r.root) == loaded_without_cache(r.root));
+  CHECK(checked(r.root) == checked_without_cache(r.root));
+}

@@ -53,6 +53,12 @@ class GitWriter {
   // This work tree's git folder (.git, or .git/worktrees/NAME).
   std::filesystem::path git_dir() const;
 
+  // Starts reading git's index on another thread, for a commit that is likely to come: in a
+  // large repository the read takes tens of milliseconds, which then pass while the caller
+  // loads its records. The calls below take the index when they first need it; a failed
+  // read is done again then, to report it where it always was.
+  void read_index_ahead();
+
   // What can be refused before a file is written: a `filter=` attribute on a path (always);
   // and when committing: the index lock, a path git ignores (unless `force`), who commits,
   // how commits are signed.
@@ -67,6 +73,10 @@ class GitWriter {
   // of HEAD, running the hooks and signing as git would; the real index follows for those
   // paths only. False, with no commit, when the tree would be HEAD's. Error(Git) otherwise.
   bool commit(const std::vector<std::string>& paths, const std::string& message);
+
+  // Whether a commit runs hooks (pre-commit, prepare-commit-msg, commit-msg, post-commit):
+  // programs of the user's that may read or change the work tree while it goes on.
+  bool runs_hooks() const;
 
   struct Impl;
 

@@ -44,6 +44,8 @@ struct WriteLoad {
   // The files besides the records (brm.yaml, the repository's own schemas) as they were
   // read, so that the change is validated with the same schemas without listing again.
   std::vector<SourceFile> others;
+  // Killed writers' temporary files in the listed folders (Snapshot::leftovers).
+  std::vector<std::string> leftovers;
   // Names the cache file whose findings are those of the loaded repository (0: none), so
   // that note_written can keep them up to date instead of throwing them away.
   std::uint64_t generation = 0;
@@ -64,6 +66,8 @@ struct WrittenFile {
   // The document the rules read for the file: their findings hold for the file only when
   // its text parses to just this, positions included.
   const Value* doc = nullptr;
+  // The file's stamp, taken as it was written; nullopt: note_written takes it itself.
+  std::optional<FileStamp> stamp;
 };
 struct WriteNote {
   std::vector<WrittenFile> files;

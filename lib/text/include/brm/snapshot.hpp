@@ -48,6 +48,10 @@ struct Snapshot {
   // Record files left out of `files` (Reuse::leave_out): the caller that stood in for them
   // loads them itself; load_repository knows only `files`.
   std::size_t left_out = 0;
+  // Temporary files of writers killed halfway (`.NAME.HEX.brm-tmp`, files.cpp) that the
+  // listing came across in the folders it lists, relative to the root. The loader skips
+  // them (hidden files); a writer holding the lock removes them.
+  std::vector<std::string> leftovers;
 };
 
 }  // namespace brm
