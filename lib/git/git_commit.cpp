@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <iterator>
+#include <system_error>
 
 #include "brm/error.hpp"
 #include "brm/git.hpp"
@@ -348,15 +349,19 @@ void GitWriter::read_index_ahead() {
   std::string path = (fs::path(git_repository_path(g.repo.get())) / "index").string();
   // The thread touches nothing but its own index object: libgit2's repository is not
   // shared with it.
-  g.index_ahead = std::async(std::launch::async, [path] {
-    TraceRegion trace("read the git index ahead");
-    Index index;
-    if (git_index_open(index.out(), path.c_str()) < 0) {
-      git_error_clear();
-      return Index();
-    }
-    return index;
-  });
+  try {
+    g.index_ahead = std::async(std::launch::async, [path] {
+      TraceRegion trace("read the git index ahead");
+      Index index;
+      if (git_index_open(index.out(), path.c_str()) < 0) {
+        git_error_clear();
+        return Index();
+      }
+      return index;
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had (ulimit -u): the index is read when it is needed, as it was.
+  }
 }
 
 void GitWriter::check_before_write(const std::vector<std::string>& writes, bool commit,

@@ -728,6 +728,8 @@ struct Wanted {
   std::vector<SourceFile>* others = nullptr;
   // Given: also the killed writers' temporary files the listing came across.
   std::vector<std::string>* leftovers = nullptr;
+  // Given: called once the work tree is listed (WriteLoad::after_listing).
+  const std::function<void()>* after_listing = nullptr;
   // Given: set to the generation of a cache file holding this load's findings (or 0).
   std::uint64_t* generation = nullptr;
   // Given, with `fields` and `with_findings`: the fields taken instead when the last
@@ -737,12 +739,14 @@ struct Wanted {
   Diagnostics* base = nullptr;
 };
 
-// What `wanted` asks of the listing besides the records: the other files, the leftovers.
+// What `wanted` asks of the listing besides the records: the other files, the leftovers,
+// and to be told that it is done.
 void keep_listed(const Snapshot& snap, const Wanted& wanted) {
   if (wanted.others)
     for (const SourceFile& f : snap.files)
       if (f.path == "brm.yaml" || f.path.rfind("schema/", 0) == 0) wanted.others->push_back(f);
   if (wanted.leftovers) *wanted.leftovers = snap.leftovers;
+  if (wanted.after_listing && *wanted.after_listing) (*wanted.after_listing)();
 }
 
 // A record file, as load_repository takes one (read_worktree lists besides them only
@@ -1073,33 +1077,49 @@ bool write_all_at(int fd, std::string_view bytes, std::uint64_t offset) {
 }
 
 // The index after appending the entries `changed` gives to `disk`, their bytes put in
-// *out: the index keeps its order, a replaced entry in its place, new ones at its end.
-// *changes gets the rows that differ from the full index `disk` extends: those changed
-// now, and those its tail had changed already.
+// *out: the index keeps its order, a replaced entry in its place, new ones at its end
+// (the caller puts them in the listing's order).
 std::vector<IndexRow> appended_rows(const CacheFile& disk,
                                     const std::map<std::string, ChangedEntry, std::less<>>& changed,
-                                    std::uint64_t data_start, AppendBuffer* out,
-                                    std::vector<IndexRow>* changes) {
+                                    std::uint64_t data_start, AppendBuffer* out) {
   std::vector<IndexRow> rows;
   rows.reserve(disk.index.size() + changed.size());
   auto place = [&](std::string_view p, const ChangedEntry& c) {
     rows.push_back({p, c.blob_hex, c.stamp, out->size() - data_start, c.bytes.size()});
     out->append(c.bytes);
-    changes->push_back(rows.back());
   };
   std::set<std::string_view> known;
   for (const IndexEntry& e : disk.index) {
     auto it = changed.find(e.path);
-    if (it == changed.end()) {
+    if (it == changed.end())
       rows.push_back({e.path, e.blob_id, e.stamp, e.offset, e.length});
-      if (e.in_delta) changes->push_back(rows.back());
-    } else if (known.insert(it->first).second && !it->second.bytes.empty()) {
+    else if (known.insert(it->first).second && !it->second.bytes.empty())
       place(it->first, it->second);
-    }
   }
   for (const auto& [p, c] : changed)
     if (!known.count(p) && !c.bytes.empty()) place(p, c);
-  sort_for_listing(&rows);
+  return rows;
+}
+
+// The rows that differ from the full index `disk` extends after the entries `changed`
+// gives (none removed) are appended, their bytes put in *out: those changed now, and those
+// its tail had changed already. *live grows by the bytes of the entries the index then
+// points to.
+std::vector<IndexRow> changed_rows(const CacheFile& disk,
+                                   const std::map<std::string, ChangedEntry, std::less<>>& changed,
+                                   std::uint64_t data_start, AppendBuffer* out,
+                                   std::uint64_t* live) {
+  std::vector<IndexRow> rows;
+  for (const auto& [p, c] : changed) {
+    rows.push_back({p, c.blob_hex, c.stamp, out->size() - data_start, c.bytes.size()});
+    out->append(c.bytes);
+    *live += c.bytes.size();
+  }
+  for (const IndexEntry& e : disk.index) {
+    if (changed.count(e.path)) continue;
+    *live += e.length;
+    if (e.in_delta) rows.push_back({e.path, e.blob_id, e.stamp, e.offset, e.length});
+  }
   return rows;
 }
 
@@ -1138,14 +1158,20 @@ std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
   const std::string_view file = disk.file.view();
   const auto data_start = static_cast<std::uint64_t>(disk.data.data() - file.data());
   const std::uint64_t old_tail = file.size() - data_start - disk.data.size();
-  AppendBuffer out{file.size(), {}};
-  std::vector<IndexRow> changes;
-  std::vector<IndexRow> rows = appended_rows(disk, changed, data_start, &out, &changes);
   bool removes = std::any_of(changed.begin(), changed.end(),
                              [](const auto& c) { return c.second.bytes.empty(); });
   bool delta = !full_index && !removes && disk.rows.length > 0;
-  std::uint64_t live = data_start + old_tail + (delta ? disk.rows.length : 0);
-  for (const IndexRow& r : rows) live += r.length;
+  AppendBuffer out{file.size(), {}};
+  std::uint64_t live = data_start + old_tail;
+  std::vector<IndexRow> rows;
+  if (delta) {
+    rows = changed_rows(disk, changed, data_start, &out, &live);
+    live += disk.rows.length;
+  } else {
+    rows = appended_rows(disk, changed, data_start, &out);
+    for (const IndexRow& r : rows) live += r.length;
+    sort_for_listing(&rows);  // new paths were put at the end
+  }
   if (out.size() + old_tail > 2 * live) return 0;  // mostly dead bytes: written again whole
   IndexRows base = disk.rows;
   TailFacts tail = facts;
@@ -1153,7 +1179,7 @@ std::uint64_t append_to_cache(const fs::path& path, const CacheFile& disk,
     if (!base.summed) base.sum = checksum(file.substr(base.at, base.length));
     tail.base = &base;
   }
-  std::uint64_t generation = write_tail(out, tail, delta ? changes : rows);
+  std::uint64_t generation = write_tail(out, tail, rows);
   return append_bytes(path, disk, out.bytes) ? generation : 0;
 }
 
@@ -1629,6 +1655,7 @@ Repository load_for_write(const fs::path& root, Diagnostics* findings, WriteLoad
   wanted.with_findings = load->fields != nullptr;
   wanted.others = &load->others;
   wanted.leftovers = &load->leftovers;
+  wanted.after_listing = &load->after_listing;
   wanted.generation = &load->generation;
   wanted.narrow = load->narrow;
   wanted.narrowed = &load->narrowed;

@@ -18,6 +18,7 @@
 #include <future>
 #include <map>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -311,8 +312,9 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
   t.locked = true;
   try {
     TraceRegion trace("open a write");
-    // git's index is read for the commit beside the load, on another core.
-    if (t.git && options.commit) t.git->read_index_ahead();
+    // git's index is read for the commit beside the load, on another core: once the work
+    // tree is listed, for the listing keeps both cores busy and the rest of the load one.
+    if (t.git && options.commit) t.load.after_listing = [&t] { t.git->read_index_ahead(); };
     // Records come through the record cache, which also hands back brm.yaml and the
     // repository's own schemas as it read them: validate() needs them.
     if (options.reads) {
@@ -765,8 +767,13 @@ void Transaction::commit(const std::string& message) {
   // them, and a hook that runs brm should find the cache as it was.
   bool commits = !paths.empty() && t.commits();
   std::future<void> noted;
-  if (commits && !t.git->runs_hooks())
-    noted = std::async(std::launch::async, [&t, &note] { note_in_cache(t, note); });
+  if (commits && !t.git->runs_hooks()) {
+    try {
+      noted = std::async(std::launch::async, [&t, &note] { note_in_cache(t, note); });
+    } catch (const std::system_error&) {
+      // No thread to be had (ulimit -u): the note follows the commit, as it did.
+    }
+  }
   if (commits) {
     try {
       TraceRegion trace_commit("git commit");

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ struct WriteLoad {
   std::vector<SourceFile> others;
   // Killed writers' temporary files in the listed folders (Snapshot::leftovers).
   std::vector<std::string> leftovers;
+  // Given: called once the work tree is listed, from the loading thread. The listing keeps
+  // every core busy with stat; what comes after it runs on one.
+  std::function<void()> after_listing;
   // Names the cache file whose findings are those of the loaded repository (0: none), so
   // that note_written can keep them up to date instead of throwing them away.
   std::uint64_t generation = 0;
