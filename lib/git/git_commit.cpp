@@ -262,6 +262,7 @@ struct GitWriter::Impl {
     // As git_repository_index does for the index it opens: core.ignoreCase and the like.
     if (git_index_set_caps(ahead.get(), GIT_INDEX_CAPABILITY_FROM_OWNER) < 0) {
       git_error_clear();
+      git_repository_set_index(repo.get(), nullptr);  // read_index reads it as it always did
       return;
     }
     index = std::move(ahead);
