@@ -187,6 +187,24 @@ case_hooks_run_as_git_runs_them() {
     fail "the failed write changed something"
 }
 
+# A pre-commit hook that rewrites the record brm wrote (a formatter gone wrong): the record
+# cache, told of the write, must not vouch for brm's text over the hook's, then or later.
+case_hook_rewrites_the_record() {
+  make_repo r && cd r || return 1
+  hook .git/hooks pre-commit 'sed -i "s/^role: customer$/role: nobody/" customers/nina-dahl.yaml'
+  brm check >/dev/null 2>&1
+  add_nina >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1
+  grep -q "^role: nobody" customers/nina-dahl.yaml || fail "setup: the hook did not rewrite" || return 1
+  local with without
+  for when in "at once" "after the racy window"; do
+    [ "$when" = "at once" ] || sleep 3
+    with=$(brm check 2>&1; echo "exit $?")
+    without=$(BRM_CACHE=off brm check 2>&1; echo "exit $?")
+    [ "$with" = "$without" ] || fail "$when: the cache hid the hook's change: $with" || return 1
+    grep -q "nobody" <<<"$with" || fail "$when: no finding for the hook's role: $with" || return 1
+  done
+}
+
 case_hook_not_executable() {
   make_repo r && cp -a r copy && cd r || return 1
   hook .git/hooks pre-commit 'exit 1' && chmod -x .git/hooks/pre-commit
