@@ -21,14 +21,21 @@ namespace {
               fmt::format("cannot {} '{}': {}", what, p.string(), std::strerror(err)));
 }
 
+constexpr std::string_view temp_suffix = ".brm-tmp";
+
 }  // namespace
+
+bool is_atomic_file_temp(std::string_view name) {
+  return name.size() > temp_suffix.size() + 1 && name.front() == '.' &&
+         name.substr(name.size() - temp_suffix.size()) == temp_suffix;
+}
 
 AtomicFile::AtomicFile(fs::path path) : path_(std::move(path)) {
   fs::path dir = path_.parent_path();
   if (dir.empty()) dir = ".";
   std::random_device rd;
   for (int attempt = 0; attempt < 16 && fd_ < 0; ++attempt) {
-    temp_ = dir / fmt::format(".{}.{:08x}.brm-tmp", path_.filename().string(), rd());
+    temp_ = dir / fmt::format(".{}.{:08x}{}", path_.filename().string(), rd(), temp_suffix);
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd_ < 0 && errno != EEXIST) {
       int err = errno;

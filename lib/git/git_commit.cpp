@@ -137,10 +137,11 @@ bool run_hook(const HookRun& h, const char* name, std::vector<std::string> args 
                           name));
 }
 
+// `warn`: say of each hook that is not executable that it is ignored (hook_path).
 bool has_any_hook(git_repository* repo, git_config* config,
-                  std::initializer_list<const char*> names) {
+                  std::initializer_list<const char*> names, bool warn = true) {
   bool any = false;
-  for (const char* n : names) any = !hook_path(repo, config, n).empty() || any;  // each warns
+  for (const char* n : names) any = !hook_path(repo, config, n, warn).empty() || any;
   return any;
 }
 
@@ -461,10 +462,8 @@ bool GitWriter::commit(const std::vector<std::string>& paths, const std::string&
 }
 
 bool GitWriter::runs_hooks() const {
-  const Impl& g = *impl_;
-  for (const char* name : {"pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"})
-    if (!hook_path(g.repo.get(), g.config.get(), name, false).empty()) return true;
-  return false;
+  return has_any_hook(impl_->repo.get(), impl_->config.get(),
+                      {"pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"}, false);
 }
 
 bool in_git_repository(const fs::path& path) {

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "brm/error.hpp"
+#include "brm/files.hpp"
 #include "brm/git.hpp"
 #include "brm/parse_cache.hpp"
 #include "brm/schemas.hpp"
@@ -176,8 +177,7 @@ struct FolderList {
 // A temporary file a writer killed halfway left: `.<name>.<hex>.brm-tmp` (files.cpp), a
 // regular file.
 bool is_leftover(int fd, const struct ::dirent& e) {
-  constexpr std::string_view suffix = ".brm-tmp";
-  if (!ends_with(e.d_name, suffix) || std::strlen(e.d_name) <= suffix.size() + 1) return false;
+  if (!is_atomic_file_temp(e.d_name)) return false;
   struct ::stat st {};
   return e.d_type == DT_REG ||
          (e.d_type == DT_UNKNOWN && ::fstatat(fd, e.d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&

@@ -163,10 +163,7 @@ void remove_leftover_temps(const fs::path& root, const std::vector<std::string>&
   for (const std::string& path : listed) ::unlink((root / path).c_str());
   std::error_code ec;
   for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    constexpr std::string_view suffix = ".brm-tmp";
-    if (name.size() > suffix.size() + 1 && name[0] == '.' &&
-        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+    if (is_atomic_file_temp(it->path().filename().string()) &&
         fs::is_regular_file(it->symlink_status(ec)))
       ::unlink(it->path().c_str());
   }

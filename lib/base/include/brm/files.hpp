@@ -12,6 +12,10 @@ namespace brm {
 // Throws Error(Io) with the path and the system's reason (permissions, disk full).
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+// Whether a file name (no folder) is one of AtomicFile's temporary files,
+// `.<name>.<hex>.brm-tmp`: what a writer killed halfway leaves behind.
+bool is_atomic_file_temp(std::string_view name);
+
 // A file written in pieces and put in place whole: until commit(), nothing at `path`
 // changes (a temporary file beside it takes the writes, removed if the writer is
 // abandoned). Every failure throws Error(Io) naming `path`.
