@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "brm/error.hpp"
+#include "brm/memory.hpp"
 #include "brm/repository.hpp"
 #include "brm/trace.hpp"
 #include "commands.hpp"
@@ -241,6 +242,7 @@ int main(int argc, char** argv) {
   // Past a file size limit (ulimit -f) a write should fail with EFBIG, an I/O error brm
   // reports and rolls back, rather than kill brm halfway through with SIGXFSZ.
   std::signal(SIGXFSZ, SIG_IGN);
+  brm::set_up_process_memory();
   try {
     brm::TraceRegion trace("the whole command");
     return brm::cli::run(argc, argv);
