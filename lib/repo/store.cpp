@@ -27,6 +27,7 @@
 #include "brm/error.hpp"
 #include "brm/files.hpp"
 #include "brm/git.hpp"
+#include "brm/git_handle.hpp"
 #include "brm/line_endings.hpp"
 #include "brm/parse_cache.hpp"
 #include "brm/record_cache.hpp"
@@ -253,6 +254,7 @@ struct Transaction::Impl {
   fs::path root;
   WriteOptions options;
   std::unique_ptr<GitWriter> git;  // opened once: the lock's place, the checks, the commit
+  std::future<std::unique_ptr<GitWriter>> opening;  // git, while it is opened beside the load
   fs::path lock;
   bool locked = false;
   Repository repo;
@@ -282,6 +284,10 @@ struct Transaction::Impl {
   }
 
   bool commits() const { return options.commit && repo.settings.commit.value_or(true) && git; }
+  // git once opened (null outside a git repository); throws what the opening threw.
+  GitWriter* opened_git();
+  // Loads the repository for the write, under the lock.
+  void load_all();
 
   const std::string* text_of(std::string_view path) const {
     auto [it, added] = texts.try_emplace(std::string(path));
@@ -297,46 +303,117 @@ struct Transaction::Impl {
   }
 };
 
+namespace {
+
+// Where the write's lock goes when git's folder can be found without libgit2 (as the
+// record cache finds it): a plain discovery, none of the variables that steer git's own.
+// Empty when only libgit2 can tell, or when git would refuse the repository.
+fs::path lock_guess(const fs::path& root) {
+  for (const char* v : {"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES",
+                        "GIT_DISCOVERY_ACROSS_FILESYSTEM"})
+    if (std::getenv(v)) return {};
+  bool refused = false;
+  fs::path git_dir = gitx::find_git_dir(root, &refused);
+  return refused || git_dir.empty() ? fs::path() : git_dir / "brm.lock";
+}
+
+bool same_place(const fs::path& a, const fs::path& b) {
+  std::error_code ec1, ec2;
+  return fs::weakly_canonical(a, ec1) == fs::weakly_canonical(b, ec2) && !ec1 && !ec2;
+}
+
+}  // namespace
+
+GitWriter* Transaction::Impl::opened_git() {
+  if (opening.valid()) git = opening.get();
+  return git.get();
+}
+
+void Transaction::Impl::load_all() {
+  TraceRegion trace("open a write");
+  // git's index is read for the commit beside the load, on another core: once the work
+  // tree is listed, for the listing keeps both cores busy and the rest of the load one.
+  if (options.commit)
+    load.after_listing = [this] {
+      if (GitWriter* g = opened_git()) g->read_index_ahead();
+    };
+  // Records come through the record cache, which also hands back brm.yaml and the
+  // repository's own schemas as it read them: validate() needs them.
+  if (options.reads) {
+    fields = rule_read_fields();
+    for (std::size_t k = 0; k < kind_count; ++k)
+      for (std::string_view f : (*options.reads)[k])
+        if (std::find(fields[k].begin(), fields[k].end(), f) == fields[k].end())
+          fields[k].push_back(f);
+    load.fields = &fields;
+    narrow = *options.reads;
+    load.narrow = &narrow;
+  }
+  load_day = today();
+  try {
+    TraceRegion trace_load("load for the write");
+    existing.clear();
+    repo = load_for_write(root, &existing, &load);
+  } catch (...) {
+    opened_git();  // git's refusal, should there be one, comes first as it always did
+    throw;
+  }
+  opened_git();
+  Diagnostics ignored;  // the same findings came from the load
+  schemas = std::make_unique<RecordSchemas>(load.others, &ignored);
+  repo.root = root;
+  existing_errors.clear();
+  for (const Diagnostic& d : existing)
+    if (d.severity == Severity::Error) existing_errors.insert(key_of(d));
+}
+
 Transaction::Transaction(const fs::path& root, WriteOptions options)
     : impl_(std::make_unique<Impl>()) {
   Impl& t = *impl_;
   t.root = fs::absolute(root).lexically_normal();
   t.options = options;
-  // Where git would refuse to work (safe.directory), brm refuses before it takes the lock.
-  t.git = GitWriter::open(t.root);
-  t.lock = lock_path_for(t.root, t.git.get());
-  acquire_lock(t.lock, options.lock_timeout_ms);
+  // libgit2's start (it parses every CA certificate for HTTPS, 10-15 ms that brm never
+  // uses) and the repository's opening go on another core while the lock is taken and
+  // the load begins, when git's folder, and so the lock's place, is plain to find.
+  t.lock = lock_guess(t.root);
+  if (!t.lock.empty()) {
+    try {
+      t.opening = std::async(std::launch::async, [root = t.root] {
+        TraceRegion trace("open the git repository");
+        return GitWriter::open(root);
+      });
+    } catch (const std::system_error&) {
+      t.lock.clear();  // no thread to be had: one step after the other, as before
+    }
+  }
+  if (t.lock.empty()) {
+    // Where git would refuse to work (safe.directory), brm refuses before it takes the lock.
+    t.git = GitWriter::open(t.root);
+    t.lock = lock_path_for(t.root, t.git.get());
+  }
+  try {
+    acquire_lock(t.lock, options.lock_timeout_ms);
+  } catch (...) {
+    t.opened_git();  // git's refusal first, as above
+    throw;
+  }
   t.locked = true;
   try {
-    TraceRegion trace("open a write");
-    // git's index is read for the commit beside the load, on another core: once the work
-    // tree is listed, for the listing keeps both cores busy and the rest of the load one.
-    if (t.git && options.commit) t.load.after_listing = [&t] { t.git->read_index_ahead(); };
-    // Records come through the record cache, which also hands back brm.yaml and the
-    // repository's own schemas as it read them: validate() needs them.
-    if (options.reads) {
-      t.fields = rule_read_fields();
-      for (std::size_t k = 0; k < kind_count; ++k)
-        for (std::string_view f : (*options.reads)[k])
-          if (std::find(t.fields[k].begin(), t.fields[k].end(), f) == t.fields[k].end())
-            t.fields[k].push_back(f);
-      t.load.fields = &t.fields;
-      t.narrow = *options.reads;
-      t.load.narrow = &t.narrow;
+    t.load_all();
+    if (fs::path lock = lock_path_for(t.root, t.git.get()); !same_place(lock, t.lock)) {
+      // libgit2 found another repository than brm did: the lock belongs there.
+      release_lock(t.lock);
+      t.locked = false;
+      t.lock = lock;
+      acquire_lock(t.lock, options.lock_timeout_ms);
+      t.locked = true;
+      t.load = WriteLoad{};
+      t.load_all();
     }
-    t.load_day = today();
-    {
-      TraceRegion trace_load("load for the write");
-      t.repo = load_for_write(t.root, &t.existing, &t.load);
-    }
-    Diagnostics ignored;  // the same findings came from the load
-    t.schemas = std::make_unique<RecordSchemas>(t.load.others, &ignored);
-    t.repo.root = t.root;
-    for (const Diagnostic& d : t.existing)
-      if (d.severity == Severity::Error) t.existing_errors.insert(key_of(d));
     remove_leftover_temps(t.root, t.load.leftovers);
   } catch (...) {
-    release_lock(t.lock);
+    if (t.locked) release_lock(t.lock);
+    t.locked = false;
     throw;
   }
 }

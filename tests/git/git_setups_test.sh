@@ -96,6 +96,24 @@ case_subfolder() {
   [ -z "$(git status --porcelain)" ] || fail "status: $(git status --porcelain)"
 }
 
+# A `.git` folder that is no repository (empty here) is passed over by git, which goes
+# on up; brm finds the repository git finds, and takes its lock there, not in the folder.
+case_empty_dot_git_folder() {
+  make_repo outer crm && mkdir outer/crm/.git && cd outer/crm || return 1
+  [ "$(git rev-parse --absolute-git-dir)" = "$(cd ../.git && pwd)" ] || fail "setup: git found $(git rev-parse --git-dir)" || return 1
+  # Another writer holds the repository's lock for a second: brm waits for it.
+  sleep 30 & local holder=$!
+  echo "$holder" > ../.git/brm.lock
+  (sleep 1; rm -f ../.git/brm.lock; kill "$holder") &
+  local start; start=$(date +%s%N)
+  add_nina >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1
+  [ $(( $(date +%s%N) - start )) -ge 900000000 ] || fail "brm did not wait for the repository's lock" || return 1
+  [ "$(git show --name-only --format= HEAD)" = "crm/customers/nina-dahl.yaml" ] ||
+    fail "committed: $(git show --name-only --format= HEAD)" || return 1
+  [ -z "$(git status --porcelain)" ] || fail "status: $(git status --porcelain)" || return 1
+  [ ! -e ../.git/brm.lock ] && [ ! -e .git/brm.lock ] || fail "a lock was left behind" || return 1
+}
+
 # ---- the commit: identity, message, same commit as git's --------------------------
 
 case_identity_same_commit_as_git() {
