@@ -13,10 +13,9 @@
 namespace brm {
 namespace {
 
-constexpr int kKeepFreed = 1 << 30;             // M_TRIM_THRESHOLD: never, in practice
-constexpr int kLargestFromHeap = 32 << 20;      // M_MMAP_THRESHOLD: glibc's own maximum
-constexpr int kDefaultTopPad = 128 << 10;       // M_TOP_PAD: glibc's default
-constexpr std::size_t kPrimeRequest = 1 << 20;  // more than a fresh heap's top has
+constexpr int kKeepFreed = 1 << 30;         // M_TRIM_THRESHOLD: never, in practice
+constexpr int kLargestFromHeap = 32 << 20;  // M_MMAP_THRESHOLD: glibc's own maximum
+constexpr int kDefaultTopPad = 128 << 10;   // M_TOP_PAD: glibc's default
 
 bool user_tunes_malloc() {
   const char* tunables = std::getenv("GLIBC_TUNABLES");
@@ -41,14 +40,17 @@ std::size_t huge_page_size() {
 // whole pages of what it grew by. Only when malloc is glibc's heap: a sanitizer's
 // allocator leaves the program break where it was.
 bool prime_heap_with_huge_pages(std::size_t bytes, std::size_t page) {
+  // More than all the free memory the heap has, so that it must grow for it.
+  std::size_t request = mallinfo2().fordblks + (std::size_t{1} << 20);
+  if (request >= static_cast<std::size_t>(kLargestFromHeap)) return false;
   auto* before = static_cast<char*>(::sbrk(0));
   mallopt(M_TOP_PAD, static_cast<int>(bytes));
-  void* probe = std::malloc(kPrimeRequest);
+  void* probe = std::malloc(request);
   auto* after = static_cast<char*>(::sbrk(0));
   auto* p = static_cast<char*>(probe);
   // The probe starts in what was left of the old top, below `before`; it ends in the growth.
   bool from_heap = probe && before != reinterpret_cast<char*>(-1) && after > before &&
-                   p + kPrimeRequest > before && p + kPrimeRequest <= after;
+                   p + request > before && p + request <= after;
   std::free(probe);
   mallopt(M_TOP_PAD, kDefaultTopPad);
   if (!from_heap) return false;
