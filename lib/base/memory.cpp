@@ -17,6 +17,8 @@ constexpr int kKeepFreed = 1 << 30;         // M_TRIM_THRESHOLD: never, in pract
 constexpr int kLargestFromHeap = 32 << 20;  // M_MMAP_THRESHOLD: glibc's own maximum
 constexpr int kDefaultTopPad = 128 << 10;   // M_TOP_PAD: glibc's default
 
+void* set_aside = nullptr;  // below the huge pages: kept, reachable, to the end (see below)
+
 bool user_tunes_malloc() {
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   return tunables && std::strstr(tunables, "glibc.malloc.");
@@ -48,16 +50,28 @@ bool prime_heap_with_huge_pages(std::size_t bytes, std::size_t page) {
   void* probe = std::malloc(request);
   auto* after = static_cast<char*>(::sbrk(0));
   auto* p = static_cast<char*>(probe);
+  mallopt(M_TOP_PAD, kDefaultTopPad);
   // The probe starts in what was left of the old top, below `before`; it ends in the growth.
   bool from_heap = probe && before != reinterpret_cast<char*>(-1) && after > before &&
                    p + request > before && p + request <= after;
-  std::free(probe);
-  mallopt(M_TOP_PAD, kDefaultTopPad);
-  if (!from_heap) return false;
+  auto top = reinterpret_cast<std::uintptr_t>(p);
   auto start = (reinterpret_cast<std::uintptr_t>(before) + page - 1) & ~(page - 1);
   auto end = reinterpret_cast<std::uintptr_t>(after) & ~(page - 1);
-  if (end <= start) return false;
-  return ::madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE) == 0;
+  if (!from_heap || end <= start ||
+      ::madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE) != 0) {
+    std::free(probe);
+    return false;
+  }
+  // The heap hands out what comes next from where the probe is, below the huge pages:
+  // that stretch (up to one huge page of small ones, a fault each) is set aside, never
+  // touched and never freed, so that the run's memory comes from the huge pages. A
+  // smaller realloc stays in place and gives the rest back to the top.
+  if (std::size_t gap = start - top; gap > 4096) {
+    set_aside = std::realloc(probe, gap - 64);
+  } else {
+    std::free(probe);
+  }
+  return true;
 }
 
 }  // namespace
