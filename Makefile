@@ -21,7 +21,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 
 # Debian packages the build and the tests need.
 DEBS := cmake g++ make pkg-config git python3 python3-yaml libcli11-dev libyaml-cpp-dev libfmt-dev \
-        libgit2-dev doctest-dev libutf8proc-dev libpcre2-dev libedit-dev
+        libgit2-dev doctest-dev libutf8proc-dev libpcre2-dev libedit-dev libmd-dev
 # The robustness tests trace system calls; the report test renders in Chromium and reads the
 # PDF with poppler; the fuzzers need clang's libFuzzer.
 TEST_DEBS := strace chromium poppler-utils

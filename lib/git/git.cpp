@@ -3,7 +3,7 @@
 #include "brm/git.hpp"
 
 #include <fmt/format.h>
-#include <git2.h>
+#include <sha1.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "brm/error.hpp"
+#include "brm/git2_lazy.hpp"
 #include "brm/git_handle.hpp"
 #include "brm/git_shallow.hpp"
 #include "git_filters.hpp"
@@ -39,20 +40,24 @@ std::optional<std::string> git_work_tree_prefix(const fs::path& brm_root) {
   return prefix;
 }
 
-std::string blob_id_of(std::string_view content) {
-  git_oid oid;
-  if (git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB) != 0) return {};
-  return oid_string(&oid);
-}
-
+// git's id of a blob: the SHA-1 of "blob <size>\0" and the content (git hash-object).
+// libmd's SHA-1, not libgit2's: the record cache hashes brm.yaml and racy files on every
+// run, and libgit2 is loaded only when a command works with git (git2_lazy.hpp). libmd is
+// in the process anyway (libedit's libbsd links it).
 ObjectId blob_object_id_of(std::string_view content) {
-  static_assert(sizeof(git_oid::id) == std::tuple_size_v<ObjectId>);
-  git_oid oid{};
-  git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB);  // cannot fail for a blob
+  static_assert(SHA1_DIGEST_LENGTH == std::tuple_size_v<ObjectId>);
+  std::string header = fmt::format("blob {}", content.size());
+  SHA1_CTX ctx;
+  SHA1Init(&ctx);
+  // The header with its terminating NUL.
+  SHA1Update(&ctx, reinterpret_cast<const std::uint8_t*>(header.c_str()), header.size() + 1);
+  SHA1Update(&ctx, reinterpret_cast<const std::uint8_t*>(content.data()), content.size());
   ObjectId out;
-  std::memcpy(out.data(), oid.id, out.size());
+  SHA1Final(out.data(), &ctx);
   return out;
 }
+
+std::string blob_id_of(std::string_view content) { return to_hex(blob_object_id_of(content)); }
 
 std::string to_hex(const ObjectId& id) {
   static constexpr char digits[] = "0123456789abcdef";

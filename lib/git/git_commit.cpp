@@ -24,9 +24,9 @@ namespace brm {
 namespace {
 
 using namespace gitx;
-using Index = Handle<git_index, git_index_free>;
-using Reference = Handle<git_reference, git_reference_free>;
-using FilterList = Handle<git_filter_list, git_filter_list_free>;
+using Index = Handle<git_index>;
+using Reference = Handle<git_reference>;
+using FilterList = Handle<git_filter_list>;
 
 struct Buf {
   git_buf b = GIT_BUF_INIT;
@@ -299,7 +299,7 @@ git_oid GitWriter::Impl::stage(const std::vector<std::string>& paths, git_tree* 
   // Only the trees on the paths are rewritten; the rest of HEAD's tree is not read.
   Tree empty;
   if (!head_tree) {
-    Handle<git_treebuilder, git_treebuilder_free> builder;
+    Handle<git_treebuilder> builder;
     git_oid empty_id;
     check(git_treebuilder_new(builder.out(), repo.get(), nullptr), "cannot write a tree");
     check(git_treebuilder_write(&empty_id, builder.get()), "cannot write a tree");

@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 namespace brm::gitx {
 namespace {
 
-using Config = Handle<git_config, git_config_free>;
-using Index = Handle<git_index, git_index_free>;
+using Config = Handle<git_config>;
+using Index = Handle<git_index>;
 
 bool names_filter(std::string_view text) { return text.find("filter") != std::string_view::npos; }
 

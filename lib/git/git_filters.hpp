@@ -2,11 +2,11 @@
 // blobs hold what the filter made of the file, not the file. Private to lib/.
 #pragma once
 
-#include <git2.h>
-
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "brm/git2_lazy.hpp"
 
 namespace brm::gitx {
 

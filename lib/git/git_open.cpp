@@ -18,10 +18,10 @@ namespace fs = std::filesystem;
 namespace brm::gitx {
 namespace {
 
-using Config = Handle<git_config, git_config_free>;
-using ConfigIterator = Handle<git_config_iterator, git_config_iterator_free>;
-using Index = Handle<git_index, git_index_free>;
-using Odb = Handle<git_odb, git_odb_free>;
+using Config = Handle<git_config>;
+using ConfigIterator = Handle<git_config_iterator>;
+using Index = Handle<git_index>;
+using Odb = Handle<git_odb>;
 
 const char* env(const char* name) {
   const char* v = std::getenv(name);

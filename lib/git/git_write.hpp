@@ -12,8 +12,8 @@
 
 namespace brm::gitx {
 
-using Signature = Handle<git_signature, git_signature_free>;
-using Config = Handle<git_config, git_config_free>;
+using Signature = Handle<git_signature>;
+using Config = Handle<git_config>;
 
 // ---- git_ident.cpp ----------------------------------------------------------------
 

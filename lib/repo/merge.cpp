@@ -9,7 +9,6 @@
 #include "brm/merge.hpp"
 
 #include <fmt/format.h>
-#include <git2.h>
 
 #include <algorithm>
 #include <cmath>
@@ -20,6 +19,7 @@
 #include "brm/canonical.hpp"
 #include "brm/error.hpp"
 #include "brm/files.hpp"
+#include "brm/git2_lazy.hpp"
 #include "brm/git_handle.hpp"
 #include "brm/line_endings.hpp"
 #include "brm/schemas.hpp"

@@ -4,7 +4,6 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <git2.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +13,7 @@
 
 #include "brm/error.hpp"
 #include "brm/git.hpp"
+#include "brm/git2_lazy.hpp"
 #include "brm/json.hpp"
 #include "brm/log.hpp"
 #include "brm/parse_cache.hpp"
@@ -582,6 +582,23 @@ TEST_CASE("history: a first load's cache knows every record blob of HEAD by its 
     ParseCache cache;
     CachedRecords(h.dir(), measured_fields()).fill(head, &cache);
     CHECK(cache.size() == record_files);
+  }
+}
+
+TEST_CASE("history: a blob's id is git's (git hash-object), and libgit2's") {
+  // Known ids, as `git hash-object` gives them.
+  CHECK(blob_id_of("") == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+  CHECK(blob_id_of("hello") == "b6fc4c620b67d95f953a5c1c1230aaab5db5a1b0");
+  // Across SHA-1's 64-byte blocks and with every byte value, as libgit2 hashes them.
+  std::string text;
+  for (int i = 0; i < 3000; ++i) {
+    text.push_back(static_cast<char>(i * 7 % 256));
+    if (i % 97 != 0) continue;
+    git_oid oid;
+    REQUIRE(git_odb_hash(&oid, text.data(), text.size(), GIT_OBJECT_BLOB) == 0);
+    char hex[GIT_OID_HEXSZ + 1] = {};
+    git_oid_tostr(hex, sizeof hex, &oid);
+    CHECK(blob_id_of(text) == hex);
   }
 }
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <fmt/format.h>
-#include <git2.h>
 
 #include <filesystem>
 #include <mutex>
@@ -12,10 +11,37 @@
 
 #include "brm/commit_info.hpp"
 #include "brm/error.hpp"
+#include "brm/git2_lazy.hpp"
 
 namespace brm::gitx {
 
-template <class T, void (*Free)(T*)>
+// How a handle of each libgit2 type is let go: its git_TYPE_free.
+template <class T>
+void release(T* p);
+#define BRM_GIT_RELEASE(type)           \
+  template <>                           \
+  inline void release<type>(type * p) { \
+    type##_free(p);                     \
+  }
+BRM_GIT_RELEASE(git_repository)
+BRM_GIT_RELEASE(git_commit)
+BRM_GIT_RELEASE(git_tree)
+BRM_GIT_RELEASE(git_object)
+BRM_GIT_RELEASE(git_revwalk)
+BRM_GIT_RELEASE(git_diff)
+BRM_GIT_RELEASE(git_blob)
+BRM_GIT_RELEASE(git_tree_entry)
+BRM_GIT_RELEASE(git_index)
+BRM_GIT_RELEASE(git_reference)
+BRM_GIT_RELEASE(git_filter_list)
+BRM_GIT_RELEASE(git_treebuilder)
+BRM_GIT_RELEASE(git_signature)
+BRM_GIT_RELEASE(git_config)
+BRM_GIT_RELEASE(git_config_iterator)
+BRM_GIT_RELEASE(git_odb)
+#undef BRM_GIT_RELEASE
+
+template <class T>
 struct Handle {
   T* p = nullptr;
   Handle() = default;
@@ -24,27 +50,27 @@ struct Handle {
   Handle(Handle&& o) noexcept : p(o.p) { o.p = nullptr; }
   Handle& operator=(Handle&& o) noexcept {
     if (this != &o) {
-      if (p) Free(p);
+      if (p) release(p);
       p = o.p;
       o.p = nullptr;
     }
     return *this;
   }
   ~Handle() {
-    if (p) Free(p);
+    if (p) release(p);
   }
   T** out() { return &p; }
   T* get() const { return p; }
 };
 
-using Repo = Handle<git_repository, git_repository_free>;
-using Commit = Handle<git_commit, git_commit_free>;
-using Tree = Handle<git_tree, git_tree_free>;
-using Object = Handle<git_object, git_object_free>;
-using Revwalk = Handle<git_revwalk, git_revwalk_free>;
-using Diff = Handle<git_diff, git_diff_free>;
-using Blob = Handle<git_blob, git_blob_free>;
-using TreeEntry = Handle<git_tree_entry, git_tree_entry_free>;
+using Repo = Handle<git_repository>;
+using Commit = Handle<git_commit>;
+using Tree = Handle<git_tree>;
+using Object = Handle<git_object>;
+using Revwalk = Handle<git_revwalk>;
+using Diff = Handle<git_diff>;
+using Blob = Handle<git_blob>;
+using TreeEntry = Handle<git_tree_entry>;
 
 [[noreturn]] inline void fail(std::string_view what) {
   const git_error* e = git_error_last();

@@ -4,13 +4,12 @@
 // revision past it is named as such; and revisions peeled to their commits, named so.
 #pragma once
 
-#include <git2.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "brm/git2_lazy.hpp"
 #include "brm/git_handle.hpp"
 
 namespace brm::gitx {
