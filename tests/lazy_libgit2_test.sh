@@ -4,16 +4,8 @@
 # after a write (a racy file is hashed without it); a write with its commit does, and
 # commits as before. ld.so's own trace (LD_DEBUG=files) says what was loaded.
 #   lazy_libgit2_test.sh BRM EXAMPLE_REPOSITORY
-set -u
-brm=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-cp -r "$2" "$work/repo"
-cd "$work/repo" || exit 1
-export BRM_TODAY=2026-11-20 GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.com \
-  GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@example.com
-git init -q && git add -A && git commit -qm start || exit 1
+# shellcheck source=example_in_git.sh
+source "$(dirname "$0")/example_in_git.sh" "$1" "$2"
 # The trace goes to a file: grep -q on a pipe would stop reading and kill brm halfway.
 loads_libgit2() {
   LD_DEBUG=files LD_DEBUG_OUTPUT="$work/ld" "$@" >/dev/null 2>&1

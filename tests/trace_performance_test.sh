@@ -3,16 +3,8 @@
 # run and their times on stderr, and stdout as without it; an absolute path, the same lines
 # appended to that file; anything else, a warning and no trace.
 #   trace_performance_test.sh BRM EXAMPLE_REPOSITORY
-set -u
-brm=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-cp -r "$2" "$work/repo"
-cd "$work/repo" || exit 1
-export BRM_TODAY=2026-11-20 GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.com \
-  GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@example.com
-git init -q && git add -A && git commit -qm start || exit 1
+# shellcheck source=example_in_git.sh
+source "$(dirname "$0")/example_in_git.sh" "$1" "$2"
 line='^brm: performance: +[0-9]+\.[0-9]{6} s: +'
 
 unset BRM_TRACE_PERFORMANCE
