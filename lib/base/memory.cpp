@@ -66,8 +66,8 @@ bool prime_heap_with_huge_pages(std::size_t bytes, std::size_t page) {
   // that stretch (up to one huge page of small ones, a fault each) is set aside, never
   // touched and never freed, so that the run's memory comes from the huge pages. A
   // smaller realloc stays in place and gives the rest back to the top.
-  if (std::size_t gap = start - top; gap > 4096) {
-    set_aside = std::realloc(probe, gap - 64);
+  if (top < start && start - top > 4096) {
+    set_aside = std::realloc(probe, start - top - 64);
   } else {
     std::free(probe);
   }

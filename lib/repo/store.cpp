@@ -372,9 +372,10 @@ Transaction::Transaction(const fs::path& root, WriteOptions options)
   Impl& t = *impl_;
   t.root = fs::absolute(root).lexically_normal();
   t.options = options;
-  // libgit2's start (it parses every CA certificate for HTTPS, 10-15 ms that brm never
-  // uses) and the repository's opening go on another core while the lock is taken and
-  // the load begins, when git's folder, and so the lock's place, is plain to find.
+  // Loading libgit2 (git2_lazy.hpp), its start (it parses every CA certificate for HTTPS,
+  // about 10 ms that brm never uses) and the repository's opening go on another core while
+  // the lock is taken and the load begins, when git's folder, and so the lock's place, is
+  // plain to find.
   t.lock = lock_guess(t.root);
   if (!t.lock.empty()) {
     try {

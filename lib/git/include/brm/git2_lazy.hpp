@@ -1,6 +1,6 @@
 // libgit2, loaded when brm first needs it, not when brm starts.
 //
-// libgit2 and what it links (OpenSSL, mbedTLS, Kerberos, libssh2: 18 shared libraries)
+// libgit2 and what it links (OpenSSL, mbedTLS, Kerberos, libssh2: 15 shared libraries in all)
 // cost every run some 9 ms to load, and most commands (check, show, list, measure at the
 // work tree) never call it; git itself keeps libcurl out of its main program for the
 // same reason. So brm does not link libgit2: every function of it that brm calls is
