@@ -24,7 +24,6 @@ namespace brm {
 namespace {
 
 using namespace gitx;
-using Index = Handle<git_index>;
 using Reference = Handle<git_reference>;
 using FilterList = Handle<git_filter_list>;
 

@@ -17,9 +17,6 @@ namespace fs = std::filesystem;
 namespace brm::gitx {
 namespace {
 
-using Config = Handle<git_config>;
-using Index = Handle<git_index>;
-
 bool names_filter(std::string_view text) { return text.find("filter") != std::string_view::npos; }
 
 bool file_names_filter(const fs::path& path) {

@@ -18,9 +18,7 @@ namespace fs = std::filesystem;
 namespace brm::gitx {
 namespace {
 
-using Config = Handle<git_config>;
 using ConfigIterator = Handle<git_config_iterator>;
-using Index = Handle<git_index>;
 using Odb = Handle<git_odb>;
 
 const char* env(const char* name) {

@@ -13,7 +13,6 @@
 namespace brm::gitx {
 
 using Signature = Handle<git_signature>;
-using Config = Handle<git_config>;
 
 // ---- git_ident.cpp ----------------------------------------------------------------
 

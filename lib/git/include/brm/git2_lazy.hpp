@@ -8,7 +8,8 @@
 // macro of the function's own name makes each call site go through that lookup.
 //
 // A call to a libgit2 function missing from the list below fails to link (undefined
-// symbol), so none can slip past it. Include this header instead of <git2.h>.
+// symbol), so none can slip past it; it holds the functions the tests call too.
+// Include this header instead of <git2.h>.
 #pragma once
 
 #include <git2.h>

@@ -71,6 +71,8 @@ using Revwalk = Handle<git_revwalk>;
 using Diff = Handle<git_diff>;
 using Blob = Handle<git_blob>;
 using TreeEntry = Handle<git_tree_entry>;
+using Config = Handle<git_config>;
+using Index = Handle<git_index>;
 
 [[noreturn]] inline void fail(std::string_view what) {
   const git_error* e = git_error_last();
