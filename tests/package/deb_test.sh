@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The .deb as a user gets it: built with CPack from this build, unpacked (dpkg-deb -x, and
 # dpkg -i into a scratch root when running as root), then the installed brm checks the
-# example repository, the installed manual is mandoc-lint clean, the completions are where
-# the shells look, and the package depends on the libraries brm links.
+# example repository and commits an add to a copy of it (libgit2 is opened at run time),
+# the installed manual is mandoc-lint clean, the completions are where the shells look,
+# and the package depends on the libraries brm links and the libgit2 it opens.
 #   deb_test.sh BUILD-DIR SOURCE-DIR     (exit 77: dpkg-deb or cpack is missing)
 set -u
 build=$(cd "$1" && pwd) src=$2
@@ -34,6 +35,22 @@ check_root() {  # ROOT HOW
   fi
   if ! (cd "$src" && "$root/usr/bin/brm" -C examples/example-group check >"$work/check.out" 2>&1); then
     cat "$work/check.out"; echo "FAIL $how: the installed brm does not check the example"; fail=1
+  fi
+  # A write with its commit: the installed brm opens libgit2 at run time, by its soname.
+  if command -v git >/dev/null; then
+    local repo="$work/commit-${how// /-}"
+    cp -r "$src/examples/example-group" "$repo" &&
+      git -C "$repo" init -q && git -C "$repo" add -A &&
+      git -C "$repo" -c user.name=T -c user.email=t@example.com commit -qm start || fail=1
+    local customer
+    customer=$(ls "$repo/customers" | head -1)
+    if ! (cd "$repo" && GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=T \
+      GIT_COMMITTER_EMAIL=t@example.com BRM_TODAY=2026-11-20 "$root/usr/bin/brm" complaint add \
+      "Mail slow" --customer "${customer%.yaml}" --severity low --received 2026-11-20 \
+      >"$work/add.out" 2>&1) ||
+      [ "$(git -C "$repo" log -1 --format=%s)" != "complaint: add 2026-11-20-mail-slow" ]; then
+      cat "$work/add.out"; echo "FAIL $how: the installed brm does not commit"; fail=1
+    fi
   fi
   gzip -t "$root"/usr/share/man/man*/*.gz || { echo "FAIL $how: a page is not gzip"; fail=1; }
   local page
