@@ -26,7 +26,7 @@ for n in 1 2; do
   ! grep -q 'performance' "$work/err" || fail "a trace on stderr with a file named"
 done
 for step in 'the whole command' 'load for the write' 'git commit' \
-  'note the write in the record cache' 'read the git index ahead'; do
+  'note the write in the record cache' 'read the git index ahead(, as bytes)?'; do
   [ "$(grep -Ec "${line}${step}\$" "$work/trace.log")" = 2 ] ||
     fail "'$step' is not in the file once per run: $(cat "$work/trace.log")"
 done

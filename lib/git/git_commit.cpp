@@ -16,6 +16,7 @@
 #include "brm/git.hpp"
 #include "brm/line_endings.hpp"
 #include "brm/trace.hpp"
+#include "git_index_file.hpp"
 #include "git_write.hpp"
 
 namespace fs = std::filesystem;
@@ -55,9 +56,9 @@ void refuse_unsupported_attributes(git_repository* repo, const std::string& path
   }
 }
 
-void refuse_ignored(git_repository* repo, git_config* config, git_index* index,
+void refuse_ignored(git_repository* repo, git_config* config, bool tracked,
                     const std::string& path) {
-  if (git_index_get_bypath(index, path.c_str(), 0)) return;  // tracked: git adds it
+  if (tracked) return;  // git adds it
   int ignored = 0;
   if (git_ignore_path_is_ignored(&ignored, repo, path.c_str()) < 0) fail("cannot read .gitignore");
   if (!ignored) return;
@@ -69,8 +70,7 @@ void refuse_ignored(git_repository* repo, git_config* config, git_index* index,
                           rule.empty() ? "" : "; 'git check-ignore -v' shows the same rule"));
 }
 
-void refuse_locked_index(git_index* index) {
-  const char* path = git_index_path(index);
+void refuse_locked_index(const char* path) {
   if (!path) return;
   fs::path lock = std::string(path) + ".lock";
   if (std::error_code ec; fs::exists(fs::symlink_status(lock, ec)))
@@ -237,8 +237,19 @@ struct GitWriter::Impl {
   Repo repo;
   std::string prefix;  // the brm root in the work tree: "" or "crm/"
   Config config;
-  Index index;                     // the real one, read when a commit is coming
-  std::future<Index> index_ahead;  // read_index_ahead's, until taken
+  // The real index, read when a commit is coming: as bytes (`raw`) when read ahead and plain
+  // (git_index_file.hpp), else libgit2's `index`. With `raw`, libgit2's repository holds
+  // `attribute_index` instead: the .gitattributes entries alone, all that it reads of an
+  // index for a commit of files that are on disk.
+  Index index;
+  std::optional<IndexFile> raw;
+  Index attribute_index;
+  bool trust_filemode = true;  // core.fileMode
+  struct Ahead {
+    std::optional<IndexFile> raw;
+    Index index;
+  };
+  std::future<Ahead> index_ahead;  // read_index_ahead's, until taken
   std::optional<Identity> identity;
   std::optional<Signer> signer;
 
@@ -249,14 +260,37 @@ struct GitWriter::Impl {
   void read_index() {
     TraceRegion trace("read the git index");
     take_index_ahead();
-    if (!index.get())
+    if (!index.get() && !raw)
       check(git_repository_index(index.out(), repo.get()), "cannot open the git index");
+  }
+  // From here on, libgit2's index: for what the bytes do not do (hooks, a path that is not
+  // a plain file).
+  void use_libgit2_index() {
+    take_index_ahead();
+    if (!raw) return;
+    raw.reset();
+    git_repository_set_index(repo.get(), nullptr);
+    attribute_index = Index();
+    read_index();
+  }
+  const char* index_path() const { return raw ? raw->path().c_str() : git_index_path(index.get()); }
+  bool tracked(const std::string& name) const {
+    return raw ? raw->tracked(name) : git_index_get_bypath(index.get(), name.c_str(), 0) != nullptr;
+  }
+  // What git_index_write does; "" when done, else why not.
+  std::string write_index() {
+    if (raw) return raw->write(git_repository_workdir(repo.get()));
+    if (git_index_write(index.get()) == 0) return "";
+    const git_error* e = git_error_last();
+    return e && e->message ? e->message : "unknown error";
   }
   // Makes the index read ahead the repository's, before anything in libgit2 reads it
   // (attributes and filters look into the index too).
   void take_index_ahead() {
     if (!index_ahead.valid()) return;
-    Index ahead = index_ahead.get();
+    Ahead read = index_ahead.get();
+    if (read.raw && use_raw(std::move(*read.raw))) return;
+    Index ahead = std::move(read.index);
     if (!ahead.get()) return;  // read_index reads it again and says why it cannot
     git_repository_set_index(repo.get(), ahead.get());
     // As git_repository_index does for the index it opens: core.ignoreCase and the like.
@@ -267,19 +301,82 @@ struct GitWriter::Impl {
     }
     index = std::move(ahead);
   }
+  // Gives libgit2's repository the index of the .gitattributes entries of `file`, and keeps
+  // `file` as the real index. False, with nothing changed, when libgit2 will not have it.
+  bool use_raw(IndexFile file) {
+    Index attributes;
+    if (git_index_new(attributes.out()) < 0) return git_error_clear(), false;
+    for (const IndexFile::Entry& e : file.attribute_files()) {
+      git_index_entry entry{};
+      entry.mode = e.mode;
+      std::memcpy(entry.id.id, e.id.data(), e.id.size());
+      entry.path = e.name.c_str();
+      if (git_index_add(attributes.get(), &entry) < 0) return git_error_clear(), false;
+    }
+    git_repository_set_index(repo.get(), attributes.get());
+    attribute_index = std::move(attributes);
+    raw = std::move(file);
+    return true;
+  }
   // Puts `paths` in the real index as they are on disk (git add), and returns the tree of
   // HEAD with those paths changed the same way; `head_tree` is HEAD's (null when unborn).
   git_oid stage(const std::vector<std::string>& paths, git_tree* head_tree);
+  void stage_libgit2(const std::vector<std::string>& paths, const std::vector<std::string>& names,
+                     git_tree* head_tree, std::vector<git_tree_update>* updates);
+  git_oid updated_tree(git_tree* head_tree, const std::vector<git_tree_update>& updates);
+  // The same for the index as bytes: the files' blobs (through git's filters, as
+  // git_index_add_bypath makes them) and entries. False, with nothing done, when a path is
+  // not a plain file the bytes can take.
+  bool stage_raw(const std::vector<std::string>& names, std::vector<git_tree_update>* updates);
   git_oid make_commit(const std::string& message, git_tree* tree, const git_commit* parent);
 };
+
+bool GitWriter::Impl::stage_raw(const std::vector<std::string>& names,
+                                std::vector<git_tree_update>* updates) {
+  std::vector<struct ::stat> stats(names.size());
+  fs::path work_tree = git_repository_workdir(repo.get());
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (::lstat((work_tree / names[i]).c_str(), &stats[i]) != 0 || !S_ISREG(stats[i].st_mode) ||
+        !raw->can_put(names[i]))
+      return false;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    // The stat data from before the file is read, as libgit2 takes it: a change made
+    // meanwhile leaves the entry older than the file, and git looks again.
+    git_oid id;
+    check(git_blob_create_from_workdir(&id, repo.get(), names[i].c_str()),
+          fmt::format("cannot stage '{}'", names[i]));
+    // As libgit2's index_merge_mode: core.fileMode false keeps the entry's mode.
+    std::uint32_t mode = (stats[i].st_mode & S_IXUSR) ? 0100755 : 0100644;
+    if (!trust_filemode) mode = raw->mode_of(names[i]).value_or(0100644);
+    ObjectId bytes;
+    std::memcpy(bytes.data(), id.id, bytes.size());
+    raw->put(names[i], stats[i], bytes, mode);
+    updates->push_back(
+        {GIT_TREE_UPDATE_UPSERT, id, static_cast<git_filemode_t>(mode), names[i].c_str()});
+  }
+  return true;
+}
 
 git_oid GitWriter::Impl::stage(const std::vector<std::string>& paths, git_tree* head_tree) {
   std::vector<git_tree_update> updates;
   std::vector<std::string> names;
   names.reserve(paths.size());
-  for (const std::string& p : paths) {
-    names.push_back(in_repo(p));
-    const char* name = names.back().c_str();
+  for (const std::string& p : paths) names.push_back(in_repo(p));
+  if (raw && !stage_raw(names, &updates)) use_libgit2_index();
+  if (!raw) {
+    updates.clear();
+    stage_libgit2(paths, names, head_tree, &updates);
+  }
+  return updated_tree(head_tree, updates);
+}
+
+void GitWriter::Impl::stage_libgit2(const std::vector<std::string>& paths,
+                                    const std::vector<std::string>& names, git_tree* head_tree,
+                                    std::vector<git_tree_update>* out) {
+  std::vector<git_tree_update>& updates = *out;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string& p = paths[i];
+    const char* name = names[i].c_str();
     std::error_code ec;
     if (fs::exists(fs::symlink_status(on_disk(p), ec))) {
       // git_index_add_bypath runs the to-odb filters (core.autocrlf, text, eol), as git add.
@@ -295,6 +392,10 @@ git_oid GitWriter::Impl::stage(const std::vector<std::string>& paths, git_tree* 
       git_error_clear();
     }
   }
+}
+
+git_oid GitWriter::Impl::updated_tree(git_tree* head_tree,
+                                      const std::vector<git_tree_update>& updates) {
   // Only the trees on the paths are rewritten; the rest of HEAD's tree is not read.
   Tree empty;
   if (!head_tree) {
@@ -348,17 +449,29 @@ void GitWriter::read_index_ahead() {
       git_repository_is_bare(g.repo.get()))
     return;
   std::string path = (fs::path(git_repository_path(g.repo.get())) / "index").string();
-  // The thread touches nothing but its own index object: libgit2's repository is not
-  // shared with it.
+  // The bytes serve a commit without hooks (they get libgit2's index) in a repository that
+  // matches names exactly (core.ignoreCase finds entries in other cases).
+  int ignore_case = 0, file_mode = 1;
+  if (git_config_get_bool(&ignore_case, g.config.get(), "core.ignorecase") < 0) ignore_case = 0;
+  if (git_config_get_bool(&file_mode, g.config.get(), "core.filemode") < 0) file_mode = 1;
+  git_error_clear();
+  g.trust_filemode = file_mode != 0;
+  bool as_bytes = !ignore_case && !runs_hooks();
+  // The thread touches nothing but its own index: libgit2's repository is not shared with it.
   try {
-    g.index_ahead = std::async(std::launch::async, [path] {
-      TraceRegion trace("read the git index ahead");
-      Index index;
-      if (git_index_open(index.out(), path.c_str()) < 0) {
-        git_error_clear();
-        return Index();
+    g.index_ahead = std::async(std::launch::async, [path, as_bytes] {
+      Impl::Ahead ahead;
+      if (as_bytes) {
+        TraceRegion trace("read the git index ahead, as bytes");
+        ahead.raw = IndexFile::read(path);
+        if (ahead.raw) return ahead;
       }
-      return index;
+      TraceRegion trace("read the git index ahead");
+      if (git_index_open(ahead.index.out(), path.c_str()) < 0) {
+        git_error_clear();
+        ahead.index = Index();
+      }
+      return ahead;
     });
   } catch (const std::system_error&) {
     // No thread to be had (ulimit -u): the index is read when it is needed, as it was.
@@ -372,10 +485,10 @@ void GitWriter::check_before_write(const std::vector<std::string>& writes, bool 
   for (const std::string& p : writes) refuse_unsupported_attributes(g.repo.get(), g.in_repo(p));
   if (!commit) return;
   g.read_index();
-  refuse_locked_index(g.index.get());
+  refuse_locked_index(g.index_path());
   if (!force)
     for (const std::string& p : writes)
-      refuse_ignored(g.repo.get(), g.config.get(), g.index.get(), g.in_repo(p));
+      refuse_ignored(g.repo.get(), g.config.get(), g.tracked(g.in_repo(p)), g.in_repo(p));
   g.identity = identity_of(g.config.get());
   g.signer = signer_of(g.config.get(), g.identity->committer.get());
 }
@@ -418,13 +531,19 @@ bool GitWriter::commit(const std::vector<std::string>& paths, const std::string&
   }
   git_oid tree_id = g.stage(paths, head_tree.get());
   if (has_head && git_oid_equal(&tree_id, git_tree_id(head_tree.get()))) {
-    check(git_index_write(g.index.get()), "cannot write the git index");
+    if (std::string why = g.write_index(); !why.empty())
+      throw Error(ExitCode::Git, "cannot write the git index: " + why);
     return false;
   }
   warn_about_state(repo);
   HookRun hooks{repo, g.config.get(), {}};
   std::string text = cleaned_message(message);
   if (has_any_hook(repo, g.config.get(), {"pre-commit", "prepare-commit-msg", "commit-msg"})) {
+    // A hook that came since read_index_ahead looked: the hooks' index is built by libgit2.
+    if (g.raw) {
+      g.use_libgit2_index();
+      tree_id = g.stage(paths, head_tree.get());
+    }
     Tree staged;
     check(git_tree_lookup(staged.out(), repo, &tree_id), "cannot read the new tree");
     HookIndex hook_index(repo, g.index.get(), staged.get());
@@ -446,16 +565,19 @@ bool GitWriter::commit(const std::vector<std::string>& paths, const std::string&
   update_head(repo, &id, has_head ? &head_id : nullptr, text);
   // The commit is made and matches the work tree; an index that cannot follow only makes
   // `git status` show the change as undone until `git reset`. Not a reason to fail.
-  if (TraceRegion trace("write the git index"); git_index_write(g.index.get()) != 0) {
-    const git_error* e = git_error_last();
+  std::string why = [&] {
+    TraceRegion trace_index("write the git index");
+    return g.write_index();
+  }();
+  if (!why.empty()) {
     std::string files;
     for (const std::string& p : paths) files.append(" ").append(g.in_repo(p));
     std::fprintf(stderr,
                  "warning: committed, but the git index could not be updated (%s); "
                  "'git reset -q --%s' brings it in step\n",
-                 e && e->message ? e->message : "unknown error", files.c_str());
+                 why.c_str(), files.c_str());
   }
-  hooks.env = hook_environment(git_index_path(g.index.get()), g.identity->author.get());
+  hooks.env = hook_environment(g.index_path(), g.identity->author.get());
   run_hook(hooks, "post-commit", {}, true);  // as in git, its failure changes nothing
   return true;
 }

@@ -352,6 +352,38 @@ case_no_empty_commit() {
   [ -z "$(git status --porcelain)" ] || fail "status: $(git status --porcelain)"
 }
 
+# ---- git's index ----------------------------------------------------------------------
+
+# After an add, the index holds what `git add` + `git commit` of the same file leave: the
+# same entries, a skip-worktree flag kept, and cached trees that are either dropped or
+# HEAD's own (git write-tree trusts them, so a stale one would show as a wrong tree).
+case_index_as_git_add_leaves_it() {
+  make_repo r && cd r && echo notes > notes.txt && git add notes.txt && git commit -qm notes &&
+    git update-index --skip-worktree notes.txt &&
+    git -c core.untrackedCache=true update-index --untracked-cache &&
+    git -c core.untrackedCache=true status >/dev/null && cp -a . ../by-git || return 1
+  add_nina >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1
+  (cd ../by-git && cp -p ../r/customers/nina-dahl.yaml customers/ &&
+    git add customers/nina-dahl.yaml && git commit -qm nina) || return 1
+  [ "$(git ls-files --stage)" = "$(git -C ../by-git ls-files --stage)" ] ||
+    fail "entries differ: $(diff <(git ls-files --stage) <(git -C ../by-git ls-files --stage))" || return 1
+  [ "$(git ls-files -v | grep '^S')" = "S notes.txt" ] || fail "skip-worktree: $(git ls-files -v)" || return 1
+  [ -z "$(git status --porcelain)" ] || fail "status: $(git status --porcelain)" || return 1
+  [ "$(git write-tree)" = "$(git rev-parse 'HEAD^{tree}')" ] || fail "write-tree is not HEAD's tree" || return 1
+  brm customer set anna-berg title=Boss >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1
+  [ "$(git write-tree)" = "$(git rev-parse 'HEAD^{tree}')" ] && [ -z "$(git status --porcelain)" ] ||
+    fail "after a change: $(git status --porcelain)"
+}
+
+# An index that git wrote in version 4 (feature.manyFiles) is libgit2's to update.
+case_index_version_4() {
+  make_repo r && cd r && git update-index --index-version 4 || return 1
+  add_nina >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1
+  [ -z "$(git status --porcelain)" ] || fail "status: $(git status --porcelain)" || return 1
+  [ "$(git write-tree)" = "$(git rev-parse 'HEAD^{tree}')" ] || fail "write-tree is not HEAD's tree" || return 1
+  git ls-files --error-unmatch customers/nina-dahl.yaml >/dev/null || fail "not in the index"
+}
+
 # ---- brm init -----------------------------------------------------------------------
 
 case_init_never_overwrites() {

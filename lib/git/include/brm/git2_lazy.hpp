@@ -26,6 +26,7 @@ void* symbol(const char* name);
   X(git_attr_get_ext)                 \
   X(git_attr_value)                   \
   X(git_blob_create_from_buffer)      \
+  X(git_blob_create_from_workdir)     \
   X(git_blob_free)                    \
   X(git_blob_lookup)                  \
   X(git_blob_rawcontent)              \
@@ -62,6 +63,8 @@ void* symbol(const char* name);
   X(git_ignore_path_is_ignored)       \
   X(git_index_add)                    \
   X(git_index_add_bypath)             \
+  X(git_index_conflict_add)           \
+  X(git_index_entrycount)             \
   X(git_index_free)                   \
   X(git_index_get_bypath)             \
   X(git_index_new)                    \
@@ -72,6 +75,7 @@ void* symbol(const char* name);
   X(git_index_remove_bypath)          \
   X(git_index_set_caps)               \
   X(git_index_write)                  \
+  X(git_index_write_tree)             \
   X(git_index_write_tree_to)          \
   X(git_libgit2_init)                 \
   X(git_libgit2_opts)                 \
@@ -110,6 +114,7 @@ void* symbol(const char* name);
   X(git_repository_is_bare)           \
   X(git_repository_item_path)         \
   X(git_repository_odb)               \
+  X(git_repository_open)              \
   X(git_repository_open_ext)          \
   X(git_repository_path)              \
   X(git_repository_set_index)         \
@@ -156,6 +161,7 @@ BRM_GIT2_FUNCTIONS(BRM_GIT2_ACCESSOR)
 #define git_attr_get_ext (*::brm::gitx::lazy::git_attr_get_ext_fn())
 #define git_attr_value (*::brm::gitx::lazy::git_attr_value_fn())
 #define git_blob_create_from_buffer (*::brm::gitx::lazy::git_blob_create_from_buffer_fn())
+#define git_blob_create_from_workdir (*::brm::gitx::lazy::git_blob_create_from_workdir_fn())
 #define git_blob_free (*::brm::gitx::lazy::git_blob_free_fn())
 #define git_blob_lookup (*::brm::gitx::lazy::git_blob_lookup_fn())
 #define git_blob_rawcontent (*::brm::gitx::lazy::git_blob_rawcontent_fn())
@@ -192,6 +198,8 @@ BRM_GIT2_FUNCTIONS(BRM_GIT2_ACCESSOR)
 #define git_ignore_path_is_ignored (*::brm::gitx::lazy::git_ignore_path_is_ignored_fn())
 #define git_index_add (*::brm::gitx::lazy::git_index_add_fn())
 #define git_index_add_bypath (*::brm::gitx::lazy::git_index_add_bypath_fn())
+#define git_index_conflict_add (*::brm::gitx::lazy::git_index_conflict_add_fn())
+#define git_index_entrycount (*::brm::gitx::lazy::git_index_entrycount_fn())
 #define git_index_free (*::brm::gitx::lazy::git_index_free_fn())
 #define git_index_get_bypath (*::brm::gitx::lazy::git_index_get_bypath_fn())
 #define git_index_new (*::brm::gitx::lazy::git_index_new_fn())
@@ -202,6 +210,7 @@ BRM_GIT2_FUNCTIONS(BRM_GIT2_ACCESSOR)
 #define git_index_remove_bypath (*::brm::gitx::lazy::git_index_remove_bypath_fn())
 #define git_index_set_caps (*::brm::gitx::lazy::git_index_set_caps_fn())
 #define git_index_write (*::brm::gitx::lazy::git_index_write_fn())
+#define git_index_write_tree (*::brm::gitx::lazy::git_index_write_tree_fn())
 #define git_index_write_tree_to (*::brm::gitx::lazy::git_index_write_tree_to_fn())
 #define git_libgit2_init (*::brm::gitx::lazy::git_libgit2_init_fn())
 #define git_libgit2_opts (*::brm::gitx::lazy::git_libgit2_opts_fn())
@@ -240,6 +249,7 @@ BRM_GIT2_FUNCTIONS(BRM_GIT2_ACCESSOR)
 #define git_repository_is_bare (*::brm::gitx::lazy::git_repository_is_bare_fn())
 #define git_repository_item_path (*::brm::gitx::lazy::git_repository_item_path_fn())
 #define git_repository_odb (*::brm::gitx::lazy::git_repository_odb_fn())
+#define git_repository_open (*::brm::gitx::lazy::git_repository_open_fn())
 #define git_repository_open_ext (*::brm::gitx::lazy::git_repository_open_ext_fn())
 #define git_repository_path (*::brm::gitx::lazy::git_repository_path_fn())
 #define git_repository_set_index (*::brm::gitx::lazy::git_repository_set_index_fn())
