@@ -277,12 +277,42 @@ struct GitWriter::Impl {
   bool tracked(const std::string& name) const {
     return raw ? raw->tracked(name) : git_index_get_bypath(index.get(), name.c_str(), 0) != nullptr;
   }
-  // What git_index_write does; "" when done, else why not.
-  std::string write_index() {
-    if (raw) return raw->write(git_repository_workdir(repo.get()));
-    if (git_index_write(index.get()) == 0) return "";
-    const git_error* e = git_error_last();
-    return e && e->message ? e->message : "unknown error";
+  // The real index written while the trees and the commit are made. As bytes, the new
+  // index goes into index.lock on another core once its entries are put, and takes the
+  // index's place only at finish_index_write(), after HEAD has moved, as git holds
+  // index.lock over its commit; drop_index_write() removes it when the commit fails.
+  // libgit2's index is written at finish_index_write(), as before.
+  std::future<std::string> index_prepared;
+  void start_index_write() {
+    if (!raw) return;
+    try {
+      index_prepared = std::async(std::launch::async, [this] {
+        TraceRegion trace("write the git index");
+        return raw->prepare(git_repository_workdir(repo.get()));
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had (ulimit -u): finish_index_write writes it.
+    }
+  }
+  // "" when done, else why not.
+  std::string finish_index_write() {
+    if (!raw) {
+      TraceRegion trace("write the git index");
+      if (git_index_write(index.get()) == 0) return "";
+      const git_error* e = git_error_last();
+      return e && e->message ? e->message : "unknown error";
+    }
+    try {
+      std::string why = index_prepared.valid() ? index_prepared.get()
+                                               : raw->prepare(git_repository_workdir(repo.get()));
+      return why.empty() ? raw->finish() : why;
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  }
+  void drop_index_write() {
+    if (index_prepared.valid()) index_prepared.wait();
+    if (raw) raw->abandon();
   }
   // Makes the index read ahead the repository's, before anything in libgit2 reads it
   // (attributes and filters look into the index too).
@@ -318,8 +348,9 @@ struct GitWriter::Impl {
     raw = std::move(file);
     return true;
   }
-  // Puts `paths` in the real index as they are on disk (git add), and returns the tree of
-  // HEAD with those paths changed the same way; `head_tree` is HEAD's (null when unborn).
+  // Puts `paths` in the real index as they are on disk (git add), starts writing it
+  // (start_index_write), and returns the tree of HEAD with those paths changed the same
+  // way; `head_tree` is HEAD's (null when unborn).
   git_oid stage(const std::vector<std::string>& paths, git_tree* head_tree);
   void stage_libgit2(const std::vector<std::string>& paths, const std::vector<std::string>& names,
                      git_tree* head_tree, std::vector<git_tree_update>* updates);
@@ -367,6 +398,7 @@ git_oid GitWriter::Impl::stage(const std::vector<std::string>& paths, git_tree* 
     updates.clear();
     stage_libgit2(paths, names, head_tree, &updates);
   }
+  start_index_write();
   return updated_tree(head_tree, updates);
 }
 
@@ -529,21 +561,25 @@ bool GitWriter::commit(const std::vector<std::string>& paths, const std::string&
     check(git_commit_lookup(head.out(), repo, &head_id), "cannot read HEAD");
     check(git_commit_tree(head_tree.out(), head.get()), "cannot read HEAD's tree");
   }
+  // The hooks' index is made from libgit2's (a hook may have come since
+  // read_index_ahead looked).
+  bool hooked =
+      has_any_hook(repo, g.config.get(), {"pre-commit", "prepare-commit-msg", "commit-msg"});
+  if (hooked) g.use_libgit2_index();
+  struct DropIndexWrite {
+    Impl& g;
+    ~DropIndexWrite() { g.drop_index_write(); }
+  } drop{g};
   git_oid tree_id = g.stage(paths, head_tree.get());
   if (has_head && git_oid_equal(&tree_id, git_tree_id(head_tree.get()))) {
-    if (std::string why = g.write_index(); !why.empty())
+    if (std::string why = g.finish_index_write(); !why.empty())
       throw Error(ExitCode::Git, "cannot write the git index: " + why);
     return false;
   }
   warn_about_state(repo);
   HookRun hooks{repo, g.config.get(), {}};
   std::string text = cleaned_message(message);
-  if (has_any_hook(repo, g.config.get(), {"pre-commit", "prepare-commit-msg", "commit-msg"})) {
-    // A hook that came since read_index_ahead looked: the hooks' index is built by libgit2.
-    if (g.raw) {
-      g.use_libgit2_index();
-      tree_id = g.stage(paths, head_tree.get());
-    }
+  if (hooked) {
     Tree staged;
     check(git_tree_lookup(staged.out(), repo, &tree_id), "cannot read the new tree");
     HookIndex hook_index(repo, g.index.get(), staged.get());
@@ -565,11 +601,7 @@ bool GitWriter::commit(const std::vector<std::string>& paths, const std::string&
   update_head(repo, &id, has_head ? &head_id : nullptr, text);
   // The commit is made and matches the work tree; an index that cannot follow only makes
   // `git status` show the change as undone until `git reset`. Not a reason to fail.
-  std::string why = [&] {
-    TraceRegion trace_index("write the git index");
-    return g.write_index();
-  }();
-  if (!why.empty()) {
+  if (std::string why = g.finish_index_write(); !why.empty()) {
     std::string files;
     for (const std::string& p : paths) files.append(" ").append(g.in_repo(p));
     std::fprintf(stderr,

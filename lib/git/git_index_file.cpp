@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <utility>
 
 namespace brm::gitx {
 
@@ -202,56 +204,63 @@ std::optional<IndexFile> IndexFile::parse(const std::string& path, std::string d
   std::memcpy(trailer.data(), d.data() + body.size(), checksum_size);
   // index.skipHash writes no checksum, which libgit2 1.5 does not read either.
   if (trailer == ObjectId{} || sha1_of(body) != trailer) return std::nullopt;
+  if (!f.parse_entries(body.size()) || !f.parse_extensions(body.size())) return std::nullopt;
+  return f;
+}
+
+bool IndexFile::parse_entries(std::size_t body_size) {
+  std::string_view d = data_;
   std::uint32_t count = get32(d, 8);
-  if (count > body.size() / short_entry) return std::nullopt;
-  f.entries_.reserve(count);
+  if (count > body_size / short_entry) return false;
+  entries_.reserve(count);
   std::size_t at = header_size;
   for (std::uint32_t i = 0; i < count; ++i) {
-    if (at + short_entry > body.size()) return std::nullopt;
+    if (at + short_entry > body_size) return false;
     std::uint16_t flags = get16(d, at + 60);
-    if (flags & stage_mask) return std::nullopt;  // a conflict: libgit2 resolves it
-    std::size_t name_at = at + short_entry + ((flags & extended_flag) ? 2 : 0);
-    if ((flags & extended_flag) && f.version_ < 3) return std::nullopt;
+    if (flags & stage_mask) return false;  // a conflict: libgit2 resolves it
+    if ((flags & extended_flag) && version_ < 3) return false;
+    std::size_t name = at + short_entry + ((flags & extended_flag) ? 2 : 0);
     std::size_t len = flags & name_mask;
     if (len == name_mask) {
-      std::size_t nul = d.find('\0', name_at);
-      if (nul == std::string_view::npos) return std::nullopt;
-      len = nul - name_at;
+      std::size_t nul = d.find('\0', name);
+      if (nul == std::string_view::npos) return false;
+      len = nul - name;
     }
-    std::size_t size = (name_at - at + len + 8) & ~std::size_t{7};
-    if (at + size > body.size() || len == 0) return std::nullopt;
-    f.entries_.push_back(static_cast<std::uint32_t>(at));
-    if (i > 0 && !(f.name_at(i - 1) < std::string_view(d.substr(name_at, len))))
-      return std::nullopt;  // out of order or doubled: not an index git wrote
+    std::size_t size = (name - at + len + 8) & ~std::size_t{7};
+    if (at + size > body_size || len == 0) return false;
+    entries_.push_back(static_cast<std::uint32_t>(at));
+    // Out of order or doubled: not an index git wrote.
+    if (i > 0 && !(name_at(i - 1) < d.substr(name, len))) return false;
     at += size;
   }
-  f.entries_end_ = at;
-  while (at < body.size()) {
-    if (at + 8 > body.size()) return std::nullopt;
+  entries_end_ = at;
+  return true;
+}
+
+bool IndexFile::parse_extensions(std::size_t body_size) {
+  std::string_view d = data_;
+  for (std::size_t at = entries_end_; at < body_size;) {
+    if (at + 8 > body_size) return false;
     std::string_view sig = d.substr(at, 4);
     std::size_t size = get32(d, at + 4);
-    if (size > body.size() - at - 8) return std::nullopt;
+    if (size > body_size - at - 8) return false;
     // An extension whose name starts with a capital may be left out by a writer that does
     // not know it (libgit2 leaves them out); any other must be understood.
-    if (sig[0] < 'A' || sig[0] > 'Z') return std::nullopt;
+    if (sig[0] < 'A' || sig[0] > 'Z') return false;
     std::string_view content = d.substr(at + 8, size);
+    if (sig == "NAME") return false;  // conflicts' names
     if (sig == "TREE") {
-      f.tree_ = std::string(content);
-      f.has_tree_ = true;
+      tree_ = std::string(content);
+      has_tree_ = true;
     } else if (sig == "REUC") {
-      f.reuc_ = std::string(content);
-      f.has_reuc_ = true;
-    } else if (sig == "NAME") {
-      return std::nullopt;  // conflicts' names
+      reuc_ = std::string(content);
+      has_reuc_ = true;
     }
     at += 8 + size;
   }
-  if (f.has_tree_) {
-    std::string_view t = f.tree_;
-    CachedTree root;
-    if (!parse_tree(t, &root, 0) || !t.empty()) return std::nullopt;
-  }
-  return f;
+  std::string_view t = tree_;
+  CachedTree root;
+  return !has_tree_ || (parse_tree(t, &root, 0) && t.empty());
 }
 
 std::string_view IndexFile::name_at(std::size_t i) const {
@@ -392,16 +401,21 @@ std::string IndexFile::render(const std::string& work_tree) const {
   return out;
 }
 
-std::string IndexFile::write(const std::string& work_tree) {
+IndexFile::HeldLock::~HeldLock() {
+  if (!path.empty()) ::unlink(path.c_str());
+}
+
+std::string IndexFile::prepare(const std::string& work_tree) {
   std::string lock = path_ + ".lock";
   int fd = ::open(lock.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0)
     return errno == EEXIST ? "'" + lock + "' exists"
                            : "cannot create '" + lock + "': " + std::strerror(errno);
+  auto held = std::make_unique<HeldLock>();
+  held->path = lock;
   auto fail = [&](std::string why) {
     ::close(fd);
-    ::unlink(lock.c_str());
-    return why;
+    return why;  // `held` removes the lock
   };
   // Another git command may have written the index since it was read: put the entries
   // into that one, as git would have, had it waited for this lock.
@@ -415,21 +429,31 @@ std::string IndexFile::write(const std::string& work_tree) {
     std::optional<IndexFile> again = read(path_);
     if (!again)
       return fail("'" + path_ + "' changed while brm worked, into a form brm does not write");
-    again->puts_ = puts_;
+    again->puts_ = std::move(puts_);
     *this = std::move(*again);
   }
   std::string bytes = render(work_tree);
   if (!write_whole(fd, bytes)) return fail("cannot write '" + lock + "': " + std::strerror(errno));
-  if (::close(fd) != 0) {
-    ::unlink(lock.c_str());
-    return "cannot write '" + lock + "': " + std::strerror(errno);
-  }
-  if (::rename(lock.c_str(), path_.c_str()) != 0) {
-    int e = errno;
-    ::unlink(lock.c_str());
-    return "cannot rename '" + lock + "': " + std::strerror(e);
-  }
+  if (::close(fd) != 0) return "cannot write '" + lock + "': " + std::strerror(errno);
+  lock_ = std::move(held);
   return "";
+}
+
+std::string IndexFile::finish() {
+  if (!lock_) return "the index was not written";
+  std::string lock = std::exchange(lock_->path, "");
+  lock_.reset();
+  if (::rename(lock.c_str(), path_.c_str()) == 0) return "";
+  int e = errno;
+  ::unlink(lock.c_str());
+  return "cannot rename '" + lock + "': " + std::strerror(e);
+}
+
+void IndexFile::abandon() { lock_.reset(); }
+
+std::string IndexFile::write(const std::string& work_tree) {
+  std::string why = prepare(work_tree);
+  return why.empty() ? finish() : why;
 }
 
 }  // namespace brm::gitx

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,12 @@ class IndexFile {
   // clean", changed within the index's own timestamp) are hashed from `work_tree` and
   // smudged when they differ, as git and libgit2 do.
   std::string write(const std::string& work_tree);
+  // write() in two steps, as git holds index.lock over a commit: prepare() takes the lock
+  // and writes the new index into it; finish() puts it in the index's place; abandon(), or
+  // this object's end, removes it.
+  std::string prepare(const std::string& work_tree);
+  std::string finish();
+  void abandon();
 
  private:
   struct Put {
@@ -85,8 +92,15 @@ class IndexFile {
   std::string reuc_;  // the REUC extension's data, copied as it is
   bool has_reuc_ = false;
   std::map<std::string, Put> puts_;
+  struct HeldLock {  // index.lock, removed unless it was renamed
+    std::string path;
+    ~HeldLock();
+  };
+  std::unique_ptr<HeldLock> lock_;
 
   static std::optional<IndexFile> parse(const std::string& path, std::string data, Stamp stamp);
+  bool parse_entries(std::size_t body_size);
+  bool parse_extensions(std::size_t body_size);
   std::string_view name_at(std::size_t i) const;
   std::size_t lower_bound(std::string_view name) const;
   bool read_has(std::string_view name) const;  // an entry read, not put

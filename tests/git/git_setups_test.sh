@@ -375,6 +375,18 @@ case_index_as_git_add_leaves_it() {
     fail "after a change: $(git status --porcelain)"
 }
 
+# A commit that fails after the index is staged (here the signing program fails, as git's
+# does: "gpg failed to sign the data") leaves the index as it was and no index.lock.
+case_index_kept_when_the_commit_fails() {
+  make_repo r && cd r && git config commit.gpgsign true && git config gpg.program false || return 1
+  local index_before; index_before=$(git ls-files --stage --debug | md5sum)
+  add_nina >/dev/null 2>"$E/err"; local code=$?
+  [ "$code" = 4 ] || fail "exit $code: $(cat "$E/err")" || return 1
+  [ ! -e .git/index.lock ] || fail "index.lock left behind" || return 1
+  [ "$(git ls-files --stage --debug | md5sum)" = "$index_before" ] || fail "the index changed" || return 1
+  [ -z "$(git status --porcelain)" ] || fail "status: $(git status --porcelain)"
+}
+
 # An index that git wrote in version 4 (feature.manyFiles) is libgit2's to update.
 case_index_version_4() {
   make_repo r && cd r && git update-index --index-version 4 || return 1

@@ -272,3 +272,36 @@ TEST_CASE("index as bytes: what it leaves to libgit2") {
   REQUIRE(git_index_write(index.get()) == 0);
   CHECK_FALSE(IndexFile::read(r.index_path()));
 }
+
+TEST_CASE("index as bytes: written into index.lock, put in place or dropped, as git commits") {
+  GitRepo r;
+  some_files(r);
+  std::string lock = r.index_path() + ".lock";
+  std::string before = bytes_of(r.index_path());
+  std::optional<IndexFile> file = IndexFile::read(r.index_path());
+  REQUIRE(file);
+  r.dir.write("complaints/held.yaml", "id: held\n");
+  struct ::stat st;
+  REQUIRE(::lstat((r.dir.root / "complaints/held.yaml").c_str(), &st) == 0);
+  file->put("complaints/held.yaml", st, brm::blob_object_id_of("id: held\n"), 0100644);
+  REQUIRE(file->prepare(r.work_tree()) == "");
+  CHECK(fs::exists(lock));
+  CHECK(bytes_of(r.index_path()) == before);
+  file->abandon();  // the commit failed
+  CHECK_FALSE(fs::exists(lock));
+  CHECK(bytes_of(r.index_path()) == before);
+  REQUIRE(file->prepare(r.work_tree()) == "");
+  std::string written = bytes_of(lock);
+  REQUIRE(file->finish() == "");
+  CHECK_FALSE(fs::exists(lock));
+  CHECK(bytes_of(r.index_path()) == written);
+  CHECK(written != before);
+  {
+    std::optional<IndexFile> dropped = IndexFile::read(r.index_path());
+    REQUIRE(dropped);
+    dropped->put("complaints/held.yaml", st, brm::blob_object_id_of("x\n"), 0100644);
+    REQUIRE(dropped->prepare(r.work_tree()) == "");
+  }  // gone without finish(): an exception on the way
+  CHECK_FALSE(fs::exists(lock));
+  CHECK(bytes_of(r.index_path()) == written);
+}
