@@ -120,13 +120,17 @@ std::string same_name_note(const Repository& repo, KindId kind, const Value& doc
   std::vector<const Record*> same =
       records_named(repo, kind, label->as_string(), id_parts(kind, doc).date);
   if (same.empty()) return {};
+  // A handful of ids, not hundreds: the note is one line in a terminal.
+  constexpr std::size_t shown = 5;
   std::vector<std::string> ids;
-  for (const Record* r : same) ids.push_back(r->id);
+  for (const Record* r : same)
+    if (ids.size() < shown) ids.push_back(r->id);
   std::string name(same.front()->label());
   if (same.size() == 1)
     return fmt::format("a {} named '{}' exists already: {}", k.name, name, ids.front());
-  return fmt::format("{} {}s named '{}' exist already: {}", same.size(), k.name, name,
-                     join(ids, ", "));
+  std::string more = same.size() > shown ? fmt::format(" and {} more", same.size() - shown) : "";
+  return fmt::format("{} {}s named '{}' exist already: {}{}", same.size(), k.name, name,
+                     join(ids, ", "), more);
 }
 
 void fill_add_defaults(KindId kind, Value& doc, Date today) {

@@ -1,6 +1,7 @@
 #include "brm/record_input.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "repo_fixture.hpp"
 
@@ -109,6 +110,13 @@ TEST_CASE("record input: a new record's id parts, its namesakes and its defaults
         "a customer named 'Lars Lund' exists already: lars-lund");
   anna.set("name", Value::string("Nobody"));
   CHECK(same_name_note(repo, KindId::Customer, anna).empty());
+  // Many namesakes: five of them by id, and how many more.
+  std::vector<std::pair<std::string, std::string>> files;
+  for (int i = 1; i <= 7; ++i)
+    files.push_back({fmt::format("customers/eva{}.yaml", i), "name: Eva\nrole: customer\n"});
+  anna.set("name", Value::string("Eva"));
+  CHECK(same_name_note(load(files).repo, KindId::Customer, anna) ==
+        "7 customers named 'Eva' exist already: eva1, eva2, eva3, eva4, eva5 and 2 more");
 
   // A complaint: received today when not given, status open; a given value stays.
   Value complaint = Value::mapping();
