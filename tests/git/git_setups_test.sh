@@ -387,6 +387,19 @@ case_index_kept_when_the_commit_fails() {
   [ -z "$(git status --porcelain)" ] || fail "status: $(git status --porcelain)"
 }
 
+# core.fileMode=false: the mode git has for a file stays, whatever the file's own bits are,
+# in the index and in the commit, as git add keeps it.
+case_file_mode_not_trusted() {
+  make_repo r && cd r && git update-index --chmod=+x customers/anna-berg.yaml &&
+    git commit -qm exec && git config core.fileMode false && cp -a . ../by-git || return 1
+  brm customer set anna-berg title=Boss >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1
+  (cd ../by-git && cp ../r/customers/anna-berg.yaml customers/ && git add customers/anna-berg.yaml &&
+    git commit -qm boss) || return 1
+  [ "$(git ls-files --stage)" = "$(git -C ../by-git ls-files --stage)" ] ||
+    fail "index: $(git ls-files --stage)" || return 1
+  [ "$(git ls-tree -r HEAD)" = "$(git -C ../by-git ls-tree -r HEAD)" ] || fail "tree: $(git ls-tree -r HEAD)"
+}
+
 # An index that git wrote in version 4 (feature.manyFiles) is libgit2's to update.
 case_index_version_4() {
   make_repo r && cd r && git update-index --index-version 4 || return 1
