@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <utility>
 
@@ -116,9 +117,12 @@ bool parse_tree(std::string_view& d, CachedTree* t, int depth) {
     std::memcpy(t->id.data(), d.data(), t->id.size());
     d.remove_prefix(t->id.size());
   }
-  t->children.resize(static_cast<std::size_t>(std::min<long>(subtrees, 1 << 20)));
-  for (CachedTree& c : t->children)
-    if (!parse_tree(d, &c, depth + 1)) return false;
+  // One by one, not resized to the count first: a count is only a claim, and the bytes
+  // bound what a node can hold.
+  for (long i = 0; i < subtrees; ++i) {
+    t->children.emplace_back();
+    if (!parse_tree(d, &t->children.back(), depth + 1)) return false;
+  }
   return true;
 }
 
@@ -187,6 +191,21 @@ std::optional<IndexFile> IndexFile::read(const std::string& path) {
   if (!ok) return std::nullopt;
   Stamp stamp{true, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size, st.st_ino};
   return parse(path, std::move(data), stamp);
+}
+
+std::optional<IndexFile> IndexFile::from_bytes(std::string bytes) {
+  // An index newer than any file: no entry is racily clean, none is read from disk.
+  Stamp stamp{true, std::numeric_limits<std::int64_t>::max(), 0,
+              static_cast<std::int64_t>(bytes.size()), 0};
+  return parse("", std::move(bytes), stamp);
+}
+
+std::string IndexFile::bytes() const { return render(""); }
+
+std::string IndexFile::with_checksum(std::string body) {
+  ObjectId sum = sha1_of(body);
+  body.append(reinterpret_cast<const char*>(sum.data()), sum.size());
+  return body;
 }
 
 std::optional<IndexFile> IndexFile::parse(const std::string& path, std::string data, Stamp stamp) {

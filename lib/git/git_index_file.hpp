@@ -31,6 +31,13 @@ class IndexFile {
   // is not one this handles, or cannot be read.
   static std::optional<IndexFile> read(const std::string& path);
 
+  // The index in `bytes`, as read() takes a file (for the fuzzer and the tests); no entry
+  // counts as racily clean. And the bytes write() would write, without writing them.
+  static std::optional<IndexFile> from_bytes(std::string bytes);
+  // `body` with the SHA-1 that ends an index file (for the fuzzer, whose bytes have none).
+  static std::string with_checksum(std::string body);
+  std::string bytes() const;
+
   const std::string& path() const { return path_; }
 
   // Whether `name` has an entry (git tracks it).

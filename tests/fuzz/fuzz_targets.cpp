@@ -4,9 +4,11 @@
 #include "fuzz_targets.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +25,7 @@
 #include "brm/repository.hpp"
 #include "brm/schemas.hpp"
 #include "brm/yaml.hpp"
+#include "git_index_file.hpp"
 #include "yaml_block.hpp"
 
 namespace brm::fuzz {
@@ -222,6 +225,27 @@ std::string run_yaml_block_input(const std::uint8_t* data, std::size_t size) {
     return fmt::format(
         "the subset reader's events differ from yaml-cpp's:\n--- subset\n{}--- yaml-cpp\n{}", fast,
         slow);
+  return {};
+}
+
+std::string run_git_index_input(const std::uint8_t* data, std::size_t size) {
+  std::optional<gitx::IndexFile> index = gitx::IndexFile::from_bytes(
+      gitx::IndexFile::with_checksum(std::string(reinterpret_cast<const char*>(data), size)));
+  if (!index) return {};
+  std::string written = index->bytes();
+  std::optional<gitx::IndexFile> again = gitx::IndexFile::from_bytes(written);
+  if (!again) return "what the index would write does not read back";
+  if (again->bytes() != written) return "what the index would write is not written the same again";
+  const std::string name = "complaints/2026-11-26-fuzz.yaml";
+  if (!index->can_put(name)) return {};
+  struct ::stat st {};
+  st.st_mode = S_IFREG | 0644;
+  st.st_size = 5;
+  index->put(name, st, blob_object_id_of("fuzz\n"), 0100644);
+  std::optional<gitx::IndexFile> put = gitx::IndexFile::from_bytes(index->bytes());
+  if (!put) return "an index with an entry put in does not read back";
+  if (!put->tracked(name) || put->mode_of(name) != 0100644u)
+    return "the entry put in is not in what the index writes";
   return {};
 }
 

@@ -37,6 +37,13 @@ std::string run_yaml_block_input(const std::uint8_t* data, std::size_t size);
 // has it; with conflicts, taking either side of every marker region gives a record.
 std::string run_merge_input(const std::uint8_t* data, std::size_t size);
 
+// Bytes as git's index file (.git/index) without its final checksum, which is added (a
+// fuzzer could not make one), through the reader a write's commit uses
+// (lib/git/git_index_file.hpp): it takes an index or says no, never more. Properties: what
+// it would write reads back and is written again the same; an entry put in is there, in
+// order, in what it writes.
+std::string run_git_index_input(const std::uint8_t* data, std::size_t size);
+
 // Fixes what the results depend on (today's date) once per process.
 void init_fuzzing();
 
