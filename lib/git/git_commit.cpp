@@ -273,6 +273,7 @@ struct GitWriter::Impl {
     attribute_index = Index();
     read_index();
   }
+  std::string work_tree() const { return git_repository_workdir(repo.get()); }
   const char* index_path() const { return raw ? raw->path().c_str() : git_index_path(index.get()); }
   bool tracked(const std::string& name) const {
     return raw ? raw->tracked(name) : git_index_get_bypath(index.get(), name.c_str(), 0) != nullptr;
@@ -286,9 +287,10 @@ struct GitWriter::Impl {
   void start_index_write() {
     if (!raw) return;
     try {
-      index_prepared = std::async(std::launch::async, [this] {
+      // The thread touches the index bytes alone, never libgit2's repository.
+      index_prepared = std::async(std::launch::async, [file = &*raw, work_tree = work_tree()] {
         TraceRegion trace("write the git index");
-        return raw->prepare(git_repository_workdir(repo.get()));
+        return file->prepare(work_tree);
       });
     } catch (const std::system_error&) {
       // No thread to be had (ulimit -u): finish_index_write writes it.
@@ -303,8 +305,7 @@ struct GitWriter::Impl {
       return e && e->message ? e->message : "unknown error";
     }
     try {
-      std::string why = index_prepared.valid() ? index_prepared.get()
-                                               : raw->prepare(git_repository_workdir(repo.get()));
+      std::string why = index_prepared.valid() ? index_prepared.get() : raw->prepare(work_tree());
       return why.empty() ? raw->finish() : why;
     } catch (const std::exception& e) {
       return e.what();
@@ -365,9 +366,9 @@ struct GitWriter::Impl {
 bool GitWriter::Impl::stage_raw(const std::vector<std::string>& names,
                                 std::vector<git_tree_update>* updates) {
   std::vector<struct ::stat> stats(names.size());
-  fs::path work_tree = git_repository_workdir(repo.get());
+  fs::path root = work_tree();
   for (std::size_t i = 0; i < names.size(); ++i)
-    if (::lstat((work_tree / names[i]).c_str(), &stats[i]) != 0 || !S_ISREG(stats[i].st_mode) ||
+    if (::lstat((root / names[i]).c_str(), &stats[i]) != 0 || !S_ISREG(stats[i].st_mode) ||
         !raw->can_put(names[i]))
       return false;
   for (std::size_t i = 0; i < names.size(); ++i) {
