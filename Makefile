@@ -77,7 +77,7 @@ test-sanitize: deps
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEBS="$(FUZZ_DEBS)"
 	$(SANITIZE_CONFIGURE)
-	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_record fuzz_csv fuzz_yaml_block fuzz_merge fuzz_seeds
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_record fuzz_csv fuzz_yaml_block fuzz_merge fuzz_git_index fuzz_seeds
 	cd $(FUZZ_BUILD) && ctest --output-on-failure --no-tests=ignore -R '^fuzz-regressions/'
 	tests/fuzz/run-fuzzers $(FUZZ_BUILD) $(FUZZ_SECONDS) $(JOBS)
 
