@@ -355,11 +355,13 @@ case_no_empty_commit() {
 # ---- git's index ----------------------------------------------------------------------
 
 # After an add, the index holds what `git add` + `git commit` of the same file leave: the
-# same entries, a skip-worktree flag kept, and cached trees that are either dropped or
-# HEAD's own (git write-tree trusts them, so a stale one would show as a wrong tree).
+# same entries (a submodule's among them), a skip-worktree flag kept, and cached trees that
+# are either dropped or HEAD's own (git write-tree trusts them, so a stale one would show
+# as a wrong tree).
 case_index_as_git_add_leaves_it() {
-  make_repo r && cd r && echo notes > notes.txt && git add notes.txt && git commit -qm notes &&
-    git update-index --skip-worktree notes.txt &&
+  make_repo r && cd r && echo notes > notes.txt && git add notes.txt &&
+    git update-index --add --cacheinfo "160000,$(git rev-parse HEAD),vendor/lib" && mkdir -p vendor/lib &&
+    git commit -qm notes && git update-index --skip-worktree notes.txt &&
     git -c core.untrackedCache=true update-index --untracked-cache &&
     git -c core.untrackedCache=true status >/dev/null && cp -a . ../by-git || return 1
   add_nina >/dev/null 2>"$E/err" || fail "$(cat "$E/err")" || return 1
