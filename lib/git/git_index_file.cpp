@@ -215,7 +215,9 @@ std::optional<IndexFile> IndexFile::parse(const std::string& path, std::string d
   if (!stamp.exists) return f;  // an empty index, written as version 2
   f.data_ = std::move(data);
   std::string_view d = f.data_;
-  if (d.size() < header_size + checksum_size || d.substr(0, 4) != "DIRC") return std::nullopt;
+  // Entries are found by 32-bit offsets, as in git's own format.
+  if (d.size() < header_size + checksum_size || d.size() > UINT32_MAX || d.substr(0, 4) != "DIRC")
+    return std::nullopt;
   f.version_ = get32(d, 4);
   if (f.version_ != 2 && f.version_ != 3) return std::nullopt;
   std::string_view body = d.substr(0, d.size() - checksum_size);
@@ -310,7 +312,7 @@ bool IndexFile::read_has(std::string_view name) const {
 }
 
 bool IndexFile::tracked(std::string_view name) const {
-  return puts_.count(std::string(name)) || read_has(name);
+  return puts_.find(name) != puts_.end() || read_has(name);
 }
 
 // Whether entry i is racily clean (git's racy-git problem): its file's mtime is not older
@@ -337,7 +339,7 @@ bool IndexFile::racily_changed(std::size_t i, const std::string& work_tree) cons
 }
 
 std::optional<std::uint32_t> IndexFile::mode_of(std::string_view name) const {
-  if (auto p = puts_.find(std::string(name)); p != puts_.end()) return p->second.mode;
+  if (auto p = puts_.find(name); p != puts_.end()) return p->second.mode;
   std::size_t i = lower_bound(name);
   if (i == entries_.size() || name_at(i) != name) return std::nullopt;
   return get32(data_, entries_[i] + 24);
@@ -367,10 +369,12 @@ bool IndexFile::can_put(std::string_view name) const {
   std::string below = std::string(name) + '/';
   std::size_t i = lower_bound(below);
   if (i < entries_.size() && name_at(i).substr(0, below.size()) == below) return false;
+  // An entry of its own: a plain file's, without extended flags. (A link's stays a link
+  // under core.symlinks=false in libgit2's index_merge_mode: libgit2 decides that.)
   i = lower_bound(name);
-  if (i < entries_.size() && name_at(i) == name && (get16(data_, entries_[i] + 60) & extended_flag))
-    return false;
-  return true;
+  if (i == entries_.size() || name_at(i) != name) return true;
+  std::uint32_t mode = get32(data_, entries_[i] + 24);
+  return !(get16(data_, entries_[i] + 60) & extended_flag) && (mode == 0100644 || mode == 0100755);
 }
 
 void IndexFile::put(const std::string& name, const struct ::stat& st, const ObjectId& id,
@@ -392,7 +396,7 @@ std::string IndexFile::render(const std::string& work_tree) const {
     for (; put != puts_.end() && (i == entries_.size() || put->first <= name); ++put)
       out.append(entry_bytes(put->first, put->second.st, put->second.id, put->second.mode));
     if (i == entries_.size()) break;
-    if (puts_.count(std::string(name))) continue;  // put in its place above
+    if (puts_.find(name) != puts_.end()) continue;  // put in its place above
     std::size_t at = entries_[i];
     std::size_t end = i + 1 < entries_.size() ? entries_[i + 1] : entries_end_;
     std::size_t here = out.size();

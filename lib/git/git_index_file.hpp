@@ -54,8 +54,8 @@ class IndexFile {
   std::vector<Entry> attribute_files() const;
 
   // Whether put(name) keeps to what this handles: `name` would not replace a folder of
-  // entries or sit below an entry's file, and its entry, if any, has no extended flags
-  // (intent-to-add, skip-worktree).
+  // entries or sit below an entry's file, and its entry, if any, is a plain file's without
+  // extended flags (intent-to-add, skip-worktree).
   bool can_put(std::string_view name) const;
   // Sets `name`'s entry as `git add` does: the stat data of the file (lstat), its blob id
   // and mode; the cached trees on its path become invalid.
@@ -98,7 +98,7 @@ class IndexFile {
   bool has_tree_ = false;
   std::string reuc_;  // the REUC extension's data, copied as it is
   bool has_reuc_ = false;
-  std::map<std::string, Put> puts_;
+  std::map<std::string, Put, std::less<>> puts_;
   struct HeldLock {  // index.lock, removed unless it was renamed
     std::string path;
     ~HeldLock();

@@ -237,6 +237,12 @@ TEST_CASE("index as bytes: what it leaves to libgit2") {
   CHECK(plain->can_put("customers/c.yaml"));
   REQUIRE(r.git("update-index --skip-worktree customers/b.yaml"));
   CHECK_FALSE(IndexFile::read(r.index_path())->can_put("customers/b.yaml"));
+  // A link's entry (or a submodule's) under the name: libgit2 knows what becomes of it.
+  REQUIRE(
+      r.git("update-index --add --cacheinfo 120000,d95f3ad14dee633a758d2e331151e950dd13e4ed,"
+            "customers/link.yaml"));
+  CHECK_FALSE(IndexFile::read(r.index_path())->can_put("customers/link.yaml"));
+  CHECK(IndexFile::read(r.index_path())->can_put("customers/a.yaml"));
 
   std::string good = bytes_of(r.index_path());
   std::string bad = good;
