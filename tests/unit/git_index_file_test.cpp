@@ -32,7 +32,9 @@ struct GitRepo {
   std::string index_path() const { return (dir.root / ".git" / "index").string(); }
   std::string work_tree() const { return dir.root.string() + "/"; }
   bool git(const std::string& args) const {
-    std::string cmd = "git -C '" + dir.root.string() + "' " + args + " >/dev/null 2>&1";
+    // The user's and the system's settings left out (feature.manyFiles would write v4).
+    std::string cmd = "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git -C '" +
+                      dir.root.string() + "' " + args + " >/dev/null 2>&1";
     return std::system(cmd.c_str()) == 0;
   }
   // Stages `names` with libgit2 and writes its index; with `trees`, its cached trees too.
