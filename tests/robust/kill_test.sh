@@ -45,8 +45,10 @@ check_whole() {
 
 # A git lock (index.lock, refs/heads/main.lock) left by a brm killed inside its commit:
 # like git, brm cannot know whether its owner still runs, so the next write must refuse
-# clearly (exit 4, naming the lock) and change nothing; then, as a user would, the lock
-# is removed.
+# clearly (exit 4, naming a lock) and change nothing; then, as a user would, the locks
+# are removed. Killed while the ref is written, brm leaves both, as git does (it holds
+# index.lock over its commit); like git, the next write names the index's, which it meets
+# first.
 git_locks_reported=0
 handle_git_locks() {
   local locks err="$work/gitlock.err"
@@ -55,7 +57,9 @@ handle_git_locks() {
   snapshot "$repo" "$work/before-lock"
   "$brm" -C "$repo" customer set customer-1 "notes=after a git lock $1" >/dev/null 2>"$err"
   local code=$?
-  if [ "$code" = 4 ] && grep -q "$(basename "$(echo "$locks" | head -1)")" "$err"; then
+  local lock named=
+  for lock in $locks; do grep -qF "$(basename "$lock")" "$err" && named=$lock; done
+  if [ "$code" = 4 ] && [ -n "$named" ]; then
     git_locks_reported=$((git_locks_reported + 1))
     echo "round $1: reported: $(tr '\n' ' ' <"$err")"
   else
