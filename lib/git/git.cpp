@@ -45,13 +45,17 @@ std::optional<std::string> git_work_tree_prefix(const fs::path& brm_root) {
 // run, and libgit2 is loaded only when a command works with git (git2_lazy.hpp). libmd is
 // in the process anyway (libedit's libbsd links it).
 ObjectId blob_object_id_of(std::string_view content) {
-  static_assert(SHA1_DIGEST_LENGTH == std::tuple_size_v<ObjectId>);
   std::string header = fmt::format("blob {}", content.size());
+  // The header with its terminating NUL.
+  return sha1_of({std::string_view(header.c_str(), header.size() + 1), content});
+}
+
+ObjectId sha1_of(std::initializer_list<std::string_view> parts) {
+  static_assert(SHA1_DIGEST_LENGTH == std::tuple_size_v<ObjectId>);
   SHA1_CTX ctx;
   SHA1Init(&ctx);
-  // The header with its terminating NUL.
-  SHA1Update(&ctx, reinterpret_cast<const std::uint8_t*>(header.c_str()), header.size() + 1);
-  SHA1Update(&ctx, reinterpret_cast<const std::uint8_t*>(content.data()), content.size());
+  for (std::string_view part : parts)
+    SHA1Update(&ctx, reinterpret_cast<const std::uint8_t*>(part.data()), part.size());
   ObjectId out;
   SHA1Final(out.data(), &ctx);
   return out;

@@ -4,7 +4,6 @@
 #include "git_index_file.hpp"
 
 #include <fcntl.h>
-#include <sha1.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,15 +45,6 @@ void set32(std::string& out, std::size_t at, std::uint32_t v) {
     out[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
 }
 
-ObjectId sha1_of(std::string_view bytes) {
-  SHA1_CTX ctx;
-  SHA1Init(&ctx);
-  SHA1Update(&ctx, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-  ObjectId out;
-  SHA1Final(out.data(), &ctx);
-  return out;
-}
-
 // The file whose stat is `st`, read in one piece when it is as large as it says.
 bool read_whole(int fd, const struct ::stat& st, std::string* out) {
   out->resize(static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)) + 1);
@@ -80,16 +70,6 @@ bool write_whole(int fd, std::string_view bytes) {
   }
   return true;
 }
-
-// The TREE extension (git's cache-tree): for each folder, pre-order, its name, how many
-// entries it covers (-1 when invalid), how many subfolders follow, and its tree id when
-// valid.
-struct CachedTree {
-  std::string name;
-  long entries = -1;
-  ObjectId id{};
-  std::vector<CachedTree> children;
-};
 
 bool parse_number(std::string_view& d, char end, long* out) {
   std::size_t stop = d.find(end);
@@ -189,8 +169,11 @@ std::optional<IndexFile> IndexFile::read(const std::string& path) {
   bool ok = ::fstat(fd, &st) == 0 && read_whole(fd, st, &data);
   ::close(fd);
   if (!ok) return std::nullopt;
-  Stamp stamp{true, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size, st.st_ino};
-  return parse(path, std::move(data), stamp);
+  return parse(path, std::move(data), stamp_of(st));
+}
+
+IndexFile::Stamp IndexFile::stamp_of(const struct ::stat& st) {
+  return Stamp{true, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size, st.st_ino};
 }
 
 std::optional<IndexFile> IndexFile::from_bytes(std::string bytes) {
@@ -203,7 +186,7 @@ std::optional<IndexFile> IndexFile::from_bytes(std::string bytes) {
 std::string IndexFile::bytes() const { return render(""); }
 
 std::string IndexFile::with_checksum(std::string body) {
-  ObjectId sum = sha1_of(body);
+  ObjectId sum = sha1_of({body});
   body.append(reinterpret_cast<const char*>(sum.data()), sum.size());
   return body;
 }
@@ -224,7 +207,7 @@ std::optional<IndexFile> IndexFile::parse(const std::string& path, std::string d
   ObjectId trailer;
   std::memcpy(trailer.data(), d.data() + body.size(), checksum_size);
   // index.skipHash writes no checksum, which libgit2 1.5 does not read either.
-  if (trailer == ObjectId{} || sha1_of(body) != trailer) return std::nullopt;
+  if (trailer == ObjectId{} || sha1_of({body}) != trailer) return std::nullopt;
   if (!f.parse_entries(body.size()) || !f.parse_extensions(body.size())) return std::nullopt;
   return f;
 }
@@ -271,17 +254,14 @@ bool IndexFile::parse_extensions(std::size_t body_size) {
     std::string_view content = d.substr(at + 8, size);
     if (sig == "NAME") return false;  // conflicts' names
     if (sig == "TREE") {
-      tree_ = std::string(content);
-      has_tree_ = true;
+      tree_.emplace();
+      if (!parse_tree(content, &*tree_, 0) || !content.empty()) return false;
     } else if (sig == "REUC") {
       reuc_ = std::string(content);
-      has_reuc_ = true;
     }
     at += 8 + size;
   }
-  std::string_view t = tree_;
-  CachedTree root;
-  return !has_tree_ || (parse_tree(t, &root, 0) && t.empty());
+  return true;
 }
 
 std::string_view IndexFile::name_at(std::size_t i) const {
@@ -306,13 +286,14 @@ std::size_t IndexFile::lower_bound(std::string_view name) const {
   return lo;
 }
 
-bool IndexFile::read_has(std::string_view name) const {
+std::optional<std::size_t> IndexFile::find_read(std::string_view name) const {
   std::size_t i = lower_bound(name);
-  return i < entries_.size() && name_at(i) == name;
+  if (i < entries_.size() && name_at(i) == name) return i;
+  return std::nullopt;
 }
 
 bool IndexFile::tracked(std::string_view name) const {
-  return puts_.find(name) != puts_.end() || read_has(name);
+  return puts_.find(name) != puts_.end() || find_read(name);
 }
 
 // Whether entry i is racily clean (git's racy-git problem): its file's mtime is not older
@@ -340,9 +321,9 @@ bool IndexFile::racily_changed(std::size_t i, const std::string& work_tree) cons
 
 std::optional<std::uint32_t> IndexFile::mode_of(std::string_view name) const {
   if (auto p = puts_.find(name); p != puts_.end()) return p->second.mode;
-  std::size_t i = lower_bound(name);
-  if (i == entries_.size() || name_at(i) != name) return std::nullopt;
-  return get32(data_, entries_[i] + 24);
+  std::optional<std::size_t> i = find_read(name);
+  if (!i) return std::nullopt;
+  return get32(data_, entries_[*i] + 24);
 }
 
 std::vector<IndexFile::Entry> IndexFile::attribute_files() const {
@@ -371,10 +352,11 @@ bool IndexFile::can_put(std::string_view name) const {
   if (i < entries_.size() && name_at(i).substr(0, below.size()) == below) return false;
   // An entry of its own: a plain file's, without extended flags. (A link's stays a link
   // under core.symlinks=false in libgit2's index_merge_mode: libgit2 decides that.)
-  i = lower_bound(name);
-  if (i == entries_.size() || name_at(i) != name) return true;
-  std::uint32_t mode = get32(data_, entries_[i] + 24);
-  return !(get16(data_, entries_[i] + 60) & extended_flag) && (mode == 0100644 || mode == 0100755);
+  std::optional<std::size_t> own = find_read(name);
+  if (!own) return true;
+  std::uint32_t mode = get32(data_, entries_[*own] + 24);
+  return !(get16(data_, entries_[*own] + 60) & extended_flag) &&
+         (mode == 0100644 || mode == 0100755);
 }
 
 void IndexFile::put(const std::string& name, const struct ::stat& st, const ObjectId& id,
@@ -386,7 +368,7 @@ std::string IndexFile::render(const std::string& work_tree) const {
   std::string out;
   out.reserve(data_.size() + puts_.size() * 128 + 64);
   std::size_t replaced = 0;
-  for (const auto& [name, p] : puts_) replaced += read_has(name) ? 1 : 0;
+  for (const auto& [name, p] : puts_) replaced += find_read(name) ? 1 : 0;
   out.append("DIRC");
   put32(out, version_);
   put32(out, entries_.size() + puts_.size() - replaced);
@@ -403,10 +385,8 @@ std::string IndexFile::render(const std::string& work_tree) const {
     out.append(data_, at, end - at);
     if (racily_changed(i, work_tree)) set32(out, here + size_field, 0);
   }
-  if (has_tree_) {
-    std::string_view t = tree_;
-    CachedTree root;
-    parse_tree(t, &root, 0);  // parsed once already, at the read
+  if (tree_) {
+    CachedTree root = *tree_;
     for (const auto& [name, p] : puts_) invalidate(root, name);
     std::string tree;
     render_tree(root, tree);
@@ -414,12 +394,12 @@ std::string IndexFile::render(const std::string& work_tree) const {
     put32(out, tree.size());
     out.append(tree);
   }
-  if (has_reuc_) {
+  if (reuc_) {
     out.append("REUC");
-    put32(out, reuc_.size());
-    out.append(reuc_);
+    put32(out, reuc_->size());
+    out.append(*reuc_);
   }
-  ObjectId sum = sha1_of(out);
+  ObjectId sum = sha1_of({out});
   out.append(reinterpret_cast<const char*>(sum.data()), sum.size());
   return out;
 }
@@ -445,7 +425,7 @@ std::string IndexFile::prepare(const std::string& work_tree) {
   struct ::stat st;
   Stamp now;
   if (::stat(path_.c_str(), &st) == 0)
-    now = Stamp{true, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size, st.st_ino};
+    now = stamp_of(st);
   else if (errno != ENOENT)
     return fail("cannot read '" + path_ + "': " + std::strerror(errno));
   if (!(now == stamp_)) {

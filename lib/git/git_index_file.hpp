@@ -25,6 +25,15 @@
 
 namespace brm::gitx {
 
+// The TREE extension (git's cache-tree): for each folder, pre-order, its name, how many
+// entries it covers (-1 when invalid), its subfolders, and its tree id when valid.
+struct CachedTree {
+  std::string name;
+  long entries = -1;
+  ObjectId id{};
+  std::vector<CachedTree> children;
+};
+
 class IndexFile {
  public:
   // The index at `path`; a missing file is an empty index, as in git. nullopt when the file
@@ -87,6 +96,7 @@ class IndexFile {
     std::uint64_t ino = 0;
     bool operator==(const Stamp&) const = default;
   };
+  static Stamp stamp_of(const struct ::stat& st);
 
   std::string path_;
   std::string data_;  // the whole file, checksum included
@@ -94,10 +104,8 @@ class IndexFile {
   Stamp stamp_;
   std::vector<std::uint32_t> entries_;  // where each entry starts
   std::size_t entries_end_ = 12;
-  std::string tree_;  // the TREE extension's data; "" when none
-  bool has_tree_ = false;
-  std::string reuc_;  // the REUC extension's data, copied as it is
-  bool has_reuc_ = false;
+  std::optional<CachedTree> tree_;
+  std::optional<std::string> reuc_;  // the REUC extension's data, copied as it is
   std::map<std::string, Put, std::less<>> puts_;
   struct HeldLock {  // index.lock, removed unless it was renamed
     std::string path;
@@ -110,7 +118,7 @@ class IndexFile {
   bool parse_extensions(std::size_t body_size);
   std::string_view name_at(std::size_t i) const;
   std::size_t lower_bound(std::string_view name) const;
-  bool read_has(std::string_view name) const;  // an entry read, not put
+  std::optional<std::size_t> find_read(std::string_view name) const;  // read, not put
   bool racily_changed(std::size_t i, const std::string& work_tree) const;
   std::string render(const std::string& work_tree) const;
 };

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -30,6 +31,9 @@ std::string blob_id_of(std::string_view content);
 // The same id as its 20 bytes, for keeping many (a third of the memory of the text).
 using ObjectId = std::array<unsigned char, 20>;
 ObjectId blob_object_id_of(std::string_view content);
+// The SHA-1 of `parts` one after the other (libmd's, as for blob ids): also the checksum
+// that ends git's index file.
+ObjectId sha1_of(std::initializer_list<std::string_view> parts);
 std::string to_hex(const ObjectId& id);
 // The id that 40 lowercase hex digits spell; nullopt for any other text. Written by hand,
 // not with git_oid_fromstrn: libgit2 reports a bad text through its error state, which
